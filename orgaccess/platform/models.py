@@ -1,0 +1,176 @@
+"""Wire models of the platform API (../shared/platform-api.md).
+
+One definition serves both sides: the emulator validates requests and documents its
+OpenAPI with these, and the client parses responses with them, so the two cannot drift.
+Field names follow the API's camelCase exactly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PERMISSIONS: frozenset[str] = frozenset(
+    {
+        "recording:view",
+        "admin:screen_recordings",
+        "analytics:read",
+        "security:read",
+        "security:roles:edit",
+        "oauth:clients:edit",
+        "license:features:edit",
+    }
+)
+LICENSE_FEATURES: frozenset[str] = frozenset({"analytics", "screen_recording", "speech_analytics"})
+BUILTIN_ROLES: frozenset[str] = frozenset({"admin", "employee"})
+ORG_HEADER = "X-GCC-Organization-Id"
+
+
+class GrantType(StrEnum):
+    CLIENT_CREDENTIALS = "CLIENT_CREDENTIALS"
+    CODE = "CODE"
+    TOKEN = "TOKEN"
+
+
+class OrgLock(StrEnum):
+    PRIMARY_ONLY = "PRIMARY_ONLY"
+    LINKED_ORGS = "LINKED_ORGS"
+
+
+class _Wire(BaseModel):
+    # Responses may grow fields; a newer platform must not break an older client.
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Request(BaseModel):
+    # Requests are strict: a misspelt field is a 400 that names it, never silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
+
+T = TypeVar("T")
+
+
+class Page(_Wire, Generic[T]):
+    entities: list[T]
+    pageSize: int
+    pageNumber: int
+    total: int
+    pageCount: int
+
+
+class ErrorBody(_Wire):
+    status: int
+    code: str
+    message: str
+    contextId: str = ""
+
+
+class TokenResponse(_Wire):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    scope: str = ""
+
+
+class OrgRef(_Wire):
+    id: str
+    name: str
+
+
+class Organization(_Wire):
+    id: str
+    name: str
+    linkedOrganizations: list[OrgRef] = Field(default_factory=list)
+
+
+class OAuthClientSpec(_Request):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    authorizedGrantType: GrantType
+    scopes: list[str] = Field(default_factory=list)
+    orgLock: OrgLock = OrgLock.LINKED_ORGS
+
+
+class OAuthClientUpdate(OAuthClientSpec):
+    version: int
+
+
+class OAuthClient(_Wire):
+    id: str
+    name: str
+    description: str = ""
+    authorizedGrantType: GrantType
+    scopes: list[str]
+    orgLock: OrgLock
+    version: int
+
+
+class OAuthClientWithSecret(OAuthClient):
+    secret: str
+
+
+class ClientSecret(_Wire):
+    id: str
+    secret: str
+
+
+class RoleSpec(_Request):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    permissions: list[str] = Field(default_factory=list)
+
+
+class RoleUpdate(RoleSpec):
+    version: int
+
+
+class Role(_Wire):
+    id: str
+    name: str
+    description: str = ""
+    permissions: list[str]
+    builtIn: bool = False
+    version: int
+
+
+class LicenseFeature(_Wire):
+    name: str
+    enabled: bool
+    selfService: bool
+
+
+class LicenseFeatureUpdate(_Request):
+    enabled: bool
+
+
+class LicenseFeatureList(_Wire):
+    entities: list[LicenseFeature]
+
+
+class ScreenRecording(_Wire):
+    id: str
+    conversationId: str
+    userId: str
+    startTime: str
+    durationMs: int
+    mediaUri: str
+
+
+class AuditEntry(_Wire):
+    time: str
+    client: str | None
+    org: str | None
+    method: str
+    path: str
+    status: int
+    reason: str | None = None
+
+
+class Faults(_Request):
+    latencyMs: int = Field(default=0, ge=0, le=60_000)
+    errorRate: float = Field(default=0.0, ge=0.0, le=1.0)
+    dropRate: float = Field(default=0.0, ge=0.0, le=1.0)
+    rateLimitPerMinute: int = Field(default=300, ge=1)
+    propagationDelayMs: int = Field(default=0, ge=0)
