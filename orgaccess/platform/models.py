@@ -67,6 +67,12 @@ class ErrorBody(_Wire):
     contextId: str = ""
 
 
+class OAuthErrorBody(_Wire):
+    # RFC 6749 §5.2 shape, which token endpoints commonly answer instead of ErrorBody.
+    error: str
+    error_description: str = ""
+
+
 class TokenResponse(_Wire):
     access_token: str
     token_type: str = "bearer"
@@ -174,3 +180,18 @@ class Faults(_Request):
     dropRate: float = Field(default=0.0, ge=0.0, le=1.0)
     rateLimitPerMinute: int = Field(default=300, ge=1)
     propagationDelayMs: int = Field(default=0, ge=0)
+
+
+class TokenRequest(_Request):
+    """The form of `POST /oauth/token`; credentials may come by HTTP Basic instead."""
+
+    grant_type: str
+    client_id: str | None = None
+    client_secret: str | None = None
+    scope: str | None = None
+
+
+class EmulatorClock(_Request):
+    """The emulator's clock offset, so tests can let tokens expire without waiting a day."""
+
+    offsetSeconds: float = Field(default=0.0, ge=0.0, le=10 * 365 * 86400)
