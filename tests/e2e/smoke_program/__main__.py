@@ -1,0 +1,8 @@
+"""One FileNote, its path and text from stack config."""
+
+import pulumi
+
+from orgaccess.enginecheck import FileNote
+
+config = pulumi.Config()
+FileNote("note", path=config.require("path"), text=config.require("text"))
