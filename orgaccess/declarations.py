@@ -1,0 +1,400 @@
+"""The declarations file, ``access.yaml``: its models, and a loader that explains bad input.
+
+Every failure of ``load_declarations``/``parse_declarations`` is a ``DeclarationError`` whose
+text is one line per problem, ``<file>:<line>: <what is wrong>; <the fix>``, sorted by line.
+Structure (keys, types, sizes) is checked first; names and references (unknown permissions,
+undeclared roles, duplicates, ...) only once the structure is sound, since they need it.
+
+Decisions beyond product.md:
+- ``homeOrg`` need not be listed under ``orgs``: the service accounts are still managed there.
+- YAML anchors and aliases are refused (see ``yamlsource``); so are files over 5 MiB.
+- OAuth scopes are checked against the platform's permissions, as the platform's scopes are.
+- Built-in role names are reserved case-insensitively: a custom ``Admin`` is refused too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from orgaccess.platform.models import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
+from orgaccess.yamlsource import Path as DataPath
+from orgaccess.yamlsource import Sourced, YamlSourceError, load_yaml
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_PROBLEMS = 50  # past this, a message helps nobody; fixing the first ones usually fixes more
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=2000)]
+
+
+class _Decl(BaseModel):
+    # strict: YAML already typed the values; coercing "yes" to true would hide a mistake.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class ServiceAccountDecl(_Decl):
+    name: Name = Field(examples=["Premium App"])
+    grantType: Literal["client_credentials", "code", "token"] = Field(examples=["client_credentials"])
+    scopes: list[str] = Field(max_length=100, examples=["[recording:view]"])
+    orgLock: Literal["PRIMARY_ONLY", "LINKED_ORGS"] = Field(examples=["LINKED_ORGS"])
+    description: Text = Field(default="", examples=["Reads screen recordings for Premium"])
+    # Opaque: any change of value asks the reconciler to rotate the secret.
+    secretRotation: Name | None = Field(default=None, examples=["'2025-01'"])
+
+
+class RoleDecl(_Decl):
+    name: Name = Field(examples=["Recording Analyst"])
+    permissions: list[str] = Field(max_length=100, examples=["[recording:view]"])
+    description: Text = Field(default="", examples=["Views screen recordings"])
+
+
+class BindingDecl(_Decl):
+    serviceAccount: Name = Field(examples=["Premium App"])
+    roles: list[Name] = Field(max_length=100, examples=["[Recording Analyst]"])
+    # Why a sensitive role is bound; the policy pack reads it.
+    justification: Text | None = Field(default=None, examples=["Deletes recordings on legal request"])
+
+
+class OrgDecl(_Decl):
+    id: Name = Field(examples=["org-partner-a"])
+    licenses: dict[str, bool] = Field(default_factory=dict, max_length=100, examples=["{analytics: true}"])
+    bindings: list[BindingDecl] = Field(
+        default_factory=list, max_length=1000, examples=["[{serviceAccount: Premium App, roles: [...]}]"]
+    )
+
+
+class Declarations(_Decl):
+    homeOrg: Name = Field(examples=["org-primary"])
+    serviceAccounts: list[ServiceAccountDecl] = Field(max_length=1000, examples=["[...]"])
+    roles: list[RoleDecl] = Field(max_length=1000, examples=["[...]"])
+    orgs: list[OrgDecl] = Field(max_length=10_000, examples=["[...]"])
+
+    _accounts: dict[str, ServiceAccountDecl] = PrivateAttr(default_factory=dict)
+    _roles: dict[str, RoleDecl] = PrivateAttr(default_factory=dict)
+    _orgs: dict[str, OrgDecl] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # The reconciler looks names up per org; with 10,000 orgs a scan each time is too slow.
+        # setdefault keeps the first of any duplicates, matching what file order suggests.
+        for account in self.serviceAccounts:
+            self._accounts.setdefault(account.name, account)
+        for role in self.roles:
+            self._roles.setdefault(role.name, role)
+        for org in self.orgs:
+            self._orgs.setdefault(org.id, org)
+
+    def account(self, name: str) -> ServiceAccountDecl | None:
+        """The declared service account ``name``, or None."""
+        return self._accounts.get(name)
+
+    def role(self, name: str) -> RoleDecl | None:
+        """The declared custom role ``name``, or None (also for built-in roles)."""
+        return self._roles.get(name)
+
+    def org(self, org_id: str) -> OrgDecl | None:
+        """The declared org ``org_id``, or None."""
+        return self._orgs.get(org_id)
+
+    def bindings_in(self, org_id: str) -> list[BindingDecl]:
+        """The bindings declared in ``org_id``; none for an undeclared org."""
+        org = self.org(org_id)
+        return list(org.bindings) if org else []
+
+    def roles_bound_in(self, org_id: str) -> list[RoleDecl]:
+        """The custom roles that must exist in ``org_id``: those its bindings name, in file order."""
+        named = {role for binding in self.bindings_in(org_id) for role in binding.roles}
+        return [role for role in self.roles if role.name in named]
+
+
+def fleet_org_ids(decls: Declarations) -> list[str]:
+    """Every org the declarations touch: homeOrg, then the declared orgs in file order."""
+    return list(dict.fromkeys([decls.homeOrg, *(org.id for org in decls.orgs)]))
+
+
+class DeclarationError(Exception):
+    """Bad declarations; ``str()`` is one ``<file>:<line>: <problem>; <fix>`` line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_declarations(path: str | Path) -> Declarations:
+    """Read and validate the declarations file at ``path``."""
+    name = str(path)
+    try:
+        with open(path, "rb") as file:
+            # Read one byte past the cap: enough to know, without reading a huge file whole.
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise DeclarationError(
+            [f"{name}: no such file; create it, or set orgaccess:declarations to its path"]
+        ) from None
+    except OSError as exc:
+        raise DeclarationError(
+            [f"{name}: cannot be read ({exc.strerror}); check the path and its permissions"]
+        ) from None
+    _check_size(name, len(raw))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DeclarationError([f"{name}:{line}: the file is not valid UTF-8; save it as UTF-8"]) from None
+    return parse_declarations(text, name)
+
+
+def parse_declarations(text: str, filename: str = "access.yaml") -> Declarations:
+    """Validate declarations given as YAML ``text``; ``filename`` only labels the messages."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        raise DeclarationError(
+            [f"{filename}:{line}: a character is not valid Unicode (a lone surrogate); remove it"]
+        ) from None
+    _check_size(filename, size)
+    try:
+        source = load_yaml(text)
+    except YamlSourceError as exc:
+        where = f"{filename}:{exc.line}" if exc.line else filename
+        raise DeclarationError([f"{where}: {exc.message}"]) from None
+    if source.data is None:
+        raise DeclarationError(
+            [f"{filename}:1: the file declares nothing; start it with `homeOrg: <org id>`"]
+        )
+    try:
+        decls = Declarations.model_validate(source.data)
+    except ValidationError as exc:
+        _raise(filename, source, ((tuple(e["loc"]), _explain(e, source.data)) for e in exc.errors()))
+    _raise(filename, source, itertools.islice(_reference_problems(decls, source.line), MAX_PROBLEMS))
+    return decls
+
+
+def _check_size(filename: str, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise DeclarationError(
+            [f"{filename}: larger than {MAX_FILE_BYTES // 2**20} MiB; split the fleet over several stacks"]
+        )
+
+
+def _raise(filename: str, source: Sourced, problems: Iterable[tuple[DataPath, str]]) -> None:
+    """Raise one DeclarationError for all ``problems`` (path, message), if there are any."""
+    found = sorted({(source.line(path), message) for path, message in problems})
+    if not found:
+        return
+    lines = [f"{filename}:{line}: {message}" for line, message in found[:MAX_PROBLEMS]]
+    if len(found) > MAX_PROBLEMS:
+        lines.append(f"{filename}: {len(found) - MAX_PROBLEMS} more problems; fix the ones above first")
+    raise DeclarationError(lines)
+
+
+# ---- structural problems: pydantic errors, explained in the file's terms
+
+
+_NOUNS: dict[type[_Decl], tuple[str, str]] = {
+    Declarations: ("top level", "homeOrg"),
+    ServiceAccountDecl: ("service account", "name"),
+    RoleDecl: ("role", "name"),
+    OrgDecl: ("org", "id"),
+    BindingDecl: ("binding", "serviceAccount"),
+}
+
+
+def _explain(error: Any, data: Any) -> str:
+    """One pydantic error as `<what is wrong>; <the fix>`, naming keys and entries as in the file."""
+    model, where, rest = _locate(tuple(error["loc"]), data)
+    key = next((part for part in rest if isinstance(part, str)), None)
+    field = model.model_fields.get(key) if key else None
+    subject = _subject(rest) + where
+    example = f"`{key}: {field.examples[0]}`" if field and field.examples else None
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return f"missing required key '{key}' in {where}; add it, like {example}"
+    if kind == "extra_forbidden":
+        return f"unknown key '{key}' in {where}; " + _suggest(
+            str(key), list(model.model_fields), "allowed keys"
+        )
+    if kind == "literal_error":
+        choices = get_args(field.annotation) if field else ()
+        return f"{subject} is {_show(value)}; " + _suggest(
+            str(value), [str(c) for c in choices], "use one of"
+        )
+    if kind == "string_too_short":
+        return f"{subject} is empty; give it a value"
+    if kind in ("string_too_long", "too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        return f"{subject} is too long (at most {limit}); shorten it, or split the declarations"
+    expected = _EXPECTED.get(kind)
+    if expected is None:
+        return f"{subject}: {error['msg']}; see the access.yaml format in product.md"
+    if kind == "list_type":
+        item = get_args(field.annotation)[0] if field else str
+        expected = f"a list of {_NOUNS[item][0]}s" if item in _NOUNS else "a list of strings"
+    if kind == "string_type" and isinstance(value, bool | int | float):
+        fix = "put the value in quotes"
+    elif not rest:
+        fix = f"write it as a mapping, like `{_NOUNS[model][1]}: ...`"
+    else:
+        fix = f"write it like {example}" if example else "see the access.yaml format in product.md"
+    return f"{subject} must be {expected}, not {_show(value)}; {fix}"
+
+
+_EXPECTED = {
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _subject(rest: DataPath) -> str:
+    """How to name the value at ``rest`` inside its entry: `'scopes' in `, `an entry of 'roles' in `."""
+    if not rest:
+        return ""
+    keys = ".".join(part for part in rest if isinstance(part, str))
+    return f"an entry of '{keys}' in " if isinstance(rest[-1], int) else f"'{keys}' in "
+
+
+def _locate(loc: DataPath, data: Any) -> tuple[type[_Decl], str, DataPath]:
+    """The innermost model entry on ``loc``, how to name it, and the rest of ``loc`` inside it."""
+    model: type[_Decl] = Declarations
+    names: list[str] = []
+    while len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        field = model.model_fields.get(loc[0])
+        item = get_args(field.annotation)[0] if field and get_origin(field.annotation) is list else None
+        if not (isinstance(item, type) and issubclass(item, _Decl)):
+            break
+        data = _child(_child(data, loc[0]), loc[1])
+        noun, key = _NOUNS[item]
+        name = _child(data, key)
+        names.append(f"{noun} {_show(name)}" if isinstance(name, str) else f"{noun} #{loc[1] + 1}")
+        model, loc = item, loc[2:]
+    return model, " of ".join(reversed(names)) or "the top level", loc
+
+
+def _child(data: Any, part: str | int) -> Any:
+    if isinstance(data, dict) and isinstance(part, str):
+        return data.get(part)
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return data[part]
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}" if abs(value) < 1e15 else "a number"
+    return {dict: "a mapping", list: "a list", type(None): "empty"}.get(type(value), "a value")
+
+
+def _suggest(word: str, candidates: list[str], listing: str) -> str:
+    """`did you mean 'x'?`, or else the candidates themselves after ``listing``."""
+    close = difflib.get_close_matches(word, candidates, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    shown = ", ".join(sorted(candidates)[:10]) + (", ..." if len(candidates) > 10 else "")
+    return f"{listing}: {shown}" if candidates else "declare it first"
+
+
+# ---- reference problems: names that do not resolve, or resolve twice
+
+
+def _reference_problems(
+    decls: Declarations, line: Callable[[DataPath], int]
+) -> Iterator[tuple[DataPath, str]]:
+    """Every (path, message) problem with names in otherwise well-formed declarations."""
+    yield from _duplicates(
+        "serviceAccounts", [a.name for a in decls.serviceAccounts], "service account", "name", line
+    )
+    yield from _duplicates("roles", [r.name for r in decls.roles], "role", "name", line)
+    yield from _duplicates("orgs", [o.id for o in decls.orgs], "org", "id", line)
+    for i, account in enumerate(decls.serviceAccounts):
+        where = ("serviceAccounts", i, "scopes")
+        yield from _known(where, account.scopes, PERMISSIONS, f"scope of service account '{account.name}'")
+    for i, role in enumerate(decls.roles):
+        if role.name.casefold() in BUILTIN_ROLES:
+            yield (
+                ("roles", i, "name"),
+                f"role '{role.name}' reuses the name of a built-in role; rename it "
+                "(built-in roles admin and employee are bound without declaring them)",
+            )
+        where = ("roles", i, "permissions")
+        yield from _known(where, role.permissions, PERMISSIONS, f"permission of role '{role.name}'")
+    for i, org in enumerate(decls.orgs):
+        for feature in org.licenses:
+            if feature not in LICENSE_FEATURES:
+                yield (
+                    ("orgs", i, "licenses", feature),
+                    f"unknown license feature '{feature}' in org '{org.id}'; "
+                    + _suggest(feature, sorted(LICENSE_FEATURES), "known features"),
+                )
+        yield from _binding_problems(decls, i, line)
+
+
+def _binding_problems(
+    decls: Declarations, i: int, line: Callable[[DataPath], int]
+) -> Iterator[tuple[DataPath, str]]:
+    org = decls.orgs[i]
+    first_binding: dict[str, int] = {}
+    for j, binding in enumerate(org.bindings):
+        path = ("orgs", i, "bindings", j)
+        account = binding.serviceAccount
+        if account in first_binding:
+            first = line(("orgs", i, "bindings", first_binding[account]))
+            yield (
+                (*path, "serviceAccount"),
+                f"'{account}' is bound twice in org '{org.id}' (first at line {first}); "
+                "merge the roles into one binding",
+            )
+        first_binding.setdefault(account, j)
+        if decls.account(account) is None:
+            yield (
+                (*path, "serviceAccount"),
+                f"binding names service account '{account}', which is not declared; "
+                + _suggest(account, [a.name for a in decls.serviceAccounts], "declared accounts"),
+            )
+        for k, role in enumerate(binding.roles):
+            if role in binding.roles[:k]:
+                yield ((*path, "roles", k), f"role '{role}' is listed twice in one binding; remove one")
+            elif decls.role(role) is None and role not in BUILTIN_ROLES:
+                yield (
+                    (*path, "roles", k),
+                    f"binding names role '{role}', which is not declared; "
+                    + _suggest(role, [r.name for r in decls.roles] + sorted(BUILTIN_ROLES), "roles"),
+                )
+
+
+def _known(
+    path: DataPath, names: list[str], known: frozenset[str], what: str
+) -> Iterator[tuple[DataPath, str]]:
+    """Problems for entries of ``names`` (at ``path``) that are unknown or listed twice."""
+    for k, name in enumerate(names):
+        if name in names[:k]:
+            yield ((*path, k), f"{what} '{name}' is listed twice; remove one")
+        elif name not in known:
+            yield ((*path, k), f"unknown {what} '{name}'; " + _suggest(name, sorted(known), "known ones"))
+
+
+def _duplicates(
+    key: str, names: list[str], noun: str, name_key: str, line: Callable[[DataPath], int]
+) -> Iterator[tuple[DataPath, str]]:
+    first: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in first:
+            yield (
+                (key, i, name_key),
+                f"{noun} '{name}' is declared twice (first at line {line((key, first[name]))}); "
+                "merge the two or rename one",
+            )
+        first.setdefault(name, i)
