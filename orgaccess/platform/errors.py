@@ -35,7 +35,9 @@ class PlatformError(Exception):
         super().__init__(self._describe())
 
     def _describe(self) -> str:
-        head = type(self).__name__ if self.status is None else _status_line(self.status)
+        # A 200 with a broken body is not "200 OK": name the failure, not the status.
+        status = self.status
+        head = _status_line(status) if status is not None and status >= 400 else type(self).__name__
         where = f" in org '{self.org}'" if self.org else ""
         call = f" on {self.method} {self.path}" if self.method else ""
         context = f" (contextId {self.context_id})" if self.context_id else ""

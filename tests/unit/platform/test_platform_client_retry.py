@@ -1,0 +1,184 @@
+"""Retries: backoff, Retry-After, and repeating only what is safe to repeat."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from platform_fake import ACCOUNT, ORG, ROLE, Platform, body_of, drop, fail, ok, page, router
+
+from orgaccess.platform.errors import (
+    Conflict,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+)
+from orgaccess.platform.models import GrantType, OAuthClientSpec, RoleSpec, RoleUpdate
+
+ME = ("GET", "/api/v2/organizations/me")
+ORG_BODY = {"id": ORG, "name": "Partner A"}
+ROLES = "/api/v2/security/roles"
+CLIENTS = "/api/v2/oauth/clients"
+ROLE_SPEC = RoleSpec(name=ROLE["name"], permissions=ROLE["permissions"])
+CLIENT_SPEC = OAuthClientSpec(name=ACCOUNT["name"], authorizedGrantType=GrantType.CLIENT_CREDENTIALS)
+
+
+def test_5xx_is_retried_with_backoff() -> None:
+    platform = Platform(api=router({ME: [fail(503), fail(502), fail(500), ok(ORG_BODY)]}))
+    assert platform.client().get_organization(ORG).id == ORG
+    assert len(platform.api_requests) == 4
+    # Full jitter: each wait is drawn from [0, 0.2 * 2 ** (attempt - 1)].
+    assert len(platform.sleeps) == 3
+    assert all(0 <= s <= 0.2 * 2**i for i, s in enumerate(platform.sleeps))
+
+
+def test_5xx_gives_up_after_max_attempts() -> None:
+    platform = Platform(api=router({ME: [fail(503)]}))
+    with pytest.raises(ServerError):
+        platform.client(max_attempts=3).get_organization(ORG)
+    assert len(platform.api_requests) == 3
+
+
+def test_429_waits_for_retry_after() -> None:
+    platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "7"}), ok(ORG_BODY)]}))
+    platform.client().get_organization(ORG)
+    assert platform.sleeps == [7.0]
+
+
+def test_retry_after_is_capped() -> None:
+    platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "3600"}), ok(ORG_BODY)]}))
+    client = platform.client(max_retry_after=30)
+    client.get_organization(ORG)
+    assert client.max_retry_after == 30
+    assert platform.sleeps == [30.0]
+
+
+def test_persistent_429_is_rate_limited_with_retry_after() -> None:
+    platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "2"})]}))
+    with pytest.raises(RateLimited) as caught:
+        platform.client(max_attempts=2).get_organization(ORG)
+    assert caught.value.retry_after == 2.0
+
+
+def test_timeouts_are_retried_then_raise_transport_error() -> None:
+    platform = Platform(api=router({ME: [drop(httpx.ReadTimeout)]}))
+    with pytest.raises(TransportError, match="ReadTimeout after 5 attempt"):
+        platform.client().get_organization(ORG)
+    assert len(platform.api_requests) == 5
+
+
+def test_post_is_not_blindly_repeated_after_a_dropped_connection() -> None:
+    platform = Platform(
+        api=router({("POST", ROLES): [drop(), ok(ROLE, 201)], ("GET", ROLES): [ok(page([]))]})
+    )
+    assert platform.client().create_role(ORG, ROLE_SPEC).id == ROLE["id"]
+    assert platform.sent() == [("POST", ROLES), ("GET", ROLES), ("POST", ROLES)]
+    assert platform.api_requests[1].url.params["name"] == ROLE["name"]
+
+
+def test_retried_create_role_returns_the_role_that_landed() -> None:
+    platform = Platform(api=router({("POST", ROLES): [drop()], ("GET", ROLES): [ok(page([ROLE]))]}))
+    assert platform.client().create_role(ORG, ROLE_SPEC).id == ROLE["id"]
+    assert platform.sent() == [("POST", ROLES), ("GET", ROLES)]
+
+
+def test_create_role_after_a_5xx_looks_up_before_repeating() -> None:
+    platform = Platform(api=router({("POST", ROLES): [fail(502)], ("GET", ROLES): [ok(page([ROLE]))]}))
+    assert platform.client().create_role(ORG, ROLE_SPEC).id == ROLE["id"]
+    assert platform.sent() == [("POST", ROLES), ("GET", ROLES)]
+
+
+def test_retried_create_role_resolves_a_409_as_landed() -> None:
+    platform = Platform(
+        api=router(
+            {
+                ("POST", ROLES): [drop(), fail(409, "conflict")],
+                ("GET", ROLES): [ok(page([])), ok(page([ROLE]))],
+            }
+        )
+    )
+    assert platform.client().create_role(ORG, ROLE_SPEC).id == ROLE["id"]
+
+
+def test_a_409_on_the_first_create_is_a_conflict() -> None:
+    platform = Platform(api=router({("POST", ROLES): [fail(409, "conflict", "duplicate name")]}))
+    with pytest.raises(Conflict, match="duplicate name"):
+        platform.client().create_role(ORG, ROLE_SPEC)
+    assert platform.sent() == [("POST", ROLES)]
+
+
+def test_post_is_repeated_when_the_connection_was_never_made() -> None:
+    platform = Platform(api=router({("POST", ROLES): [drop(httpx.ConnectError), ok(ROLE, 201)]}))
+    platform.client().create_role(ORG, ROLE_SPEC)
+    assert platform.sent() == [("POST", ROLES), ("POST", ROLES)]
+
+
+def test_retried_create_client_rotates_the_lost_secret() -> None:
+    client_path = f"{CLIENTS}/{ACCOUNT['id']}"
+    platform = Platform(
+        api=router(
+            {
+                ("POST", CLIENTS): [drop()],
+                ("GET", CLIENTS): [ok(page([ACCOUNT]))],
+                ("POST", f"{client_path}/secret"): [ok({"id": ACCOUNT["id"], "secret": "fresh"})],
+                ("GET", client_path): [ok({**ACCOUNT, "version": 2})],
+            }
+        )
+    )
+    created = platform.client().create_client(ORG, CLIENT_SPEC)
+    assert (created.id, created.secret, created.version) == (ACCOUNT["id"], "fresh", 2)
+    assert [m for m, _ in platform.sent()].count("POST") == 2  # the create, then the rotation
+
+
+def test_rotate_secret_is_repeated_and_returns_the_last_secret() -> None:
+    path = f"{CLIENTS}/premium-app/secret"
+    platform = Platform(api=router({("POST", path): [drop(), ok({"id": "premium-app", "secret": "second"})]}))
+    assert platform.client().rotate_secret(ORG, "premium-app").secret == "second"
+    assert len(platform.api_requests) == 2
+
+
+def test_delete_answering_404_on_a_retry_has_succeeded() -> None:
+    path = "/api/v2/security/subjects/premium-app/roles/role-1"
+    platform = Platform(api=router({("DELETE", path): [drop(), fail(404, "not.found")]}))
+    platform.client().revoke_role(ORG, "premium-app", "role-1")
+    assert len(platform.api_requests) == 2
+
+
+def test_delete_answering_404_at_first_is_not_found() -> None:
+    platform = Platform(api=router({("DELETE", f"{ROLES}/role-1"): [fail(404, "not.found")]}))
+    with pytest.raises(NotFound):
+        platform.client().delete_role(ORG, "role-1")
+
+
+def test_delete_answering_404_after_a_429_is_not_found() -> None:
+    # A rate-limited attempt was never carried out, so the 404 is the truth.
+    platform = Platform(api=router({("DELETE", f"{ROLES}/role-1"): [fail(429), fail(404, "not.found")]}))
+    with pytest.raises(NotFound):
+        platform.client().delete_role(ORG, "role-1")
+
+
+def test_retried_update_returns_the_update_that_landed() -> None:
+    role_path = f"{ROLES}/role-1"
+    landed = {**ROLE, "permissions": ["recording:view", "analytics:read"], "version": 2}
+    platform = Platform(api=router({("PUT", role_path): [drop()], ("GET", role_path): [ok(landed)]}))
+    update = RoleUpdate(name=ROLE["name"], permissions=["analytics:read", "recording:view"], version=1)
+    assert platform.client().update_role(ORG, "role-1", update).version == 2
+    assert platform.sent() == [("PUT", role_path), ("GET", role_path)]
+
+
+def test_retried_update_that_did_not_land_is_repeated() -> None:
+    role_path = f"{ROLES}/role-1"
+    updated = {**ROLE, "version": 2}
+    platform = Platform(
+        api=router({("PUT", role_path): [drop(), ok(updated)], ("GET", role_path): [ok(ROLE)]})
+    )
+    update = RoleUpdate(name=ROLE["name"], permissions=ROLE["permissions"], version=1)
+    assert platform.client().update_role(ORG, "role-1", update).version == 2
+    assert body_of(platform.api_requests[-1])["version"] == 1
+
+
+def test_calls_counts_every_request_including_token_and_retries() -> None:
+    platform = Platform(api=router({ME: [fail(503), ok(ORG_BODY)]}))
+    client = platform.client()
+    client.get_organization(ORG)
+    assert client.calls == 3
