@@ -100,6 +100,11 @@ class _Call(Generic[T]):
     # The result when the resource is gone after an attempt that may have landed.
     gone: Callable[[], T] | None = None
 
+    def __post_init__(self) -> None:
+        # The one place that could send an API request without the org header; make it impossible.
+        if self.org is None and self.path != TOKEN_PATH:
+            raise ValueError(f"{self.method} {self.path} needs a target org")
+
     def context(self) -> dict[str, Any]:
         return {"org": self.org, "method": self.method, "path": self.path}
 
@@ -407,6 +412,7 @@ class PlatformClient:
             else:
                 if status < 300:
                     return self._parse(call, status, body)
+                # A renewal is not a retry: it costs no attempt and no wait.
                 if status == 401 and token is not None and not renewed:
                     renewed = True
                     self._tokens.invalidate(token)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from platform_fake import ORG, Platform
 
-from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.client import PlatformClient, _Call
 from orgaccess.platform.models import (
     ORG_HEADER,
     GrantType,
@@ -77,3 +77,8 @@ def test_ids_cannot_escape_their_path_segment() -> None:
     platform = Platform()
     platform.client().get_role(ORG, "../x?y")
     assert platform.api_requests[0].url.raw_path == b"/api/v2/security/roles/..%2Fx%3Fy"
+
+
+def test_only_the_token_endpoint_may_be_called_without_an_org() -> None:
+    with pytest.raises(ValueError, match="needs a target org"):
+        _Call("GET", "/api/v2/organizations/me", None, bytes)
