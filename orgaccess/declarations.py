@@ -172,7 +172,8 @@ def parse_declarations(text: str, filename: str = "access.yaml") -> Declarations
         decls = Declarations.model_validate(source.data)
     except ValidationError as exc:
         _raise(filename, source, ((tuple(e["loc"]), _explain(e, source.data)) for e in exc.errors()))
-    _raise(filename, source, itertools.islice(_reference_problems(decls, source.line), MAX_PROBLEMS))
+    # Lazily cut: each reference problem may run a did-you-mean search over thousands of names.
+    _raise(filename, source, itertools.islice(_reference_problems(decls, source.line), MAX_PROBLEMS + 1))
     return decls
 
 
@@ -190,7 +191,7 @@ def _raise(filename: str, source: Sourced, problems: Iterable[tuple[DataPath, st
         return
     lines = [f"{filename}:{line}: {message}" for line, message in found[:MAX_PROBLEMS]]
     if len(found) > MAX_PROBLEMS:
-        lines.append(f"{filename}: {len(found) - MAX_PROBLEMS} more problems; fix the ones above first")
+        lines.append(f"{filename}: more problems not shown; fix the ones above first")
     raise DeclarationError(lines)
 
 
@@ -321,7 +322,7 @@ def _reference_problems(
     yield from _duplicates("orgs", [o.id for o in decls.orgs], "org", "id", line)
     for i, account in enumerate(decls.serviceAccounts):
         where = ("serviceAccounts", i, "scopes")
-        yield from _known(where, account.scopes, PERMISSIONS, f"scope of service account '{account.name}'")
+        yield from _known(where, account.scopes, f"service account '{account.name}'", "scope")
     for i, role in enumerate(decls.roles):
         if role.name.casefold() in BUILTIN_ROLES:
             yield (
@@ -330,7 +331,7 @@ def _reference_problems(
                 "(built-in roles admin and employee are bound without declaring them)",
             )
         where = ("roles", i, "permissions")
-        yield from _known(where, role.permissions, PERMISSIONS, f"permission of role '{role.name}'")
+        yield from _known(where, role.permissions, f"role '{role.name}'", "permission")
     for i, org in enumerate(decls.orgs):
         for feature in org.licenses:
             if feature not in LICENSE_FEATURES:
@@ -375,15 +376,17 @@ def _binding_problems(
                 )
 
 
-def _known(
-    path: DataPath, names: list[str], known: frozenset[str], what: str
-) -> Iterator[tuple[DataPath, str]]:
-    """Problems for entries of ``names`` (at ``path``) that are unknown or listed twice."""
+def _known(path: DataPath, names: list[str], owner: str, kind: str) -> Iterator[tuple[DataPath, str]]:
+    """Problems for permissions (scopes are permissions too) that are unknown or listed twice."""
     for k, name in enumerate(names):
         if name in names[:k]:
-            yield ((*path, k), f"{what} '{name}' is listed twice; remove one")
-        elif name not in known:
-            yield ((*path, k), f"unknown {what} '{name}'; " + _suggest(name, sorted(known), "known ones"))
+            yield ((*path, k), f"{owner} lists {kind} '{name}' twice; remove one")
+        elif name not in PERMISSIONS:
+            yield (
+                (*path, k),
+                f"{owner} names unknown {kind} '{name}'; "
+                + _suggest(name, sorted(PERMISSIONS), "known ones"),
+            )
 
 
 def _duplicates(
