@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from orgaccess.platform.models import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
 from orgaccess.yamlsource import Path as DataPath
-from orgaccess.yamlsource import Sourced, YamlSourceError, load_yaml
+from orgaccess.yamlsource import Sourced, YamlSourceError, load_yaml, show
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 50  # past this, a message helps nobody; fixing the first ones usually fixes more
@@ -171,9 +171,12 @@ def parse_declarations(text: str, filename: str = "access.yaml") -> Declarations
     try:
         decls = Declarations.model_validate(source.data)
     except ValidationError as exc:
-        _raise(filename, source, ((tuple(e["loc"]), _explain(e, source.data)) for e in exc.errors()))
+        structural = ((tuple(e["loc"]), _explain(e, source.data)) for e in exc.errors())
+        raise DeclarationError(_messages(filename, source, structural)) from None
     # Lazily cut: each reference problem may run a did-you-mean search over thousands of names.
-    _raise(filename, source, itertools.islice(_reference_problems(decls, source.line), MAX_PROBLEMS + 1))
+    references = itertools.islice(_reference_problems(decls, source.line), MAX_PROBLEMS + 1)
+    if messages := _messages(filename, source, references):
+        raise DeclarationError(messages)
     return decls
 
 
@@ -184,15 +187,13 @@ def _check_size(filename: str, size: int) -> None:
         )
 
 
-def _raise(filename: str, source: Sourced, problems: Iterable[tuple[DataPath, str]]) -> None:
-    """Raise one DeclarationError for all ``problems`` (path, message), if there are any."""
+def _messages(filename: str, source: Sourced, problems: Iterable[tuple[DataPath, str]]) -> list[str]:
+    """``problems`` (path, message) as `<file>:<line>: <message>` lines, sorted by line."""
     found = sorted({(source.line(path), message) for path, message in problems})
-    if not found:
-        return
     lines = [f"{filename}:{line}: {message}" for line, message in found[:MAX_PROBLEMS]]
     if len(found) > MAX_PROBLEMS:
         lines.append(f"{filename}: more problems not shown; fix the ones above first")
-    raise DeclarationError(lines)
+    return lines
 
 
 # ---- structural problems: pydantic errors, explained in the file's terms
@@ -216,16 +217,14 @@ def _explain(error: Any, data: Any) -> str:
     example = f"`{key}: {field.examples[0]}`" if field and field.examples else None
     kind, value = error["type"], error.get("input")
     if kind == "missing":
-        return f"missing required key '{key}' in {where}; add it, like {example}"
+        return f"missing required key {show(key)} in {where}; add it, like {example}"
     if kind == "extra_forbidden":
-        return f"unknown key '{key}' in {where}; " + _suggest(
+        return f"unknown key {show(key)} in {where}; " + _suggest(
             str(key), list(model.model_fields), "allowed keys"
         )
     if kind == "literal_error":
         choices = get_args(field.annotation) if field else ()
-        return f"{subject} is {_show(value)}; " + _suggest(
-            str(value), [str(c) for c in choices], "use one of"
-        )
+        return f"{subject} is {show(value)}; " + _suggest(str(value), [str(c) for c in choices], "use one of")
     if kind == "string_too_short":
         return f"{subject} is empty; give it a value"
     if kind in ("string_too_long", "too_long"):
@@ -243,7 +242,7 @@ def _explain(error: Any, data: Any) -> str:
         fix = f"write it as a mapping, like `{_NOUNS[model][1]}: ...`"
     else:
         fix = f"write it like {example}" if example else "see the access.yaml format in product.md"
-    return f"{subject} must be {expected}, not {_show(value)}; {fix}"
+    return f"{subject} must be {expected}, not {show(value)}; {fix}"
 
 
 _EXPECTED = {
@@ -261,7 +260,7 @@ def _subject(rest: DataPath) -> str:
     if not rest:
         return ""
     keys = ".".join(part for part in rest if isinstance(part, str))
-    return f"an entry of '{keys}' in " if isinstance(rest[-1], int) else f"'{keys}' in "
+    return f"an entry of {show(keys)} in " if isinstance(rest[-1], int) else f"{show(keys)} in "
 
 
 def _locate(loc: DataPath, data: Any) -> tuple[type[_Decl], str, DataPath]:
@@ -276,7 +275,7 @@ def _locate(loc: DataPath, data: Any) -> tuple[type[_Decl], str, DataPath]:
         data = _child(_child(data, loc[0]), loc[1])
         noun, key = _NOUNS[item]
         name = _child(data, key)
-        names.append(f"{noun} {_show(name)}" if isinstance(name, str) else f"{noun} #{loc[1] + 1}")
+        names.append(f"{noun} {show(name)}" if isinstance(name, str) else f"{noun} #{loc[1] + 1}")
         model, loc = item, loc[2:]
     return model, " of ".join(reversed(names)) or "the top level", loc
 
@@ -289,22 +288,12 @@ def _child(data: Any, part: str | int) -> Any:
     return None
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:57] + "...")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"the number {value}" if abs(value) < 1e15 else "a number"
-    return {dict: "a mapping", list: "a list", type(None): "empty"}.get(type(value), "a value")
-
-
 def _suggest(word: str, candidates: list[str], listing: str) -> str:
     """`did you mean 'x'?`, or else the candidates themselves after ``listing``."""
     close = difflib.get_close_matches(word, candidates, n=1)
     if close:
-        return f"did you mean '{close[0]}'?"
-    shown = ", ".join(sorted(candidates)[:10]) + (", ..." if len(candidates) > 10 else "")
+        return f"did you mean {show(close[0])}?"
+    shown = ", ".join(map(show, sorted(candidates)[:10])) + (", ..." if len(candidates) > 10 else "")
     return f"{listing}: {shown}" if candidates else "declare it first"
 
 
@@ -322,22 +311,22 @@ def _reference_problems(
     yield from _duplicates("orgs", [o.id for o in decls.orgs], "org", "id", line)
     for i, account in enumerate(decls.serviceAccounts):
         where = ("serviceAccounts", i, "scopes")
-        yield from _known(where, account.scopes, f"service account '{account.name}'", "scope")
+        yield from _known(where, account.scopes, f"service account {show(account.name)}", "scope")
     for i, role in enumerate(decls.roles):
         if role.name.casefold() in BUILTIN_ROLES:
             yield (
                 ("roles", i, "name"),
-                f"role '{role.name}' reuses the name of a built-in role; rename it "
+                f"role {show(role.name)} reuses the name of a built-in role; rename it "
                 "(built-in roles admin and employee are bound without declaring them)",
             )
         where = ("roles", i, "permissions")
-        yield from _known(where, role.permissions, f"role '{role.name}'", "permission")
+        yield from _known(where, role.permissions, f"role {show(role.name)}", "permission")
     for i, org in enumerate(decls.orgs):
         for feature in org.licenses:
             if feature not in LICENSE_FEATURES:
                 yield (
                     ("orgs", i, "licenses", feature),
-                    f"unknown license feature '{feature}' in org '{org.id}'; "
+                    f"unknown license feature {show(feature)} in org {show(org.id)}; "
                     + _suggest(feature, sorted(LICENSE_FEATURES), "known features"),
                 )
         yield from _binding_problems(decls, i, line)
@@ -355,23 +344,23 @@ def _binding_problems(
             first = line(("orgs", i, "bindings", first_binding[account]))
             yield (
                 (*path, "serviceAccount"),
-                f"'{account}' is bound twice in org '{org.id}' (first at line {first}); "
+                f"{show(account)} is bound twice in org {show(org.id)} (first at line {first}); "
                 "merge the roles into one binding",
             )
         first_binding.setdefault(account, j)
         if decls.account(account) is None:
             yield (
                 (*path, "serviceAccount"),
-                f"binding names service account '{account}', which is not declared; "
+                f"binding names service account {show(account)}, which is not declared; "
                 + _suggest(account, [a.name for a in decls.serviceAccounts], "declared accounts"),
             )
         for k, role in enumerate(binding.roles):
             if role in binding.roles[:k]:
-                yield ((*path, "roles", k), f"role '{role}' is listed twice in one binding; remove one")
+                yield ((*path, "roles", k), f"role {show(role)} is listed twice in one binding; remove one")
             elif decls.role(role) is None and role not in BUILTIN_ROLES:
                 yield (
                     (*path, "roles", k),
-                    f"binding names role '{role}', which is not declared; "
+                    f"binding names role {show(role)}, which is not declared; "
                     + _suggest(role, [r.name for r in decls.roles] + sorted(BUILTIN_ROLES), "roles"),
                 )
 
@@ -380,11 +369,11 @@ def _known(path: DataPath, names: list[str], owner: str, kind: str) -> Iterator[
     """Problems for permissions (scopes are permissions too) that are unknown or listed twice."""
     for k, name in enumerate(names):
         if name in names[:k]:
-            yield ((*path, k), f"{owner} lists {kind} '{name}' twice; remove one")
+            yield ((*path, k), f"{owner} lists {kind} {show(name)} twice; remove one")
         elif name not in PERMISSIONS:
             yield (
                 (*path, k),
-                f"{owner} names unknown {kind} '{name}'; "
+                f"{owner} names unknown {kind} {show(name)}; "
                 + _suggest(name, sorted(PERMISSIONS), "known ones"),
             )
 
@@ -397,7 +386,7 @@ def _duplicates(
         if name in first:
             yield (
                 (key, i, name_key),
-                f"{noun} '{name}' is declared twice (first at line {line((key, first[name]))}); "
+                f"{noun} {show(name)} is declared twice (first at line {line((key, first[name]))}); "
                 "merge the two or rename one",
             )
         first.setdefault(name, i)

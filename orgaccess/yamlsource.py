@@ -122,7 +122,7 @@ def _build(text: str) -> Sourced:
                 line, f"anchor '&{event.anchor}' is not supported; write the value out in full"
             )
         if event.tag is not None:
-            raise YamlSourceError(line, f"YAML tag '{event.tag}' is not supported; remove it")
+            raise YamlSourceError(line, f"YAML tag {show(event.tag)} is not supported; remove it")
         value = _value(event)
         if not stack:
             root, path = value, ()
@@ -148,11 +148,11 @@ def _build(text: str) -> Sourced:
 
 def _take_key(mapping: _Open, key: Any, line: int) -> None:
     if not isinstance(key, str):
-        raise YamlSourceError(line, f"the key {_show(key)} is not a string; quote it or use a plain name")
+        raise YamlSourceError(line, f"a key must be a string, not {show(key)}; quote it")
     first = mapping.key_lines.get(key)
     if first is not None:
         raise YamlSourceError(
-            line, f"key '{key}' appears twice in one mapping (first at line {first}); keep one"
+            line, f"key {show(key)} appears twice in one mapping (first at line {first}); keep one"
         )
     mapping.key, mapping.key_line = key, line
     mapping.key_lines[key] = line
@@ -183,10 +183,16 @@ def _value(event: Any) -> Any:
     return text
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    return "null" if value is None else repr(value)[:60]
+def show(value: Any) -> str:
+    """A value as one short line of a message: strings quoted and escaped, others described."""
+    if isinstance(value, str):
+        # repr escapes every character that str.splitlines() would break a line at.
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}" if abs(value) < 1e15 else "a number"
+    return {dict: "a mapping", list: "a list", type(None): "empty"}.get(type(value), "a value")
 
 
 def _codepoint(character: int | str) -> str:

@@ -165,7 +165,7 @@ BAD_INPUT = {
     "non-string key": (
         BASE + "1: one\n",
         16,
-        "the key 1 is not a string; quote it or use a plain name",
+        "a key must be a string, not the number 1; quote it",
     ),
     "YAML alias": (
         edited("  - id: org-primary", "  - id: &home org-primary") + "  - id: *home\n",
