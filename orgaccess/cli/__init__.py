@@ -1,0 +1,1 @@
+"""The `orgaccess` command line."""

@@ -1,0 +1,23 @@
+"""The `orgaccess` command: a registry of subcommands, each in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from orgaccess.cli import emulator_cmd
+
+app = typer.Typer(
+    name="orgaccess",
+    help="Declare cross-org access as code, detect drift, reconcile it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Declare cross-org access as code, detect drift, reconcile it."""
+
+
+app.command("emulator")(emulator_cmd.emulator)

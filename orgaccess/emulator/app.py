@@ -1,0 +1,63 @@
+"""Assembles the ASGI application: routes, error shape, audit and faults around them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp
+
+from orgaccess import __version__
+from orgaccess.emulator.audit import AuditMiddleware
+from orgaccess.emulator.errors import install_handlers
+from orgaccess.emulator.faults import FaultsMiddleware
+from orgaccess.emulator.routes import (
+    clients,
+    control,
+    dataplane,
+    grants,
+    licenses,
+    oauth,
+    organizations,
+    roles,
+)
+from orgaccess.emulator.state import Emulator
+
+_ROUTERS = (oauth, organizations, clients, roles, grants, licenses, dataplane, control)
+
+
+def create_app(emu: Emulator) -> FastAPI:
+    app = FastAPI(
+        title="orgaccess platform emulator",
+        version=__version__,
+        description="The multi-org contact-center platform API of platform-api.md, emulated.",
+    )
+    app.state.emulator = emu
+    for module in _ROUTERS:
+        app.include_router(module.router)
+    install_handlers(app)
+    _without_422(app)
+    return app
+
+
+def create_asgi(emu: Emulator) -> ASGIApp:
+    """The app as served: faults outermost, so it holds the server's own connection."""
+    return FaultsMiddleware(AuditMiddleware(create_app(emu), emu.audit), lambda: emu.faults, emu.audit)
+
+
+def _without_422(app: FastAPI) -> None:
+    # Validation errors answer 400 here, so FastAPI's default 422 entries would document a lie.
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    operation.get("responses", {}).pop("422", None)
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

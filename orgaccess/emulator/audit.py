@@ -1,0 +1,95 @@
+"""The audit log: every platform request in order, with the real reason of each refusal.
+
+Kept in memory (it is a test and demo aid, not platform state): a restart starts a new log.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from orgaccess.platform.models import ORG_HEADER, AuditEntry
+
+_ORG_HEADER = ORG_HEADER.lower().encode()
+
+
+def is_platform_path(path: str) -> bool:
+    """Faults and audit apply to the platform's API only, never to the emulator's control plane."""
+    return path.startswith(("/api/", "/oauth/"))
+
+
+class AuditLog:
+    def __init__(self) -> None:
+        self._entries: list[AuditEntry] = []
+        self._lock = threading.Lock()
+
+    def append(
+        self, *, client: str | None, org: str | None, method: str, path: str, status: int, reason: str | None
+    ) -> None:
+        entry = AuditEntry(
+            time=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            client=client,
+            org=org,
+            method=method,
+            path=path,
+            status=status,
+            reason=reason,
+        )
+        with self._lock:
+            self._entries.append(entry)
+
+    def since(self, n: int) -> list[AuditEntry]:
+        with self._lock:
+            return self._entries[n:]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def header_org(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == _ORG_HEADER:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def record(log: AuditLog, scope: Scope, status: int, reason: str | None) -> None:
+    """One entry for a request; the routes leave `audit_client`, `audit_org`, `audit_reason` in its state."""
+    state = scope.get("state", {})
+    log.append(
+        client=state.get("audit_client"),
+        org=state.get("audit_org") or header_org(scope),
+        method=scope["method"],
+        path=scope["path"],
+        status=status,
+        reason=state.get("audit_reason") if reason is None else reason,
+    )
+
+
+class AuditMiddleware:
+    def __init__(self, app: ASGIApp, log: AuditLog) -> None:
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_platform_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("state", {})
+        recorded = False
+
+        async def capture(message: Message) -> None:
+            nonlocal recorded
+            if message["type"] == "http.response.start":
+                # Recorded before the answer leaves, so a client that reads the audit next sees it.
+                record(self.log, scope, message["status"], None)
+                recorded = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            if not recorded:
+                record(self.log, scope, 500, None)

@@ -1,0 +1,139 @@
+"""The one error shape of the platform, `{"status","code","message","contextId"}`, for every failure."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from orgaccess.platform.models import ErrorBody
+
+FORBIDDEN_MESSAGE = "You are not authorized to perform the requested action."
+_MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Authentication failed: a valid bearer token is required.",
+    403: FORBIDDEN_MESSAGE,
+    404: "The requested resource was not found.",
+    405: "The method is not allowed for this resource.",
+    409: "The request conflicts with the current state of the resource.",
+    429: "Rate limit exceeded; retry after the number of seconds in the Retry-After header.",
+    500: "The server encountered an unexpected condition.",
+    503: "The service is temporarily unavailable.",
+}
+_CODES = {
+    400: "bad.request",
+    401: "authentication.required",
+    403: "forbidden",
+    404: "not.found",
+    405: "method.not.allowed",
+    409: "conflict",
+    429: "too.many.requests.retry.after",
+    500: "internal.server.error",
+    503: "service.unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error answer; `reason` goes only to the audit log, never to the client."""
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        reason: str | None = None,
+        code: str | None = None,
+        message: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message or reason or str(status))
+        self.status = status
+        self.reason = reason
+        self.code = code or _CODES.get(status, "error")
+        self.message = message or _MESSAGES.get(status, "Error.")
+        self.headers = headers
+
+
+def forbidden(reason: str) -> ApiError:
+    return ApiError(403, reason=reason)
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message=message)
+
+
+def error_response(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(status, code, message).model_dump(), status_code=status, headers=headers)
+
+
+def error_body(status: int, code: str, message: str) -> ErrorBody:
+    return ErrorBody(status=status, code=code, message=message, contextId=str(uuid.uuid4()))
+
+
+def error_bytes(status: int) -> bytes:
+    """A complete error body for middleware that answers below FastAPI."""
+    return error_body(status, _CODES[status], _MESSAGES[status]).model_dump_json().encode()
+
+
+PLATFORM_ERRORS = (400, 401, 403, 404, 429)
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the error statuses a route can answer."""
+    return {status: {"model": ErrorBody, "description": _MESSAGES[status]} for status in statuses}
+
+
+def field_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
+    """`("body", "permissions", 0)` -> `body.permissions[0]`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def describe_errors(errors: Sequence[Any]) -> str:
+    """Pydantic errors as `field.path[0]: message`, joined."""
+    problems = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            detail = error.get("ctx", {}).get("error", "")
+            problems.append(f"body: malformed JSON {detail}".rstrip())
+        else:
+            problems.append(f"{field_path(loc)}: {error.get('msg', 'invalid')}")
+    return "; ".join(problems) or "invalid request"
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Map every failure, including FastAPI's own, onto the platform's error shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        request.state.audit_reason = exc.reason
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        request.state.audit_reason = None
+        return error_response(400, _CODES[400], describe_errors(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status = exc.status_code
+        message = _MESSAGES.get(status) if status in (404, 405) else str(exc.detail)
+        return error_response(status, _CODES.get(status, "error"), message or "Error.", exc.headers)
+
+    @app.exception_handler(UnicodeError)
+    async def _unicode(request: Request, exc: UnicodeError) -> JSONResponse:
+        # Lone surrogates decoded from JSON escapes cannot be stored; that is bad input, not a crash.
+        return error_response(400, _CODES[400], "text must be valid Unicode")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, _CODES[500], _MESSAGES[500])

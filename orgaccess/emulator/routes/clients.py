@@ -1,0 +1,106 @@
+"""Service accounts (OAuth clients) of the target org."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from orgaccess.emulator import store
+from orgaccess.emulator.access import Caller, emulator, requires
+from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
+from orgaccess.emulator.routes.common import (
+    PageParams,
+    duplicate_name,
+    not_found,
+    require_known,
+    require_version,
+)
+from orgaccess.platform.models import (
+    ClientSecret,
+    OAuthClient,
+    OAuthClientSpec,
+    OAuthClientUpdate,
+    OAuthClientWithSecret,
+    Page,
+)
+
+router = APIRouter(
+    prefix="/api/v2/oauth/clients", tags=["service accounts"], responses=documented(*PLATFORM_ERRORS)
+)
+Reader = Annotated[Caller, Depends(requires("security:read"))]
+Editor = Annotated[Caller, Depends(requires("oauth:clients:edit"))]
+
+
+def _own(db: sqlite3.Connection, caller: Caller, client_id: str) -> store.ClientRecord:
+    # Accounts live in their home org; from any other org they do not exist.
+    record = store.get_client(db, client_id)
+    if record is None or record.org_id != caller.target:
+        raise not_found(f"service account '{client_id}'")
+    return record
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@router.get("", response_model=Page[OAuthClient])
+async def list_clients(request: Request, page: PageParams, caller: Reader) -> dict[str, Any]:
+    with emulator(request).store.read() as db:
+        return page.page(store.list_clients(db, caller.target))
+
+
+@router.get("/{clientId}", response_model=OAuthClient)
+async def get_client(clientId: str, request: Request, caller: Reader) -> OAuthClient:
+    with emulator(request).store.read() as db:
+        return _own(db, caller, clientId).client
+
+
+@router.post("", status_code=201, response_model=OAuthClientWithSecret, responses=documented(409))
+async def create_client(spec: OAuthClientSpec, request: Request, caller: Editor) -> OAuthClientWithSecret:
+    """Creates an account; the answer is the only time its secret is shown."""
+    require_known(spec.scopes, "body.scopes", "scope")
+    secret = _new_secret()
+    client = OAuthClient(id=store.new_id(), version=1, **spec.model_dump())
+    with emulator(request).store.write() as db:
+        if store.client_name_taken(db, caller.target, spec.name):
+            raise duplicate_name(spec.name)
+        store.save_client(db, caller.target, client, store.digest(secret))
+    return OAuthClientWithSecret(**client.model_dump(), secret=secret)
+
+
+@router.put("/{clientId}", response_model=OAuthClient, responses=documented(409))
+async def update_client(
+    clientId: str, update: OAuthClientUpdate, request: Request, caller: Editor
+) -> OAuthClient:
+    require_known(update.scopes, "body.scopes", "scope")
+    with emulator(request).store.write() as db:
+        record = _own(db, caller, clientId)
+        require_version(update.version, record.client.version)
+        if store.client_name_taken(db, caller.target, update.name, except_id=clientId):
+            raise duplicate_name(update.name)
+        client = OAuthClient(id=clientId, **{**update.model_dump(), "version": update.version + 1})
+        store.save_client(db, caller.target, client, record.secret_hash)
+    return client
+
+
+@router.delete("/{clientId}", status_code=204, response_class=Response)
+async def delete_client(clientId: str, request: Request, caller: Editor) -> None:
+    """Deletes the account, revokes its tokens and its grants in every org."""
+    emu = emulator(request)
+    with emu.store.write() as db:
+        _own(db, caller, clientId)
+        store.delete_client(db, clientId)
+    emu.tokens.forget()
+
+
+@router.post("/{clientId}/secret", response_model=ClientSecret)
+async def rotate_secret(clientId: str, request: Request, caller: Editor) -> ClientSecret:
+    """Replaces the secret; tokens already issued stay valid until they expire."""
+    secret = _new_secret()
+    with emulator(request).store.write() as db:
+        record = _own(db, caller, clientId)
+        store.save_client(db, caller.target, record.client, store.digest(secret))
+    return ClientSecret(id=clientId, secret=secret)

@@ -1,0 +1,70 @@
+"""What several routes share: paging, name checks, optimistic versions."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+
+from orgaccess.emulator import reasons, store
+from orgaccess.emulator.errors import ApiError, bad_request
+from orgaccess.platform.models import PERMISSIONS, Role
+
+
+@dataclass(frozen=True)
+class Paging:
+    size: int
+    number: int
+
+    def page(self, items: Sequence[Any]) -> dict[str, Any]:
+        start = (self.number - 1) * self.size
+        return {
+            "entities": items[start : start + self.size],
+            "pageSize": self.size,
+            "pageNumber": self.number,
+            "total": len(items),
+            "pageCount": math.ceil(len(items) / self.size),
+        }
+
+
+async def paging(
+    pageSize: Annotated[int, Query(ge=1, le=100)] = 25,
+    pageNumber: Annotated[int, Query(ge=1)] = 1,
+) -> Paging:
+    return Paging(pageSize, pageNumber)
+
+
+PageParams = Annotated[Paging, Depends(paging)]
+
+
+def require_known(values: Iterable[str], field: str, kind: str) -> None:
+    """400 naming the first unknown permission (or scope), e.g. `body.permissions[0]`."""
+    for i, value in enumerate(values):
+        if value not in PERMISSIONS:
+            raise bad_request(f"{field}[{i}]: unknown {kind} '{value}'")
+
+
+def require_version(sent: int, current: int) -> None:
+    if sent != current:
+        message = f"version {sent} is stale: the current version is {current}"
+        raise ApiError(409, reason=reasons.VERSION_STALE, message=message)
+
+
+def duplicate_name(name: str) -> ApiError:
+    message = f"the name '{name}' is already taken in this org"
+    return ApiError(409, reason=reasons.NAME_DUPLICATE, message=message)
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, message=f"{what} was not found")
+
+
+def role_or_404(db: sqlite3.Connection, org_id: str, role_id: str) -> Role:
+    role = store.get_role(db, org_id, role_id)
+    if role is None:
+        raise not_found(f"role '{role_id}'")
+    return role

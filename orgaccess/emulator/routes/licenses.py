@@ -1,0 +1,53 @@
+"""License features of the target org; contract-managed ones cannot be changed by API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from orgaccess.emulator import reasons, store
+from orgaccess.emulator.access import ANALYTICS, Caller, emulator, requires
+from orgaccess.emulator.errors import PLATFORM_ERRORS, ApiError, documented
+from orgaccess.emulator.routes.common import not_found
+from orgaccess.platform.models import LicenseFeature, LicenseFeatureList, LicenseFeatureUpdate
+
+router = APIRouter(
+    prefix="/api/v2/license/features", tags=["licenses"], responses=documented(*PLATFORM_ERRORS)
+)
+Reader = Annotated[Caller, Depends(requires("security:read"))]
+Editor = Annotated[Caller, Depends(requires("license:features:edit"))]
+
+
+@router.get("", response_model=LicenseFeatureList)
+async def list_features(request: Request, caller: Reader) -> LicenseFeatureList:
+    with emulator(request).store.read() as db:
+        return LicenseFeatureList(entities=store.list_licenses(db, caller.target))
+
+
+@router.put("/{name}", response_model=LicenseFeature, responses=documented(409))
+async def set_feature(
+    name: str,
+    update: LicenseFeatureUpdate,
+    request: Request,
+    caller: Editor,
+) -> LicenseFeature:
+    """Switches a self-service feature; a contract-managed one is 409 `license.contract.required`."""
+    emu = emulator(request)
+    with emu.store.write() as db:
+        feature = store.get_license(db, caller.target, name)
+        if feature is None:
+            raise not_found(f"license feature '{name}'")
+        if not feature.selfService:
+            raise ApiError(
+                409,
+                code=reasons.LICENSE_CONTRACT,
+                reason=reasons.LICENSE_CONTRACT,
+                message=f"The feature '{name}' is managed by contract and cannot be changed by API.",
+            )
+        store.set_license(db, caller.target, name, update.enabled)
+    if name == ANALYTICS:
+        emu.propagation.record(
+            ("license", caller.target, name), feature.enabled, update.enabled, emu.visible_at()
+        )
+    return LicenseFeature(name=name, enabled=update.enabled, selfService=True)

@@ -1,0 +1,91 @@
+"""Roles of the target org; `admin` and `employee` are built in and read-only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from orgaccess.emulator import reasons, store
+from orgaccess.emulator.access import Caller, emulator, requires
+from orgaccess.emulator.errors import PLATFORM_ERRORS, ApiError, documented
+from orgaccess.emulator.routes.common import (
+    PageParams,
+    duplicate_name,
+    require_known,
+    require_version,
+    role_or_404,
+)
+from orgaccess.platform.models import Page, Role, RoleSpec, RoleUpdate
+
+router = APIRouter(prefix="/api/v2/security/roles", tags=["roles"], responses=documented(*PLATFORM_ERRORS))
+Reader = Annotated[Caller, Depends(requires("security:read"))]
+Editor = Annotated[Caller, Depends(requires("security:roles:edit"))]
+
+
+def _custom(role: Role) -> Role:
+    if role.builtIn:
+        raise ApiError(403, reason=reasons.BUILTIN_READONLY)
+    return role
+
+
+@router.get("", response_model=Page[Role])
+async def list_roles(
+    request: Request,
+    page: PageParams,
+    caller: Reader,
+    name: Annotated[str | None, Query(description="An exact role name")] = None,
+) -> dict[str, Any]:
+    with emulator(request).store.read() as db:
+        return page.page(store.list_roles(db, caller.target, name))
+
+
+@router.post("", status_code=201, response_model=Role, responses=documented(409))
+async def create_role(spec: RoleSpec, request: Request, caller: Editor) -> Role:
+    require_known(spec.permissions, "body.permissions", "permission")
+    fields = {**spec.model_dump(), "permissions": _set(spec)}
+    role = Role(id=store.new_id(), version=1, builtIn=False, **fields)
+    with emulator(request).store.write() as db:
+        if store.role_name_taken(db, caller.target, spec.name):
+            raise duplicate_name(spec.name)
+        store.save_role(db, caller.target, role)
+    return role
+
+
+@router.get("/{roleId}", response_model=Role)
+async def get_role(roleId: str, request: Request, caller: Reader) -> Role:
+    with emulator(request).store.read() as db:
+        return role_or_404(db, caller.target, roleId)
+
+
+@router.put("/{roleId}", response_model=Role, responses=documented(409))
+async def update_role(roleId: str, update: RoleUpdate, request: Request, caller: Editor) -> Role:
+    require_known(update.permissions, "body.permissions", "permission")
+    with emulator(request).permission_change(caller.target) as db:
+        current = _custom(role_or_404(db, caller.target, roleId))
+        require_version(update.version, current.version)
+        if store.role_name_taken(db, caller.target, update.name, except_id=roleId):
+            raise duplicate_name(update.name)
+        role = Role(
+            id=roleId,
+            name=update.name,
+            description=update.description,
+            permissions=_set(update),
+            builtIn=False,
+            version=current.version + 1,
+        )
+        store.save_role(db, caller.target, role)
+    return role
+
+
+@router.delete("/{roleId}", status_code=204, response_class=Response)
+async def delete_role(roleId: str, request: Request, caller: Editor) -> None:
+    """Deletes the role and every grant of it."""
+    with emulator(request).permission_change(caller.target) as db:
+        _custom(role_or_404(db, caller.target, roleId))
+        store.delete_role(db, caller.target, roleId)
+
+
+def _set(spec: RoleSpec) -> list[str]:
+    # A role's permissions are a set; answering them sorted keeps diffs stable.
+    return sorted(set(spec.permissions))
