@@ -172,6 +172,11 @@ class PlatformClient:
         self._http.close()
 
     @property
+    def client_id(self) -> str:
+        """The id of the credentials this client authenticates with (never the secret)."""
+        return self._client_id
+
+    @property
     def calls(self) -> int:
         """HTTP requests sent so far, token requests and retries included."""
         with self._calls_lock:

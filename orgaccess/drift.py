@@ -1,0 +1,89 @@
+"""Drift records: declared against live, one record per differing field.
+
+The providers (to decide and show a change) and `orgaccess drift` (to report it) build
+the same records from the same comparison, so a preview and a drift report never
+disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from deepdiff import DeepDiff
+from pydantic import BaseModel, ConfigDict
+
+EXISTS = "exists"
+
+
+class Drift(BaseModel):
+    """One field of one object that differs between the declaration and the platform."""
+
+    model_config = ConfigDict(frozen=True)
+
+    org: str
+    kind: str
+    name: str
+    field: str
+    declared: Any
+    actual: Any
+    fixable: bool = True
+    # Why it cannot be fixed by `pulumi up`, when it cannot.
+    reason: str = ""
+
+    def describe(self) -> str:
+        """One line for people: `permissions: live [] -> declared ['recording:view']`."""
+        if self.field == EXISTS:
+            text = "missing on the platform" if self.declared else "present but not declared"
+        else:
+            text = f"{self.field}: live {_show(self.actual)} -> declared {_show(self.declared)}"
+        return f"{text} (NOT FIXABLE: {self.reason})" if not self.fixable else text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return (
+        repr(value)
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
+
+
+def compare(
+    *,
+    org: str,
+    kind: str,
+    name: str,
+    declared: Mapping[str, Any],
+    actual: Mapping[str, Any] | None,
+    fields: Iterable[str],
+    unfixable: Mapping[str, str] | None = None,
+) -> list[Drift]:
+    """Every field in `fields` where `actual` differs from `declared` (lists as sets).
+
+    `actual` None means the object does not exist on the platform; `unfixable` maps a
+    field to the reason the platform will not let it be changed by API.
+    """
+    if actual is None:
+        return [Drift(org=org, kind=kind, name=name, field=EXISTS, declared=True, actual=False)]
+    wanted = {f: declared.get(f) for f in fields}
+    live = {f: actual.get(f) for f in fields}
+    changed = DeepDiff(live, wanted, ignore_order=True).affected_root_keys
+    reasons = unfixable or {}
+    return [
+        Drift(
+            org=org,
+            kind=kind,
+            name=name,
+            field=f,
+            declared=wanted[f],
+            actual=live[f],
+            fixable=f not in reasons,
+            reason=reasons.get(f, ""),
+        )
+        for f in fields
+        if f in changed
+    ]

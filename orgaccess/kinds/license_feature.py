@@ -1,0 +1,65 @@
+"""License features per org: on or off as declared; contract-managed ones are reported, never "fixed"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orgaccess.kinds.base import ContractRequired, Kind, KindError, Observed, Props
+from orgaccess.platform.errors import LicenseContractRequired
+from orgaccess.platform.models import LicenseFeature
+from orgaccess.snapshot import Fleet
+
+
+def declared(org: str, feature: str, enabled: bool) -> dict[str, Any]:
+    return {"org": org, "feature": feature, "enabled": enabled}
+
+
+def contract_reason(org: str, feature: str) -> str:
+    return (
+        f"license feature '{feature}' in org '{org}' is contract-managed (selfService: false); "
+        "changing it needs a contract change with the platform vendor, not an API call"
+    )
+
+
+def _live(fleet: Fleet, props: Props) -> LicenseFeature:
+    live = fleet.licenses(props["org"]).get(props["feature"])
+    if live is None:
+        offered = ", ".join(sorted(fleet.licenses(props["org"]))) or "none"
+        raise KindError(
+            f"org '{props['org']}' offers no license feature '{props['feature']}' (it offers: {offered})"
+        )
+    return live
+
+
+def observe(fleet: Fleet, props: Props) -> Observed:
+    live = _live(fleet, props)
+    unfixable = {} if live.selfService else {"enabled": contract_reason(props["org"], props["feature"])}
+    return Observed({"enabled": live.enabled}, facts={"selfService": live.selfService}, unfixable=unfixable)
+
+
+def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
+    fleet.forget_licenses(props["org"])
+    live = _live(fleet, props)
+    if live.enabled != props["enabled"]:
+        if not live.selfService:
+            raise ContractRequired(contract_reason(props["org"], props["feature"]))
+        try:
+            live = fleet.client.set_license_feature(props["org"], props["feature"], props["enabled"])
+        except LicenseContractRequired:
+            raise ContractRequired(contract_reason(props["org"], props["feature"])) from None
+        fleet.forget_licenses(props["org"])
+    return {**props, "selfService": live.selfService, "adopted": True}
+
+
+def delete(_fleet: Fleet, _props: Props) -> None:
+    """A license belongs to the org's contract: orgaccess stops managing it and leaves it as it is."""
+
+
+KIND = Kind(
+    name="LicenseFeature",
+    fields=("enabled",),
+    identity=("org", "feature"),
+    observe=observe,
+    converge=converge,
+    delete=delete,
+)

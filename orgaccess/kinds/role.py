@@ -1,0 +1,75 @@
+"""Custom roles: created in each org that binds them; their permissions are the complete set."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from orgaccess.declarations import RoleDecl
+from orgaccess.kinds.base import Kind, KindError, Observed, Props
+from orgaccess.platform.errors import NotFound
+from orgaccess.platform.models import Role, RoleSpec, RoleUpdate
+from orgaccess.snapshot import Fleet
+
+
+def declared(org: str, role: RoleDecl) -> dict[str, Any]:
+    return {
+        "org": org,
+        "name": role.name,
+        "permissions": sorted(set(role.permissions)),
+        "description": role.description,
+    }
+
+
+def _facts(role: Role) -> dict[str, Any]:
+    return {"roleId": role.id, "builtIn": role.builtIn}
+
+
+def observe(fleet: Fleet, props: Props) -> Observed:
+    live = fleet.roles(props["org"]).get(props["name"])
+    if live is None:
+        return Observed(None)
+    return Observed({"permissions": sorted(live.permissions)}, facts=_facts(live))
+
+
+def _fresh(fleet: Fleet, org: str, name: str) -> Role | None:
+    fleet.forget_roles(org)
+    return fleet.roles(org).get(name)
+
+
+def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
+    org, name = props["org"], props["name"]
+    live = _fresh(fleet, org, name)
+    if live is not None and live.builtIn:
+        raise KindError(f"role '{name}' is built in to org '{org}'; declare a custom role under another name")
+    adopted = bool(prior.get("adopted", live is not None))
+    if live is None:
+        spec = RoleSpec(name=name, description=props["description"], permissions=props["permissions"])
+        live = fleet.client.create_role(org, spec)
+        fleet.forget_roles(org)
+    elif sorted(live.permissions) != props["permissions"]:
+        update = RoleUpdate(
+            name=name, description=live.description, permissions=props["permissions"], version=live.version
+        )
+        live = fleet.client.update_role(org, live.id, update)
+        fleet.forget_roles(org)
+    return {**props, **_facts(live), "adopted": adopted}
+
+
+def delete(fleet: Fleet, props: Props) -> None:
+    live = _fresh(fleet, props["org"], props["name"])
+    if live is None or live.builtIn:
+        return
+    with contextlib.suppress(NotFound):
+        fleet.client.delete_role(props["org"], live.id)
+    fleet.forget_roles(props["org"])
+
+
+KIND = Kind(
+    name="Role",
+    fields=("permissions",),
+    identity=("org", "name"),
+    observe=observe,
+    converge=converge,
+    delete=delete,
+)

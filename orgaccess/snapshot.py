@@ -1,0 +1,90 @@
+"""The live state of each org, read once per process and shared by every resource.
+
+A preview of N orgs must cost about N x (3 + accounts) API calls, not one call per
+resource per field: each part of an org (its roles, its licenses, one subject's grants,
+the home org's accounts) is fetched on first use, by one thread while the others wait,
+and then served from memory. Writes invalidate exactly the part they changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.models import LicenseFeature, OAuthClient, Organization, Role
+
+T = TypeVar("T")
+
+
+class _Parts:
+    """Values computed once per key, with one lock per key so slow fetches overlap."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[Hashable, Any] = {}
+        self._locks: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, fetch: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = fetch()
+            with self._lock:
+                self._values[key] = value
+            return value
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._values.pop(key, None)
+
+
+class Fleet:
+    """Cached reads of every org, over one shared client."""
+
+    def __init__(self, client: PlatformClient) -> None:
+        self.client = client
+        self._parts = _Parts()
+
+    def organization(self, org: str) -> Organization:
+        return self._parts.get(("org", org), lambda: self.client.get_organization(org))
+
+    def roles(self, org: str) -> dict[str, Role]:
+        """Every role of `org` (built-in ones included) by name."""
+        return self._parts.get(("roles", org), lambda: {r.name: r for r in self.client.list_roles(org)})
+
+    def licenses(self, org: str) -> dict[str, LicenseFeature]:
+        return self._parts.get(
+            ("licenses", org), lambda: {f.name: f for f in self.client.list_license_features(org)}
+        )
+
+    def accounts(self, home_org: str) -> dict[str, OAuthClient]:
+        """The service accounts whose home is `home_org`, by name."""
+        return self._parts.get(
+            ("accounts", home_org), lambda: {c.name: c for c in self.client.list_clients(home_org)}
+        )
+
+    def grants(self, org: str, subject_id: str) -> dict[str, Role]:
+        """The roles granted to `subject_id` in `org`, by name."""
+        return self._parts.get(
+            ("grants", org, subject_id),
+            lambda: {r.name: r for r in self.client.list_subject_roles(org, subject_id)},
+        )
+
+    def forget_roles(self, org: str) -> None:
+        self._parts.forget(("roles", org))
+
+    def forget_licenses(self, org: str) -> None:
+        self._parts.forget(("licenses", org))
+
+    def forget_accounts(self, home_org: str) -> None:
+        self._parts.forget(("accounts", home_org))
+
+    def forget_grants(self, org: str, subject_id: str) -> None:
+        self._parts.forget(("grants", org, subject_id))

@@ -1,0 +1,84 @@
+"""One dynamic provider for every kind; its pickle is a class reference and a kind name."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from orgaccess import reconcile, session, settings
+from orgaccess.kinds import KINDS
+from orgaccess.kinds.base import KindError
+from orgaccess.platform.errors import PlatformError
+from orgaccess.settings import SettingsError
+
+# What a user can act on: shown as the message alone, not as a Python traceback.
+_EXPLAINED = (KindError, PlatformError, SettingsError)
+
+
+class OrgAccessError(Exception):
+    """Raised to the engine with a message for people."""
+
+
+# The engine shows `<module>.<class>: message`; make that read as orgaccess's own word.
+OrgAccessError.__module__ = "orgaccess"
+
+
+class KindProvider(ResourceProvider):
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def configure(self, req: ConfigureRequest) -> None:
+        # Credentials come from the stack config of this deployment, never from the pickle.
+        try:
+            session.configure(settings.resolve(settings.stack_lookup(req.config.get)))
+        except SettingsError as exc:
+            session.configure_failed(exc)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        try:
+            return CheckResult(reconcile.check(KINDS[self.kind], news), [])
+        except _EXPLAINED as exc:
+            return CheckResult(news, [CheckFailure("drift", str(exc))])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changes, replaces = _explained(reconcile.diff, KINDS[self.kind], olds, news)
+        return DiffResult(changes=changes, replaces=replaces, delete_before_replace=True)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        id_, outs = _explained(reconcile.create, KINDS[self.kind], props)
+        return CreateResult(id_, outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        found = _explained(reconcile.read, KINDS[self.kind], props)
+        if found is None:
+            return ReadResult(None, {})
+        outs, inputs = found
+        return ReadResult(id_, outs, inputs)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(_explained(reconcile.update, KINDS[self.kind], olds, news))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        _explained(reconcile.delete, KINDS[self.kind], props)
+
+
+def _explained(step: Any, *args: Any) -> Any:
+    try:
+        return step(*args)
+    except _EXPLAINED as exc:
+        # The SDK sends the engine traceback.format_exc(); with no frames it is the message
+        # alone. This process serves one deployment only, so the setting dies with it.
+        sys.tracebacklimit = 0
+        raise OrgAccessError(str(exc)) from None
