@@ -40,6 +40,12 @@ async def read_audit(request: Request, since: int = Query(default=0, ge=0)) -> l
     return emulator(request).audit.since(since)
 
 
+@router.get("/audit/count", response_model=dict[str, int])
+async def count_audit(request: Request) -> dict[str, int]:
+    """`{"count": n}`: how many entries the audit log holds, without shipping them."""
+    return {"count": len(emulator(request).audit)}
+
+
 @router.get("/faults", response_model=Faults)
 async def read_faults(request: Request) -> Faults:
     return emulator(request).faults
