@@ -1,0 +1,58 @@
+"""Fixtures for end-to-end tests: the real Pulumi engine, the emulator over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from orgaccess.engine import Stack, project_stack
+from orgaccess.platform.client import PlatformClient
+
+ADMIN = ("orgaccess-admin", "s3cret-admin")
+APP = ("premium-app", "s3cret-app")
+PARTNERS = ("org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d")
+ORGS = ("org-primary", *PARTNERS)
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
+    """One emulator on seed-403 for a whole module: the tests in it tell one story in order."""
+    with running_emulator("seed-403", db=tmp_path_factory.mktemp("emulator") / "db.sqlite") as handle:
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def stack(platform: EmulatorHandle, tmp_path_factory: pytest.TempPathFactory) -> Stack:
+    return project_stack(
+        tmp_path_factory.mktemp("state"), api_url=platform.url, client_id=ADMIN[0], client_secret=ADMIN[1]
+    )
+
+
+@pytest.fixture(scope="module")
+def admin(platform: EmulatorHandle) -> Iterator[PlatformClient]:
+    """The operator's hands on the platform, for out-of-band changes."""
+    with PlatformClient(platform.url, *ADMIN) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def probe(platform: EmulatorHandle) -> Iterator[Callable[[str], int]]:
+    """The app's own call that answered 403: its HTTP status in an org."""
+    with PlatformClient(platform.url, *APP, max_attempts=1) as app:
+
+        def status(org: str) -> int:
+            try:
+                app.list_screen_recordings(org)
+            except Exception as exc:  # the typed error carries the status
+                return int(getattr(exc, "status", 0))
+            return 200
+
+        yield status
+
+
+def write_declarations(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path

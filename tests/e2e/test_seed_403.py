@@ -1,0 +1,107 @@
+"""The story of product.md on the real engine: seed-403 previewed, fixed by `pulumi up`, verified."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from conftest import ADMIN, APP, ORGS, PARTNERS
+
+from orgaccess.emulator.harness import EmulatorHandle
+from orgaccess.engine import Stack
+
+pytestmark = pytest.mark.e2e
+
+# Before `up`: every object is adopted ("create"); these are the ones whose drift the preview spells out.
+EXPECTED_DRIFT = {
+    "ServiceAccount::org-primary/Premium App": "orgLock: live 'PRIMARY_ONLY' -> declared 'LINKED_ORGS'",
+    "Role::org-partner-a/Recording Analyst": "missing on the platform",
+    "Role::org-partner-a/Screen Recording Admin": "missing on the platform",
+    "Role::org-partner-b/Recording Analyst": "permissions: live [analytics:read] -> declared [recording:view]",
+    "RoleBinding::org-partner-a/Premium App": "roles: live [] -> declared [Recording Analyst, Screen Recording Admin]",
+    "LicenseFeature::org-partner-c/analytics": "enabled: live false -> declared true",
+    "LicenseFeature::org-partner-d/analytics": "enabled: live false -> declared true (NOT FIXABLE",
+}
+
+
+def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
+    """Resource (type::name) -> the drift lines the preview shows for it now.
+
+    The state keeps the drift seen at the last `up`, so a changed line reads `old => new`;
+    a line marked `-` is drift that went away.
+    """
+    found: dict[str, list[str]] = {}
+    current, in_drift = "", False
+    for line in preview_output.splitlines():
+        urn = re.search(r"\[urn=urn:pulumi:[^:]+::[^:]+::pulumi-python:dynamic/orgaccess:(\w+)::(.+)\]", line)
+        item = re.match(r'\s+([~+]\s+)?\[\d+\]: (".*")$', line)
+        if urn:
+            current, in_drift = f"{urn.group(1)}::{urn.group(2)}", False
+        elif re.match(r"\s+[~+]?\s*drift\s*: \[", line):
+            in_drift = True
+        elif in_drift and item:
+            found.setdefault(current, []).append(item.group(2).split(" => ")[-1].strip('"'))
+        elif in_drift and re.match(r"\s+-\s+\[\d+\]: ", line):
+            continue
+        else:
+            in_drift = False
+    return found
+
+
+def test_the_app_gets_403_in_every_partner_org_before_the_fix(probe: Callable[[str], int]) -> None:
+    assert probe("org-primary") == 200
+    assert [probe(org) for org in PARTNERS] == [403] * 4
+
+
+def test_preview_shows_the_drift_of_each_cause_and_nothing_else(stack: Stack) -> None:
+    result = stack.preview()
+    assert result.returncode == 0, result.output
+    drift = drift_by_resource(result.stdout)
+    assert set(drift) == set(EXPECTED_DRIFT)
+    for resource, text in EXPECTED_DRIFT.items():
+        assert drift[resource][0].startswith(text), (resource, drift[resource])
+
+
+def test_preview_writes_nothing_to_the_platform(stack: Stack, platform: EmulatorHandle) -> None:
+    before = platform.audit_count()
+    stack.preview().check()
+    writes = [e for e in platform.audit(since=before) if e.method != "GET" and e.path != "/oauth/token"]
+    assert writes == []
+
+
+def test_up_fixes_all_but_the_contract_managed_license(stack: Stack) -> None:
+    result = stack.up()
+    assert result.returncode != 0
+    failed = re.findall(r"pulumi-python:dynamic/orgaccess:\w+ \(([^)]+)\):\n\s+error: (.*)", result.stdout)
+    assert [name for name, _ in failed] == ["org-partner-d/analytics"]
+    assert "contract change" in failed[0][1]
+
+
+def test_the_app_gets_200_everywhere_but_in_the_contract_managed_org(probe: Callable[[str], int]) -> None:
+    assert [probe(org) for org in ORGS] == [200, 200, 200, 200, 403]
+
+
+def test_the_contract_managed_reason_is_in_the_platform_audit(platform: EmulatorHandle) -> None:
+    (last,) = [e for e in platform.audit() if e.path.endswith("screenrecordings")][-1:]
+    assert last.org == "org-partner-d" and last.reason == "C4.license.disabled"
+
+
+def test_after_up_only_the_contract_managed_license_remains_as_drift(stack: Stack) -> None:
+    result = stack.preview("--expect-no-changes")
+    assert result.returncode != 0
+    assert list(drift_by_resource(result.stdout)) == ["LicenseFeature::org-partner-d/analytics"]
+
+
+def test_the_secrets_of_the_scenario_are_in_no_output_and_not_in_the_state(stack: Stack) -> None:
+    outputs = [stack.preview().output, stack.run("stack", "output", "--json").output]
+    state = stack.export()
+    blob = "\n".join(outputs) + str(state)
+    for secret in (ADMIN[1], APP[1]):
+        assert secret not in blob
+    assert not any(
+        secret in p.read_text(errors="ignore")
+        for p in stack.backend_dir.rglob("*")
+        if p.is_file()
+        for secret in (ADMIN[1], APP[1])
+    )
