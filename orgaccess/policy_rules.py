@@ -1,0 +1,283 @@
+"""The rules of the policy pack (policies/), as plain functions over resource inputs.
+
+`policies/__main__.py` only wires these into pulumi_policy, so every rule is unit-tested
+without the engine and the review report (orgaccess.review) names them the same way.
+Each message says what is wrong and which line of access.yaml to change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from orgaccess.platform.models import PERMISSIONS
+
+TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
+Props = Mapping[str, Any]
+Config = Mapping[str, Any]
+
+# The built-in roles' permissions, as platform-api.md defines them.
+BUILTIN_PERMISSIONS: dict[str, frozenset[str]] = {"admin": PERMISSIONS, "employee": frozenset()}
+RECORDING_VIEW = "recording:view"
+SCREEN_RECORDING_ADMIN = "admin:screen_recordings"
+DEFAULT_ALLOWED = ("admin:screen_recordings", "analytics:read", "recording:view")
+ALLOWED_KEY = "allowedPermissions"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One orgaccess resource as a policy sees it: its kind, URN and declared inputs."""
+
+    kind: str
+    urn: str
+    props: Props
+
+
+@dataclass(frozen=True)
+class Violation:
+    message: str
+    # The resource to blame; None blames the stack as a whole.
+    urn: str | None = None
+
+
+def kind_of(resource_type: str) -> str | None:
+    """`ServiceAccount` for `pulumi-python:dynamic/orgaccess:ServiceAccount`; None for other types."""
+    return resource_type.removeprefix(TYPE_PREFIX) if resource_type.startswith(TYPE_PREFIX) else None
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f"'{n}'" for n in sorted(names))
+
+
+# ---- rules over one resource
+
+
+def grant_type_client_credentials(props: Props, _config: Config) -> Iterator[str]:
+    if props["grantType"] != "client_credentials":
+        yield (
+            f"service account '{props['name']}' has grantType '{props['grantType']}', and the platform "
+            "issues app tokens only to client_credentials accounts; "
+            "set `grantType: client_credentials` on it in access.yaml"
+        )
+
+
+def no_admin_for_apps(props: Props, _config: Config) -> Iterator[str]:
+    if "admin" in props["roles"]:
+        yield (
+            f"service account '{props['serviceAccount']}' is bound to the built-in role 'admin' in org "
+            f"'{props['org']}', which carries every permission; replace 'admin' in that binding with a "
+            "custom role that holds only the permissions the app uses (e.g. 'Recording Analyst')"
+        )
+
+
+def permission_allow_list(props: Props, config: Config) -> Iterator[str]:
+    allowed = set(config.get(ALLOWED_KEY) or DEFAULT_ALLOWED)
+    extra = set(props["permissions"]) - allowed
+    if extra:
+        yield (
+            f"role '{props['name']}' in org '{props['org']}' carries {_quoted(extra)}, outside the "
+            f"allow-list ({_quoted(allowed)}); remove them from the role in access.yaml, or, after a "
+            f"security review, add them to `{ALLOWED_KEY}` in the policy pack config"
+        )
+
+
+# A generated credential: long, one unbroken token, mixing cases and digits. Rotation
+# markers people write ("2025-01", "after-incident-42") do not match.
+_SECRET_LIKE = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9+/=_.~-]{20,}$")
+
+
+def secret_rotation_not_a_secret(props: Props, _config: Config) -> Iterator[str]:
+    marker = props.get("secretRotation")
+    if marker and _SECRET_LIKE.match(marker):
+        yield (
+            f"secretRotation of service account '{props['name']}' looks like a secret; the value is "
+            "stored in plain text in the state and shown in every preview. Use a label such as the "
+            "month ('2025-01'), and rotate the leaked secret"
+        )
+
+
+# ---- rules over the whole stack
+
+
+class Declared:
+    """The declared objects of one stack, indexed the way the cross-resource rules look them up."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        by_kind: dict[str, list[Resource]] = {}
+        for resource in resources:
+            by_kind.setdefault(resource.kind, []).append(resource)
+        self.accounts = {(r.props["homeOrg"], r.props["name"]): r for r in by_kind.get("ServiceAccount", [])}
+        self.roles = {(r.props["org"], r.props["name"]): r for r in by_kind.get("Role", [])}
+        self.licenses = {(r.props["org"], r.props["feature"]): r for r in by_kind.get("LicenseFeature", [])}
+        self.bindings = sorted(by_kind.get("RoleBinding", []), key=lambda r: r.urn)
+
+    def account_of(self, binding: Resource) -> Resource | None:
+        return self.accounts.get((binding.props["homeOrg"], binding.props["serviceAccount"]))
+
+    def permissions(self, org: str, role: str) -> frozenset[str]:
+        if role in BUILTIN_PERMISSIONS:
+            return BUILTIN_PERMISSIONS[role]
+        found = self.roles.get((org, role))
+        return frozenset(found.props["permissions"]) if found else frozenset()
+
+    def roles_with(self, binding: Resource, permission: str) -> list[str]:
+        """The roles of `binding` that carry `permission` in the binding's org."""
+        org = binding.props["org"]
+        return [r for r in binding.props["roles"] if permission in self.permissions(org, r)]
+
+    def license_on(self, org: str, feature: str) -> bool:
+        found = self.licenses.get((org, feature))
+        return bool(found and found.props["enabled"])
+
+
+def no_primary_only_across_orgs(view: Declared, _config: Config) -> Iterator[Violation]:
+    foreign: dict[str, tuple[Resource, set[str]]] = {}
+    for binding in view.bindings:
+        account = view.account_of(binding)
+        if account is None or account.props["orgLock"] != "PRIMARY_ONLY":
+            continue
+        if binding.props["org"] != account.props["homeOrg"]:
+            foreign.setdefault(account.urn, (account, set()))[1].add(binding.props["org"])
+    for urn, (account, orgs) in sorted(foreign.items()):
+        yield Violation(
+            f"service account '{account.props['name']}' is locked to its home org (orgLock: PRIMARY_ONLY) "
+            f"but is bound in {_quoted(orgs)}, where every call would answer 403 (cause C2); "
+            "set `orgLock: LINKED_ORGS` on it in access.yaml",
+            urn,
+        )
+
+
+def recording_view_needs_scope_and_license(view: Declared, _config: Config) -> Iterator[Violation]:
+    for binding in view.bindings:
+        roles = view.roles_with(binding, RECORDING_VIEW)
+        account = view.account_of(binding)
+        if not roles or account is None:
+            continue
+        org, name = binding.props["org"], binding.props["serviceAccount"]
+        if RECORDING_VIEW not in account.props["scopes"]:
+            yield Violation(
+                f"service account '{name}' holds {RECORDING_VIEW} in org '{org}' through {_quoted(roles)}, "
+                f"but its token cannot carry it (cause C1); add {RECORDING_VIEW} to its `scopes`",
+                binding.urn,
+            )
+        if not view.license_on(org, "analytics"):
+            yield Violation(
+                f"service account '{name}' holds {RECORDING_VIEW} in org '{org}', but the org does not "
+                "declare the analytics license on, so recordings answer 403 (cause C4); "
+                f"add `licenses: {{analytics: true}}` to org '{org}'",
+                binding.urn,
+            )
+
+
+def screen_recording_admin_justified(view: Declared, _config: Config) -> Iterator[Violation]:
+    for binding in view.bindings:
+        roles = view.roles_with(binding, SCREEN_RECORDING_ADMIN)
+        if roles and not (binding.props.get("justification") or "").strip():
+            yield Violation(
+                f"service account '{binding.props['serviceAccount']}' may delete screen recordings in org "
+                f"'{binding.props['org']}' through {_quoted(roles)} without a stated reason; "
+                "add `justification: <why>` to that binding",
+                binding.urn,
+            )
+
+
+def scopes_used_by_roles(view: Declared, _config: Config) -> Iterator[Violation]:
+    used: dict[str, set[str]] = {urn: set() for urn in (a.urn for a in view.accounts.values())}
+    for binding in view.bindings:
+        account = view.account_of(binding)
+        if account:
+            for role in binding.props["roles"]:
+                used[account.urn] |= view.permissions(binding.props["org"], role)
+    for account in sorted(view.accounts.values(), key=lambda a: a.urn):
+        unused = set(account.props["scopes"]) - used[account.urn]
+        if unused:
+            yield Violation(
+                f"service account '{account.props['name']}' has scope(s) {_quoted(unused)} that no role "
+                "bound to it uses in any org; remove them from its `scopes` (least privilege)",
+                account.urn,
+            )
+
+
+# ---- the pack
+
+
+@dataclass(frozen=True)
+class ResourceRule:
+    name: str
+    description: str
+    mandatory: bool
+    # The only kind this rule looks at.
+    kind: str
+    check: Callable[[Props, Config], Iterable[str]]
+    # JSON-schema properties of the rule's own config, beside enforcementLevel.
+    config_schema: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StackRule:
+    name: str
+    description: str
+    mandatory: bool
+    check: Callable[[Declared, Config], Iterable[Violation]]
+    config_schema: Mapping[str, Any] = field(default_factory=dict)
+
+
+Rule = ResourceRule | StackRule
+
+RULES: Sequence[Rule] = (
+    ResourceRule(
+        "grant-type-client-credentials",
+        "A service account's grant type is client_credentials.",
+        True,
+        "ServiceAccount",
+        grant_type_client_credentials,
+    ),
+    StackRule(
+        "no-primary-only-across-orgs",
+        "A service account bound outside its home org is not locked to it (C2).",
+        True,
+        no_primary_only_across_orgs,
+    ),
+    StackRule(
+        "recording-view-needs-scope-and-license",
+        "Where an account holds recording:view, it has the scope (C1) and the org analytics on (C4).",
+        True,
+        recording_view_needs_scope_and_license,
+    ),
+    ResourceRule(
+        "no-admin-for-apps",
+        "No app service account is bound to the built-in admin role.",
+        True,
+        "RoleBinding",
+        no_admin_for_apps,
+    ),
+    ResourceRule(
+        "permission-allow-list",
+        "Custom roles carry only allow-listed permissions.",
+        True,
+        "Role",
+        permission_allow_list,
+        {ALLOWED_KEY: {"type": "array", "items": {"type": "string"}, "default": list(DEFAULT_ALLOWED)}},
+    ),
+    ResourceRule(
+        "secret-rotation-not-a-secret",
+        "secretRotation is a label, never a secret.",
+        True,
+        "ServiceAccount",
+        secret_rotation_not_a_secret,
+    ),
+    StackRule(
+        "screen-recording-admin-justified",
+        "admin:screen_recordings is bound only with a justification.",
+        False,
+        screen_recording_admin_justified,
+    ),
+    StackRule(
+        "scopes-used-by-roles",
+        "A service account's scopes are used by the roles bound to it.",
+        False,
+        scopes_used_by_roles,
+    ),
+)

@@ -1,0 +1,57 @@
+"""The orgaccess policy pack: `pulumi preview --policy-pack policies`.
+
+Only wiring: the rules live in orgaccess.policy_rules, where they are unit-tested.
+Levels and the permission allow-list are set with `--policy-pack-config FILE`
+(see config.example.json).
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    PolicyPack,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from orgaccess.policy_rules import RULES, Declared, Resource, ResourceRule, Rule, StackRule, kind_of
+
+
+def _resource_policy(rule: ResourceRule, common: dict) -> Policy:
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if kind_of(args.resource_type) == rule.kind:
+            for message in rule.check(args.props, args.get_config()):
+                report(message, None)
+
+    return ResourceValidationPolicy(validate=validate, **common)
+
+
+def _stack_policy(rule: StackRule, common: dict) -> Policy:
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        view = Declared(
+            Resource(kind, r.urn, r.props) for r in args.resources if (kind := kind_of(r.resource_type))
+        )
+        for violation in rule.check(view, args.get_config()):
+            report(violation.message, violation.urn)
+
+    return StackValidationPolicy(validate=validate, **common)
+
+
+def _policy(rule: Rule) -> Policy:
+    common = {
+        "name": rule.name,
+        "description": rule.description,
+        "enforcement_level": EnforcementLevel.MANDATORY if rule.mandatory else EnforcementLevel.ADVISORY,
+        "config_schema": PolicyConfigSchema(dict(rule.config_schema)) if rule.config_schema else None,
+    }
+    if isinstance(rule, ResourceRule):
+        return _resource_policy(rule, common)
+    return _stack_policy(rule, common)
+
+
+PolicyPack(name="orgaccess", policies=[_policy(rule) for rule in RULES])
