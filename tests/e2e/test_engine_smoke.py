@@ -46,9 +46,7 @@ def test_preview_expecting_no_changes_passes_when_converged(stack: Stack) -> Non
     stack.preview("--expect-no-changes").check()
 
 
-def test_out_of_band_change_fails_expect_no_changes_with_the_change_shown(
-    stack: Stack, note_file: Path
-) -> None:
+def test_out_of_band_change_fails_expect_no_changes_with_the_change_shown(stack: Stack, note_file: Path) -> None:
     note_file.write_text("edited by hand")
     result = stack.preview("--expect-no-changes")
     assert result.returncode != 0
@@ -69,11 +67,7 @@ def test_refresh_reads_the_live_file(stack: Stack, note_file: Path) -> None:
 
 
 def test_pickled_provider_refers_to_the_package_instead_of_carrying_it(stack: Stack) -> None:
-    (note,) = [
-        r
-        for r in stack.export(show_secrets=True)["deployment"]["resources"]
-        if r["type"].endswith("FileNote")
-    ]
+    (note,) = [r for r in stack.export(show_secrets=True)["deployment"]["resources"] if r["type"].endswith("FileNote")]
     provider = note["inputs"]["__provider"]
     pickled = base64.b64decode(provider["plaintext"] if isinstance(provider, dict) else provider)
     assert b"orgaccess.enginecheck" in pickled

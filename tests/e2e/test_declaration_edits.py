@@ -1,0 +1,98 @@
+"""Edits of access.yaml do what the preview shows, in the orgs it names, and nothing else."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import APP
+
+from orgaccess.emulator.harness import EmulatorHandle
+from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.platform.client import PlatformClient
+
+pytestmark = pytest.mark.e2e
+
+FULL = (PROJECT_DIR / "access.yaml").read_text()
+# Start without org-partner-c and org-partner-d, so adding one is an edit to make.
+START = FULL[: FULL.index("  - id: org-partner-c")]
+
+
+def ops(preview: str) -> set[tuple[str, str, str]]:
+    """(op, kind, name) of every orgaccess step the preview proposes."""
+    steps = re.findall(
+        r"([+~-]) pulumi-python:dynamic/orgaccess:(\w+): \((\w+)\)\n.*\n?\s+\[urn=[^\]]*::([^:\]]+)\]", preview
+    )
+    return {(op, kind, name) for _, kind, op, name in steps}
+
+
+def writes(platform: EmulatorHandle, since: int) -> set[str | None]:
+    return {e.org for e in platform.audit(since=since) if e.method != "GET" and e.path != "/oauth/token"}
+
+
+@pytest.fixture(scope="module")
+def declarations(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("decl") / "access.yaml"
+    path.write_text(START)
+    stack.set_config("orgaccess:declarations", str(path))
+    stack.up().check()
+    return path
+
+
+def apply(
+    stack: Stack, platform: EmulatorHandle, path: Path, text: str
+) -> tuple[set[tuple[str, str, str]], set[str | None]]:
+    path.write_text(text)
+    planned = ops(stack.preview().check().stdout)
+    before = platform.audit_count()
+    stack.up().check()
+    assert ops(stack.preview().check().stdout) == set()
+    return planned, writes(platform, before)
+
+
+def test_adding_an_org_creates_only_that_orgs_objects(
+    stack: Stack, platform: EmulatorHandle, declarations: Path, probe: Callable[[str], int]
+) -> None:
+    partner_c = FULL[FULL.index("  - id: org-partner-c") : FULL.index("  - id: org-partner-d")]
+    planned, written = apply(stack, platform, declarations, START + partner_c)
+    assert planned == {
+        ("create", "Role", "org-partner-c/Recording Analyst"),
+        ("create", "LicenseFeature", "org-partner-c/analytics"),
+        ("create", "RoleBinding", "org-partner-c/Premium App"),
+    }
+    assert written == {"org-partner-c"}
+    assert probe("org-partner-c") == 200
+
+
+def test_removing_a_binding_revokes_its_grants_and_deletes_roles_no_longer_bound(
+    stack: Stack, platform: EmulatorHandle, declarations: Path, admin: PlatformClient
+) -> None:
+    text = declarations.read_text()
+    binding = text[
+        text.index("    bindings:", text.index("  - id: org-partner-a")) : text.index("  - id: org-partner-b")
+    ]
+    planned, written = apply(stack, platform, declarations, text.replace(binding, "\n"))
+    assert planned == {
+        ("delete", "RoleBinding", "org-partner-a/Premium App"),
+        ("delete", "Role", "org-partner-a/Recording Analyst"),
+        ("delete", "Role", "org-partner-a/Screen Recording Admin"),
+    }
+    assert written == {"org-partner-a"}
+    assert admin.list_subject_roles("org-partner-a", APP[0]) == []
+
+
+def test_changing_a_roles_permissions_updates_it_in_every_org_that_binds_it(
+    stack: Stack, platform: EmulatorHandle, declarations: Path, admin: PlatformClient
+) -> None:
+    text = declarations.read_text().replace(
+        "permissions: [recording:view]", "permissions: [recording:view, analytics:read]", 1
+    )
+    planned, written = apply(stack, platform, declarations, text)
+    orgs = {"org-primary", "org-partner-b", "org-partner-c"}
+    assert planned == {("update", "Role", f"{org}/Recording Analyst") for org in orgs}
+    assert written == orgs
+    for org in orgs:
+        (role,) = admin.list_roles(org, name="Recording Analyst")
+        assert sorted(role.permissions) == ["analytics:read", "recording:view"]
