@@ -23,6 +23,8 @@ def line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+PARTNER_B_BINDING = "  - id: org-partner-b\n    licenses: {analytics: true}\n    bindings:\n      - serviceAccount: "
+
 # name -> (declarations text, a fragment the message must contain, the text its line points at)
 CASES = {
     "unknown key": (edit("orgLock: LINKED_ORGS", "orgLok: LINKED_ORGS"), "did you mean 'orgLock'", "orgLok"),
@@ -37,10 +39,7 @@ CASES = {
         "Recording Analsyt",
     ),
     "binding to an undeclared account": (
-        edit(
-            "  - id: org-partner-b\n    licenses: {analytics: true}\n    bindings:\n      - serviceAccount: Premium App",
-            "  - id: org-partner-b\n    licenses: {analytics: true}\n    bindings:\n      - serviceAccount: Premium Ap",
-        ),
+        edit(PARTNER_B_BINDING + "Premium App", PARTNER_B_BINDING + "Premium Ap"),
         "did you mean 'Premium App'?",
         "Premium Ap\n",
     ),
