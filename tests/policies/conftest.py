@@ -1,0 +1,35 @@
+"""The policy pack through the real engine: one emulator and one stack per test module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from policy_helpers import PACK, REPO, Preview
+
+from orgaccess.emulator.harness import running_emulator
+from orgaccess.engine import Result, Stack
+from orgaccess.review import STREAMING_ENV, preview_args
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of the real program on a fresh seed-403 emulator; previews only, unless a test ups."""
+    with running_emulator("seed-403") as emulator:
+        stack = Stack(REPO, tmp_path_factory.mktemp("backend"), name="t", extra_env=dict(STREAMING_ENV)).init()
+        stack.set_config("orgaccess:apiUrl", emulator.url)
+        stack.set_config("orgaccess:clientId", "orgaccess-admin")
+        stack.set_config("orgaccess:clientSecret", "s3cret-admin", secret=True)
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def preview(stack: Stack) -> Preview:
+    """`pulumi preview --json --policy-pack policies` of a declarations file, as the review runs it."""
+
+    def run(declarations: Path, config: Path | None = None) -> Result:
+        stack.set_config("orgaccess:declarations", str(declarations))
+        return stack.run(*preview_args(str(PACK), str(config) if config else None, stack.name))
+
+    return run

@@ -1,0 +1,36 @@
+"""Shared by the policy tests: paths, and one rule evaluated over declarations as the engine would."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orgaccess.declarations import parse_declarations
+from orgaccess.desired import plan
+from orgaccess.engine import Result
+from orgaccess.policy_rules import RULES, Declared, Resource, ResourceRule
+
+REPO = Path(__file__).resolve().parents[2]
+PACK = REPO / "policies"
+DECLARATIONS = Path(__file__).parent / "declarations"
+# preview(declarations, config=None): the review's preview of a declarations file.
+Preview = Callable[..., Result]
+FIXED = yaml.safe_load((REPO / "access.yaml").read_text(encoding="utf-8"))
+
+
+def fixed() -> dict[str, Any]:
+    """A fresh copy of the declared fix of seed-403 (access.yaml), to edit in a test."""
+    return copy.deepcopy(FIXED)
+
+
+def messages(declarations: dict[str, Any], rule_name: str, config: dict[str, Any] | None = None) -> list[str]:
+    (rule,) = [r for r in RULES if r.name == rule_name]
+    decls = parse_declarations(yaml.safe_dump(declarations))
+    resources = [Resource(d.kind, f"urn:pulumi:t::orgaccess::{d.kind}::{d.name}", d.props) for d in plan(decls)]
+    if isinstance(rule, ResourceRule):
+        return [m for r in resources if r.kind == rule.kind for m in rule.check(r.props, config or {})]
+    return [v.message for v in rule.check(Declared(resources), config or {})]
