@@ -1,0 +1,153 @@
+"""What the fleet commands share: connection options, credentials, one-line errors, progress.
+
+Credentials come from the same places as the stack's, minus Pulumi config: env
+ORGACCESS_CLIENT_ID / ORGACCESS_CLIENT_SECRET, or `--client-id` and `--client-secret-file`.
+There is deliberately no flag for a secret's value: it would show in `ps` and shell history.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from orgaccess import session
+from orgaccess.declarations import DeclarationError
+from orgaccess.export import ExportError
+from orgaccess.kinds.base import KindError
+from orgaccess.platform.errors import PlatformError, TransportError
+from orgaccess.settings import DEFAULT_API_URL, DEFAULT_DECLARATIONS, Settings, SettingsError, resolve
+from orgaccess.snapshot import Fleet
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ERROR_EXIT = 1
+
+
+class CommandError(Exception):
+    """A problem the user can fix, found by a command itself; the message says how."""
+
+
+# Every error here is written for people; anything else is a bug and keeps its traceback.
+EXPLAINED = (CommandError, DeclarationError, ExportError, SettingsError, PlatformError, KindError)
+
+DeclarationsOption = Annotated[
+    Path,
+    typer.Option("--declarations", "-d", help="The declarations file.", show_default=True),
+]
+ApiUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-url",
+        help=f"The platform's base URL (env ORGACCESS_API_URL; default {DEFAULT_API_URL}, the emulator).",
+        show_default=False,
+    ),
+]
+ClientIdOption = Annotated[
+    str | None,
+    typer.Option("--client-id", help="orgaccess's own client id (env ORGACCESS_CLIENT_ID).", show_default=False),
+]
+ClientSecretFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--client-secret-file",
+        help="A file holding orgaccess's own client secret (else env ORGACCESS_CLIENT_SECRET).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+DEFAULT_DECLARATIONS_PATH = Path(DEFAULT_DECLARATIONS)
+
+
+def explained_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Runs `command`, turning every expected error into `orgaccess: error: ...` and exit 1."""
+
+    @functools.wraps(command)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except TransportError as exc:
+            fail(f"{exc}; check that the platform is up at --api-url (or ORGACCESS_API_URL)")
+        except EXPLAINED as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+    return guarded
+
+
+def fail(message: str) -> NoReturn:
+    """Prints `message`, one `orgaccess: error:` line per line of it, and exits 1."""
+    for line in message.strip().splitlines() or ["failed"]:
+        print(f"orgaccess: error: {line}", file=sys.stderr)
+    raise typer.Exit(ERROR_EXIT)
+
+
+def credentials(api_url: str | None, client_id: str | None, client_secret_file: Path | None) -> Settings:
+    """orgaccess's own settings: flags first, then env, as the stack's (without Pulumi config)."""
+    secret = read_secret(client_secret_file) if client_secret_file else None
+    client_id = client_id or os.environ.get("ORGACCESS_CLIENT_ID")
+    secret = secret or os.environ.get("ORGACCESS_CLIENT_SECRET")
+    missing = [
+        hint
+        for value, hint in (
+            (client_id, "--client-id or env ORGACCESS_CLIENT_ID"),
+            (secret, "--client-secret-file or env ORGACCESS_CLIENT_SECRET"),
+        )
+        if not value
+    ]
+    if missing:
+        raise SettingsError("orgaccess has no credentials for the platform; set " + " and ".join(missing))
+    overrides = {"clientId": client_id, "clientSecret": secret}
+    return resolve(overrides.get, api_url=api_url)
+
+
+def connect(settings: Settings) -> Fleet:
+    """The process's fleet view: the same session, client and snapshot as the providers'."""
+    session.configure(settings)
+    return session.fleet()
+
+
+def read_secret(path: Path) -> str:
+    """The first line of a secret file; never echoed, not even in an error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not readable text"
+        raise CommandError(f"{path}: cannot read the secret file ({reason}); check the path") from None
+    secret = text.strip().splitlines()[0] if text.strip() else ""
+    if not secret:
+        raise CommandError(f"{path}: the secret file is empty; write the client secret into it")
+    return secret
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr, only when stderr is a terminal; yields `advance(org)`."""
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda _org: bar.advance(task)
+
+
+def out() -> Console:
+    """stdout for results: nothing in a name (brackets, colons) is read as markup or emoji; no wrapping."""
+    return Console(highlight=False, markup=False, emoji=False, soft_wrap=True)

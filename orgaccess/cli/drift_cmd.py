@@ -1,0 +1,121 @@
+"""`orgaccess drift`: the declarations against the platform, field by field, without Pulumi state."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from itertools import groupby
+from typing import Annotated, Any
+
+import typer
+
+from orgaccess.cli.common import (
+    DEFAULT_DECLARATIONS_PATH,
+    ApiUrlOption,
+    ClientIdOption,
+    ClientSecretFileOption,
+    DeclarationsOption,
+    connect,
+    credentials,
+    explained_errors,
+    out,
+    progress,
+)
+from orgaccess.declarations import fleet_org_ids, load_declarations
+from orgaccess.drift import EXISTS, Drift
+from orgaccess.fleetdrift import fleet_drift
+from orgaccess.preflight import check_addressable
+
+DRIFT_EXIT = 2
+
+EXAMPLES = """\
+Examples:
+
+  orgaccess drift                          # text, for people
+
+  orgaccess drift --format json | jq '.[] | select(.fixable | not)'
+
+  orgaccess drift --format markdown > comment.md   # for a pull-request comment
+
+Exit status: 0 no drift, 2 drift (fixable or not), 1 error.
+"""
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@explained_errors
+def drift(
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
+    api_url: ApiUrlOption = None,
+    client_id: ClientIdOption = None,
+    client_secret_file: ClientSecretFileOption = None,
+) -> None:
+    """Show every field where the platform differs from the declarations (reads only)."""
+    decls = load_declarations(declarations)
+    fleet = connect(credentials(api_url, client_id, client_secret_file))
+    check_addressable(decls, declarations, fleet)
+    orgs = fleet_org_ids(decls)
+    with progress("Comparing orgs", len(orgs)) as done:
+        found = fleet_drift(decls, done=done)
+    render = {Format.TEXT: _text, Format.JSON: _json, Format.MARKDOWN: _markdown}[output_format]
+    out().print(render(found, len(orgs)), end="")
+    raise typer.Exit(DRIFT_EXIT if found else 0)
+
+
+def _summary(found: list[Drift], orgs: int) -> str:
+    if not found:
+        return f"No drift: all {orgs} orgs match the declarations."
+    drifted = len({d.org for d in found})
+    unfixable = sum(not d.fixable for d in found)
+    tail = f"; {unfixable} cannot be fixed by pulumi up" if unfixable else ""
+    return f"{len(found)} drifted field(s) in {drifted} of {orgs} orgs{tail}."
+
+
+def _by_org(found: list[Drift]) -> list[tuple[str, list[Drift]]]:
+    # fleet_drift already lists each org's drift together, in file order.
+    return [(org, list(items)) for org, items in groupby(found, key=lambda d: d.org)]
+
+
+def _text(found: list[Drift], orgs: int) -> str:
+    lines: list[str] = []
+    for org, items in _by_org(found):
+        lines.append(org)
+        lines += [f"  {d.kind} {d.name}: {d.describe()}" for d in items]
+    return "\n".join([*lines, _summary(found, orgs)]) + "\n"
+
+
+def _json(found: list[Drift], _orgs: int) -> str:
+    return json.dumps([d.model_dump(mode="json") for d in found], indent=2) + "\n"
+
+
+def _markdown(found: list[Drift], orgs: int) -> str:
+    parts = [f"### orgaccess drift\n\n{_summary(found, orgs)}"]
+    for org, items in _by_org(found):
+        parts.append(
+            f"\n**`{_cell(org)}`**\n\n| Kind | Object | Field | Live | Declared | Fix |\n|---|---|---|---|---|---|"
+        )
+        for d in items:
+            live, declared = ("absent", "present") if d.field == EXISTS else (_value(d.actual), _value(d.declared))
+            fix = "`pulumi up`" if d.fixable else f"not by API: {_cell(d.reason)}"
+            parts.append(f"| {d.kind} | {_cell(d.name)} | {d.field} | {live} | {declared} | {fix} |")
+    return "\n".join(parts) + "\n"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        shown = ", ".join(map(str, value)) or "none"
+    elif isinstance(value, bool):
+        shown = str(value).lower()
+    else:
+        shown = "none" if value is None else str(value)
+    return f"`{_cell(shown)}`"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a table cell: no pipe, newline or backtick can break the row."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\n", " ")
