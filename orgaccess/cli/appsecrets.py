@@ -1,0 +1,59 @@
+"""The service accounts' own secrets, for the doctor's probe: from the stack that made them, or env.
+
+`pulumi up` exports `serviceAccounts: {name: {clientId, secret}}`; the secret is known there only
+for accounts orgaccess created or rotated (an adopted account keeps the secret its operators hold,
+so for it the env variable is the source).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from orgaccess.cli.common import CommandError
+from orgaccess.engine import engine_bin_dir
+
+ENV_SECRET = "ORGACCESS_APP_CLIENT_SECRET"
+
+
+class _Exported(BaseModel):
+    clientId: str | None = None
+    secret: str | None = None
+
+
+def app_secrets(names: list[str], stack_dir: Path | None, stack: str | None) -> dict[str, SecretStr]:
+    """A secret per service account name: the stack's where it knows one, else env ORGACCESS_APP_CLIENT_SECRET."""
+    env = os.environ.get(ENV_SECRET)
+    secrets = {name: SecretStr(env) for name in names} if env else {}
+    if stack_dir is not None:
+        for name, exported in _stack_accounts(stack_dir, stack).items():
+            if name in names and exported.secret:
+                secrets[name] = SecretStr(exported.secret)
+    return secrets
+
+
+def _stack_accounts(stack_dir: Path, stack: str | None) -> dict[str, _Exported]:
+    argv = ["pulumi", "stack", "output", "serviceAccounts", "--show-secrets", "--json", "--non-interactive"]
+    argv += ["--stack", stack] if stack else []
+    env = dict(os.environ)
+    if shutil.which("pulumi") is None:
+        # The engine `make toolchain` builds, when no other pulumi is on PATH.
+        env["PATH"] = f"{engine_bin_dir()}{os.pathsep}{env.get('PATH', '')}"
+    where = f"`pulumi stack output serviceAccounts` in {stack_dir}"
+    try:
+        done = subprocess.run(argv, cwd=stack_dir, env=env, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CommandError(f"{where} could not run ({exc}); install pulumi or check the directory") from None
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CommandError(f"{where} failed: {detail}")
+    try:
+        # Never quote the output in an error: it holds secrets.
+        return {str(k): _Exported.model_validate(v) for k, v in json.loads(done.stdout).items()}
+    except (ValueError, AttributeError, ValidationError):
+        raise CommandError(f"{where} did not print a map of service accounts; run `pulumi up` first") from None

@@ -1,0 +1,147 @@
+"""`orgaccess doctor`: why the screen-recordings API answers 403, per declared org, and the fix."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from orgaccess.cli.appsecrets import ENV_SECRET, app_secrets
+from orgaccess.cli.common import (
+    DEFAULT_DECLARATIONS_PATH,
+    ApiUrlOption,
+    ClientIdOption,
+    ClientSecretFileOption,
+    CommandError,
+    DeclarationsOption,
+    connect,
+    credentials,
+    explained_errors,
+    out,
+    progress,
+)
+from orgaccess.declarations import load_declarations
+from orgaccess.diagnose import Finding, Probes, Status, Verdict, diagnose, settle
+
+EXAMPLES = f"""\
+Examples:
+
+  ORGACCESS_CLIENT_ID=orgaccess-admin ORGACCESS_CLIENT_SECRET=... \\
+  {ENV_SECRET}=... orgaccess doctor
+
+  orgaccess doctor --app-secret-from-stack . --wait 120     # after `pulumi up`
+
+  orgaccess doctor --format json | jq '.findings[] | select(.verdict != "ok")'
+
+Exit status: 0 every check and probe passes, 1 anything fails (or an error).
+"""
+
+_MARK = {Status.PASS: ("ok  ", "green"), Status.FAIL: ("FAIL", "bold red"), Status.SKIP: ("skip", "dim")}
+_VERDICT = {
+    Verdict.OK: ("OK", "green"),
+    Verdict.FIX_NEEDED: ("FIX NEEDED", "bold red"),
+    Verdict.PROPAGATING: ("FIX APPLIED, NOT YET IN EFFECT", "yellow"),
+    Verdict.PROBE_FAILED: ("PROBE FAILED", "bold red"),
+}
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@explained_errors
+def doctor(
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=0,
+            help="When every cause is fixed but the probe still gets 403, probe again for up to this "
+            "many seconds (the platform takes a while to apply permission changes).",
+        ),
+    ] = 0,
+    service_account: Annotated[
+        list[str] | None,
+        typer.Option("--service-account", help="Only this declared account (repeatable).", show_default=False),
+    ] = None,
+    app_secret_from_stack: Annotated[
+        Path | None,
+        typer.Option(
+            "--app-secret-from-stack",
+            file_okay=False,
+            help="A Pulumi project directory whose stack output serviceAccounts holds the accounts' "
+            f"secrets (else env {ENV_SECRET}).",
+            show_default=False,
+        ),
+    ] = None,
+    stack: Annotated[
+        str | None, typer.Option("--stack", help="The stack for --app-secret-from-stack.", show_default=False)
+    ] = None,
+    declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
+    api_url: ApiUrlOption = None,
+    client_id: ClientIdOption = None,
+    client_secret_file: ClientSecretFileOption = None,
+) -> None:
+    """Check causes C1-C6 per declared org and probe the data plane as each service account."""
+    decls = load_declarations(declarations)
+    names = [a.name for a in decls.serviceAccounts]
+    unknown = sorted(set(service_account or []) - set(names))
+    if unknown:
+        raise CommandError(f"--service-account {unknown[0]!r} is not declared in {declarations}")
+    settings = credentials(api_url, client_id, client_secret_file)
+    fleet = connect(settings)
+    accounts = set(service_account) if service_account else None
+    secrets = app_secrets(names, app_secret_from_stack, stack)
+    with Probes(settings.api_url, secrets) as probes:
+        orgs = len([o for o in decls.orgs if o.bindings])
+        with progress("Diagnosing orgs", orgs) as done:
+            findings = diagnose(decls, fleet, probes, accounts=accounts, done=done)
+        pending = sum(f.verdict is Verdict.PROPAGATING for f in findings)
+        if pending and wait:
+            print(f"orgaccess: waiting up to {wait:g}s for the fix to take effect in {pending} org(s)", file=sys.stderr)
+            findings = settle(findings, decls, fleet, probes, wait)
+    if output_format is Format.JSON:
+        ok = all(f.ok for f in findings)
+        body = {"ok": ok, "findings": [f.model_dump(mode="json") for f in findings]}
+        typer.echo(json.dumps(body, indent=2))
+    else:
+        _text(findings, waited=wait > 0)
+    raise typer.Exit(0 if all(f.ok for f in findings) else 1)
+
+
+def _text(findings: list[Finding], *, waited: bool) -> None:
+    console = out()
+    for f in findings:
+        label, style = _VERDICT[f.verdict]
+        console.print(Text.assemble((f"{f.org}", "bold"), f"  {f.serviceAccount}: ", (label, style)))
+        for c in f.checks:
+            mark, mark_style = _MARK[c.status]
+            console.print(Text.assemble("  ", (mark, mark_style), f" {c.cause} {c.title:<11} {c.evidence}"))
+            if c.fix:
+                console.print(f"                        fix: {c.fix}")
+        mark, mark_style = _MARK[f.probe.status]
+        console.print(Text.assemble("  ", (mark, mark_style), f" probe          {f.probe.evidence}"))
+        if f.verdict is Verdict.PROPAGATING:
+            hint = "" if waited else "; rerun with --wait 120"
+            console.print(
+                "                        every cause is fixed but the data plane still answers 403: the fix "
+                f"is applied and not yet in effect (the platform's propagation delay){hint}"
+            )
+    failing = [f for f in findings if not f.ok]
+    if failing:
+        console.print(f"{len(failing)} of {len(findings)} failing: " + ", ".join(_brief(f) for f in failing))
+    else:
+        console.print(f"All {len(findings)} pass.")
+
+
+def _brief(finding: Finding) -> str:
+    causes = [c.cause for c in finding.checks if c.status is Status.FAIL]
+    why = ", ".join(causes) if causes else _VERDICT[finding.verdict][0].lower()
+    return f"{finding.org} ({why})"
