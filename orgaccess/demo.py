@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, Result, Stack, project_stack
+from orgaccess.engine import PROJECT_DIR, Result, project_stack
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import PlatformError
 
