@@ -1,0 +1,249 @@
+"""The review of an access change, as markdown for a pull-request comment.
+
+    python -m orgaccess.review [--stack NAME] [--policy-pack policies] [--output review.md]
+
+One `pulumi preview --json --policy-pack ...` run with streaming JSON gives both halves of
+the review: the steps (each resource's declared inputs before and after, with the live
+`drift` the provider computed) and the policy results, which the plain `--json` summary
+leaves out. One run also means both halves describe the same moment of the platform.
+
+The report is deterministic (sorted, no stack names, URLs or timings), so it can be
+compared with a reviewed golden file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from orgaccess.policy_rules import kind_of
+
+# Makes `pulumi preview --json` print engine events, policy events among them, one per line.
+STREAMING_ENV = {"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"}
+KIND_ORDER = ("ServiceAccount", "Role", "RoleBinding", "LicenseFeature")
+# Engine messages that only restate the outcome the header already gives.
+_OUTCOME_NOISE = {"preview failed"}
+
+Props = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One resource in the preview: `old`/`new` are its declared inputs (None: absent)."""
+
+    op: str
+    kind: str
+    old: Props | None
+    new: Props | None
+
+    @property
+    def props(self) -> Props:
+        return self.new if self.new is not None else self.old or {}
+
+    @property
+    def name(self) -> str:
+        props = self.props
+        return str(props.get("name") or props.get("serviceAccount") or props["feature"])
+
+    @property
+    def org(self) -> str:
+        return str(self.props.get("org") or self.props["homeOrg"])
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    policy: str
+    level: str
+    # `Kind name` of the resource blamed, or `stack`.
+    subject: str
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.level == "mandatory"
+
+
+@dataclass(frozen=True)
+class Preview:
+    steps: list[Step]
+    policies: list[PolicyResult]
+    errors: list[str]
+
+
+def preview_args(policy_pack: str, config: str | None = None, stack: str | None = None) -> list[str]:
+    """The `pulumi` arguments of the review's preview; run them with STREAMING_ENV set."""
+    args = ["preview", "--json", "--policy-pack", policy_pack]
+    args += ["--policy-pack-config", config] if config else []
+    return args + (["--stack", stack] if stack else [])
+
+
+def parse_events(lines: Iterable[str]) -> Preview:
+    """The steps, policy results and errors of a streaming `pulumi preview --json` output."""
+    steps: list[Step] = []
+    policies: list[PolicyResult] = []
+    errors: list[str] = []
+    for line in lines:
+        if not line.startswith("{"):
+            continue
+        event = json.loads(line)
+        if "resourcePreEvent" in event:
+            step = _step(event["resourcePreEvent"]["metadata"])
+            if step is not None:
+                steps.append(step)
+        elif "policyEvent" in event:
+            policies.append(_policy_result(event["policyEvent"]))
+        elif event.get("diagnosticEvent", {}).get("severity") == "error":
+            message = event["diagnosticEvent"]["message"].strip()
+            if message not in _OUTCOME_NOISE:
+                errors.append(message)
+    return Preview(steps, policies, errors)
+
+
+def _step(meta: Mapping[str, Any]) -> Step | None:
+    kind = kind_of(meta["type"])
+    if kind is None:
+        return None
+
+    def inputs(state: Mapping[str, Any] | None) -> Props | None:
+        return state.get("inputs") if state else None
+
+    return Step(meta["op"], kind, inputs(meta.get("old")), inputs(meta.get("new")))
+
+
+def _subject(urn: str) -> str:
+    # urn:pulumi:<stack>::<project>::<type>::<name>
+    _, _, type_, name = urn.split("::", 3)
+    kind = kind_of(type_)
+    return f"{kind} {name}" if kind else "stack"
+
+
+def _policy_result(event: Mapping[str, Any]) -> PolicyResult:
+    # The engine sends "<policy description>\n<message>"; the description is in the pack.
+    message = event["message"].strip().split("\n", 1)[-1]
+    urn = event.get("resourceUrn") or ""
+    return PolicyResult(event["policyName"], event["enforcementLevel"], _subject(urn) if urn else "stack", message)
+
+
+# ---- rendering
+
+
+def _delta(old: Iterable[str], new: Iterable[str]) -> str:
+    before, after = set(old), set(new)
+    return ", ".join([f"+ {x}" for x in sorted(after - before)] + [f"- {x}" for x in sorted(before - after)])
+
+
+def _label(step: Step) -> str:
+    return {"create": " (new)", "delete": " (no longer declared)"}.get(step.op, "")
+
+
+def _onoff(value: Any) -> str:
+    return {True: "on", False: "off"}.get(value, "unmanaged")
+
+
+def _change(step: Step) -> str | None:
+    """The declared change of one step, in one line, or None when the declaration is unchanged."""
+    old, new, props = step.old or {}, step.new or {}, step.props
+    if step.kind == "RoleBinding":
+        delta = _delta(old.get("roles", []), new.get("roles", []))
+        # The reason is what a reviewer weighs a new grant against.
+        why = new.get("justification") if "+ " in delta else None
+        return delta and f"Grants to {props['serviceAccount']}{_label(step)}: {delta}" + (
+            f' — justification: "{why}"' if why else ""
+        )
+    if step.kind == "Role":
+        delta = _delta(old.get("permissions", []), new.get("permissions", []))
+        return delta and f"Role {props['name']}{_label(step)}: {delta}"
+    if step.kind == "LicenseFeature":
+        before, after = old.get("enabled"), new.get("enabled")
+        return None if before == after else f"License {props['feature']}: {_onoff(before)} → {_onoff(after)}"
+    return _account_change(step)
+
+
+def _account_change(step: Step) -> str | None:
+    old, new = step.old or {}, step.new or {}
+    parts = [f"{f} {old.get(f, '—')} → {new.get(f, '—')}" for f in ("grantType", "orgLock") if old.get(f) != new.get(f)]
+    if scopes := _delta(old.get("scopes", []), new.get("scopes", [])):
+        parts.append(f"scopes {scopes}")
+    if old and new and old.get("secretRotation") != new.get("secretRotation"):
+        parts.append("secret rotated")
+    if not parts:
+        return None
+    return f"Service account {step.props['name']}{_label(step)}: " + "; ".join(parts)
+
+
+def _order(step: Step) -> tuple[str, int, str]:
+    return step.org, KIND_ORDER.index(step.kind), step.name
+
+
+def _summary(preview: Preview) -> str:
+    ops: dict[str, int] = {}
+    for step in preview.steps:
+        ops[step.op] = ops.get(step.op, 0) + 1
+    counts = ", ".join(f"{n} to {op}" for op, n in sorted(ops.items()) if op != "same") or "no changes"
+    blocking = sum(r.blocking for r in preview.policies)
+    advisory = len(preview.policies) - blocking
+    verdict = f"**{blocking} mandatory violation(s): `pulumi up` is blocked**" if blocking else "no blocking violation"
+    return f"Resources: {counts}. Policies: {verdict}, {advisory} advisory."
+
+
+def render(preview: Preview) -> str:
+    """The review as markdown: outcome, policy results, declared changes per org, live drift."""
+    out = ["## orgaccess review", "", _summary(preview), ""]
+    if preview.errors:
+        out += ["### Errors", "", "```", *preview.errors, "```", ""]
+    if preview.policies:
+        out += ["### Policies", ""]
+        ranked = sorted(preview.policies, key=lambda r: (not r.blocking, r.policy, r.subject, r.message))
+        out += [f"- **{r.level}** `{r.policy}` on {r.subject}: {r.message}" for r in ranked]
+        out.append("")
+    steps = sorted(preview.steps, key=_order)
+    changes: dict[str, list[str]] = {}
+    for step in steps:
+        if line := _change(step):
+            changes.setdefault(step.org, []).append(line)
+    out += ["### Declared changes per org", ""]
+    for org in sorted(changes):
+        out += [f"**{org}**", "", *(f"- {line}" for line in changes[org]), ""]
+    if not changes:
+        out += ["None.", ""]
+    drift = sorted(f"{s.org} {s.kind} {s.name}: {d}" for s in steps for d in (s.new or {}).get("drift") or [])
+    if drift:
+        out += [f"<details><summary>Live state that differs from the declarations ({len(drift)})</summary>", ""]
+        out += [f"- {line}" for line in drift]
+        out += ["", "</details>", ""]
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orgaccess.review", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", help="the stack to preview (default: the selected one)")
+    parser.add_argument("--policy-pack", default="policies", help="the policy pack directory")
+    parser.add_argument("--policy-pack-config", help="its config file (levels, allow-list)")
+    parser.add_argument("--output", type=Path, help="write the markdown here instead of stdout")
+    args = parser.parse_args(argv)
+    done = subprocess.run(
+        ["pulumi", *preview_args(args.policy_pack, args.policy_pack_config, args.stack), "--non-interactive"],
+        env={**os.environ, **STREAMING_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(done.stderr)
+    report = render(parse_events(done.stdout.splitlines()))
+    if args.output:
+        args.output.write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+    # A failed preview (a mandatory violation among the reasons) fails the CI job, after the report.
+    return 0 if done.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

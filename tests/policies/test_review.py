@@ -1,0 +1,24 @@
+"""The review report of a pull request: what changes per org, and what the policies say."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from policy_helpers import DECLARATIONS, Preview
+
+from orgaccess.engine import Stack
+from orgaccess.review import parse_events, render
+
+GOLDEN = DECLARATIONS.parent / "golden" / "before-to-after.md"
+
+
+@pytest.mark.e2e
+def test_the_report_of_a_known_change_matches_the_reviewed_golden_file(stack: Stack, preview: Preview) -> None:
+    stack.set_config("orgaccess:declarations", str(DECLARATIONS / "before.yaml"))
+    stack.up().check()
+    run = preview(DECLARATIONS / "after.yaml")
+    report = render(parse_events(run.stdout.splitlines()))
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(report, encoding="utf-8")
+    assert report == GOLDEN.read_text(encoding="utf-8")

@@ -1,0 +1,43 @@
+"""How the review reads engine events and words them, without the engine."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from orgaccess.review import parse_events, render
+
+BINDING = "pulumi-python:dynamic/orgaccess:RoleBinding"
+URN = f"urn:pulumi:t::orgaccess::{BINDING}::org-partner-a/Premium App"
+
+
+def binding(roles: list[str], justification: str | None = None) -> dict[str, Any]:
+    props = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": roles}
+    return {"inputs": {**props, "justification": justification, "drift": []}}
+
+
+def step(op: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+    meta = {"op": op, "urn": URN, "type": BINDING, "old": old, "new": new}
+    return json.dumps({"resourcePreEvent": {"metadata": meta}})
+
+
+def test_a_policy_message_loses_the_description_the_engine_puts_before_it() -> None:
+    event = {"policyName": "p", "enforcementLevel": "advisory", "resourceUrn": URN, "message": "Describe.\nFix it.\n"}
+    (result,) = parse_events([json.dumps({"policyEvent": event})]).policies
+    assert (result.subject, result.message) == ("RoleBinding org-partner-a/Premium App", "Fix it.")
+
+
+def test_an_added_grant_shows_the_justification_a_reviewer_weighs_it_against() -> None:
+    report = render(parse_events([step("update", binding(["A"]), binding(["A", "B"], "legal asked"))]))
+    assert '- Grants to Premium App: + B — justification: "legal asked"' in report
+
+
+def test_a_removed_grant_shows_no_justification() -> None:
+    report = render(parse_events([step("update", binding(["A", "B"], "legal asked"), binding(["A"], "legal asked"))]))
+    assert "- Grants to Premium App: - B\n" in report
+
+
+def test_engine_errors_are_shown_without_the_generic_outcome_line() -> None:
+    errors = [{"severity": "error", "message": m} for m in ("access.yaml:3: unknown key\n", "preview failed\n")]
+    preview = parse_events(json.dumps({"diagnosticEvent": e}) for e in errors)
+    assert preview.errors == ["access.yaml:3: unknown key"]
