@@ -64,3 +64,10 @@ stress: venv toolchain
 
 clean:
 	rm -rf $(VENV) $(STATE) .pytest_cache .mypy_cache .ruff_cache
+
+# The review of an access change as markdown for a pull request (docs/review.md); exits 1
+# when a mandatory policy blocks it. Optional: STACK, POLICY_CONFIG, REVIEW_OUT (a file).
+.PHONY: review
+review: venv toolchain
+	$(PY) -m orgaccess.review --policy-pack policies $(if $(STACK),--stack $(STACK)) \
+		$(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG)) $(if $(REVIEW_OUT),--output $(REVIEW_OUT))
