@@ -14,14 +14,20 @@ from orgaccess.review import STREAMING_ENV, preview_args
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack of the real program on a fresh seed-403 emulator; previews only, unless a test ups."""
+    name = f"policies-{request.module.__name__}"
+    # Pulumi keeps a stack's config beside Pulumi.yaml; it must not outlive the test.
+    config_file = REPO / f"Pulumi.{name}.yaml"
     with running_emulator("seed-403") as emulator:
-        stack = Stack(REPO, tmp_path_factory.mktemp("backend"), name="t", extra_env=dict(STREAMING_ENV)).init()
-        stack.set_config("orgaccess:apiUrl", emulator.url)
-        stack.set_config("orgaccess:clientId", "orgaccess-admin")
-        stack.set_config("orgaccess:clientSecret", "s3cret-admin", secret=True)
-        yield stack
+        try:
+            stack = Stack(REPO, tmp_path_factory.mktemp("backend"), name, extra_env=dict(STREAMING_ENV)).init()
+            stack.set_config("orgaccess:apiUrl", emulator.url)
+            stack.set_config("orgaccess:clientId", "orgaccess-admin")
+            stack.set_config("orgaccess:clientSecret", "s3cret-admin", secret=True)
+            yield stack
+        finally:
+            config_file.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
