@@ -1,0 +1,47 @@
+"""The plan: every declared object once, readable names, dependencies before dependents."""
+
+from __future__ import annotations
+
+from orgaccess.declarations import load_declarations
+from orgaccess.desired import Desired, plan
+from orgaccess.engine import PROJECT_DIR
+
+PLAN = plan(load_declarations(PROJECT_DIR / "access.yaml"))
+BY_KEY = {d.key: d for d in PLAN}
+
+
+def test_every_object_has_a_unique_kind_and_name() -> None:
+    assert len(BY_KEY) == len(PLAN)
+
+
+def test_names_read_as_org_then_object() -> None:
+    assert ("Role", "org-partner-a/Recording Analyst") in BY_KEY
+    assert ("RoleBinding", "org-partner-a/Premium App") in BY_KEY
+    assert ("LicenseFeature", "org-partner-c/analytics") in BY_KEY
+    assert ("ServiceAccount", "org-primary/Premium App") in BY_KEY
+
+
+def test_a_custom_role_is_planned_only_in_orgs_that_bind_it() -> None:
+    orgs = {d.org for d in PLAN if d.kind == "Role" and d.props["name"] == "Screen Recording Admin"}
+    assert orgs == {"org-partner-a"}
+
+
+def test_a_binding_depends_on_its_account_and_the_roles_it_grants() -> None:
+    binding = BY_KEY[("RoleBinding", "org-partner-a/Premium App")]
+    assert set(binding.depends_on) == {
+        ("ServiceAccount", "org-primary/Premium App"),
+        ("Role", "org-partner-a/Recording Analyst"),
+        ("Role", "org-partner-a/Screen Recording Admin"),
+    }
+
+
+def test_dependencies_come_before_their_dependents() -> None:
+    seen: set[tuple[str, str]] = set()
+    for item in PLAN:
+        assert set(item.depends_on) <= seen, item.key
+        seen.add(item.key)
+
+
+def test_declared_lists_are_sorted_so_previews_are_stable() -> None:
+    binding: Desired = BY_KEY[("RoleBinding", "org-partner-a/Premium App")]
+    assert binding.props["roles"] == sorted(binding.props["roles"])

@@ -1,0 +1,51 @@
+"""The fleet's cache: one read per part of an org, however many threads ask, until a write forgets it."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from orgaccess.platform.models import Role
+from orgaccess.snapshot import Fleet
+
+
+class CountingClient:
+    def __init__(self) -> None:
+        self.reads = 0
+        self._lock = threading.Lock()
+        self.gate = threading.Event()
+
+    def list_roles(self, org: str) -> list[Role]:
+        with self._lock:
+            self.reads += 1
+        self.gate.wait(5)
+        return [Role(id="r1", name="Recording Analyst", permissions=["recording:view"], version=1)]
+
+
+def test_concurrent_readers_of_one_org_cause_one_read() -> None:
+    client = CountingClient()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(shared.roles, "org-a") for _ in range(8)]
+        client.gate.set()
+        results = [f.result() for f in futures]
+    assert client.reads == 1
+    assert all(r is results[0] for r in results)
+
+
+def test_each_org_is_read_on_its_own() -> None:
+    client = CountingClient()
+    client.gate.set()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    shared.roles("org-a")
+    shared.roles("org-b")
+    assert client.reads == 2
+
+
+def test_forgetting_a_part_makes_the_next_use_read_again() -> None:
+    client = CountingClient()
+    client.gate.set()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    shared.roles("org-a")
+    shared.forget_roles("org-a")
+    shared.roles("org-a")
+    assert client.reads == 2
