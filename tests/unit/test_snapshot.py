@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+
 from orgaccess.platform.models import Role
 from orgaccess.snapshot import Fleet
 
