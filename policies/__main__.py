@@ -33,7 +33,8 @@ def _resource_policy(rule: ResourceRule, common: dict) -> Policy:
 
 def _stack_policy(rule: StackRule, common: dict) -> Policy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        view = Declared(Resource(kind, r.urn, r.props) for r in args.resources if (kind := kind_of(r.resource_type)))
+        typed = [(kind_of(r.resource_type), r) for r in args.resources]
+        view = Declared(Resource(kind, r.urn, r.props) for kind, r in typed if kind)
         for violation in rule.check(view, args.get_config()):
             report(violation.message, violation.urn)
 
