@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
+from e2e_support import ADMIN, APP
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import Stack, project_stack
 from orgaccess.platform.client import PlatformClient
-
-ADMIN = ("orgaccess-admin", "s3cret-admin")
-APP = ("premium-app", "s3cret-app")
-PARTNERS = ("org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d")
-ORGS = ("org-primary", *PARTNERS)
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +46,3 @@ def probe(platform: EmulatorHandle) -> Iterator[Callable[[str], int]]:
             return 200
 
         yield status
-
-
-def write_declarations(path: Path, text: str) -> Path:
-    path.write_text(text)
-    return path

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import APP
+from e2e_support import APP
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack

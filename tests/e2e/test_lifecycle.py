@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ADMIN, APP
+from e2e_support import ADMIN, APP
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import APP, PARTNERS
-from test_seed_403 import drift_by_resource
+from e2e_support import APP, PARTNERS, drift_by_resource
 
 from orgaccess.engine import Stack
 from orgaccess.platform.client import PlatformClient

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from conftest import ADMIN, APP, ORGS, PARTNERS
+from e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import Stack
@@ -23,30 +23,6 @@ EXPECTED_DRIFT = {
     "LicenseFeature::org-partner-c/analytics": "enabled: live false -> declared true",
     "LicenseFeature::org-partner-d/analytics": "enabled: live false -> declared true (NOT FIXABLE",
 }
-
-
-def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
-    """Resource (type::name) -> the drift lines the preview shows for it now.
-
-    The state keeps the drift seen at the last `up`, so a changed line reads `old => new`;
-    a line marked `-` is drift that went away.
-    """
-    found: dict[str, list[str]] = {}
-    current, in_drift = "", False
-    for line in preview_output.splitlines():
-        urn = re.search(r"\[urn=urn:pulumi:[^:]+::[^:]+::pulumi-python:dynamic/orgaccess:(\w+)::(.+)\]", line)
-        item = re.match(r'\s+([~+]\s+)?\[\d+\]: (".*")$', line)
-        if urn:
-            current, in_drift = f"{urn.group(1)}::{urn.group(2)}", False
-        elif re.match(r"\s+[~+]?\s*drift\s*: \[", line):
-            in_drift = True
-        elif in_drift and item:
-            found.setdefault(current, []).append(item.group(2).split(" => ")[-1].strip('"'))
-        elif in_drift and re.match(r"\s+-\s+\[\d+\]: ", line):
-            continue
-        else:
-            in_drift = False
-    return found
 
 
 def test_the_app_gets_403_in_every_partner_org_before_the_fix(probe: Callable[[str], int]) -> None:
