@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,12 @@ def note_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, note_file: Path) -> Stack:
-    stack = Stack(PROGRAM, tmp_path_factory.mktemp("backend")).init()
+    # A copy: `pulumi config set` writes Pulumi.<stack>.yaml beside Pulumi.yaml.
+    program = tmp_path_factory.mktemp("program")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        text = (PROGRAM / name).read_text().replace("../../../.venv", sys.prefix)
+        (program / name).write_text(text)
+    stack = Stack(program, tmp_path_factory.mktemp("backend")).init()
     stack.set_config("path", str(note_file))
     stack.set_config("text", "declared")
     return stack
