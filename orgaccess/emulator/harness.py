@@ -21,6 +21,7 @@ from typing import IO, Any
 
 import httpx
 
+from orgaccess.emulator.scenario import read_scenario
 from orgaccess.emulator.server import READY_PREFIX
 from orgaccess.platform.models import AuditEntry, Faults
 
@@ -47,6 +48,15 @@ class EmulatorHandle:
 
     def audit_count(self) -> int:
         return int(self._call("GET", "/_emulator/audit/count").json()["count"])
+
+    def reset(self, scenario: str | Path | dict[str, Any] = "seed-403") -> None:
+        """Back to a fresh start: the scenario's state and no tokens, no faults, the clock at wall time.
+
+        The audit log keeps growing; read it with `since=audit_count()` taken after the reset.
+        """
+        self.load_scenario(scenario if isinstance(scenario, dict) else read_scenario(scenario)[1])
+        self.set_faults()
+        self.set_clock_offset(0)
 
     def load_scenario(self, scenario: dict[str, Any]) -> None:
         """Replaces all platform state (tokens included) with the scenario's."""

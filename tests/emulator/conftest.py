@@ -1,11 +1,29 @@
-"""Fixtures of the emulator suite: the two seed-403 accounts as ready callers."""
+"""Fixtures of the emulator suite: a fresh seed-403 platform per test, and its two accounts."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from emulator_api import Caller
 
-from orgaccess.emulator.harness import EmulatorHandle
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+
+
+@pytest.fixture(scope="module")
+def module_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
+    with running_emulator("seed-403", db=tmp_path_factory.mktemp("emulator") / "emulator.db") as handle:
+        yield handle
+
+
+@pytest.fixture
+def emulator(module_emulator: EmulatorHandle) -> EmulatorHandle:
+    """Overrides the root fixture for this suite: the same fresh seed-403 platform per test, but
+    reset through the control plane in one process per module rather than started anew, which
+    keeps a hundred tests well inside the suite's time budget. Tests of start, stop and restart
+    start their own processes."""
+    module_emulator.reset()
+    return module_emulator
 
 
 @pytest.fixture
