@@ -26,9 +26,7 @@ def test_form_credentials_get_a_bearer_token_with_all_allowed_scopes(emulator: E
 
 
 def test_http_basic_credentials_get_a_token(emulator: EmulatorHandle) -> None:
-    answer = token_call(
-        emulator, data={"grant_type": "client_credentials"}, auth=("premium-app", "s3cret-app")
-    )
+    answer = token_call(emulator, data={"grant_type": "client_credentials"}, auth=("premium-app", "s3cret-app"))
     assert answer.status_code == 200
 
 
@@ -102,9 +100,7 @@ def test_expired_token_is_401_token_expired(emulator: EmulatorHandle, app: Calle
     assert last_reason(emulator) == "token.expired"
 
 
-def test_token_of_a_deleted_client_is_401_token_revoked(
-    emulator: EmulatorHandle, admin: Caller, app: Caller
-) -> None:
+def test_token_of_a_deleted_client_is_401_token_revoked(emulator: EmulatorHandle, admin: Caller, app: Caller) -> None:
     assert admin("DELETE", f"{CLIENTS}/premium-app", org=HOME).status_code == 204
     assert app("GET", ME).status_code == 401
     assert last_reason(emulator) == "token.revoked"

@@ -79,9 +79,7 @@ def test_secret_rotation_replaces_the_old_secret(emulator: EmulatorHandle, admin
     rotated = admin("POST", f"{CLIENTS}/premium-app/secret").json()
     assert emulator.token("premium-app", rotated["secret"])
     form = {"grant_type": "client_credentials"}
-    old = admin(
-        "POST", "/oauth/token", data=form, auth=("premium-app", "s3cret-app"), headers={"Authorization": ""}
-    )
+    old = admin("POST", "/oauth/token", data=form, auth=("premium-app", "s3cret-app"), headers={"Authorization": ""})
     assert old.status_code == 401
 
 
@@ -143,9 +141,7 @@ def test_unknown_role_is_404(admin: Caller) -> None:
 
 
 def test_granting_a_role_lifts_c3(emulator: EmulatorHandle, admin: Caller, app: Caller) -> None:
-    role = admin(
-        "POST", ROLES, org="org-partner-a", json={"name": "Viewer", "permissions": ["recording:view"]}
-    )
+    role = admin("POST", ROLES, org="org-partner-a", json={"name": "Viewer", "permissions": ["recording:view"]})
     assert admin("PUT", grants_path("premium-app", role.json()["id"]), org="org-partner-a").status_code == 204
     granted = admin("GET", grants_path("premium-app"), org="org-partner-a").json()["entities"]
     assert [r["name"] for r in granted] == ["Viewer"]
@@ -202,9 +198,7 @@ def test_self_service_feature_can_be_switched_on(admin: Caller) -> None:
     assert answer.json() == {"name": "analytics", "enabled": True, "selfService": True}
 
 
-def test_contract_managed_feature_is_409_license_contract_required(
-    emulator: EmulatorHandle, admin: Caller
-) -> None:
+def test_contract_managed_feature_is_409_license_contract_required(emulator: EmulatorHandle, admin: Caller) -> None:
     answer = admin("PUT", f"{LICENSES}/analytics", org="org-partner-d", json={"enabled": True})
     assert (answer.status_code, answer.json()["code"]) == (409, "license.contract.required")
     assert last_reason(emulator) == "license.contract.required"

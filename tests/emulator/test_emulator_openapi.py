@@ -1,8 +1,8 @@
 """Schemathesis against the emulator's own OpenAPI document: no 5xx, no answer outside the schema.
 
-Valid and invalid requests alike. Bounded: a few examples per operation, over the platform API only (the control plane could
-replace the state or inject faults mid-run). The operations are driven by hand rather than by
-`schemathesis.pytest.from_fixture`, which does not run under pytest 9.
+Valid and invalid requests alike. Bounded: a few examples per operation, over the platform API
+only (the control plane could replace the state or inject faults mid-run). The operations are
+driven by hand rather than by `schemathesis.pytest.from_fixture`, which does not run under pytest 9.
 """
 
 from __future__ import annotations
