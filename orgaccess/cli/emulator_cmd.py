@@ -22,9 +22,7 @@ def emulator(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1; 0 picks a free one.")
     ] = 8790,
-    db: Annotated[
-        Path | None, typer.Option("--db", help="SQLite file that keeps the state across restarts.")
-    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite file that keeps the state across restarts.")] = None,
 ) -> None:
     """Serve the platform API of platform-api.md on 127.0.0.1 until stopped."""
     # Imported here so other commands start without loading the server stack.

@@ -49,9 +49,7 @@ def emulator(request: Request) -> Emulator:
 
 async def authenticated(
     request: Request,
-    org: Annotated[
-        str | None, Header(alias=ORG_HEADER, description="The target org; absent: home org")
-    ] = None,
+    org: Annotated[str | None, Header(alias=ORG_HEADER, description="The target org; absent: home org")] = None,
     _: Annotated[object, Security(_bearer)] = None,
 ) -> Caller:
     """A valid token, within its rate limit, addressing an org it can address (else 401/429/403 C5)."""

@@ -66,9 +66,7 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, message=message)
 
 
-def error_response(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
+def error_response(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse(error_body(status, code, message).model_dump(), status_code=status, headers=headers)
 
 

@@ -95,9 +95,7 @@ def read_scenario(name_or_path: str | Path) -> tuple[str, Any]:
         builtin = BUILTIN_DIR / f"{name_or_path}.yaml"
         if not builtin.is_file():
             known = ", ".join(builtin_names())
-            raise ScenarioError(
-                str(name_or_path), [f"no such file or built-in scenario (built-ins: {known})"]
-            )
+            raise ScenarioError(str(name_or_path), [f"no such file or built-in scenario (built-ins: {known})"])
         path = builtin
     try:
         text = path.read_text(encoding="utf-8")
@@ -138,9 +136,7 @@ def check_references(scenario: Scenario) -> list[str]:
             problems.append(f"{at}.id: duplicate org id '{org.id}'")
         seen_orgs.add(org.id)
         problems += [
-            f"{at}.linked[{j}]: unknown org '{other}'"
-            for j, other in enumerate(org.linked)
-            if other not in org_ids
+            f"{at}.linked[{j}]: unknown org '{other}'" for j, other in enumerate(org.linked) if other not in org_ids
         ]
         problems += [
             f"{at}.licenses.{name}: unknown license feature '{name}'"
@@ -180,9 +176,7 @@ def check_references(scenario: Scenario) -> list[str]:
 
 
 def _unknown(at: str, values: list[str], kind: str) -> list[str]:
-    return [
-        f"{at}[{k}]: unknown {kind} '{value}'" for k, value in enumerate(values) if value not in PERMISSIONS
-    ]
+    return [f"{at}[{k}]: unknown {kind} '{value}'" for k, value in enumerate(values) if value not in PERMISSIONS]
 
 
 def _links(scenario: Scenario) -> dict[str, set[str]]:

@@ -55,6 +55,4 @@ class Emulator:
         at = self.visible_at()
         for subject in before.keys() | after.keys():
             key = ("permissions", org_id, subject)
-            self.propagation.record(
-                key, before.get(subject, frozenset()), after.get(subject, frozenset()), at
-            )
+            self.propagation.record(key, before.get(subject, frozenset()), after.get(subject, frozenset()), at)

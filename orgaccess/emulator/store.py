@@ -186,9 +186,7 @@ def list_clients(db: sqlite3.Connection, org_id: str) -> list[OAuthClient]:
 
 
 def client_name_taken(db: sqlite3.Connection, org_id: str, name: str, except_id: str = "") -> bool:
-    row = db.execute(
-        "SELECT 1 FROM clients WHERE org_id = ? AND name = ? AND id != ?", (org_id, name, except_id)
-    )
+    row = db.execute("SELECT 1 FROM clients WHERE org_id = ? AND name = ? AND id != ?", (org_id, name, except_id))
     return row.fetchone() is not None
 
 
@@ -244,9 +242,7 @@ def get_role(db: sqlite3.Connection, org_id: str, role_id: str) -> Role | None:
 
 
 def role_name_taken(db: sqlite3.Connection, org_id: str, name: str, except_id: str = "") -> bool:
-    row = db.execute(
-        "SELECT 1 FROM roles WHERE org_id = ? AND name = ? AND id != ?", (org_id, name, except_id)
-    )
+    row = db.execute("SELECT 1 FROM roles WHERE org_id = ? AND name = ? AND id != ?", (org_id, name, except_id))
     return row.fetchone() is not None
 
 
@@ -315,9 +311,7 @@ def revoke(db: sqlite3.Connection, org_id: str, subject: str, role_id: str) -> b
 
 
 def _license(row: sqlite3.Row) -> LicenseFeature:
-    return LicenseFeature(
-        name=row["name"], enabled=bool(row["enabled"]), selfService=bool(row["self_service"])
-    )
+    return LicenseFeature(name=row["name"], enabled=bool(row["enabled"]), selfService=bool(row["self_service"]))
 
 
 def list_licenses(db: sqlite3.Connection, org_id: str) -> list[LicenseFeature]:

@@ -27,9 +27,7 @@ from orgaccess.platform.models import (
     Page,
 )
 
-router = APIRouter(
-    prefix="/api/v2/oauth/clients", tags=["service accounts"], responses=documented(*PLATFORM_ERRORS)
-)
+router = APIRouter(prefix="/api/v2/oauth/clients", tags=["service accounts"], responses=documented(*PLATFORM_ERRORS))
 Reader = Annotated[Caller, Depends(requires("security:read"))]
 Editor = Annotated[Caller, Depends(requires("oauth:clients:edit"))]
 
@@ -72,9 +70,7 @@ async def create_client(spec: OAuthClientSpec, request: Request, caller: Editor)
 
 
 @router.put("/{clientId}", response_model=OAuthClient, responses=documented(409))
-async def update_client(
-    clientId: str, update: OAuthClientUpdate, request: Request, caller: Editor
-) -> OAuthClient:
+async def update_client(clientId: str, update: OAuthClientUpdate, request: Request, caller: Editor) -> OAuthClient:
     require_known(update.scopes, "body.scopes", "scope")
     with emulator(request).store.write() as db:
         record = _own(db, caller, clientId)

@@ -25,16 +25,12 @@ Editor = Annotated[Caller, Depends(requires("security:roles:edit"))]
 def _require_subject(db: sqlite3.Connection, caller: Caller, subject: str) -> None:
     # A subject is an account of the target org or of an org linked to it.
     record = store.get_client(db, subject)
-    if record is None or not (
-        record.org_id == caller.target or store.is_linked(db, caller.target, record.org_id)
-    ):
+    if record is None or not (record.org_id == caller.target or store.is_linked(db, caller.target, record.org_id)):
         raise not_found(f"subject '{subject}'")
 
 
 @router.get("", response_model=Page[Role])
-async def list_granted_roles(
-    subjectId: str, request: Request, page: PageParams, caller: Reader
-) -> dict[str, Any]:
+async def list_granted_roles(subjectId: str, request: Request, page: PageParams, caller: Reader) -> dict[str, Any]:
     with emulator(request).store.read() as db:
         _require_subject(db, caller, subjectId)
         return page.page(store.subject_roles(db, caller.target, subjectId))

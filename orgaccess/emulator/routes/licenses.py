@@ -12,9 +12,7 @@ from orgaccess.emulator.errors import PLATFORM_ERRORS, ApiError, documented
 from orgaccess.emulator.routes.common import not_found
 from orgaccess.platform.models import LicenseFeature, LicenseFeatureList, LicenseFeatureUpdate
 
-router = APIRouter(
-    prefix="/api/v2/license/features", tags=["licenses"], responses=documented(*PLATFORM_ERRORS)
-)
+router = APIRouter(prefix="/api/v2/license/features", tags=["licenses"], responses=documented(*PLATFORM_ERRORS))
 Reader = Annotated[Caller, Depends(requires("security:read"))]
 Editor = Annotated[Caller, Depends(requires("license:features:edit"))]
 
@@ -47,7 +45,5 @@ async def set_feature(
             )
         store.set_license(db, caller.target, name, update.enabled)
     if name == ANALYTICS:
-        emu.propagation.record(
-            ("license", caller.target, name), feature.enabled, update.enabled, emu.visible_at()
-        )
+        emu.propagation.record(("license", caller.target, name), feature.enabled, update.enabled, emu.visible_at())
     return LicenseFeature(name=name, enabled=update.enabled, selfService=True)

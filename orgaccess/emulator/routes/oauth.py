@@ -26,9 +26,7 @@ _FORM = {
 
 
 def _invalid_client() -> ApiError:
-    return ApiError(
-        401, code="invalid_client", reason=reasons.CLIENT_INVALID, message="Invalid client credentials."
-    )
+    return ApiError(401, code="invalid_client", reason=reasons.CLIENT_INVALID, message="Invalid client credentials.")
 
 
 def _unsupported_grant() -> ApiError:
@@ -51,9 +49,7 @@ async def _form(request: Request) -> TokenRequest:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
 
 
-@router.post(
-    "/oauth/token", response_model=TokenResponse, responses=documented(400, 401), openapi_extra=_FORM
-)
+@router.post("/oauth/token", response_model=TokenResponse, responses=documented(400, 401), openapi_extra=_FORM)
 async def issue_token(request: Request) -> TokenResponse:
     """Issues a bearer token for the client named by HTTP Basic or the form."""
     emu = emulator(request)

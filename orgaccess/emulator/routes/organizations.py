@@ -9,9 +9,7 @@ from orgaccess.emulator.access import Addressed, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.platform.models import Organization
 
-router = APIRouter(
-    prefix="/api/v2/organizations", tags=["organizations"], responses=documented(*PLATFORM_ERRORS)
-)
+router = APIRouter(prefix="/api/v2/organizations", tags=["organizations"], responses=documented(*PLATFORM_ERRORS))
 
 
 @router.get("/me", response_model=Organization)
