@@ -43,7 +43,9 @@ class _Server(uvicorn.Server):
 
 def serve(emu: Emulator, port: int) -> None:
     """Serves until SIGINT or SIGTERM; port 0 takes a free port, and the printed URL names it."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio disables Nagle only on sockets that say they are TCP, and
+    # without that every keep-alive request waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((HOST, port))
