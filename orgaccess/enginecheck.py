@@ -55,3 +55,30 @@ class FileNote(Resource, module="orgaccess", name="FileNote"):
 
     def __init__(self, name: str, path: str, text: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(FileNoteProvider(), name, {"path": path, "text": text}, opts)
+
+
+class NoopProvider(ResourceProvider):
+    """Accepts any inputs and never calls anything: the engine's own cost per resource.
+
+    The benchmark's floor runs the same resource graph through this provider, so the time
+    a real provider adds (API calls, drift comparison) is what remains above the floor.
+    """
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(id_=str(props.get("name", "noop")), outs=dict(props))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=any(olds.get(k) != v for k, v in news.items()), replaces=[])
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(outs=dict(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_=id_, outs=dict(props), inputs=dict(props))
+
+
+class Noop(Resource, module="orgaccess", name="Noop"):
+    """A resource that only the engine sees: `pulumi-python:dynamic/orgaccess:Noop`."""
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(NoopProvider(), name, dict(props), opts)
