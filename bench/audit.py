@@ -1,0 +1,45 @@
+"""API calls per org, read from the emulator's audit log: the budget tests and the benchmark share.
+
+before = emu.audit_count()
+...                                   # a preview, a drift report
+per_org = calls_per_org(emu.audit(since=before))
+assert max(per_org.values()) <= 3 + len(service_accounts)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from orgaccess.platform.models import AuditEntry
+
+RATE_LIMITED = 429
+
+
+def calls_per_org(entries: Iterable[AuditEntry]) -> dict[str, int]:
+    """Requests per target org; token requests address no org and are not counted."""
+    return dict(Counter(entry.org for entry in entries if entry.org))
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the platform saw during one measured step."""
+
+    calls: int
+    token_calls: int
+    # Mean over the orgs the step was about, not just the orgs it happened to call.
+    calls_per_org: float
+    max_calls_one_org: int
+    rate_limited: int
+
+    @classmethod
+    def of(cls, entries: list[AuditEntry], n_orgs: int) -> Window:
+        per_org = calls_per_org(entries)
+        return cls(
+            calls=sum(per_org.values()),
+            token_calls=sum(1 for entry in entries if not entry.org),
+            calls_per_org=round(sum(per_org.values()) / n_orgs, 2),
+            max_calls_one_org=max(per_org.values(), default=0),
+            rate_limited=sum(1 for entry in entries if entry.status == RATE_LIMITED),
+        )
