@@ -1,0 +1,18 @@
+"""orgaccess's resources for the declarations at config `orgaccess:declarations`, all no-ops.
+
+Same names, inputs and dependencies as the real program, so the engine does the same work;
+only the provider differs. The kind prefixes the name: one type means one URN namespace.
+"""
+
+from pathlib import Path
+
+import pulumi
+
+from orgaccess.declarations import load_declarations
+from orgaccess.desired import plan
+from orgaccess.enginecheck import Noop
+
+made: dict[tuple[str, str], Noop] = {}
+for item in plan(load_declarations(Path(pulumi.Config("orgaccess").require("declarations")))):
+    needs = [made[key] for key in item.depends_on]
+    made[item.key] = Noop(f"{item.kind}/{item.name}", item.props, pulumi.ResourceOptions(depends_on=needs))

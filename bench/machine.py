@@ -1,0 +1,48 @@
+"""Where and with what a benchmark ran, so that figures from different runs can be compared."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from orgaccess.engine import engine_bin_dir
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _output(argv: list[str], cwd: Path | None = None) -> str:
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False, timeout=60)
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
+def describe(repo: Path) -> dict[str, Any]:
+    sha = _output(["git", "rev-parse", "HEAD"], repo)
+    dirty = _output(["git", "status", "--porcelain", "--untracked-files=no"], repo)
+    return {
+        "machine": {
+            "nproc": os.cpu_count(),
+            "memoryGiB": round(psutil.virtual_memory().total / 2**30, 1),
+            "cpu": _cpu_model(),
+            "platform": platform.platform(),
+        },
+        "versions": {
+            "pulumi": _output([str(engine_bin_dir() / "pulumi"), "version"]),
+            "pulumiPythonSdk": version("pulumi"),
+            "python": platform.python_version(),
+            "orgaccess": sha + ("-dirty" if dirty not in ("", "unknown") else ""),
+        },
+    }

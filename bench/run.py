@@ -1,0 +1,226 @@
+"""The benchmark: orgaccess against the engine floor and a naive script, at several fleet sizes.
+
+    python -m bench.run --orgs 10 100 [500]        # make bench / make bench-full
+
+One emulator serves every size, with injected latency per call and its default rate limit. Per
+size, on a generated fleet with some orgs drifted (bench/scenario.py):
+
+- `orgaccess drift` and the naive checklist script (bench/naive.py), on the drifted fleet;
+- orgaccess: cold `pulumi preview`, `pulumi up --continue-on-error`, `pulumi preview
+  --expect-no-changes` on the converged fleet, `pulumi refresh`;
+- the engine floor: the same four commands on the same resource graph with a no-op provider.
+
+Each state-changing family starts from a freshly loaded scenario, so rate-limit buckets and the
+drift are the same for each. Results: bench/results/bench-<N>.json, summary.json, bench.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import drift_report, machine, plot
+from bench.measure import Outcome, Step, measure
+from bench.projects import FLOOR, ORGACCESS, REPO, stage
+from bench.rss import PROVIDER
+from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from orgaccess.engine import Result, Stack
+
+RESULTS = REPO / "bench" / "results"
+WORK = REPO / ".state" / "bench"
+SERVICE_ACCOUNTS = 2
+COMMAND_TIMEOUT_SECONDS = 1800
+
+
+def _outcome(result: Result) -> Outcome:
+    return Outcome(result.returncode, result.output)
+
+
+def _command(argv: list[str], cwd: Path, env: dict[str, str]) -> Callable[[], Outcome]:
+    def run() -> Outcome:
+        done = subprocess.run(
+            argv,
+            cwd=cwd,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+        )
+        return Outcome(done.returncode, done.stdout[-2000:] + done.stderr)
+
+    return run
+
+
+class Engine:
+    """The engine settings under test, identical for orgaccess and the floor."""
+
+    def __init__(self, parallel: int | None, parallel_diff: bool) -> None:
+        self.args = ("--parallel", str(parallel)) if parallel else ()
+        self.env = {"PULUMI_PARALLEL_DIFF": "true"} if parallel_diff else {}
+
+    def describe(self) -> dict[str, Any]:
+        return {"args": list(self.args), "env": self.env}
+
+    def session(self, stack: Stack, run: Callable[..., Step], prefix: str) -> dict[str, Step]:
+        """Preview from nothing, converge, preview converged, refresh: an operator's first day."""
+        steps = [
+            ("preview", lambda: stack.preview(*self.args), (0,)),
+            ("up", lambda: stack.up("--continue-on-error", *self.args), (0,)),
+            ("previewConverged", lambda: stack.preview("--expect-no-changes", *self.args), (0,)),
+            ("refresh", lambda: stack.refresh(*self.args), (0,)),
+        ]
+        return {
+            name: run(f"{prefix}{name}", lambda act=act: _outcome(act()), expected=expected)
+            for name, act, expected in steps
+        }
+
+
+def bench_size(n_orgs: int, emu: EmulatorHandle, engine: Engine, options: argparse.Namespace) -> dict[str, Any]:
+    fleet = generate(n_orgs, options.drift_fraction, options.seed)
+    root = WORK / f"n{n_orgs}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    declarations = root / "access.yaml"
+    declarations.write_text(fleet.declarations_yaml)
+    credentials = {
+        "ORGACCESS_API_URL": emu.url,
+        "ORGACCESS_CLIENT_ID": ADMIN_ID,
+        "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
+        # The commands run in the scratch directory, beside access.yaml, yet import `bench`.
+        "PYTHONPATH": str(REPO),
+    }
+
+    def fresh_fleet() -> None:
+        # Same drift for every family, and full rate-limit buckets: one family's calls never slow the next.
+        emu.load_scenario(fleet.scenario)
+        emu.set_faults(latencyMs=options.latency_ms)
+
+    def run(
+        name: str,
+        action: Callable[[], Outcome],
+        *,
+        markers: tuple[str, ...] = PROVIDER,
+        expected: tuple[int, ...] = (0,),
+    ) -> Step:
+        return measure(name, action, emulator=emu, n_orgs=n_orgs, markers=markers, expected=expected)
+
+    print(f"== {n_orgs} orgs ({len(fleet.drifted)} drifted)", flush=True)
+    steps: dict[str, Step] = {}
+    fresh_fleet()
+    # `orgaccess drift` exits 2 when it finds drift, as it must here.
+    drift_argv = drift_report.command(declarations)
+    steps["drift"] = run(
+        "drift", _command(drift_argv, root, credentials), markers=("drift", "bench.drift_report"), expected=(0, 2)
+    )
+    fresh_fleet()
+    naive_argv = [sys.executable, "-m", "bench.naive", str(declarations)]
+    steps["naive"] = run("naive", _command(naive_argv, root, credentials), markers=("bench.naive",))
+
+    fresh_fleet()
+    stack = Stack(stage(ORGACCESS, root / "orgaccess"), root / "state-orgaccess", "bench", extra_env=engine.env).init()
+    stack.set_config("orgaccess:apiUrl", emu.url)
+    stack.set_config("orgaccess:clientId", ADMIN_ID)
+    stack.set_config("orgaccess:clientSecret", ADMIN_SECRET, secret=True)
+    stack.set_config("orgaccess:declarations", str(declarations))
+    steps |= engine.session(stack, run, "")
+
+    floor = Stack(stage(FLOOR, root / "floor"), root / "state-floor", "bench", extra_env=engine.env).init()
+    floor.set_config("orgaccess:declarations", str(declarations))
+    steps |= {f"floor{k[0].upper()}{k[1:]}": v for k, v in engine.session(floor, run, "floor ").items()}
+    return {
+        "orgs": n_orgs,
+        "resources": 6 * n_orgs + SERVICE_ACCOUNTS,
+        "driftFraction": options.drift_fraction,
+        "seed": options.seed,
+        "drifted": dict(sorted(fleet.drifted.items())),
+        "latencyMs": options.latency_ms,
+        "engine": engine.describe(),
+        "driftCommand": drift_argv[1:3],
+        "steps": {name: step.as_json() for name, step in steps.items()},
+    }
+
+
+def summary_row(result: dict[str, Any]) -> dict[str, Any]:
+    steps = result["steps"]
+
+    def seconds(name: str) -> float:
+        return float(steps[name]["seconds"])
+
+    return {
+        "orgs": result["orgs"],
+        "preview": seconds("preview"),
+        "floorPreview": seconds("floorPreview"),
+        "previewOverFloor": round(seconds("preview") / seconds("floorPreview"), 2),
+        "up": seconds("up"),
+        "floorUp": seconds("floorUp"),
+        "previewConverged": seconds("previewConverged"),
+        "floorPreviewConverged": seconds("floorPreviewConverged"),
+        "refresh": seconds("refresh"),
+        "floorRefresh": seconds("floorRefresh"),
+        "drift": seconds("drift"),
+        "naive": seconds("naive"),
+        "driftSpeedup": round(seconds("naive") / seconds("drift"), 1),
+        "previewCallsPerOrg": steps["preview"]["api"]["calls_per_org"],
+        "previewConvergedCallsPerOrg": steps["previewConverged"]["api"]["calls_per_org"],
+        "driftCallsPerOrg": steps["drift"]["api"]["calls_per_org"],
+        "naiveCallsPerOrg": steps["naive"]["api"]["calls_per_org"],
+        "callBudgetPerOrg": 3 + SERVICE_ACCOUNTS,
+        "rateLimited": {
+            name: step["api"]["rate_limited"] for name, step in steps.items() if step["api"]["rate_limited"]
+        },
+        "failedSteps": [name for name, step in steps.items() if step["failure"]],
+        "previewPeakRssMiB": steps["preview"]["peak_rss_mib"],
+        "upPeakRssMiB": steps["up"]["peak_rss_mib"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orgs", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--drift-fraction", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--parallel", type=int, default=None, help="pulumi --parallel (default: the engine's)")
+    parser.add_argument(
+        "--no-parallel-diff", dest="parallel_diff", action="store_false", help="leave PULUMI_PARALLEL_DIFF unset"
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    options = parser.parse_args(argv)
+    engine = Engine(options.parallel, options.parallel_diff)
+    about = machine.describe(REPO)
+    options.results.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    rows = []
+    with running_emulator(generate(1).scenario) as emu:
+        for n_orgs in sorted(options.orgs):
+            result = {**bench_size(n_orgs, emu, engine, options), **about}
+            (options.results / f"bench-{n_orgs}.json").write_text(json.dumps(result, indent=2) + "\n")
+            rows.append(summary_row(result))
+    summary = {
+        **about,
+        "engine": engine.describe(),
+        "latencyMs": options.latency_ms,
+        "seconds": round(time.time() - started, 1),
+        "rows": rows,
+    }
+    (options.results / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    title = (
+        f"orgaccess, {options.latency_ms} ms per API call - {about['machine']['nproc']} CPUs, {about['machine']['cpu']}"
+    )
+    plot.plot(rows, title, options.results / "bench.png")
+    print(json.dumps(rows, indent=2))
+    return 1 if any(row["failedSteps"] for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
