@@ -14,6 +14,7 @@ import pulumi
 from orgaccess import session, settings
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
 from orgaccess.desired import Desired, plan
+from orgaccess.fleet.shard import Shard, parse_shard
 from orgaccess.preflight import check_addressable
 from orgaccess.settings import SettingsError
 from providers import LicenseFeature, Role, RoleBinding, ServiceAccount
@@ -25,6 +26,7 @@ def run() -> None:
     config = pulumi.Config(settings.NAMESPACE)
     path = Path(config.get("declarations") or settings.DEFAULT_DECLARATIONS)
     try:
+        shard = parse_shard(config.get("shard"))
         decls = load_declarations(path)
         # get_config reads a secret without Config.get's warning; the value never leaves this process.
         session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config)))
@@ -32,8 +34,9 @@ def run() -> None:
     except (DeclarationError, SettingsError) as exc:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
-    resources = register(plan(decls))
-    export_summary(decls, resources)
+    # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
+    resources = register(shard.select(plan(decls)))
+    export_summary(decls, resources, shard)
 
 
 def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
@@ -44,20 +47,19 @@ def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
     return made
 
 
-def export_summary(decls: Declarations, resources: dict[tuple[str, str], Any]) -> None:
+def export_summary(decls: Declarations, resources: dict[tuple[str, str], Any], shard: Shard) -> None:
     summary: dict[str, Any] = {
         org.id: {
             "licenses": dict(org.licenses),
             "bindings": {b.serviceAccount: sorted(b.roles) for b in org.bindings},
         }
         for org in decls.orgs
+        if shard.holds_org(org.id)
     }
     pulumi.export("orgs", summary)
     pulumi.export("homeOrg", decls.homeOrg)
-    accounts = {
-        a.name: resources[("ServiceAccount", f"{decls.homeOrg}/{a.name}")] for a in decls.serviceAccounts
-    }
+    if not shard.accounts:
+        return
+    accounts = {a.name: resources[("ServiceAccount", f"{decls.homeOrg}/{a.name}")] for a in decls.serviceAccounts}
     # `secret` is a secret output: `pulumi stack output --show-secrets` is the only way to read it.
-    pulumi.export(
-        "serviceAccounts", {n: {"clientId": r.clientId, "secret": r.secret} for n, r in accounts.items()}
-    )
+    pulumi.export("serviceAccounts", {n: {"clientId": r.clientId, "secret": r.secret} for n, r in accounts.items()})
