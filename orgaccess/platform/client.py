@@ -34,7 +34,7 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from orgaccess.platform._redact import Redactor
-from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
+from orgaccess.platform._retry import Backoff, OrgHolds, may_have_landed, parse_retry_after, retryable_status
 from orgaccess.platform._token import TokenCache
 from orgaccess.platform.errors import (
     InvalidResponse,
@@ -143,6 +143,7 @@ class PlatformClient:
         self._sleep = sleep
         self._redact = Redactor(secret.get_secret_value())
         self._tokens = TokenCache(self._fetch_token, clock)
+        self._holds = OrgHolds(clock, sleep)
         self._calls = 0
         self._calls_lock = threading.Lock()
         self._http = httpx.Client(
@@ -403,6 +404,8 @@ class PlatformClient:
         attempt, renewed, maybe_landed = 1, False, False
         while True:
             token = None if call.org is None else self._tokens.get()
+            if call.org is not None:
+                self._holds.wait(call.org)
             try:
                 status, headers, body = self._exchange(call, token, attempt)
             except httpx.TransportError as exc:
@@ -436,6 +439,8 @@ class PlatformClient:
                 delay = self._backoff.delay(
                     attempt, error.retry_after if isinstance(error, RateLimited) else None
                 )
+                if isinstance(error, RateLimited) and call.org is not None:
+                    self._holds.hold(call.org, delay)
             self._sleep(delay)
             attempt += 1
             if maybe_landed and call.recover is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 from platform_fake import ACCOUNT, ORG, ROLE, Platform, body_of, drop, fail, ok, page, router
@@ -43,6 +45,22 @@ def test_429_waits_for_retry_after() -> None:
     platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "7"}), ok(ORG_BODY)]}))
     platform.client().get_organization(ORG)
     assert platform.sleeps == [7.0]
+
+
+def test_retry_after_holds_every_thread_calling_that_org() -> None:
+    # Retry-After is the platform's word for (client, org): a thread that did not receive the
+    # 429 must not call that org before it has passed either. Other orgs are not held.
+    other_org = "org-partner-b"
+    platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "7"}), ok(ORG_BODY), ok(ORG_BODY)]}))
+    client = platform.client()
+    refused = threading.Thread(target=client.get_organization, args=(ORG,))
+    refused.start()
+    refused.join()
+    platform.sleeps.clear()
+    client.get_organization(other_org)
+    assert platform.sleeps == []
+    client.get_organization(ORG)
+    assert len(platform.sleeps) == 1 and 6.0 < platform.sleeps[0] <= 7.0
 
 
 def test_retry_after_is_capped() -> None:
