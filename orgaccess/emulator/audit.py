@@ -6,6 +6,7 @@ Kept in memory (it is a test and demo aid, not platform state): a restart starts
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,16 +27,27 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def append(
-        self, *, client: str | None, org: str | None, method: str, path: str, status: int, reason: str | None
+        self,
+        *,
+        client: str | None,
+        org: str | None,
+        method: str,
+        path: str,
+        status: int,
+        reason: str | None,
+        retry_after: int | None = None,
+        received: str | None = None,
     ) -> None:
         entry = AuditEntry(
-            time=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            time=now_iso(),
             client=client,
             org=org,
             method=method,
             path=path,
             status=status,
             reason=reason,
+            retryAfter=retry_after,
+            received=received,
         )
         with self._lock:
             self._entries.append(entry)
@@ -48,6 +60,15 @@ class AuditLog:
         return len(self._entries)
 
 
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def mark_received(scope: Scope) -> None:
+    """Notes the arrival time of a request, before any injected latency or work."""
+    scope.setdefault("state", {})["audit_received"] = now_iso()
+
+
 def header_org(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == _ORG_HEADER:
@@ -55,9 +76,12 @@ def header_org(scope: Scope) -> str | None:
     return None
 
 
-def record(log: AuditLog, scope: Scope, status: int, reason: str | None) -> None:
+def record(
+    log: AuditLog, scope: Scope, status: int, reason: str | None, headers: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
     """One entry for a request; the routes leave `audit_client`, `audit_org`, `audit_reason` in its state."""
     state = scope.get("state", {})
+    retry_after = next((value for name, value in headers if name.lower() == b"retry-after"), None)
     log.append(
         client=state.get("audit_client"),
         org=state.get("audit_org") or header_org(scope),
@@ -65,6 +89,8 @@ def record(log: AuditLog, scope: Scope, status: int, reason: str | None) -> None
         path=scope["path"],
         status=status,
         reason=state.get("audit_reason") if reason is None else reason,
+        retry_after=int(retry_after) if retry_after is not None and retry_after.isdigit() else None,
+        received=state.get("audit_received"),
     )
 
 
@@ -84,7 +110,7 @@ class AuditMiddleware:
             nonlocal recorded
             if message["type"] == "http.response.start":
                 # Recorded before the answer leaves, so a client that reads the audit next sees it.
-                record(self.log, scope, message["status"], None)
+                record(self.log, scope, message["status"], None, message.get("headers", ()))
                 recorded = True
             await send(message)
 

@@ -1,4 +1,4 @@
-"""Injected faults on platform paths: latency, 5xx answers, and connections cut without an answer.
+"""Injected faults on platform paths: latency, 5xx answers, connections cut before or after the work.
 
 This is the outermost ASGI layer, so the `send` it receives is the server's own and it can reach
 the connection's transport to cut it; under a server that does not expose one, it raises instead.
@@ -10,10 +10,10 @@ import asyncio
 import random
 from collections.abc import Callable
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orgaccess.emulator import reasons
-from orgaccess.emulator.audit import AuditLog, is_platform_path, record
+from orgaccess.emulator.audit import AuditLog, is_platform_path, mark_received, record
 from orgaccess.emulator.errors import error_bytes
 from orgaccess.platform.models import Faults
 
@@ -26,6 +26,7 @@ class FaultsMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_platform_path(scope["path"]):
+            mark_received(scope)
             faults = self.faults()
             if faults.latencyMs:
                 await asyncio.sleep(faults.latencyMs / 1000)
@@ -37,7 +38,21 @@ class FaultsMiddleware:
                 record(self.log, scope, 503, reasons.FAULT_ERROR)
                 await _answer_503(send)
                 return
+            if faults.lostAnswerRate and random.random() < faults.lostAnswerRate:
+                await self.app(scope, receive, _losing_answer(send, scope, self.log))
+                return
         await self.app(scope, receive, send)
+
+
+def _losing_answer(send: Send, scope: Scope, log: AuditLog) -> Send:
+    """A `send` that cuts the connection instead of answering: the request has already been carried out."""
+
+    async def cut_instead(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            record(log, scope, 0, reasons.FAULT_LOST_ANSWER)
+            await _cut(send)
+
+    return cut_instead
 
 
 async def _cut(send: Send) -> None:

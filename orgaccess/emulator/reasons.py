@@ -21,7 +21,9 @@ Authentication: `token.missing`, `token.invalid` (malformed or unknown), `token.
 `grant_type.unsupported`, `scope.invalid`.
 
 Conflicts: `version.stale`, `name.duplicate`, `license.contract.required`.
-Limits and faults: `rate.limited`, `fault.error` (injected 5xx), `fault.drop` (cut connection).
+Limits and faults: `rate.limited`, `fault.error` (injected 5xx), `fault.drop` (cut connection),
+`fault.lost_answer` (carried out, then the connection cut before the answer; the request's own
+entry, with its real status, is recorded just before).
 """
 
 C1 = "C1.scope.missing"
@@ -45,6 +47,7 @@ LICENSE_CONTRACT = "license.contract.required"
 RATE_LIMITED = "rate.limited"
 FAULT_ERROR = "fault.error"
 FAULT_DROP = "fault.drop"
+FAULT_LOST_ANSWER = "fault.lost_answer"
 
 
 def permission_missing(permission: str) -> str:

@@ -172,6 +172,10 @@ class AuditEntry(_Wire):
     path: str
     status: int
     reason: str | None = None
+    # The Retry-After (seconds) of a 429, so tests can check that clients honour it.
+    retryAfter: int | None = None
+    # When the request arrived (`time` is when it was answered, after any injected latency).
+    received: str | None = None
 
 
 class Faults(_Request):
@@ -180,6 +184,9 @@ class Faults(_Request):
     dropRate: float = Field(default=0.0, ge=0.0, le=1.0)
     rateLimitPerMinute: int = Field(default=300, ge=1)
     propagationDelayMs: int = Field(default=0, ge=0)
+    # The request is carried out, then the connection is cut before the answer: a write that
+    # landed although the client saw a failure (the case that duplicates naive retries).
+    lostAnswerRate: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
 class TokenRequest(_Request):
