@@ -1,0 +1,121 @@
+"""Run one operation over every stack of a fleet: the accounts stack first, then the org stacks.
+
+The org stacks run concurrently, at most `jobs` at a time; a stack that fails is reported and
+never stops the others. The backend's own lock serialises two runners on one stack: the
+second `up` is refused (the DIY backends do not wait), and says who holds the lock.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pulumi import automation as auto
+
+from orgaccess.fleet.layout import StackSpec
+from orgaccess.fleet.workspace import Backend, environment, open_stack
+from orgaccess.settings import Settings
+
+ERROR_LINES = 3
+
+
+class Operation(enum.Enum):
+    PREVIEW = "preview"
+    UP = "up"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one stack did: its changes by operation (`update: 3`), or why it failed."""
+
+    stack: StackSpec
+    changes: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+    log: Path | None = None
+
+    @property
+    def changed(self) -> int:
+        return sum(n for op, n in self.changes.items() if op != "same")
+
+
+def run_fleet(
+    operation: Operation,
+    specs: list[StackSpec],
+    *,
+    declarations: Path,
+    backend: Backend,
+    settings: Settings,
+    jobs: int,
+    done: Callable[[Outcome], None] = lambda _outcome: None,
+) -> list[Outcome]:
+    """Every stack's outcome, in the order of `specs` (the accounts stack first)."""
+    env = environment(backend, settings)
+
+    def one(spec: StackSpec) -> Outcome:
+        outcome = run_stack(operation, spec, declarations=declarations, backend=backend, settings=settings, env=env)
+        done(outcome)
+        return outcome
+
+    accounts, org_stacks = specs[0], specs[1:]
+    # Alone first: it opens the backend (the first opening creates the state table, which is not
+    # safe to do concurrently) and, on `up`, creates the accounts that the bindings look up.
+    first = one(accounts)
+    if operation is Operation.UP and first.error is not None:
+        skipped = "skipped: the accounts stack failed, so its accounts may be missing or stale"
+        return [first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="fleet") as pool:
+        return [first, *pool.map(one, org_stacks)]
+
+
+def run_stack(
+    operation: Operation,
+    spec: StackSpec,
+    *,
+    declarations: Path,
+    backend: Backend,
+    settings: Settings,
+    env: dict[str, str],
+) -> Outcome:
+    log = backend.work_dir / spec.name / f"{operation.value}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    try:
+        with log.open("w", encoding="utf-8") as sink:
+            stack = open_stack(spec, declarations, backend, settings, env)
+            changes = _apply(operation, stack, lambda line: print(line, file=sink, flush=True))
+    except auto.CommandError as exc:
+        return Outcome(spec, seconds=time.monotonic() - started, error=_first_errors(str(exc)), log=log)
+    return Outcome(spec, changes, time.monotonic() - started, log=log)
+
+
+def _apply(operation: Operation, stack: auto.Stack, output: Callable[[str], None]) -> dict[str, int]:
+    if operation is Operation.PREVIEW:
+        return _counts(stack.preview(diff=True, on_output=output, on_error=output).change_summary)
+    # One org's contract-managed license must not stop the other orgs of the stack converging.
+    result = stack.up(diff=True, continue_on_error=True, on_output=output, on_error=output)
+    return _counts(result.summary.resource_changes or {})
+
+
+def _counts(summary: Mapping[auto.OpType, int]) -> dict[str, int]:
+    # The SDK types the keys as OpType but passes the engine's JSON strings; OpType() takes both.
+    return {auto.OpType(op).value: n for op, n in summary.items()}
+
+
+def _first_errors(text: str) -> str:
+    """The engine's error lines, which name the cause; the full output is in the stack's log.
+
+    An error that introduces a traceback (`...unhandled exception:`) is followed by its last
+    line, the exception itself.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = list(dict.fromkeys(line.removeprefix("stderr: ") for line in lines if "error:" in line[:20]))
+    if not errors:
+        return lines[-1] if lines else "failed"
+    if errors[0].endswith(":"):
+        errors = [f"{errors[0]} {lines[-1]}"]
+    return "\n".join(errors[:ERROR_LINES])

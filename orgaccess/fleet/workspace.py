@@ -1,0 +1,68 @@
+"""One fleet stack as an Automation API stack: its project copy, its environment, its config.
+
+Stack config of the DIY backends (PostgreSQL included) lives in Pulumi.<stack>.yaml beside the
+project, not in the backend, so every run writes it again from the fleet's own settings: any
+runner with the same declarations and flags runs the same stacks. Credentials are passed in the
+environment and never written to a config file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi import automation as auto
+
+from orgaccess.engine import engine_bin_dir, project_copy
+from orgaccess.fleet.layout import StackSpec
+from orgaccess.settings import Settings
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where the fleet's state lives and how its secrets are encrypted."""
+
+    url: str
+    passphrase: str
+    # Project copies (one per stack, so concurrent runs never share a Pulumi.<stack>.yaml) and PULUMI_HOME.
+    work_dir: Path
+
+
+def environment(backend: Backend, settings: Settings) -> dict[str, str]:
+    """What every pulumi process of the fleet sees on top of this process's environment."""
+    path = os.pathsep.join([str(engine_bin_dir()), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return {
+        "PATH": path,
+        "PULUMI_BACKEND_URL": backend.url,
+        "PULUMI_CONFIG_PASSPHRASE": backend.passphrase,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "ORGACCESS_CLIENT_ID": settings.client_id,
+        "ORGACCESS_CLIENT_SECRET": settings.client_secret.get_secret_value(),
+    }
+
+
+def open_stack(
+    spec: StackSpec, declarations: Path, backend: Backend, settings: Settings, env: dict[str, str]
+) -> auto.Stack:
+    """The stack `spec` on the backend, created the first time, configured for its shard."""
+    work_dir = project_copy(backend.work_dir / spec.name)
+    workspace = auto.LocalWorkspace(
+        work_dir=str(work_dir),
+        pulumi_home=str(backend.work_dir / ".pulumi-home"),
+        env_vars=env,
+        pulumi_command=auto.PulumiCommand(root=str(engine_bin_dir().parent)),
+    )
+    stack = auto.Stack.create_or_select(spec.name, workspace)
+    stack.set_all_config(
+        {
+            "orgaccess:declarations": auto.ConfigValue(str(declarations.resolve())),
+            "orgaccess:shard": auto.ConfigValue(spec.shard),
+            # Config, not env: Pulumi.yaml gives apiUrl a default, which would win over the env.
+            "orgaccess:apiUrl": auto.ConfigValue(settings.api_url),
+        }
+    )
+    return stack
