@@ -1,0 +1,83 @@
+"""What the fleet tests share: a generated fleet on the emulator, and `orgaccess fleet` run in-process."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+from typer.testing import CliRunner
+
+from bench.scenario import ADMIN_ID, ADMIN_SECRET
+from orgaccess.cli.main import app
+from orgaccess.declarations import load_declarations
+from orgaccess.engine import LOCAL_PASSPHRASE
+from orgaccess.fleet.layout import fleet_stacks
+from orgaccess.fleet.workspace import Backend, environment, open_stack
+from orgaccess.settings import Settings
+
+NO_DRIFT, ERROR, DRIFT = 0, 1, 2
+# Lifted so the suite measures orgaccess and the engine, not the emulator's throttling of one client.
+UNTHROTTLED = 10**9
+DYNAMIC = "pulumi-python:dynamic/orgaccess:"
+
+
+def isolated(postgres_url: str) -> str:
+    """A state backend of its own: a fresh table in the session's database."""
+    return f"{postgres_url}&table=state_{uuid.uuid4().hex[:12]}"
+
+
+@dataclass(frozen=True)
+class FleetCli:
+    """`orgaccess fleet` as one runner sees it: its backend, its platform, its own work dir."""
+
+    backend_url: str
+    api_url: str
+    declarations: Path
+    work_dir: Path
+    stacks: int
+
+    def __call__(self, command: str, *args: str) -> tuple[int, str]:
+        """Runs `orgaccess fleet COMMAND`; its exit code and everything it printed."""
+        argv = ["fleet", command, "--declarations", str(self.declarations), "--stacks", str(self.stacks)]
+        argv += ["--work-dir", str(self.work_dir), "--api-url", self.api_url, *args]
+        env = {
+            "PULUMI_BACKEND_URL": self.backend_url,
+            "PULUMI_CONFIG_PASSPHRASE": LOCAL_PASSPHRASE,
+            "ORGACCESS_CLIENT_ID": ADMIN_ID,
+            "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
+        }
+        result = CliRunner().invoke(app, argv, env=env, catch_exceptions=False)
+        return result.exit_code, result.output
+
+    def managed_kinds(self) -> dict[str, set[str]]:
+        """Each stack's resource kinds (`RoleBinding`), from its state in the backend."""
+        backend = Backend(self.backend_url, LOCAL_PASSPHRASE, self.work_dir)
+        settings = Settings(api_url=self.api_url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))
+        env = environment(backend, settings)
+        kinds: dict[str, set[str]] = {}
+        for spec in fleet_stacks(load_declarations(self.declarations), self.stacks):
+            deployment = open_stack(spec, self.declarations, backend, settings, env).export_stack().deployment
+            types = [r["type"] for r in (deployment or {}).get("resources", [])]
+            kinds[spec.name] = {t.rsplit(":", 1)[-1] for t in types if t.startswith(DYNAMIC)}
+        return kinds
+
+
+def rows(output: str) -> dict[str, str]:
+    """The summary table's lines by stack name."""
+    found: dict[str, str] = {}
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip("│┃ ").split("│")]
+        if cells and (cells[0] == "accounts" or cells[0].startswith("orgs-")):
+            found[cells[0]] = line
+    return found
+
+
+def lock_holders(backend_url: str) -> list[str]:
+    """The lock rows the backend holds for any stack, read straight from its table."""
+    base, table = backend_url.split("&table=")
+    query = f"SELECT key FROM {table} WHERE key LIKE '%/.pulumi/locks/%'"
+    done = subprocess.run(["psql", base, "-Atc", query], capture_output=True, text=True, check=True, timeout=30)
+    return done.stdout.split()
