@@ -7,11 +7,7 @@ pass CI without ever having touched the backend it is about.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,25 +18,14 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-POSTGRES_SCRIPT = REPO / "scripts" / "postgres.sh"
+from orgaccess.fleet.postgres import PostgresError, running_postgres  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """The URL of a PostgreSQL cluster of this session only, stopped and removed at its end."""
-    cluster = Path(tempfile.mkdtemp(prefix="orgaccess-pg-"))
-    env = {**os.environ, "ORGACCESS_PG_DIR": str(cluster)}
     try:
-        started = subprocess.run(
-            [str(POSTGRES_SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=600, check=False
-        )
-        if started.returncode != 0:
-            pytest.fail(
-                "the fleet tests need a PostgreSQL state backend and scripts/postgres.sh could not start one:\n"
-                + started.stderr.strip(),
-                pytrace=False,
-            )
-        yield started.stdout.strip()
-    finally:
-        subprocess.run([str(POSTGRES_SCRIPT), "stop"], env=env, capture_output=True, timeout=120, check=False)
-        shutil.rmtree(cluster, ignore_errors=True)
+        with running_postgres() as url:
+            yield url
+    except PostgresError as exc:
+        pytest.fail(f"the fleet tests need a PostgreSQL state backend and none could be started:\n{exc}", pytrace=False)
