@@ -73,3 +73,9 @@ clean:
 review: venv toolchain
 	$(PY) -m orgaccess.review --policy-pack policies $(if $(STACK),--stack $(STACK)) \
 		$(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG)) $(if $(REVIEW_OUT),--output $(REVIEW_OUT))
+
+# Fleet mode (docs/fleet.md): a drifted fleet split over stacks on a throwaway PostgreSQL backend
+# (Debian's postgresql, installed by scripts/postgres.sh if missing), previewed and converged.
+.PHONY: demo-fleet
+demo-fleet: venv toolchain
+	$(PY) -m orgaccess.fleet.demo
