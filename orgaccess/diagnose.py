@@ -140,17 +140,22 @@ def diagnose(
     done: Callable[[str], None] = lambda _org: None,
 ) -> list[Finding]:
     """A finding per declared binding (of `accounts` when given), by org in file order."""
-    bound = {
-        org.id: [b.serviceAccount for b in org.bindings if accounts is None or b.serviceAccount in accounts]
-        for org in decls.orgs
-    }
-    bound = {org: names for org, names in bound.items() if names}
+    bound = bindings_to_diagnose(decls, accounts)
 
     def in_org(org: str) -> list[Finding]:
         return [_Diagnosis(decls, fleet, org, name).run(probes) for name in bound[org]]
 
     per_org = for_each_org(bound, in_org, done=done)
     return [finding for findings in per_org.values() for finding in findings]
+
+
+def bindings_to_diagnose(decls: Declarations, accounts: set[str] | None = None) -> dict[str, list[str]]:
+    """Org -> the declared accounts bound there (those of `accounts` when given); orgs without any left out."""
+    bound = {
+        org.id: [b.serviceAccount for b in org.bindings if accounts is None or b.serviceAccount in accounts]
+        for org in decls.orgs
+    }
+    return {org: names for org, names in bound.items() if names}
 
 
 def settle(

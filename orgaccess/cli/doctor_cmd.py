@@ -26,7 +26,7 @@ from orgaccess.cli.common import (
     progress,
 )
 from orgaccess.declarations import load_declarations
-from orgaccess.diagnose import Finding, Probes, Status, Verdict, diagnose, settle
+from orgaccess.diagnose import Finding, Probes, Status, Verdict, bindings_to_diagnose, diagnose, settle
 
 EXAMPLES = f"""\
 Examples:
@@ -100,8 +100,7 @@ def doctor(
     accounts = set(service_account) if service_account else None
     secrets = app_secrets(names, app_secret_from_stack, stack)
     with Probes(settings.api_url, secrets) as probes:
-        orgs = len([o for o in decls.orgs if o.bindings])
-        with progress("Diagnosing orgs", orgs) as done:
+        with progress("Diagnosing orgs", len(bindings_to_diagnose(decls, accounts))) as done:
             findings = diagnose(decls, fleet, probes, accounts=accounts, done=done)
         pending = sum(f.verdict is Verdict.PROPAGATING for f in findings)
         if pending and wait:
