@@ -24,6 +24,9 @@ from orgaccess.emulator.routes import (
 from orgaccess.emulator.state import Emulator
 
 _ROUTERS = (oauth, organizations, clients, roles, grants, licenses, dataplane, control)
+# Documented here rather than declared as a FastAPI `Security` dependency, which would cost a
+# dependency resolution on every call for a header `access.authenticate` parses anyway.
+_BEARER = {"type": "http", "scheme": "bearer", "description": "A token from POST /oauth/token"}
 
 
 def create_app(emu: Emulator) -> FastAPI:
@@ -36,7 +39,7 @@ def create_app(emu: Emulator) -> FastAPI:
     for module in _ROUTERS:
         app.include_router(module.router)
     install_handlers(app)
-    _without_422(app)
+    _document(app)
     return app
 
 
@@ -45,18 +48,23 @@ def create_asgi(emu: Emulator) -> ASGIApp:
     return FaultsMiddleware(AuditMiddleware(create_app(emu), emu.audit), lambda: emu.faults, emu.audit)
 
 
-def _without_422(app: FastAPI) -> None:
-    # Validation errors answer 400 here, so FastAPI's default 422 entries would document a lie.
+def _document(app: FastAPI) -> None:
+    """Finishes the OpenAPI document: the bearer scheme on `/api/` calls, and no 422 entries
+    (validation errors answer 400 here, so FastAPI's defaults would document a lie)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = build()
-            for path in schema.get("paths", {}).values():
-                for operation in path.values():
+            components = schema.setdefault("components", {})
+            components.setdefault("securitySchemes", {})["bearer"] = _BEARER
+            for path, operations in schema.get("paths", {}).items():
+                for operation in operations.values():
                     operation.get("responses", {}).pop("422", None)
+                    if path.startswith("/api/"):
+                        operation["security"] = [{"bearer": []}]
             for name in ("HTTPValidationError", "ValidationError"):
-                schema.get("components", {}).get("schemas", {}).pop(name, None)
+                components.get("schemas", {}).pop(name, None)
             app.openapi_schema = schema
         return app.openapi_schema
 

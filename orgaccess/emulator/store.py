@@ -180,6 +180,12 @@ def get_client(db: sqlite3.Connection, client_id: str) -> ClientRecord | None:
     return _client(row) if row else None
 
 
+def client_org_lock(db: sqlite3.Connection, client_id: str) -> OrgLock | None:
+    """The one field every call needs, without building the whole account."""
+    row = db.execute("SELECT org_lock FROM clients WHERE id = ?", (client_id,)).fetchone()
+    return OrgLock(row[0]) if row else None
+
+
 def list_clients(db: sqlite3.Connection, org_id: str) -> list[OAuthClient]:
     rows = db.execute("SELECT * FROM clients WHERE org_id = ? ORDER BY name, id", (org_id,))
     return [_client(row).client for row in rows]

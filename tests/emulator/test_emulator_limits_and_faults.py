@@ -14,11 +14,11 @@ ME = "/api/v2/organizations/me"
 
 
 def exhaust(caller: Caller, limit: int, org: str = HOME) -> httpx.Response:
-    """Calls until refused: the first `limit` pass, and the bucket's slow refill (one a second at
-    60 a minute) lets at most a few more through before the first 429."""
+    """Calls until refused: the first `limit` pass, then the bucket's slow refill (one a second at
+    60 a minute) lets only a few more through, however slow the machine, before the first 429."""
     for _ in range(limit):
         assert caller("GET", ME, org=org).status_code == 200
-    for _ in range(5):
+    for _ in range(limit):
         answer = caller("GET", ME, org=org)
         if answer.status_code == 429:
             return answer
