@@ -1,0 +1,39 @@
+"""The reliability suite's setup: the benchmarks' fleet generator importable, one converged fleet
+shared by the isolation and secrets specifications, and the figures the scenarios record written
+to bench/results/reliability.json at the end of the session."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# `bench` is a directory of the checkout, not an installed package: `python -m pytest` finds it
+# through the working directory, a bare `pytest` would not.
+REPO = str(Path(__file__).resolve().parents[2])
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+from support import FIGURES, NEW_ACCOUNT, Converged, drifted_fleet, with_new_account  # noqa: E402
+
+from bench import reliability_report  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reliability_figures(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if FIGURES:
+        reliability_report.write(FIGURES, stress=bool(request.config.getoption("--run-stress")))
+
+
+@pytest.fixture(scope="session")
+def converged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Converged]:
+    with drifted_fleet(tmp_path_factory.mktemp("converged"), 10, seed=3, edit=with_new_account) as fleet:
+        since = fleet.platform.audit_count()
+        preview = fleet.stack.preview()
+        up = fleet.stack.up()
+        audit = fleet.platform.audit(since)
+        accounts = fleet.stack.outputs(show_secrets=True)["serviceAccounts"]
+        yield Converged(fleet, preview, up, audit, accounts[NEW_ACCOUNT]["secret"])

@@ -1,0 +1,89 @@
+"""A drifted fleet converges through an unreliable platform: 5xx, cut connections, answers lost
+after the work was done, latency and a low rate limit. Nothing is duplicated, no grant is lost or
+added, and every 429's Retry-After is honoured. Without faults, one `up` is enough."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from support import (
+    FIGURES,
+    Converged,
+    FleetRun,
+    drifted_fleet,
+    duplicate_roles,
+    fault_figures,
+    grant_differences,
+    unhonoured_rate_limits,
+    up_until_converged,
+)
+
+from orgaccess.engine import Result
+from orgaccess.platform.models import AuditEntry
+
+pytestmark = pytest.mark.e2e
+
+FAULTS = {"latencyMs": 20, "errorRate": 0.2, "dropRate": 0.1, "lostAnswerRate": 0.05}
+# Low enough that the busiest org (the home org, read by every binding) is refused, high enough
+# that a refill of the bucket (Retry-After) costs seconds, not minutes.
+RATE_LIMIT_PER_MINUTE = {10: 20, 50: 60}
+# A call fails at about 0.3 per attempt here, and the client gives up after 5 attempts (0.3^5,
+# about 1 in 400): an `up` of hundreds of calls often loses one, reports it, and the next `up`
+# finishes the work. The bound is generous so that the test is about correctness, not luck.
+MAX_UPS = {10: 4, 50: 6}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    fleet: FleetRun
+    ups: list[Result]
+    audit: list[AuditEntry]
+
+
+@pytest.fixture(scope="module", params=[10, pytest.param(50, marks=pytest.mark.stress)], ids=lambda n: f"{n}-orgs")
+def faulted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
+    n_orgs: int = request.param
+    with drifted_fleet(tmp_path_factory.mktemp("faulted"), n_orgs, seed=n_orgs) as fleet:
+        fleet.platform.set_faults(**FAULTS, rateLimitPerMinute=RATE_LIMIT_PER_MINUTE[n_orgs])
+        ups = up_until_converged(fleet.stack, MAX_UPS[n_orgs])
+        audit = fleet.platform.audit()
+        fleet.platform.set_faults()
+        figures = fault_figures(audit)
+        FIGURES[f"faults-{n_orgs}-orgs"] = {**figures, "orgs": n_orgs, "ups": len(ups)}
+        yield Outcome(fleet, ups, audit)
+
+
+def test_faults_were_actually_injected(faulted: Outcome) -> None:
+    figures = fault_figures(faulted.audit)
+    assert figures["injected_5xx"] and figures["dropped_connections"] and figures["rate_limited_429"], figures
+
+
+def test_up_converges_through_faults(faulted: Outcome) -> None:
+    assert faulted.ups[-1].returncode == 0, faulted.ups[-1].output[-4000:]
+
+
+def test_no_role_exists_twice_in_any_org(faulted: Outcome) -> None:
+    with faulted.fleet.admin() as admin:
+        assert duplicate_roles(admin, faulted.fleet.declarations) == {}
+
+
+def test_every_binding_holds_exactly_its_declared_roles(faulted: Outcome) -> None:
+    with faulted.fleet.admin() as admin:
+        assert grant_differences(admin, faulted.fleet.declarations) == []
+
+
+def test_every_rate_limit_is_waited_out(faulted: Outcome) -> None:
+    assert unhonoured_rate_limits(faulted.audit) == []
+
+
+def test_after_converging_through_faults_preview_expects_no_changes(faulted: Outcome) -> None:
+    result = faulted.fleet.stack.preview("--expect-no-changes")
+    assert result.returncode == 0, result.output[-4000:]
+
+
+def test_without_faults_one_up_converges(converged: Converged) -> None:
+    assert converged.up.returncode == 0, converged.up.output[-4000:]
+    result = converged.fleet.stack.preview("--expect-no-changes")
+    assert result.returncode == 0, result.output[-4000:]
