@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from orgaccess.platform.models import AuditEntry
 
@@ -20,6 +21,26 @@ RATE_LIMITED = 429
 def calls_per_org(entries: Iterable[AuditEntry]) -> dict[str, int]:
     """Requests per target org; token requests address no org and are not counted."""
     return dict(Counter(entry.org for entry in entries if entry.org))
+
+
+def unhonoured_429s(entries: list[AuditEntry]) -> int:
+    """429s whose request came again, from the same client to the same org, before Retry-After ran out.
+
+    Other requests of that client and org that arrive meanwhile are not counted: they were
+    already in flight, or are other calls, which the platform limits but does not forbid.
+    """
+    early = 0
+    for i, limited in enumerate(entries):
+        if limited.status != RATE_LIMITED or limited.retryAfter is None:
+            continue
+        until = datetime.fromisoformat(limited.time) + timedelta(seconds=limited.retryAfter)
+        same = (limited.client, limited.org, limited.method, limited.path)
+        early += any(
+            (later.client, later.org, later.method, later.path) == same
+            and datetime.fromisoformat(later.received or later.time) < until
+            for later in entries[i + 1 :]
+        )
+    return early
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,7 @@ class Window:
     calls_per_org: float
     max_calls_one_org: int
     rate_limited: int
+    rate_limited_unhonoured: int
 
     @classmethod
     def of(cls, entries: list[AuditEntry], n_orgs: int) -> Window:
@@ -42,4 +64,5 @@ class Window:
             calls_per_org=round(sum(per_org.values()) / n_orgs, 2),
             max_calls_one_org=max(per_org.values(), default=0),
             rate_limited=sum(1 for entry in entries if entry.status == RATE_LIMITED),
+            rate_limited_unhonoured=unhonoured_429s(entries),
         )
