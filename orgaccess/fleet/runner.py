@@ -90,6 +90,8 @@ def run_stack(
             changes = _apply(operation, stack, lambda line: print(line, file=sink, flush=True))
     except auto.CommandError as exc:
         return Outcome(spec, seconds=time.monotonic() - started, error=_first_errors(str(exc)), log=log)
+    except Exception as exc:  # anything else that breaks one stack is still only that stack's result
+        return Outcome(spec, seconds=time.monotonic() - started, error=f"{type(exc).__name__}: {exc}", log=log)
     return Outcome(spec, changes, time.monotonic() - started, log=log)
 
 
