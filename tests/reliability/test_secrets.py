@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from support import NEW_ACCOUNT, SCENARIO_SECRETS, Converged, leaked
@@ -20,13 +21,15 @@ def _secrets(converged: Converged) -> list[str]:
     return [*SCENARIO_SECRETS, converged.created_secret]
 
 
-def _created_account(state: dict[str, object]) -> dict[str, object]:
+def _created_account(state: dict[str, Any]) -> dict[str, Any]:
+    """The outputs of the created account's resource in an exported state."""
     (resource,) = [
         r
-        for r in state["deployment"]["resources"]  # type: ignore[index]
+        for r in state["deployment"]["resources"]
         if r["urn"].endswith(f"orgaccess:ServiceAccount::{HOME}/{NEW_ACCOUNT}")
     ]
-    return resource["outputs"]  # type: ignore[no-any-return]
+    outputs: dict[str, Any] = resource["outputs"]
+    return outputs
 
 
 def test_up_created_an_account_and_learnt_its_secret(converged: Converged) -> None:
