@@ -67,9 +67,7 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
         secret, live = created.secret, created
     else:
         if _live_props(live) != {k: props[k] for k in FIELDS}:
-            live = fleet.client.update_client(
-                home, live.id, OAuthClientUpdate(**wanted, version=live.version)
-            )
+            live = fleet.client.update_client(home, live.id, OAuthClientUpdate(**wanted, version=live.version))
         if rotate:
             secret = fleet.client.rotate_secret(home, live.id).secret
     fleet.forget_accounts(home)
