@@ -432,15 +432,15 @@ class PlatformClient:
                     if found is not None:
                         return found
                 error = self._error(call, status, headers, body)
+                retry_after = error.retry_after if isinstance(error, RateLimited) else None
+                if retry_after is not None and call.org is not None:
+                    # Even when this call gives up: the other threads must still wait.
+                    self._holds.hold(call.org, self._backoff.delay(attempt, retry_after))
                 last = attempt >= self._max_attempts
                 if not retryable_status(status) or last or (status >= 500 and not call.repeatable):
                     raise error
                 maybe_landed = maybe_landed or status >= 500
-                delay = self._backoff.delay(
-                    attempt, error.retry_after if isinstance(error, RateLimited) else None
-                )
-                if isinstance(error, RateLimited) and call.org is not None:
-                    self._holds.hold(call.org, delay)
+                delay = self._backoff.delay(attempt, retry_after)
             self._sleep(delay)
             attempt += 1
             if maybe_landed and call.recover is not None:

@@ -63,6 +63,21 @@ def test_retry_after_holds_every_thread_calling_that_org() -> None:
     assert len(platform.sleeps) == 1 and 6.0 < platform.sleeps[0] <= 7.0
 
 
+def test_retry_after_holds_other_threads_even_when_the_refused_call_gives_up() -> None:
+    platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "7"}), ok(ORG_BODY)]}))
+    client = platform.client(max_attempts=1)
+
+    def refused_once() -> None:
+        with pytest.raises(RateLimited):
+            client.get_organization(ORG)
+
+    refused = threading.Thread(target=refused_once)
+    refused.start()
+    refused.join()
+    client.get_organization(ORG)
+    assert len(platform.sleeps) == 1 and 6.0 < platform.sleeps[0] <= 7.0
+
+
 def test_retry_after_is_capped() -> None:
     platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "3600"}), ok(ORG_BODY)]}))
     client = platform.client(max_retry_after=30)
