@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -12,6 +13,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from orgaccess.platform.models import ErrorBody
+
+_log = logging.getLogger("orgaccess.emulator")
 
 FORBIDDEN_MESSAGE = "You are not authorized to perform the requested action."
 _MESSAGES = {
@@ -134,4 +137,6 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The client sees the platform's opaque 500; the emulator's own log keeps the cause.
+        _log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(500, _CODES[500], _MESSAGES[500])
