@@ -39,6 +39,12 @@ class KindProvider(ResourceProvider):
         super().__init__()
         self.kind = kind
 
+    def __reduce__(self) -> tuple[type[KindProvider], tuple[str]]:
+        # Pickled without an instance dict: the SDK's serialize_provider leaves one more sorting
+        # wrapper around pickle's _batch_setitems per resource and runs them all for every dict
+        # it pickles, so past ~950 resources a provider with a __dict__ overflows the stack.
+        return (KindProvider, (self.kind,))
+
     def configure(self, req: ConfigureRequest) -> None:
         # Credentials come from the stack config of this deployment, never from the pickle.
         try:
