@@ -32,8 +32,8 @@ SEED = 20
 CASES = [
     ("pulumi", 10),
     ("provider", 10),
-    pytest.param(("pulumi", 50), marks=pytest.mark.stress),
-    pytest.param(("provider", 50), marks=pytest.mark.stress),
+    pytest.param(("pulumi", 50), marks=[pytest.mark.stress, pytest.mark.timeout(1200)]),
+    pytest.param(("provider", 50), marks=[pytest.mark.stress, pytest.mark.timeout(1200)]),
 ]
 # Slow answers keep the run mid-flight at the kill, with writes done and writes to come.
 LATENCY_MS = 150

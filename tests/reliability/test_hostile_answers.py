@@ -103,7 +103,7 @@ def platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     seen: list[tuple[str, str]] = []
     handler = type("Handler", (_Platform,), {"answer": ANSWERS[request.param], "seen": seen})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="misbehaving-platform", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="misbehaving-platform", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     # The provider shortens tracebacks for the engine; keep this process's intact.
