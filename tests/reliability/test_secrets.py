@@ -42,6 +42,12 @@ def test_pulumi_output_never_shows_a_secret(converged: Converged) -> None:
     assert leaked(shown, _secrets(converged)) == []
 
 
+def test_the_engine_verbose_log_never_shows_a_secret(converged: Converged) -> None:
+    # At -v=9 the engine logs every gRPC payload, the state's olds (with the secret) among them.
+    logged = converged.fleet.stack.preview("--logtostderr", "-v=9")
+    assert len(logged.stderr) > 10_000 and leaked(logged.output, _secrets(converged)) == []
+
+
 def test_the_state_files_hold_no_secret_in_clear(converged: Converged) -> None:
     backend = converged.fleet.stack.backend_dir / ".pulumi"
     text = "".join(p.read_text(errors="replace") for p in backend.rglob("*") if p.is_file())
