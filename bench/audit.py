@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 from orgaccess.platform.models import AuditEntry
 
 RATE_LIMITED = 429
+API_PREFIX = "/api/"
 
 
 def calls_per_org(entries: Iterable[AuditEntry]) -> dict[str, int]:
-    """Requests per target org; token requests address no org and are not counted."""
-    return dict(Counter(entry.org for entry in entries if entry.org))
+    """API requests per target org; token requests (audited under the client's home org) are not counted."""
+    return dict(Counter(entry.org for entry in entries if entry.org and entry.path.startswith(API_PREFIX)))
 
 
 def unhonoured_429s(entries: list[AuditEntry]) -> int:
@@ -60,7 +61,7 @@ class Window:
         per_org = calls_per_org(entries)
         return cls(
             calls=sum(per_org.values()),
-            token_calls=sum(1 for entry in entries if not entry.org),
+            token_calls=sum(1 for entry in entries if entry.path == "/oauth/token"),
             calls_per_org=round(sum(per_org.values()) / n_orgs, 2),
             max_calls_one_org=max(per_org.values(), default=0),
             rate_limited=sum(1 for entry in entries if entry.status == RATE_LIMITED),
