@@ -8,15 +8,55 @@ pickled providers only name a kind, and find this module fresh in each process.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
+from orgaccess import settings as settings_
+from orgaccess import warmup
+from orgaccess.declarations import DeclarationError, load_declarations
+from orgaccess.fleet.shard import parse_shard
 from orgaccess.platform.client import PlatformClient
-from orgaccess.settings import Settings
+from orgaccess.settings import Settings, SettingsError
 from orgaccess.snapshot import Fleet
 
 _lock = threading.Lock()
 _settings: Settings | None = None
 _fleet: Fleet | None = None
 _failure: Exception | None = None
+_warming = False
+
+
+def start(get: Callable[[str], object]) -> None:
+    """Configures this process from the deployment's stack config, and starts warming its orgs.
+
+    `get` looks up a namespaced stack-config key, as a provider's `configure` receives it.
+    """
+    try:
+        configure(settings_.resolve(settings_.stack_lookup(get)))
+    except SettingsError as exc:
+        configure_failed(exc)
+        return
+    _warm_once(get)
+
+
+def _warm_once(get: Callable[[str], object]) -> None:
+    global _warming
+    with _lock:
+        if _warming:
+            return
+        _warming = True
+    # A provider runs in the program's directory, where a relative declarations path points.
+    path = Path(str(get(f"{settings_.NAMESPACE}:declarations") or settings_.DEFAULT_DECLARATIONS))
+    try:
+        decls = load_declarations(path)
+        shard = parse_shard(_text(get(f"{settings_.NAMESPACE}:shard")))
+    except (DeclarationError, SettingsError):
+        return  # the program reports a bad file; there is nothing to warm without one
+    warmup.start(fleet(), decls, shard.holds_org)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def configure(settings: Settings) -> None:

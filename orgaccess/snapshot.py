@@ -19,12 +19,17 @@ T = TypeVar("T")
 
 
 class _Parts:
-    """Values computed once per key, with one lock per key so slow fetches overlap."""
+    """Values computed once per key, with one lock per key so slow fetches overlap.
+
+    A `forget` that lands while a fetch is in flight wins: the fetched value may predate
+    the write that caused the forget, so it is returned to its caller but not kept.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
+        self._generation: dict[Hashable, int] = {}
 
     def get(self, key: Hashable, fetch: Callable[[], T]) -> T:
         with self._lock:
@@ -35,14 +40,17 @@ class _Parts:
             with self._lock:
                 if key in self._values:
                     return self._values[key]
+                generation = self._generation.get(key, 0)
             value = fetch()
             with self._lock:
-                self._values[key] = value
+                if self._generation.get(key, 0) == generation:
+                    self._values[key] = value
             return value
 
     def forget(self, key: Hashable) -> None:
         with self._lock:
             self._values.pop(key, None)
+            self._generation[key] = self._generation.get(key, 0) + 1
 
 
 class Fleet:
@@ -60,15 +68,11 @@ class Fleet:
         return self._parts.get(("roles", org), lambda: {r.name: r for r in self.client.list_roles(org)})
 
     def licenses(self, org: str) -> dict[str, LicenseFeature]:
-        return self._parts.get(
-            ("licenses", org), lambda: {f.name: f for f in self.client.list_license_features(org)}
-        )
+        return self._parts.get(("licenses", org), lambda: {f.name: f for f in self.client.list_license_features(org)})
 
     def accounts(self, home_org: str) -> dict[str, OAuthClient]:
         """The service accounts whose home is `home_org`, by name."""
-        return self._parts.get(
-            ("accounts", home_org), lambda: {c.name: c for c in self.client.list_clients(home_org)}
-        )
+        return self._parts.get(("accounts", home_org), lambda: {c.name: c for c in self.client.list_clients(home_org)})
 
     def grants(self, org: str, subject_id: str) -> dict[str, Role]:
         """The roles granted to `subject_id` in `org`, by name."""

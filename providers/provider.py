@@ -16,7 +16,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from orgaccess import reconcile, session, settings
+from orgaccess import reconcile, session
 from orgaccess.kinds import KINDS
 from orgaccess.kinds.base import KindError
 from orgaccess.platform.errors import PlatformError
@@ -47,10 +47,7 @@ class KindProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         # Credentials come from the stack config of this deployment, never from the pickle.
-        try:
-            session.configure(settings.resolve(settings.stack_lookup(req.config.get)))
-        except SettingsError as exc:
-            session.configure_failed(exc)
+        session.start(req.config.get)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         try:

@@ -37,8 +37,13 @@ def observe(fleet: Fleet, props: Props) -> Observed:
 
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     org, name = props["org"], props["serviceAccount"]
-    fleet.forget_accounts(props["homeOrg"])
+    # Accounts change only through their own resource, which runs first; re-list the home
+    # org's accounts only when this one is not known yet (one listing per binding would put
+    # every binding of the fleet on the home org's rate limit).
     account = _account(fleet, props)
+    if account is None:
+        fleet.forget_accounts(props["homeOrg"])
+        account = _account(fleet, props)
     if account is None:
         raise KindError(
             f"service account '{name}' does not exist in home org '{props['homeOrg']}'; "
