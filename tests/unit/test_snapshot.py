@@ -50,3 +50,17 @@ def test_forgetting_a_part_makes_the_next_use_read_again() -> None:
     shared.forget_roles("org-a")
     shared.roles("org-a")
     assert client.reads == 2
+
+
+def test_a_forget_during_a_fetch_keeps_the_fetched_value_out_of_the_cache() -> None:
+    client = CountingClient()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(shared.roles, "org-a")
+        while client.reads == 0:
+            pass
+        shared.forget_roles("org-a")  # a write landed while the read was in flight
+        client.gate.set()
+        reading.result()
+    shared.roles("org-a")
+    assert client.reads == 2
