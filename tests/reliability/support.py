@@ -215,15 +215,63 @@ def start_up(stack: Stack) -> subprocess.Popen[str]:
     )
 
 
-@contextmanager
-def background_up(stack: Stack) -> Iterator[subprocess.Popen[str]]:
-    process = start_up(stack)
-    try:
-        yield process
-    finally:
+class BackgroundUp:
+    """A `pulumi up` in the background, to crash at will, and every process it started.
+
+    The engine starts its plugins (the language host, the provider) in process groups of their
+    own, and they outlive a `pulumi` killed with SIGKILL; so the run's processes are remembered
+    whenever they are looked at, and all of them are ended with it.
+    """
+
+    def __init__(self, stack: Stack) -> None:
+        self.process = start_up(stack)
+        self._known: dict[int, psutil.Process] = {}
+
+    def _descendants(self) -> list[psutil.Process]:
+        with suppress(psutil.NoSuchProcess):
+            for child in psutil.Process(self.process.pid).children(recursive=True):
+                self._known.setdefault(child.pid, child)
+        return list(self._known.values())
+
+    def provider(self, timeout: float = 30.0) -> psutil.Process:
+        """The dynamic provider process serving this `up`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for child in self._descendants():
+                with suppress(psutil.NoSuchProcess):
+                    if PROVIDER_MARK in " ".join(child.cmdline()):
+                        return child
+            time.sleep(0.05)
+        raise TimeoutError("no provider process")
+
+    def kill_9(self, victim: psutil.Process | None = None) -> None:
+        """SIGKILL to `pulumi` itself, or to one of its processes."""
+        self._descendants()
+        os.kill(self.process.pid if victim is None else victim.pid, signal.SIGKILL)
+
+    def finish(self, timeout: float = 300.0) -> Result:
+        """Waits for `pulumi` to exit; its output as a Result."""
+        output, _ = self.process.communicate(timeout=timeout)
+        return Result(("up",), self.process.returncode, output, "")
+
+    def end(self) -> None:
+        self._descendants()
         with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate(timeout=60)
+            os.killpg(self.process.pid, signal.SIGKILL)
+        for process in self._known.values():
+            # psutil checks that the pid still names the process it saw, so no stranger is hit.
+            with suppress(psutil.NoSuchProcess):
+                process.kill()
+        self.process.communicate(timeout=60)
+
+
+@contextmanager
+def background_up(stack: Stack) -> Iterator[BackgroundUp]:
+    run = BackgroundUp(stack)
+    try:
+        yield run
+    finally:
+        run.end()
 
 
 def wait_for_writes(platform: EmulatorHandle, since: int, count: int, timeout: float = 120.0) -> int:
@@ -235,18 +283,6 @@ def wait_for_writes(platform: EmulatorHandle, since: int, count: int, timeout: f
             return done
         time.sleep(0.02)
     raise TimeoutError(f"fewer than {count} writes within {timeout}s")
-
-
-def provider_process(up: subprocess.Popen[str]) -> psutil.Process:
-    """The dynamic provider process serving this `up`."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        for child in psutil.Process(up.pid).children(recursive=True):
-            with suppress(psutil.NoSuchProcess):
-                if PROVIDER_MARK in " ".join(child.cmdline()):
-                    return child
-        time.sleep(0.05)
-    raise TimeoutError("no provider process")
 
 
 @dataclass(frozen=True)

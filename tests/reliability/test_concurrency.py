@@ -42,9 +42,9 @@ def same_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SameStack]:
         with background_up(fleet.stack) as first_run:
             wait_for_writes(fleet.platform, 0, 1)
             second = fleet.stack.up()
-            output, _ = first_run.communicate(timeout=300)
+            first = first_run.finish()
         fleet.platform.set_faults()
-        yield SameStack(fleet, Result(("up",), first_run.returncode, output, ""), second)
+        yield SameStack(fleet, first, second)
 
 
 def test_a_second_up_on_a_locked_stack_is_refused(same_stack: SameStack) -> None:
@@ -96,10 +96,9 @@ def test_two_stacks_for_different_orgs_run_at_once_without_interfering(tmp_path:
             declarations.append(parse_declarations(text))
             stacks.append(stack_for(tmp_path / name, fleet.platform, path, name))
         with background_up(stacks[0]) as west, background_up(stacks[1]) as east:
-            outputs = [run.communicate(timeout=300)[0] for run in (west, east)]
-            codes = [west.returncode, east.returncode]
+            results = [run.finish() for run in (west, east)]
         fleet.platform.set_faults()
-        assert codes == [0, 0], [o[-2000:] for o in outputs]
+        assert [r.returncode for r in results] == [0, 0], [r.stdout[-2000:] for r in results]
         with fleet.admin() as admin:
             for decls in declarations:
                 assert duplicate_roles(admin, decls) == {}

@@ -4,9 +4,7 @@ no lost or extra grant, and the state matches the platform."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,7 +16,6 @@ from support import (
     drifted_fleet,
     duplicate_roles,
     grant_differences,
-    provider_process,
     wait_for_writes,
 )
 
@@ -57,8 +54,8 @@ def crash(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         since = fleet.platform.audit_count()
         with background_up(fleet.stack) as up:
             wait_for_writes(fleet.platform, since, kill_after)
-            os.kill(up.pid if victim == "pulumi" else provider_process(up).pid, signal.SIGKILL)
-            up.wait(timeout=120)
+            up.kill_9(None if victim == "pulumi" else up.provider())
+            up.finish(timeout=120)
         fleet.platform.set_faults()
         recovered = recovery.recover(fleet.stack)
         up_after = fleet.stack.up()
