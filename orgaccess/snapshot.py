@@ -31,7 +31,9 @@ class _Parts:
         self._locks: dict[Hashable, threading.Lock] = {}
         self._generation: dict[Hashable, int] = {}
 
-    def get(self, key: Hashable, fetch: Callable[[], T]) -> T:
+    def get(self, key: Hashable, fetch: Callable[[], T], *, fresh: bool = False) -> T:
+        if fresh:
+            self.forget(key)
         with self._lock:
             if key in self._values:
                 return self._values[key]
@@ -63,22 +65,29 @@ class Fleet:
     def organization(self, org: str) -> Organization:
         return self._parts.get(("org", org), lambda: self.client.get_organization(org))
 
-    def roles(self, org: str) -> dict[str, Role]:
+    # `fresh=True` reads again: a write is about to be decided on what is live right now.
+
+    def roles(self, org: str, *, fresh: bool = False) -> dict[str, Role]:
         """Every role of `org` (built-in ones included) by name."""
-        return self._parts.get(("roles", org), lambda: {r.name: r for r in self.client.list_roles(org)})
+        return self._parts.get(("roles", org), lambda: {r.name: r for r in self.client.list_roles(org)}, fresh=fresh)
 
-    def licenses(self, org: str) -> dict[str, LicenseFeature]:
-        return self._parts.get(("licenses", org), lambda: {f.name: f for f in self.client.list_license_features(org)})
+    def licenses(self, org: str, *, fresh: bool = False) -> dict[str, LicenseFeature]:
+        return self._parts.get(
+            ("licenses", org), lambda: {f.name: f for f in self.client.list_license_features(org)}, fresh=fresh
+        )
 
-    def accounts(self, home_org: str) -> dict[str, OAuthClient]:
+    def accounts(self, home_org: str, *, fresh: bool = False) -> dict[str, OAuthClient]:
         """The service accounts whose home is `home_org`, by name."""
-        return self._parts.get(("accounts", home_org), lambda: {c.name: c for c in self.client.list_clients(home_org)})
+        return self._parts.get(
+            ("accounts", home_org), lambda: {c.name: c for c in self.client.list_clients(home_org)}, fresh=fresh
+        )
 
-    def grants(self, org: str, subject_id: str) -> dict[str, Role]:
+    def grants(self, org: str, subject_id: str, *, fresh: bool = False) -> dict[str, Role]:
         """The roles granted to `subject_id` in `org`, by name."""
         return self._parts.get(
             ("grants", org, subject_id),
             lambda: {r.name: r for r in self.client.list_subject_roles(org, subject_id)},
+            fresh=fresh,
         )
 
     def forget_roles(self, org: str) -> None:

@@ -21,8 +21,8 @@ def contract_reason(org: str, feature: str) -> str:
     )
 
 
-def _live(fleet: Fleet, props: Props) -> LicenseFeature:
-    live = fleet.licenses(props["org"]).get(props["feature"])
+def _live(fleet: Fleet, props: Props, *, fresh: bool = False) -> LicenseFeature:
+    live = fleet.licenses(props["org"], fresh=fresh).get(props["feature"])
     if live is None:
         offered = ", ".join(sorted(fleet.licenses(props["org"]))) or "none"
         raise KindError(f"org '{props['org']}' offers no license feature '{props['feature']}' (it offers: {offered})")
@@ -37,8 +37,7 @@ def observe(fleet: Fleet, props: Props) -> Observed:
 
 
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
-    fleet.forget_licenses(props["org"])
-    live = _live(fleet, props)
+    live = _live(fleet, props, fresh=True)
     if live.enabled != props["enabled"]:
         if not live.selfService:
             raise ContractRequired(contract_reason(props["org"], props["feature"]))

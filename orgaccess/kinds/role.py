@@ -32,14 +32,9 @@ def observe(fleet: Fleet, props: Props) -> Observed:
     return Observed({"permissions": sorted(live.permissions)}, facts=_facts(live))
 
 
-def _fresh(fleet: Fleet, org: str, name: str) -> Role | None:
-    fleet.forget_roles(org)
-    return fleet.roles(org).get(name)
-
-
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     org, name = props["org"], props["name"]
-    live = _fresh(fleet, org, name)
+    live = fleet.roles(org, fresh=True).get(name)
     if live is not None and live.builtIn:
         raise KindError(f"role '{name}' is built in to org '{org}'; declare a custom role under another name")
     adopted = bool(prior.get("adopted", live is not None))
@@ -57,7 +52,7 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
 
 
 def delete(fleet: Fleet, props: Props) -> None:
-    live = _fresh(fleet, props["org"], props["name"])
+    live = fleet.roles(props["org"], fresh=True).get(props["name"])
     if live is None or live.builtIn:
         return
     with contextlib.suppress(NotFound):

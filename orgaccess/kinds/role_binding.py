@@ -22,8 +22,8 @@ def declared(org: str, home_org: str, binding: BindingDecl) -> dict[str, Any]:
     }
 
 
-def _account(fleet: Fleet, props: Props) -> OAuthClient | None:
-    return fleet.accounts(props["homeOrg"]).get(props["serviceAccount"])
+def _account(fleet: Fleet, props: Props, *, fresh: bool = False) -> OAuthClient | None:
+    return fleet.accounts(props["homeOrg"], fresh=fresh).get(props["serviceAccount"])
 
 
 def observe(fleet: Fleet, props: Props) -> Observed:
@@ -40,22 +40,17 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     # Accounts change only through their own resource, which runs first; re-list the home
     # org's accounts only when this one is not known yet (one listing per binding would put
     # every binding of the fleet on the home org's rate limit).
-    account = _account(fleet, props)
-    if account is None:
-        fleet.forget_accounts(props["homeOrg"])
-        account = _account(fleet, props)
+    account = _account(fleet, props) or _account(fleet, props, fresh=True)
     if account is None:
         raise KindError(
             f"service account '{name}' does not exist in home org '{props['homeOrg']}'; "
             "declare it under serviceAccounts so orgaccess creates it before binding it"
         )
-    fleet.forget_grants(org, account.id)
-    granted = fleet.grants(org, account.id)
+    granted = fleet.grants(org, account.id, fresh=True)
     wanted = set(props["roles"])
     missing = sorted(wanted - set(granted))
     if missing:
-        fleet.forget_roles(org)
-        roles = fleet.roles(org)
+        roles = fleet.roles(org, fresh=True)
         absent = [r for r in missing if r not in roles]
         if absent:
             raise KindError(f"role(s) {absent} do not exist in org '{org}'; declare them under roles")
@@ -75,8 +70,7 @@ def delete(fleet: Fleet, props: Props) -> None:
     if account is None:
         return
     org = props["org"]
-    fleet.forget_grants(org, account.id)
-    granted = fleet.grants(org, account.id)
+    granted = fleet.grants(org, account.id, fresh=True)
     for role in sorted(set(props["roles"]) - set(props.get("preexisting") or [])):
         if role in granted:
             with contextlib.suppress(NotFound):

@@ -41,14 +41,9 @@ def observe(fleet: Fleet, props: Props) -> Observed:
     return Observed(_live_props(live), facts={"clientId": live.id})
 
 
-def _fresh(fleet: Fleet, home: str, name: str) -> OAuthClient | None:
-    fleet.forget_accounts(home)
-    return fleet.accounts(home).get(name)
-
-
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     home, name = props["homeOrg"], props["name"]
-    live = _fresh(fleet, home, name)
+    live = fleet.accounts(home, fresh=True).get(name)
     adopted = bool(prior.get("adopted", live is not None))
     # The secret is known only when orgaccess created or rotated it; an adopted
     # account keeps the secret its operators already hold.
@@ -75,7 +70,7 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
 
 
 def delete(fleet: Fleet, props: Props) -> None:
-    live = _fresh(fleet, props["homeOrg"], props["name"])
+    live = fleet.accounts(props["homeOrg"], fresh=True).get(props["name"])
     if live is None:
         return
     with contextlib.suppress(NotFound):
