@@ -24,6 +24,7 @@ _settings: Settings | None = None
 _fleet: Fleet | None = None
 _failure: Exception | None = None
 _warming = False
+PROVIDER_ATTEMPTS = 8
 
 
 def start(get: Callable[[str], object]) -> None:
@@ -87,6 +88,10 @@ def fleet() -> Fleet:
         if _fleet is None:
             if _settings is None:
                 raise RuntimeError("orgaccess.session.configure() was not called in this process")
-            client = PlatformClient(_settings.api_url, _settings.client_id, _settings.client_secret)
+            # More attempts than the client's default: in a provider process a read that still
+            # fails during `check` stops the whole deployment, not just one resource.
+            client = PlatformClient(
+                _settings.api_url, _settings.client_id, _settings.client_secret, max_attempts=PROVIDER_ATTEMPTS
+            )
             _fleet = Fleet(client)
         return _fleet
