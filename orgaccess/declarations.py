@@ -165,9 +165,7 @@ def parse_declarations(text: str, filename: str = "access.yaml") -> Declarations
         where = f"{filename}:{exc.line}" if exc.line else filename
         raise DeclarationError([f"{where}: {exc.message}"]) from None
     if source.data is None:
-        raise DeclarationError(
-            [f"{filename}:1: the file declares nothing; start it with `homeOrg: <org id>`"]
-        )
+        raise DeclarationError([f"{filename}:1: the file declares nothing; start it with `homeOrg: <org id>`"])
     try:
         decls = Declarations.model_validate(source.data)
     except ValidationError as exc:
@@ -219,9 +217,7 @@ def _explain(error: Any, data: Any) -> str:
     if kind == "missing":
         return f"missing required key {show(key)} in {where}; add it, like {example}"
     if kind == "extra_forbidden":
-        return f"unknown key {show(key)} in {where}; " + _suggest(
-            str(key), list(model.model_fields), "allowed keys"
-        )
+        return f"unknown key {show(key)} in {where}; " + _suggest(str(key), list(model.model_fields), "allowed keys")
     if kind == "literal_error":
         choices = get_args(field.annotation) if field else ()
         return f"{subject} is {show(value)}; " + _suggest(str(value), [str(c) for c in choices], "use one of")
@@ -300,13 +296,9 @@ def _suggest(word: str, candidates: list[str], listing: str) -> str:
 # ---- reference problems: names that do not resolve, or resolve twice
 
 
-def _reference_problems(
-    decls: Declarations, line: Callable[[DataPath], int]
-) -> Iterator[tuple[DataPath, str]]:
+def _reference_problems(decls: Declarations, line: Callable[[DataPath], int]) -> Iterator[tuple[DataPath, str]]:
     """Every (path, message) problem with names in otherwise well-formed declarations."""
-    yield from _duplicates(
-        "serviceAccounts", [a.name for a in decls.serviceAccounts], "service account", "name", line
-    )
+    yield from _duplicates("serviceAccounts", [a.name for a in decls.serviceAccounts], "service account", "name", line)
     yield from _duplicates("roles", [r.name for r in decls.roles], "role", "name", line)
     yield from _duplicates("orgs", [o.id for o in decls.orgs], "org", "id", line)
     for i, account in enumerate(decls.serviceAccounts):
@@ -332,9 +324,7 @@ def _reference_problems(
         yield from _binding_problems(decls, i, line)
 
 
-def _binding_problems(
-    decls: Declarations, i: int, line: Callable[[DataPath], int]
-) -> Iterator[tuple[DataPath, str]]:
+def _binding_problems(decls: Declarations, i: int, line: Callable[[DataPath], int]) -> Iterator[tuple[DataPath, str]]:
     org = decls.orgs[i]
     first_binding: dict[str, int] = {}
     for j, binding in enumerate(org.bindings):
@@ -373,8 +363,7 @@ def _known(path: DataPath, names: list[str], owner: str, kind: str) -> Iterator[
         elif name not in PERMISSIONS:
             yield (
                 (*path, k),
-                f"{owner} names unknown {kind} {show(name)}; "
-                + _suggest(name, sorted(PERMISSIONS), "known ones"),
+                f"{owner} names unknown {kind} {show(name)}; " + _suggest(name, sorted(PERMISSIONS), "known ones"),
             )
 
 

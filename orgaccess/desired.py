@@ -41,9 +41,7 @@ def plan(decls: Declarations) -> list[Desired]:
         ]
         out += roles
         out += [
-            Desired(
-                "LicenseFeature", f"{org.id}/{feature}", org.id, license_feature.declared(org.id, feature, on)
-            )
+            Desired("LicenseFeature", f"{org.id}/{feature}", org.id, license_feature.declared(org.id, feature, on))
             for feature, on in org.licenses.items()
         ]
         for binding in org.bindings:

@@ -46,9 +46,7 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
 
     url = api_url or pick("apiUrl", "ORGACCESS_API_URL") or DEFAULT_API_URL
     if not url.startswith(("http://", "https://")):
-        raise SettingsError(
-            f"orgaccess:apiUrl {url!r} is not an http(s) URL; set it to the platform's base URL"
-        )
+        raise SettingsError(f"orgaccess:apiUrl {url!r} is not an http(s) URL; set it to the platform's base URL")
     client_id = pick("clientId", "ORGACCESS_CLIENT_ID")
     secret = pick("clientSecret", "ORGACCESS_CLIENT_SECRET")
     missing = [

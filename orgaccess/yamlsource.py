@@ -106,9 +106,7 @@ def _build(text: str) -> Sourced:
                 raise YamlSourceError(line, "a second YAML document starts here; keep one document per file")
             continue
         if isinstance(event, yaml.AliasEvent):
-            raise YamlSourceError(
-                line, f"alias '*{event.anchor}' is not supported; write the value out in full"
-            )
+            raise YamlSourceError(line, f"alias '*{event.anchor}' is not supported; write the value out in full")
         if isinstance(event, yaml.CollectionEndEvent):
             stack.pop()
             continue
@@ -118,9 +116,7 @@ def _build(text: str) -> Sourced:
         if nodes > MAX_NODES:
             raise YamlSourceError(line, f"more than {MAX_NODES:,} values; split the declarations")
         if event.anchor is not None:
-            raise YamlSourceError(
-                line, f"anchor '&{event.anchor}' is not supported; write the value out in full"
-            )
+            raise YamlSourceError(line, f"anchor '&{event.anchor}' is not supported; write the value out in full")
         if event.tag is not None:
             raise YamlSourceError(line, f"YAML tag {show(event.tag)} is not supported; remove it")
         value = _value(event)
@@ -151,9 +147,7 @@ def _take_key(mapping: _Open, key: Any, line: int) -> None:
         raise YamlSourceError(line, f"a key must be a string, not {show(key)}; quote it")
     first = mapping.key_lines.get(key)
     if first is not None:
-        raise YamlSourceError(
-            line, f"key {show(key)} appears twice in one mapping (first at line {first}); keep one"
-        )
+        raise YamlSourceError(line, f"key {show(key)} appears twice in one mapping (first at line {first}); keep one")
     mapping.key, mapping.key_line = key, line
     mapping.key_lines[key] = line
 

@@ -233,9 +233,7 @@ class PlatformClient:
 
     def rotate_secret(self, org: str, client_id: str) -> ClientSecret:
         """Replace a service account's secret and return the new one."""
-        secret = self._api(
-            org, "POST", _path(_CLIENTS, client_id, "secret"), ClientSecret.model_validate_json
-        )
+        secret = self._api(org, "POST", _path(_CLIENTS, client_id, "secret"), ClientSecret.model_validate_json)
         self._redact.add(secret.secret)
         return secret
 
@@ -294,9 +292,7 @@ class PlatformClient:
 
     def list_license_features(self, org: str) -> list[LicenseFeature]:
         """The license features of `org`."""
-        return self._api(
-            org, "GET", "/api/v2/license/features", LicenseFeatureList.model_validate_json
-        ).entities
+        return self._api(org, "GET", "/api/v2/license/features", LicenseFeatureList.model_validate_json).entities
 
     def set_license_feature(self, org: str, name: str, enabled: bool) -> LicenseFeature:
         """Turn a feature on or off; LicenseContractRequired if it is contract-managed."""
@@ -448,9 +444,7 @@ class PlatformClient:
                 if found is not None:
                     return found
 
-    def _exchange(
-        self, call: _Call[Any], token: str | None, attempt: int
-    ) -> tuple[int, httpx.Headers, bytes]:
+    def _exchange(self, call: _Call[Any], token: str | None, attempt: int) -> tuple[int, httpx.Headers, bytes]:
         headers: dict[str, str] = {}
         if call.org is not None:
             headers[ORG_HEADER] = call.org

@@ -56,7 +56,7 @@ def delete_the_role(admin: PlatformClient) -> None:
     admin.delete_role(ORG, _role(admin, "Recording Analyst"))
 
 
-CAUSES = {
+CAUSES: dict[Callable[[PlatformClient], None], set[str]] = {
     revoke_the_grant: {"RoleBinding::org-partner-a/Premium App"},
     remove_the_permission: {"Role::org-partner-a/Recording Analyst"},
     lock_the_account: {"ServiceAccount::org-primary/Premium App"},

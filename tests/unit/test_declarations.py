@@ -77,8 +77,7 @@ BAD_INPUT = {
     "a value outside a fixed set": (
         edited("client_credentials", "client_credential"),
         4,
-        "'grantType' in service account 'Premium App' is 'client_credential'; "
-        "did you mean 'client_credentials'?",
+        "'grantType' in service account 'Premium App' is 'client_credential'; did you mean 'client_credentials'?",
     ),
     "a license that is not true or false": (
         edited("{analytics: true}", "{analytics: 'yes'}"),
@@ -124,8 +123,7 @@ BAD_INPUT = {
     "account bound twice in one org": (
         BASE + "      - serviceAccount: Premium App\n        roles: [admin]\n",
         16,
-        "'Premium App' is bound twice in org 'org-primary' (first at line 14); "
-        "merge the roles into one binding",
+        "'Premium App' is bound twice in org 'org-primary' (first at line 14); merge the roles into one binding",
     ),
     "duplicate service account": (
         edited(
@@ -248,9 +246,7 @@ def test_a_file_over_5_mib_is_refused_without_parsing(tmp_path: Path) -> None:
 def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes(BASE.encode().replace(b"Premium App", "Prämium".encode("latin-1"), 1))
-    with pytest.raises(
-        DeclarationError, match=r"latin1\.yaml:3: the file is not valid UTF-8; save it as UTF-8"
-    ):
+    with pytest.raises(DeclarationError, match=r"latin1\.yaml:3: the file is not valid UTF-8; save it as UTF-8"):
         load_declarations(bad)
 
 
@@ -267,8 +263,7 @@ def test_a_billion_laughs_bomb_fails_fast_at_its_first_anchor() -> None:
 def test_more_than_10000_orgs_are_refused_as_too_long() -> None:
     text = BASE + "".join(f"  - id: o{i}\n" for i in range(10_000))
     assert problems(text) == [
-        "access.yaml:10: 'orgs' in the top level is too long (at most 10000); "
-        "shorten it, or split the declarations"
+        "access.yaml:10: 'orgs' in the top level is too long (at most 10000); shorten it, or split the declarations"
     ]
 
 

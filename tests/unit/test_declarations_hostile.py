@@ -49,9 +49,7 @@ account = st.fixed_dictionaries(
     {
         "name": maybe(names),
         "grantType": maybe(st.sampled_from(["client_credentials", "code", "token"])),
-        "scopes": maybe(
-            st.lists(st.sampled_from(["recording:view", "recording:veiw", "x"]) | names, max_size=4)
-        ),
+        "scopes": maybe(st.lists(st.sampled_from(["recording:view", "recording:veiw", "x"]) | names, max_size=4)),
         "orgLock": maybe(st.sampled_from(["PRIMARY_ONLY", "LINKED_ORGS"])),
     },
     optional={"description": maybe(names), "secretRotation": maybe(names), "orgLok": junk},
@@ -70,9 +68,7 @@ binding = st.fixed_dictionaries(
 org = st.fixed_dictionaries(
     {"id": maybe(st.sampled_from(["org-a", "org-b"]) | names)},
     optional={
-        "licenses": maybe(
-            st.dictionaries(st.sampled_from(["analytics", "analytic"]) | names, maybe(st.booleans()))
-        ),
+        "licenses": maybe(st.dictionaries(st.sampled_from(["analytics", "analytic"]) | names, maybe(st.booleans()))),
         "bindings": maybe(st.lists(binding, max_size=3)),
     },
 )
@@ -119,9 +115,7 @@ def test_random_edits_of_the_example_file_never_crash(data: st.DataObject) -> No
 @hostile
 @given(st.integers(1, 12), st.integers(1, 12))
 def test_anchor_and_alias_bombs_fail_fast(depth: int, width: int) -> None:
-    levels = ["l0: &l0 [lol]"] + [
-        f"l{d}: &l{d} [{', '.join([f'*l{d - 1}'] * width)}]" for d in range(1, depth + 1)
-    ]
+    levels = ["l0: &l0 [lol]"] + [f"l{d}: &l{d} [{', '.join([f'*l{d - 1}'] * width)}]" for d in range(1, depth + 1)]
     error = outcome("\n".join(levels) + "\n")
     assert isinstance(error, DeclarationError)
     assert "anchor '&l0' is not supported" in str(error)
@@ -137,11 +131,7 @@ def test_deep_nesting_is_refused(opener: str, depth: int) -> None:
 @settings(deadline=10_000, max_examples=3)
 @given(st.integers(1000, 20_000), st.sampled_from(["scopes", "permissions", "orgs"]))
 def test_huge_lists_are_refused_with_their_limit(size: int, key: str) -> None:
-    items = (
-        ", ".join(["recording:view"] * size)
-        if key != "orgs"
-        else ", ".join(f"{{id: o{i}}}" for i in range(size))
-    )
+    items = ", ".join(["recording:view"] * size) if key != "orgs" else ", ".join(f"{{id: o{i}}}" for i in range(size))
     data = {"scopes": f"[{items}]", "permissions": "[recording:view]", "orgs": "[]"} | {key: f"[{items}]"}
     text = (
         "homeOrg: h\n"

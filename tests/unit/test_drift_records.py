@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from orgaccess.drift import Drift, compare
 
-WHERE = {"org": "org-partner-b", "kind": "Role", "name": "org-partner-b/Recording Analyst"}
+WHERE: dict[str, Any] = {"org": "org-partner-b", "kind": "Role", "name": "org-partner-b/Recording Analyst"}
 
 
 def test_an_absent_object_is_one_exists_record() -> None:

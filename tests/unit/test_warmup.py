@@ -51,7 +51,7 @@ def test_warmup_reads_each_declared_orgs_roles_licenses_and_grants_once() -> Non
     client = RecordingClient()
     warmup.start(Fleet(client), DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
     orgs = [o.id for o in DECLS.orgs]
-    expected = {("accounts", "org-primary")}
+    expected: set[tuple[str, ...]] = {("accounts", "org-primary")}
     expected |= {(part, org) for org in orgs for part in ("roles", "licenses")}
     expected |= {("grants", org, "premium-app") for org in orgs}
     assert sorted(client.reads) == sorted(expected)

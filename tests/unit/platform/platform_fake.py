@@ -58,9 +58,7 @@ def ok(body: Any = None, status: int = 200, headers: dict[str, str] | None = Non
     return step
 
 
-def fail(
-    status: int, code: str = "error", message: str = "failed", headers: dict[str, str] | None = None
-) -> Step:
+def fail(status: int, code: str = "error", message: str = "failed", headers: dict[str, str] | None = None) -> Step:
     """Answer a platform error body."""
     body = {"status": status, "code": code, "message": message, "contextId": "ctx-1"}
     return ok(body, status, headers)

@@ -71,9 +71,7 @@ def test_token_is_reused_until_near_expiry() -> None:
 def test_401_renews_token_once() -> None:
     tokens = iter(["old-token", "new-token"])
     platform = Platform(
-        api=router(
-            {("GET", "/api/v2/organizations/me"): [fail(401, "unauthorized"), ok({"id": ORG, "name": "A"})]}
-        ),
+        api=router({("GET", "/api/v2/organizations/me"): [fail(401, "unauthorized"), ok({"id": ORG, "name": "A"})]}),
         token=lambda request: token_step(next(tokens))(request),
     )
     assert platform.client().get_organization(ORG).id == ORG

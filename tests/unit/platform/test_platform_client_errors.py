@@ -31,9 +31,7 @@ def test_forbidden_names_org_and_call() -> None:
     platform = Platform(api=router({ROLES: [fail(403, "forbidden", NOT_AUTHORIZED)]}))
     with pytest.raises(Forbidden) as caught:
         platform.client().list_roles(ORG)
-    assert str(caught.value).startswith(
-        f"403 Forbidden in org '{ORG}' on GET /api/v2/security/roles: {NOT_AUTHORIZED}"
-    )
+    assert str(caught.value).startswith(f"403 Forbidden in org '{ORG}' on GET /api/v2/security/roles: {NOT_AUTHORIZED}")
     error = caught.value
     assert (error.status, error.code, error.org, error.method, error.context_id) == (
         403,

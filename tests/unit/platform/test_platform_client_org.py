@@ -34,9 +34,7 @@ EVERY_METHOD: dict[str, Callable[[PlatformClient, Any], object]] = {
     "list_roles": lambda c, org: c.list_roles(org, name="Recording Analyst"),
     "get_role": lambda c, org: c.get_role(org, "role-1"),
     "create_role": lambda c, org: c.create_role(org, ROLE_SPEC),
-    "update_role": lambda c, org: c.update_role(
-        org, "role-1", RoleUpdate(**ROLE_SPEC.model_dump(), version=1)
-    ),
+    "update_role": lambda c, org: c.update_role(org, "role-1", RoleUpdate(**ROLE_SPEC.model_dump(), version=1)),
     "delete_role": lambda c, org: c.delete_role(org, "role-1"),
     "list_subject_roles": lambda c, org: c.list_subject_roles(org, "premium-app"),
     "grant_role": lambda c, org: c.grant_role(org, "premium-app", "role-1"),

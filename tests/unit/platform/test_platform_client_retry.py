@@ -101,9 +101,7 @@ def test_timeouts_are_retried_then_raise_transport_error() -> None:
 
 
 def test_post_is_not_blindly_repeated_after_a_dropped_connection() -> None:
-    platform = Platform(
-        api=router({("POST", ROLES): [drop(), ok(ROLE, 201)], ("GET", ROLES): [ok(page([]))]})
-    )
+    platform = Platform(api=router({("POST", ROLES): [drop(), ok(ROLE, 201)], ("GET", ROLES): [ok(page([]))]}))
     assert platform.client().create_role(ORG, ROLE_SPEC).id == ROLE["id"]
     assert platform.sent() == [("POST", ROLES), ("GET", ROLES), ("POST", ROLES)]
     assert platform.api_requests[1].url.params["name"] == ROLE["name"]
@@ -202,9 +200,7 @@ def test_retried_update_returns_the_update_that_landed() -> None:
 def test_retried_update_that_did_not_land_is_repeated() -> None:
     role_path = f"{ROLES}/role-1"
     updated = {**ROLE, "version": 2}
-    platform = Platform(
-        api=router({("PUT", role_path): [drop(), ok(updated)], ("GET", role_path): [ok(ROLE)]})
-    )
+    platform = Platform(api=router({("PUT", role_path): [drop(), ok(updated)], ("GET", role_path): [ok(ROLE)]}))
     update = RoleUpdate(name=ROLE["name"], permissions=ROLE["permissions"], version=1)
     assert platform.client().update_role(ORG, "role-1", update).version == 2
     assert body_of(platform.api_requests[-1])["version"] == 1
