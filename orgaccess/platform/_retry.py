@@ -66,20 +66,27 @@ class OrgHolds:
         self._sleep = sleep
         self._lock = threading.Lock()
         # org -> (until, the thread that was told to wait, and sleeps it out itself)
-        self._holds: dict[str, tuple[float, int]] = {}
+        self._holds: dict[str, tuple[float, int | None]] = {}
 
-    def hold(self, org: str, seconds: float) -> None:
+    def hold(self, org: str, seconds: float, *, sleeping_it_out: bool = True) -> None:
+        """Holds `org`; the calling thread is spared the wait only if it sleeps it out itself."""
         until = self._clock() + seconds
+        owner = threading.get_ident() if sleeping_it_out else None
         with self._lock:
             held = self._holds.get(org)
             if held is None or until >= held[0]:
-                self._holds[org] = (until, threading.get_ident())
+                self._holds[org] = (until, owner)
 
     def wait(self, org: str) -> None:
-        with self._lock:
-            held = self._holds.get(org)
-        if held is None or held[1] == threading.get_ident():
-            return
-        remaining = held[0] - self._clock()
-        if remaining > 0:
+        waited_until: float | None = None
+        # Again while the hold grew during the sleep: a later 429 extended it.
+        while True:
+            with self._lock:
+                held = self._holds.get(org)
+            if held is None or held[1] == threading.get_ident() or held[0] == waited_until:
+                return
+            remaining = held[0] - self._clock()
+            if remaining <= 0:
+                return
             self._sleep(remaining)
+            waited_until = held[0]

@@ -429,10 +429,11 @@ class PlatformClient:
                         return found
                 error = self._error(call, status, headers, body)
                 retry_after = error.retry_after if isinstance(error, RateLimited) else None
-                if retry_after is not None and call.org is not None:
-                    # Even when this call gives up: the other threads must still wait.
-                    self._holds.hold(call.org, self._backoff.delay(attempt, retry_after))
                 last = attempt >= self._max_attempts
+                if retry_after is not None and call.org is not None:
+                    # Even when this call gives up the others must wait, and so must this
+                    # thread's next call, since it will not sleep the Retry-After out here.
+                    self._holds.hold(call.org, self._backoff.delay(attempt, retry_after), sleeping_it_out=not last)
                 if not retryable_status(status) or last or (status >= 500 and not call.repeatable):
                     raise error
                 maybe_landed = maybe_landed or status >= 500

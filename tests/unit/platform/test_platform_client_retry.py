@@ -78,6 +78,15 @@ def test_retry_after_holds_other_threads_even_when_the_refused_call_gives_up() -
     assert len(platform.sleeps) == 1 and 6.0 < platform.sleeps[0] <= 7.0
 
 
+def test_a_thread_whose_call_gave_up_on_a_429_waits_before_its_next_call_to_that_org() -> None:
+    platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "7"}), ok(ORG_BODY)]}))
+    client = platform.client(max_attempts=1)
+    with pytest.raises(RateLimited):
+        client.get_organization(ORG)
+    client.get_organization(ORG)
+    assert len(platform.sleeps) == 1 and 6.0 < platform.sleeps[0] <= 7.0
+
+
 def test_retry_after_is_capped() -> None:
     platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "3600"}), ok(ORG_BODY)]}))
     client = platform.client(max_retry_after=30)
