@@ -23,6 +23,10 @@ class SettingsError(Exception):
     """Credentials or URL are missing or malformed; the message says where to set them."""
 
 
+class MissingCredentials(SettingsError):
+    """No client id or secret anywhere; front ends say where theirs are set."""
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -58,7 +62,7 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
         if not value
     ]
     if missing:
-        raise SettingsError("orgaccess has no credentials for the platform; set " + " and ".join(missing))
+        raise MissingCredentials("orgaccess has no credentials for the platform; set " + " and ".join(missing))
     assert client_id is not None and secret is not None
     return Settings(api_url=url.rstrip("/"), client_id=client_id, client_secret=SecretStr(secret))
 

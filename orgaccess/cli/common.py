@@ -8,7 +8,6 @@ There is deliberately no flag for a secret's value: it would show in `ps` and sh
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +23,14 @@ from orgaccess.declarations import DeclarationError
 from orgaccess.export import ExportError
 from orgaccess.kinds.base import KindError
 from orgaccess.platform.errors import PlatformError, TransportError
-from orgaccess.settings import DEFAULT_API_URL, DEFAULT_DECLARATIONS, Settings, SettingsError, resolve
+from orgaccess.settings import (
+    DEFAULT_API_URL,
+    DEFAULT_DECLARATIONS,
+    MissingCredentials,
+    Settings,
+    SettingsError,
+    resolve,
+)
 from orgaccess.snapshot import Fleet
 
 P = ParamSpec("P")
@@ -94,21 +100,14 @@ def fail(message: str) -> NoReturn:
 
 def credentials(api_url: str | None, client_id: str | None, client_secret_file: Path | None) -> Settings:
     """orgaccess's own settings: flags first, then env, as the stack's (without Pulumi config)."""
-    secret = read_secret(client_secret_file) if client_secret_file else None
-    client_id = client_id or os.environ.get("ORGACCESS_CLIENT_ID")
-    secret = secret or os.environ.get("ORGACCESS_CLIENT_SECRET")
-    missing = [
-        hint
-        for value, hint in (
-            (client_id, "--client-id or env ORGACCESS_CLIENT_ID"),
-            (secret, "--client-secret-file or env ORGACCESS_CLIENT_SECRET"),
-        )
-        if not value
-    ]
-    if missing:
-        raise SettingsError("orgaccess has no credentials for the platform; set " + " and ".join(missing))
-    overrides = {"clientId": client_id, "clientSecret": secret}
-    return resolve(overrides.get, api_url=api_url)
+    overrides = {"clientId": client_id, "clientSecret": read_secret(client_secret_file) if client_secret_file else None}
+    try:
+        return resolve(overrides.get, api_url=api_url)
+    except MissingCredentials:
+        raise MissingCredentials(
+            "orgaccess has no credentials for the platform; set --client-id or env ORGACCESS_CLIENT_ID "
+            "and --client-secret-file or env ORGACCESS_CLIENT_SECRET"
+        ) from None
 
 
 def connect(settings: Settings) -> Fleet:
