@@ -13,11 +13,9 @@ from typing import Any
 from orgaccess import session
 from orgaccess.drift import Drift, compare
 from orgaccess.kinds.base import Kind, Props
-from orgaccess.platform.errors import PlatformError
 
 # Input properties that describe, rather than declare: never a reason to change.
 DRIFT_KEY = "drift"
-UNKNOWN = "live state unknown"
 
 
 def drift_of(kind: Kind, props: Props) -> list[Drift]:
@@ -34,17 +32,8 @@ def drift_of(kind: Kind, props: Props) -> list[Drift]:
 
 
 def check(kind: Kind, news: Props) -> dict[str, Any]:
-    """The inputs, plus the live drift spelled out, so a plain preview shows which fields differ.
-
-    A platform that cannot be read is not invalid input: the engine takes a failed check as
-    that and stops the whole deployment. The resource shows its live state as unknown instead,
-    and `diff` proposes a change, so `up` tries it (and fails this one resource if it must).
-    """
-    try:
-        lines = [d.describe() for d in drift_of(kind, news)]
-    except PlatformError as exc:
-        lines = [f"{UNKNOWN}: {exc}"]
-    return {**news, DRIFT_KEY: lines}
+    """The inputs, plus the live drift spelled out, so a plain preview shows which fields differ."""
+    return {**news, DRIFT_KEY: [d.describe() for d in drift_of(kind, news)]}
 
 
 def _declared(props: Props) -> dict[str, Any]:
@@ -55,14 +44,7 @@ def diff(kind: Kind, olds: Props, news: Props) -> tuple[bool, list[str]]:
     """(changes, replaces): a change when the declaration changed or the platform drifted."""
     replaces = [f for f in kind.identity if olds.get(f) != news.get(f)]
     inputs_changed = any(_declared(news).get(k) != olds.get(k) for k in _declared(news))
-    return bool(replaces or inputs_changed or _drifted(kind, news)), replaces
-
-
-def _drifted(kind: Kind, props: Props) -> bool:
-    try:
-        return bool(drift_of(kind, props))
-    except PlatformError:
-        return True  # unknown: see check()
+    return bool(replaces or inputs_changed or drift_of(kind, news)), replaces
 
 
 def create(kind: Kind, props: Props) -> tuple[str, dict[str, Any]]:
