@@ -6,7 +6,6 @@ any provider to write: the file's own rules, then which orgs the credentials rea
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -24,7 +23,7 @@ RESOURCES = {cls.__name__: cls for cls in (ServiceAccount, Role, RoleBinding, Li
 
 def run() -> None:
     config = pulumi.Config(settings.NAMESPACE)
-    path = Path(config.get("declarations") or settings.DEFAULT_DECLARATIONS)
+    path = settings.declarations_path(config.get)
     try:
         shard = parse_shard(config.get("shard"))
         decls = load_declarations(path)

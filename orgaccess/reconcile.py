@@ -43,7 +43,8 @@ def _declared(props: Props) -> dict[str, Any]:
 def diff(kind: Kind, olds: Props, news: Props) -> tuple[bool, list[str]]:
     """(changes, replaces): a change when the declaration changed or the platform drifted."""
     replaces = [f for f in kind.identity if olds.get(f) != news.get(f)]
-    inputs_changed = any(_declared(news).get(k) != olds.get(k) for k in _declared(news))
+    declared = _declared(news)
+    inputs_changed = any(value != olds.get(key) for key, value in declared.items())
     return bool(replaces or inputs_changed or drift_of(kind, news)), replaces
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from orgaccess import settings as settings_
 from orgaccess import warmup
@@ -46,11 +45,11 @@ def _warm_once(get: Callable[[str], object]) -> None:
         if _warming:
             return
         _warming = True
-    # A provider runs in the program's directory, where a relative declarations path points.
-    path = Path(str(get(f"{settings_.NAMESPACE}:declarations") or settings_.DEFAULT_DECLARATIONS))
+    config = settings_.stack_lookup(get)
     try:
-        decls = load_declarations(path)
-        shard = parse_shard(_text(get(f"{settings_.NAMESPACE}:shard")))
+        # A provider runs in the program's directory, where a relative declarations path points.
+        decls = load_declarations(settings_.declarations_path(config))
+        shard = parse_shard(_text(config("shard")))
     except (DeclarationError, SettingsError):
         return  # the program reports a bad file; there is nothing to warm without one
     warmup.start(fleet(), decls, shard.holds_org)

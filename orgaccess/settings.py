@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -65,6 +66,12 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
         raise MissingCredentials("orgaccess has no credentials for the platform; set " + " and ".join(missing))
     assert client_id is not None and secret is not None
     return Settings(api_url=url.rstrip("/"), client_id=client_id, client_secret=SecretStr(secret))
+
+
+def declarations_path(config: Lookup) -> Path:
+    """The declarations file named by stack config, relative to the program's directory."""
+    value = config("declarations")
+    return Path(str(value) if value else DEFAULT_DECLARATIONS)
 
 
 def stack_lookup(get: Callable[[str], object]) -> Lookup:
