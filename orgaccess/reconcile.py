@@ -23,7 +23,7 @@ def drift_of(kind: Kind, props: Props) -> list[Drift]:
     return compare(
         org=kind.org_of(props),
         kind=kind.name,
-        name=kind.label(props),
+        name=kind.resource_id(props),
         declared=props,
         actual=observed.props,
         fields=kind.fields,
@@ -51,7 +51,7 @@ def diff(kind: Kind, olds: Props, news: Props) -> tuple[bool, list[str]]:
 def create(kind: Kind, props: Props) -> tuple[str, dict[str, Any]]:
     outs = kind.converge(session.fleet(), _declared(props), {})
     if outs.get("adopted"):
-        note(f"{kind.name} {kind.label(props)}: adopted the existing object of the same name")
+        note(f"{kind.name} {kind.resource_id(props)}: adopted the existing object of the same name")
     return kind.resource_id(props), outs
 
 
@@ -70,7 +70,7 @@ def read(kind: Kind, props: Props) -> tuple[dict[str, Any], dict[str, Any]] | No
 
 def delete(kind: Kind, props: Props) -> None:
     if props.get("adopted"):
-        note(f"{kind.name} {kind.label(props)}: released (adopted, so left on the platform)")
+        note(f"{kind.name} {kind.resource_id(props)}: released (adopted, so left on the platform)")
         return
     kind.delete(session.fleet(), props)
 

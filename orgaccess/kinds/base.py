@@ -56,6 +56,3 @@ class Kind:
 
     def org_of(self, props: Props) -> str:
         return str(props.get("org") or props["homeOrg"])
-
-    def label(self, props: Props) -> str:
-        return self.resource_id(props)
