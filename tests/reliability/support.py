@@ -90,14 +90,17 @@ def stack_for(backend: Path, platform: EmulatorHandle, declarations: Path, name:
     )
 
 
-def up_until_converged(stack: Stack, max_ups: int) -> list[Result]:
-    """`pulumi up` until one succeeds, at most `max_ups` times; every run, the last one first to check."""
+def up_until_converged(stack: Stack, max_ups: int, platform: EmulatorHandle) -> tuple[list[Result], list[int]]:
+    """`pulumi up` until one succeeds, at most `max_ups` times: every run, and the audit count
+    before each, since a Retry-After binds the process that was told it, not the next `up`."""
     runs: list[Result] = []
+    starts: list[int] = []
     for _ in range(max_ups):
+        starts.append(platform.audit_count())
         runs.append(stack.up())
         if runs[-1].returncode == 0:
             break
-    return runs
+    return runs, starts
 
 
 # Checks against the platform. Run them with the faults off: they read, they do not test.

@@ -42,6 +42,8 @@ class Outcome:
     fleet: FleetRun
     ups: list[Result]
     audit: list[AuditEntry]
+    # The audit of each `up` on its own.
+    per_up: list[list[AuditEntry]]
 
 
 @pytest.fixture(
@@ -53,12 +55,12 @@ def faulted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     n_orgs: int = request.param
     with drifted_fleet(tmp_path_factory.mktemp("faulted"), n_orgs, seed=n_orgs) as fleet:
         fleet.platform.set_faults(**FAULTS, rateLimitPerMinute=RATE_LIMIT_PER_MINUTE[n_orgs])
-        ups = up_until_converged(fleet.stack, MAX_UPS[n_orgs])
+        ups, starts = up_until_converged(fleet.stack, MAX_UPS[n_orgs], fleet.platform)
         audit = fleet.platform.audit()
         fleet.platform.set_faults()
         figures = fault_figures(audit)
         FIGURES[f"faults-{n_orgs}-orgs"] = {**figures, "orgs": n_orgs, "ups": len(ups)}
-        yield Outcome(fleet, ups, audit)
+        yield Outcome(fleet, ups, audit, [audit[a:b] for a, b in zip(starts, [*starts[1:], len(audit)], strict=True)])
 
 
 def test_faults_were_actually_injected(faulted: Outcome) -> None:
@@ -81,7 +83,7 @@ def test_every_binding_holds_exactly_its_declared_roles(faulted: Outcome) -> Non
 
 
 def test_every_rate_limit_is_waited_out(faulted: Outcome) -> None:
-    assert unhonoured_rate_limits(faulted.audit) == []
+    assert [unhonoured_rate_limits(window) for window in faulted.per_up] == [[]] * len(faulted.per_up)
 
 
 def test_after_converging_through_faults_preview_expects_no_changes(faulted: Outcome) -> None:
