@@ -25,6 +25,7 @@ import yaml
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.declarations import Declarations, parse_declarations
+from orgaccess.emulator import reasons
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import Result, Stack, project_stack
 from orgaccess.platform.client import PlatformClient
@@ -148,11 +149,13 @@ def unhonoured_rate_limits(entries: list[AuditEntry], in_flight_seconds: float =
 
     A request that reaches the server within `in_flight_seconds` of the 429's answer was sent
     before the client could read it (another thread's, on a busy machine); any later one
-    within Retry-After (at least 1 s) ignored it.
+    within Retry-After (at least 1 s) ignored it. A 429 whose answer the platform then lost
+    (an injected cut) told the client nothing: it saw a dropped connection.
     """
+    lost = {_request(e) for e in entries if e.reason == reasons.FAULT_LOST_ANSWER}
     violations = []
     for refused in entries:
-        if refused.status != 429 or refused.retryAfter is None:
+        if refused.status != 429 or refused.retryAfter is None or _request(refused) in lost:
             continue
         answered = _at(refused.time)
         for entry in entries:
@@ -166,6 +169,12 @@ def unhonoured_rate_limits(entries: list[AuditEntry], in_flight_seconds: float =
                     f"called {entry.method} {entry.path} {after:.3f}s later"
                 )
     return violations
+
+
+def _request(entry: AuditEntry) -> tuple[str | None, str | None, str, str, str | None]:
+    """What identifies one request across its entries: a lost answer is recorded after the answer
+    that was lost, with the same arrival time."""
+    return entry.client, entry.org, entry.method, entry.path, entry.received
 
 
 def api_calls(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
@@ -183,14 +192,14 @@ def grant_writes(entries: Iterable[AuditEntry]) -> list[tuple[str | None, str]]:
 
 def fault_figures(entries: Iterable[AuditEntry]) -> dict[str, int]:
     """What the platform did to the client: injected faults, rate limits, answers."""
-    reasons = Counter(e.reason for e in entries)
+    counts = Counter(e.reason for e in entries)
     return {
         # A lost answer adds a second entry to a request that was carried out.
-        "requests": sum(reasons.values()) - reasons["fault.lost_answer"],
-        "injected_5xx": reasons["fault.error"],
-        "dropped_connections": reasons["fault.drop"],
-        "lost_answers": reasons["fault.lost_answer"],
-        "rate_limited_429": reasons["rate.limited"],
+        "requests": sum(counts.values()) - counts[reasons.FAULT_LOST_ANSWER],
+        "injected_5xx": counts[reasons.FAULT_ERROR],
+        "dropped_connections": counts[reasons.FAULT_DROP],
+        "lost_answers": counts[reasons.FAULT_LOST_ANSWER],
+        "rate_limited_429": counts[reasons.RATE_LIMITED],
     }
 
 

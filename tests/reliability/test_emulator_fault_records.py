@@ -46,3 +46,15 @@ def test_a_lost_answer_is_a_cut_connection_after_the_write_landed(emulator: Emul
     assert len(found) == 1
     posts = [(e.status, e.reason) for e in emulator.audit() if (e.method, e.path) == ("POST", ROLES)]
     assert posts == [(201, None), (0, "fault.lost_answer")]
+
+
+def test_a_lost_429_is_followed_by_its_lost_answer_with_the_same_arrival_time(emulator: EmulatorHandle) -> None:
+    headers = _headers(emulator)
+    emulator.set_faults(rateLimitPerMinute=1)
+    with httpx.Client(base_url=emulator.url) as http:
+        http.get("/api/v2/organizations/me", headers=headers)
+        emulator.set_faults(rateLimitPerMinute=1, lostAnswerRate=1.0)
+        with pytest.raises(httpx.TransportError):
+            http.get("/api/v2/organizations/me", headers=headers)
+    refused, lost = emulator.audit()[-2:]
+    assert (refused.status, lost.reason, lost.received) == (429, "fault.lost_answer", refused.received)
