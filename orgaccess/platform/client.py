@@ -3,8 +3,10 @@
 Every API method takes the target org first and always sends it as `X-GCC-Organization-Id`:
 a call without it would silently act on the token's home org (cause C6).
 
-Retries: connection failures, timeouts, 5xx and 429 are retried with exponential backoff and
-full jitter (429 honours Retry-After, capped at `max_retry_after`), up to `max_attempts`.
+Retries: connection failures, timeouts and 5xx are retried with exponential backoff and full
+jitter, up to `max_attempts`. A 429 is the platform saying it is well and when to come back, so
+it costs no attempt: its Retry-After (capped at `max_retry_after`) is waited out, for every
+thread calling that org, until the call has waited `rate_limit_patience` seconds in all.
 Calls that are not idempotent are made safe to repeat before they are repeated:
 
 - create_role / create_client: when an attempt may have landed (the connection dropped after
@@ -127,6 +129,7 @@ class PlatformClient:
         transport: httpx.BaseTransport | None = None,
         pool_size: int = 20,
         max_retry_after: float = 60.0,
+        rate_limit_patience: float = 300.0,
         max_body_bytes: int = MAX_BODY_BYTES,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -138,6 +141,7 @@ class PlatformClient:
         self._client_id = client_id
         self._secret = secret
         self._max_attempts = max_attempts
+        self._rate_limit_patience = rate_limit_patience
         self._max_body_bytes = max_body_bytes
         self._backoff = Backoff(max_retry_after=max_retry_after)
         self._sleep = sleep
@@ -398,6 +402,7 @@ class PlatformClient:
 
     def _send(self, call: _Call[T]) -> T:
         attempt, renewed, maybe_landed = 1, False, False
+        rate_limited_for = 0.0
         while True:
             token = None if call.org is None else self._tokens.get()
             if call.org is not None:
@@ -413,6 +418,7 @@ class PlatformClient:
                         **call.context(),
                     ) from exc
                 delay = self._backoff.delay(attempt)
+                attempt += 1
             else:
                 if status < 300:
                     return self._parse(call, status, body)
@@ -429,17 +435,24 @@ class PlatformClient:
                         return found
                 error = self._error(call, status, headers, body)
                 retry_after = error.retry_after if isinstance(error, RateLimited) else None
-                last = attempt >= self._max_attempts
-                if retry_after is not None and call.org is not None:
-                    # Even when this call gives up the others must wait, and so must this
-                    # thread's next call, since it will not sleep the Retry-After out here.
-                    self._holds.hold(call.org, self._backoff.delay(attempt, retry_after), sleeping_it_out=not last)
-                if not retryable_status(status) or last or (status >= 500 and not call.repeatable):
-                    raise error
-                maybe_landed = maybe_landed or status >= 500
-                delay = self._backoff.delay(attempt, retry_after)
+                if retry_after is not None:
+                    delay = self._backoff.delay(attempt, retry_after)
+                    patient = rate_limited_for + delay <= self._rate_limit_patience
+                    if call.org is not None:
+                        # Even when this call gives up the others must wait, and so must this
+                        # thread's next call, since it will not sleep the Retry-After out here.
+                        self._holds.hold(call.org, delay, sleeping_it_out=patient)
+                    if not patient:
+                        raise error
+                    rate_limited_for += delay
+                else:
+                    last = attempt >= self._max_attempts
+                    if not retryable_status(status) or last or (status >= 500 and not call.repeatable):
+                        raise error
+                    maybe_landed = maybe_landed or status >= 500
+                    delay = self._backoff.delay(attempt)
+                    attempt += 1
             self._sleep(delay)
-            attempt += 1
             if maybe_landed and call.recover is not None:
                 found = call.recover()
                 if found is not None:

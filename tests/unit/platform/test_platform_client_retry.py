@@ -65,7 +65,7 @@ def test_retry_after_holds_every_thread_calling_that_org() -> None:
 
 def test_retry_after_holds_other_threads_even_when_the_refused_call_gives_up() -> None:
     platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "7"}), ok(ORG_BODY)]}))
-    client = platform.client(max_attempts=1)
+    client = platform.client(rate_limit_patience=5)
 
     def refused_once() -> None:
         with pytest.raises(RateLimited):
@@ -80,7 +80,7 @@ def test_retry_after_holds_other_threads_even_when_the_refused_call_gives_up() -
 
 def test_a_thread_whose_call_gave_up_on_a_429_waits_before_its_next_call_to_that_org() -> None:
     platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "7"}), ok(ORG_BODY)]}))
-    client = platform.client(max_attempts=1)
+    client = platform.client(rate_limit_patience=5)
     with pytest.raises(RateLimited):
         client.get_organization(ORG)
     client.get_organization(ORG)
@@ -95,11 +95,26 @@ def test_retry_after_is_capped() -> None:
     assert platform.sleeps == [30.0]
 
 
-def test_persistent_429_is_rate_limited_with_retry_after() -> None:
+def test_a_429_costs_no_attempt() -> None:
+    # Each attempt refused by the rate limit is one the platform did not even look at.
+    refusals = [fail(429, headers={"Retry-After": "1"})] * 4
+    platform = Platform(api=router({ME: [fail(503), *refusals, ok(ORG_BODY)]}))
+    assert platform.client(max_attempts=2).get_organization(ORG).id == ORG
+
+
+def test_a_call_stops_waiting_out_429s_once_its_patience_is_spent() -> None:
     platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "2"})]}))
     with pytest.raises(RateLimited) as caught:
-        platform.client(max_attempts=2).get_organization(ORG)
+        platform.client(rate_limit_patience=7).get_organization(ORG)
     assert caught.value.retry_after == 2.0
+    assert platform.sleeps == [2.0, 2.0, 2.0]
+
+
+def test_a_429_without_retry_after_is_retried_with_backoff_as_an_attempt() -> None:
+    platform = Platform(api=router({ME: [fail(429)]}))
+    with pytest.raises(RateLimited):
+        platform.client(max_attempts=3).get_organization(ORG)
+    assert len(platform.api_requests) == 3
 
 
 def test_timeouts_are_retried_then_raise_transport_error() -> None:
