@@ -31,9 +31,10 @@ FAULTS = {"latencyMs": 20, "errorRate": 0.2, "dropRate": 0.1, "lostAnswerRate": 
 RATE_LIMIT_PER_MINUTE = {10: 12, 50: 12}
 # A call fails at about 0.3 per attempt here (a 429 costs no attempt, only waiting); a provider
 # gives up after 8 attempts (0.3^8, about 1 in 15,000), other clients after 5: an `up` may still
-# lose one call and report it; the next `up` finishes the work. A read lost in `check` even stops the whole run (the engine takes a check
-# failure for invalid inputs, --continue-on-error or not), so a 50-org fleet may need several.
-# The bound is generous so that the test is about correctness, not luck.
+# lose one call and report it; the next `up` finishes the work. A read lost in `check` even stops
+# the whole run (the engine takes a check failure for invalid inputs, --continue-on-error or not),
+# so a 50-org fleet may need several. The bound is generous so that the test is about
+# correctness, not luck.
 MAX_UPS = {10: 4, 50: 8}
 
 
