@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -51,42 +49,3 @@ def may_have_landed(exc: httpx.TransportError) -> bool:
 def retryable_status(status: int) -> bool:
     """Statuses that a later identical request may well not get."""
     return status == 429 or status >= 500
-
-
-class OrgHolds:
-    """Retry-After holds every thread of a client, not only the one that was refused.
-
-    The platform limits per (client, target org), so a 429 speaks for every call of this client
-    to that org: until it has passed, none may be sent. The refused thread sleeps its own
-    Retry-After; the others wait here for what is left of the latest hold on the org.
-    """
-
-    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        # org -> (until, the thread that was told to wait, and sleeps it out itself)
-        self._holds: dict[str, tuple[float, int | None]] = {}
-
-    def hold(self, org: str, seconds: float, *, sleeping_it_out: bool = True) -> None:
-        """Holds `org`; the calling thread is spared the wait only if it sleeps it out itself."""
-        until = self._clock() + seconds
-        owner = threading.get_ident() if sleeping_it_out else None
-        with self._lock:
-            held = self._holds.get(org)
-            if held is None or until >= held[0]:
-                self._holds[org] = (until, owner)
-
-    def wait(self, org: str) -> None:
-        waited_until: float | None = None
-        # Again while the hold grew during the sleep: a later 429 extended it.
-        while True:
-            with self._lock:
-                held = self._holds.get(org)
-            if held is None or held[1] == threading.get_ident() or held[0] == waited_until:
-                return
-            remaining = held[0] - self._clock()
-            if remaining <= 0:
-                return
-            self._sleep(remaining)
-            waited_until = held[0]

@@ -4,9 +4,10 @@ Every API method takes the target org first and always sends it as `X-GCC-Organi
 a call without it would silently act on the token's home org (cause C6).
 
 Retries: connection failures, timeouts and 5xx are retried with exponential backoff and full
-jitter, up to `max_attempts`. A 429 is the platform saying it is well and when to come back, so
-it costs no attempt: its Retry-After (capped at `max_retry_after`) is waited out, for every
-thread calling that org, until the call has waited `rate_limit_patience` seconds in all.
+jitter, up to `max_attempts` in a row. A 429 is the platform saying it is well and when to come
+back, so it is no failed attempt and ends a run of them: its Retry-After (capped at
+`max_retry_after`) is waited out, by every thread calling that org (see _pacing), until the call
+has waited `rate_limit_patience` seconds in all.
 Calls that are not idempotent are made safe to repeat before they are repeated:
 
 - create_role / create_client: when an attempt may have landed (the connection dropped after
@@ -35,8 +36,9 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from orgaccess.platform._pacing import OrgPacing
 from orgaccess.platform._redact import Redactor
-from orgaccess.platform._retry import Backoff, OrgHolds, may_have_landed, parse_retry_after, retryable_status
+from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
 from orgaccess.platform._token import TokenCache
 from orgaccess.platform.errors import (
     InvalidResponse,
@@ -147,7 +149,7 @@ class PlatformClient:
         self._sleep = sleep
         self._redact = Redactor(secret.get_secret_value())
         self._tokens = TokenCache(self._fetch_token, clock)
-        self._holds = OrgHolds(clock, sleep)
+        self._pacing = OrgPacing(clock, sleep, ceiling=pool_size)
         self._calls = 0
         self._calls_lock = threading.Lock()
         self._http = httpx.Client(
@@ -405,16 +407,14 @@ class PlatformClient:
         rate_limited_for = 0.0
         while True:
             token = None if call.org is None else self._tokens.get()
-            if call.org is not None:
-                self._holds.wait(call.org)
             try:
-                status, headers, body = self._exchange(call, token, attempt)
+                status, headers, body = self._paced_exchange(call, token, attempt)
             except httpx.TransportError as exc:
                 landed = may_have_landed(exc)
                 maybe_landed = maybe_landed or landed
                 if attempt >= self._max_attempts or (landed and not call.repeatable):
                     raise TransportError(
-                        self._redact(f"{type(exc).__name__} after {attempt} attempt(s): {exc}"),
+                        self._redact(f"{type(exc).__name__} after {attempt} attempt(s) in a row: {exc}"),
                         **call.context(),
                     ) from exc
                 delay = self._backoff.delay(attempt)
@@ -437,14 +437,17 @@ class PlatformClient:
                 retry_after = error.retry_after if isinstance(error, RateLimited) else None
                 if retry_after is not None:
                     delay = self._backoff.delay(attempt, retry_after)
-                    patient = rate_limited_for + delay <= self._rate_limit_patience
-                    if call.org is not None:
-                        # Even when this call gives up the others must wait, and so must this
-                        # thread's next call, since it will not sleep the Retry-After out here.
-                        self._holds.hold(call.org, delay, sleeping_it_out=patient)
-                    if not patient:
+                    # At least the base backoff, so that Retry-After: 0 cannot loop forever.
+                    spent = max(delay, self._backoff.base)
+                    if rate_limited_for + spent > self._rate_limit_patience:
+                        if call.org is not None:
+                            # The org stays held for the others, and for this thread's next call,
+                            # since it will not sleep the Retry-After out here.
+                            self._pacing.disown(call.org)
                         raise error
-                    rate_limited_for += delay
+                    rate_limited_for += spent
+                    # The platform answered, so the failures before were not in a row.
+                    attempt = 1
                 else:
                     last = attempt >= self._max_attempts
                     if not retryable_status(status) or last or (status >= 500 and not call.repeatable):
@@ -457,6 +460,23 @@ class PlatformClient:
                 found = call.recover()
                 if found is not None:
                     return found
+
+    def _paced_exchange(self, call: _Call[Any], token: str | None, attempt: int) -> tuple[int, httpx.Headers, bytes]:
+        """One exchange, sent when the org's pacing allows; a 429 holds the org for its Retry-After."""
+        if call.org is None:
+            return self._exchange(call, token, attempt)
+        self._pacing.enter(call.org)
+        answered, refused_for = False, None
+        try:
+            status, headers, body = self._exchange(call, token, attempt)
+            answered = True
+            if status == 429:
+                retry_after = parse_retry_after(headers.get("retry-after"))
+                # The same delay the refused call sleeps (Backoff.delay is exact given a Retry-After).
+                refused_for = 0.0 if retry_after is None else self._backoff.delay(attempt, retry_after)
+            return status, headers, body
+        finally:
+            self._pacing.leave(call.org, answered=answered, refused_for=refused_for)
 
     def _exchange(self, call: _Call[Any], token: str | None, attempt: int) -> tuple[int, httpx.Headers, bytes]:
         headers: dict[str, str] = {}

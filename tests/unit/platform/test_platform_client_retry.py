@@ -102,6 +102,19 @@ def test_a_429_costs_no_attempt() -> None:
     assert platform.client(max_attempts=2).get_organization(ORG).id == ORG
 
 
+def test_failures_with_a_429_between_them_are_not_in_a_row() -> None:
+    # A 429 is an answer: the platform is up, and the attempts before it do not add to those after.
+    platform = Platform(api=router({ME: [fail(503), fail(429, headers={"Retry-After": "1"}), fail(503), ok(ORG_BODY)]}))
+    assert platform.client(max_attempts=2).get_organization(ORG).id == ORG
+
+
+def test_retry_after_zero_still_spends_patience() -> None:
+    platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "0"})]}))
+    with pytest.raises(RateLimited):
+        platform.client(rate_limit_patience=1).get_organization(ORG)
+    assert platform.sleeps == [0.0] * 5
+
+
 def test_a_call_stops_waiting_out_429s_once_its_patience_is_spent() -> None:
     platform = Platform(api=router({ME: [fail(429, headers={"Retry-After": "2"})]}))
     with pytest.raises(RateLimited) as caught:
