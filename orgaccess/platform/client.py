@@ -404,6 +404,8 @@ class PlatformClient:
 
     def _send(self, call: _Call[T]) -> T:
         attempt, renewed, maybe_landed = 1, False, False
+        # An attempt that may have landed and that no lookup has checked yet.
+        unchecked = False
         rate_limited_for = 0.0
         while True:
             token = None if call.org is None else self._tokens.get()
@@ -411,7 +413,7 @@ class PlatformClient:
                 status, headers, body = self._paced_exchange(call, token, attempt)
             except httpx.TransportError as exc:
                 landed = may_have_landed(exc)
-                maybe_landed = maybe_landed or landed
+                maybe_landed, unchecked = maybe_landed or landed, unchecked or landed
                 if attempt >= self._max_attempts or (landed and not call.repeatable):
                     raise TransportError(
                         self._redact(f"{type(exc).__name__} after {attempt} attempt(s) in a row: {exc}"),
@@ -452,11 +454,14 @@ class PlatformClient:
                     last = attempt >= self._max_attempts
                     if not retryable_status(status) or last or (status >= 500 and not call.repeatable):
                         raise error
-                    maybe_landed = maybe_landed or status >= 500
+                    landed = status >= 500
+                    maybe_landed, unchecked = maybe_landed or landed, unchecked or landed
                     delay = self._backoff.delay(attempt)
                     attempt += 1
             self._sleep(delay)
-            if maybe_landed and call.recover is not None:
+            # Once per attempt that may have landed: a 429 round after the lookup landed nothing.
+            if unchecked and call.recover is not None:
+                unchecked = False
                 found = call.recover()
                 if found is not None:
                     return found

@@ -248,3 +248,17 @@ def test_calls_counts_every_request_including_token_and_retries() -> None:
     client = platform.client()
     client.get_organization(ORG)
     assert client.calls == 3
+
+
+def test_a_create_looks_up_a_possibly_landed_attempt_once_not_after_every_429() -> None:
+    refusals = [fail(429, headers={"Retry-After": "1"})] * 3
+    platform = Platform(
+        api=router(
+            {
+                ("POST", ROLES): [fail(503), *refusals, ok(ROLE, 201)],
+                ("GET", ROLES): [ok(page([]))],
+            }
+        )
+    )
+    platform.client().create_role(ORG, ROLE_SPEC)
+    assert [r.method for r in platform.api_requests].count("GET") == 1
