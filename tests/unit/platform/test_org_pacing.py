@@ -88,20 +88,23 @@ def test_a_429_paces_only_its_own_org() -> None:
     assert all(_got_in(_entering(pacing, "org-partner-b")) for _ in range(CEILING))
 
 
-def test_the_refused_thread_sleeps_its_hold_out_itself_and_is_not_held_twice() -> None:
+def _held_for_30s_by_this_thread() -> tuple[OrgPacing, list[float]]:
+    """Pacing whose sleeps are recorded, with ORG just refused for 30 s on this thread."""
     sleeps: list[float] = []
     pacing = OrgPacing(time.monotonic, sleeps.append, ceiling=CEILING)
     pacing.enter(ORG)
     pacing.leave(ORG, answered=True, refused_for=30.0)
+    return pacing, sleeps
+
+
+def test_the_refused_thread_sleeps_its_hold_out_itself_and_is_not_held_twice() -> None:
+    pacing, sleeps = _held_for_30s_by_this_thread()
     pacing.enter(ORG)
     assert sleeps == []
 
 
 def test_a_thread_that_disowned_its_hold_waits_it_out_on_its_next_call() -> None:
-    sleeps: list[float] = []
-    pacing = OrgPacing(time.monotonic, sleeps.append, ceiling=CEILING)
-    pacing.enter(ORG)
-    pacing.leave(ORG, answered=True, refused_for=30.0)
+    pacing, sleeps = _held_for_30s_by_this_thread()
     pacing.disown(ORG)
     pacing.enter(ORG)
     assert len(sleeps) == 1 and 29.0 < sleeps[0] <= 30.0
