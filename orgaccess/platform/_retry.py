@@ -17,16 +17,18 @@ _NOT_SENT: tuple[type[httpx.TransportError], ...] = (
 
 @dataclass(frozen=True)
 class Backoff:
-    """Exponential backoff with full jitter; a server's Retry-After wins, capped."""
+    """Exponential backoff with full jitter after a failure; a server's Retry-After, capped, after a 429."""
 
     base: float = 0.2
     cap: float = 10.0
     max_retry_after: float = 60.0
 
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+    def retry_after(self, seconds: float) -> float:
+        """Seconds to wait when the server said Retry-After: `seconds`."""
+        return min(max(seconds, 0.0), self.max_retry_after)
+
+    def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_retry_after)
         # Full jitter spreads the retries of many threads instead of synchronising them.
         return random.uniform(0.0, min(self.cap, self.base * 2 ** (attempt - 1)))
 

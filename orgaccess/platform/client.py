@@ -438,7 +438,7 @@ class PlatformClient:
                 error = self._error(call, status, headers, body)
                 retry_after = error.retry_after if isinstance(error, RateLimited) else None
                 if retry_after is not None:
-                    delay = self._backoff.delay(attempt, retry_after)
+                    delay = self._backoff.retry_after(retry_after)
                     # At least the base backoff, so that Retry-After: 0 cannot loop forever.
                     spent = max(delay, self._backoff.base)
                     if rate_limited_for + spent > self._rate_limit_patience:
@@ -477,8 +477,7 @@ class PlatformClient:
             answered = True
             if status == 429:
                 retry_after = parse_retry_after(headers.get("retry-after"))
-                # The same delay the refused call sleeps (Backoff.delay is exact given a Retry-After).
-                refused_for = 0.0 if retry_after is None else self._backoff.delay(attempt, retry_after)
+                refused_for = 0.0 if retry_after is None else self._backoff.retry_after(retry_after)
             return status, headers, body
         finally:
             self._pacing.leave(call.org, answered=answered, refused_for=refused_for)
