@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -31,3 +35,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "stress" in item.keywords:
             item.add_marker(skip)
+
+
+# Tests never write into the checkout: on CI (where nobody edits during the run), a file that
+# `git status` shows changed or new after the session and not before fails the run.
+_BEFORE: pytest.StashKey[set[str]] = pytest.StashKey()
+
+
+def _checkout_changes() -> set[str]:
+    done = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=CHECKOUT, capture_output=True, text=True, check=False, timeout=60
+    )
+    return set(done.stdout.splitlines()) if done.returncode == 0 else set()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("CI"):
+        session.config.stash[_BEFORE] = _checkout_changes()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not os.environ.get("CI"):
+        return
+    before = session.config.stash[_BEFORE]
+    written = sorted(change for change in _checkout_changes() if change not in before)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = "\n".join(f"  {line}" for line in written)
+        message = f"the test run changed the checkout (tests must write under tmp or .state/):\n{lines}"
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
