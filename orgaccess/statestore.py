@@ -148,11 +148,11 @@ class PostgresStore:
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
-        query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
-        self.table = query.get("table", DEFAULT_TABLE)
+        self._query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+        self.table = self._query.get("table", DEFAULT_TABLE)
         if not self.table.replace("_", "").replace(".", "").isalnum():
             raise StoreError(f"backend {redact(self.url)}: table name {self.table!r} is not a plain identifier")
-        connect = {
+        self._connect = {
             "user": unquote(parts.username or os.environ.get("PGUSER", "postgres")),
             "password": unquote(parts.password) if parts.password else os.environ.get("PGPASSWORD"),
             "host": parts.hostname or "localhost",
@@ -160,20 +160,27 @@ class PostgresStore:
             "database": unquote(parts.path.lstrip("/")) or None,
             "timeout": 30,
         }
+        # Fails here, with the reason, when the server cannot be reached.
+        self._connection().close()
+
+    def _connection(self) -> pg8000.native.Connection:
         failure: BaseException | None = None
-        for context in _tls_attempts(query):
+        for context in _tls_attempts(self._query):
             try:
-                self._db = pg8000.native.Connection(**connect, ssl_context=context)
-                return
+                return pg8000.native.Connection(**self._connect, ssl_context=context)
             except (pg8000.native.InterfaceError, pg8000.native.DatabaseError, OSError) as exc:
                 failure = exc
         raise StoreError(f"backend {redact(self.url)}: cannot connect ({_reason(failure)})")
 
     def _run(self, sql: str, **params: Any) -> list[list[Any]]:
+        # A connection per statement: recovery runs a handful, and none is left open behind it.
+        db = self._connection()
         try:
-            return self._db.run(sql.replace("{table}", self.table), **params) or []
+            return db.run(sql.replace("{table}", self.table), **params) or []
         except pg8000.native.DatabaseError as exc:
             raise StoreError(f"backend {redact(self.url)}: {_reason(exc)}") from None
+        finally:
+            db.close()
 
     def keys(self, prefix: str) -> list[str]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

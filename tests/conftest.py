@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from orgaccess.fleet.postgres import PostgresError, running_postgres
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +20,21 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorHandle]:
     """A real emulator subprocess on 127.0.0.1 serving seed-403 from a fresh database."""
     with running_emulator("seed-403", db=tmp_path / "emulator.db") as handle:
         yield handle
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL state backend of this session only (fleet and recovery tests), removed at its end.
+
+    scripts/postgres.sh installs Debian's postgresql when it is missing; when it cannot, every test
+    that needs it fails with its message: a suite that silently skipped would pass CI without ever
+    having touched the backend it is about.
+    """
+    try:
+        with running_postgres() as url:
+            yield url
+    except PostgresError as exc:
+        pytest.fail(f"these tests need a PostgreSQL state backend and none could be started:\n{exc}", pytrace=False)
 
 
 # Heavier variants (`make stress`) are marked `stress` and skipped unless asked for.

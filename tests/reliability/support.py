@@ -54,15 +54,22 @@ class FleetRun:
 
 @contextmanager
 def drifted_fleet(
-    workdir: Path, n_orgs: int, *, seed: int = 0, edit: Callable[[str], str] = str, stack_name: str = "dev"
+    workdir: Path,
+    n_orgs: int,
+    *,
+    seed: int = 0,
+    edit: Callable[[str], str] = str,
+    stack_name: str = "dev",
+    backend_url: str | None = None,
 ) -> Iterator[FleetRun]:
-    """The fleet on a fresh emulator, and a stack declaring it (its access.yaml passed through `edit`)."""
+    """The fleet on a fresh emulator, and a stack declaring it (its access.yaml passed through `edit`),
+    its state under `workdir` or in `backend_url`."""
     fleet = generate(n_orgs, drift_fraction=0.3, seed=seed)
     text = edit(fleet.declarations_yaml)
     with running_emulator(fleet.scenario) as platform:
         path = workdir / "access.yaml"
         path.write_text(text)
-        stack = stack_for(workdir / "state", platform, path, stack_name)
+        stack = stack_for(workdir / "state", platform, path, stack_name, backend_url)
         yield FleetRun(platform, stack, parse_declarations(text), path)
 
 
@@ -80,7 +87,9 @@ def with_new_account(declarations_yaml: str) -> str:
     return yaml.safe_dump(document, sort_keys=False, width=120)
 
 
-def stack_for(backend: Path, platform: EmulatorHandle, declarations: Path, name: str = "dev") -> Stack:
+def stack_for(
+    backend: Path, platform: EmulatorHandle, declarations: Path, name: str = "dev", backend_url: str | None = None
+) -> Stack:
     return project_stack(
         backend,
         api_url=platform.url,
@@ -88,6 +97,7 @@ def stack_for(backend: Path, platform: EmulatorHandle, declarations: Path, name:
         client_secret=ADMIN_SECRET,
         declarations=declarations,
         name=name,
+        backend_url=backend_url,
     )
 
 
