@@ -7,6 +7,7 @@ passphrase) is set the same way everywhere and no Pulumi Cloud account is involv
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -206,6 +207,23 @@ def backend_url(project_dir: Path, env: dict[str, str]) -> str:
     except (OSError, ValueError):
         current = None
     return str(current or "https://api.pulumi.com")
+
+
+def selected_stack(project_dir: Path, env: dict[str, str]) -> str | None:
+    """The stack `pulumi stack select` chose in `project_dir` for its backend, read from the workspace
+    file as pulumi reads it (pulumi itself fails to tell while the stack's checkpoint is unreadable):
+    PULUMI_HOME/workspaces/<project>-<sha1 of Pulumi.yaml's real path>-workspace.json."""
+    project_file = (project_dir / "Pulumi.yaml").resolve()
+    digest = hashlib.sha1(str(project_file).encode(), usedforsecurity=False).hexdigest()
+    home = Path(env.get("PULUMI_HOME") or Path.home() / ".pulumi")
+    path = home / "workspaces" / f"{project_settings(project_dir).get('name')}-{digest}-workspace.json"
+    try:
+        settings = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    chosen = (settings.get("stacks") or {}).get(backend_url(project_dir, env)) or settings.get("stack")
+    # Stored fully qualified (organization/<project>/<stack>); the file and PostgreSQL backends need only the last part.
+    return str(chosen).rsplit("/", 1)[-1] if chosen else None
 
 
 def project_settings(project_dir: Path) -> dict[str, Any]:

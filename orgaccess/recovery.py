@@ -218,13 +218,13 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
         found(f"pending {operation.get('type', '?')} of {resource.get('urn', '?')}")
     done.dropped_operations = len(pending)
     if done.found:
-        _refresh(stack, did)
+        _refresh(stack, len(pending), did)
     else:
         say("found: nothing to recover (no lock, no leftover process, a readable state, no pending operation)")
     return done
 
 
-def _refresh(stack: PulumiStack, did: Callable[[str], None]) -> None:
+def _refresh(stack: PulumiStack, pending: int, did: Callable[[str], None]) -> None:
     refreshed = stack.run("refresh", "--stack", stack.name, "--yes", "--skip-preview", "--clear-pending-creates")
     if refreshed.returncode != 0:
         raise RecoveryError(
@@ -232,7 +232,7 @@ def _refresh(stack: PulumiStack, did: Callable[[str], None]) -> None:
             "the stack is unlocked and readable; once the platform answers, run "
             f"`pulumi refresh --yes --clear-pending-creates --stack {stack.name}`"
         )
-    did("refreshed the state from the platform, dropping the pending operations")
+    did("refreshed the state from the platform" + (f", dropping {pending} pending operation(s)" if pending else ""))
     remaining = pending_operations(stack)
     if remaining:
         raise RecoveryError(
@@ -263,12 +263,12 @@ def leftover_plugins(project_dir: Path) -> list[psutil.Process]:
 
 
 def is_plugin(cmdline: list[str]) -> bool:
-    if not cmdline:
-        return False
-    executable = Path(cmdline[0]).name
-    return executable.startswith(PLUGIN_PREFIXES) or (
-        PROVIDER_MODULE in cmdline and cmdline[cmdline.index(PROVIDER_MODULE) - 1] == "-m"
-    )
+    """A Pulumi plugin: its executable, or the script its interpreter runs (`sh pulumi-resource-...`,
+    `python -u pulumi-language-python-exec`), is named pulumi-language-* or pulumi-resource-*; or
+    it is the Python dynamic provider, `python -m pulumi.dynamic`."""
+    if any(Path(arg).name.startswith(PLUGIN_PREFIXES) for arg in cmdline[:3]):
+        return True
+    return PROVIDER_MODULE in cmdline and cmdline[cmdline.index(PROVIDER_MODULE) - 1] == "-m"
 
 
 def _command(process: psutil.Process) -> str:

@@ -142,7 +142,10 @@ def _temporary(key: str) -> bool:
 
 @dataclass
 class PostgresStore:
-    """A `postgres://` backend: each key a row of its table (`?table=`, default pulumi_state)."""
+    """A `postgres://` backend: each key a row of its table (`?table=`, default pulumi_state).
+
+    As for every non-file backend, pulumi prefixes its keys with the URL's path, here the database
+    name (`orgaccess/.pulumi/stacks/...`): the store adds and strips that prefix."""
 
     url: str
 
@@ -150,6 +153,7 @@ class PostgresStore:
         parts = urlsplit(self.url)
         self._query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
         self.table = self._query.get("table", DEFAULT_TABLE)
+        self.prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
         if not self.table.replace("_", "").replace(".", "").isalnum():
             raise StoreError(f"backend {redact(self.url)}: table name {self.table!r} is not a plain identifier")
         self._connect = {
@@ -183,12 +187,13 @@ class PostgresStore:
             db.close()
 
     def keys(self, prefix: str) -> list[str]:
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        wanted = self.prefix + prefix
+        escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self._run("SELECT key FROM {table} WHERE key LIKE :p ORDER BY key", p=escaped + "%")
-        return [str(row[0]) for row in rows]
+        return [str(row[0])[len(self.prefix) :] for row in rows]
 
     def read(self, key: str) -> bytes:
-        rows = self._run("SELECT data::text FROM {table} WHERE key = :k", k=key)
+        rows = self._run("SELECT data::text FROM {table} WHERE key = :k", k=self.prefix + key)
         if not rows:
             raise KeyError(key)
         try:
@@ -202,12 +207,12 @@ class PostgresStore:
         self._run(
             "INSERT INTO {table} (key, data) VALUES (:k, CAST(:d AS json)) "
             "ON CONFLICT (key) DO UPDATE SET data = EXCLUDED.data, updated_at = now()",
-            k=key,
+            k=self.prefix + key,
             d=row,
         )
 
     def delete(self, key: str) -> None:
-        self._run("DELETE FROM {table} WHERE key = :k", k=key)
+        self._run("DELETE FROM {table} WHERE key = :k", k=self.prefix + key)
 
     def broken_metadata(self, key: str) -> str | None:
         return None

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from orgaccess.cli.common import CommandError, explained_errors, fail, out
-from orgaccess.engine import WorkspaceStack
+from orgaccess.engine import WorkspaceStack, selected_stack
 from orgaccess.recovery import RecoveryError, recover
 from orgaccess.statestore import StoreError, redact
 
@@ -49,8 +49,7 @@ def recover_command(
 
 
 def _selected_stack(project_dir: Path) -> str:
-    shown = WorkspaceStack(project_dir, "").run("stack", "--show-name")
-    name = shown.stdout.strip()
-    if shown.returncode != 0 or not name:
+    name = selected_stack(project_dir, WorkspaceStack(project_dir, "").env())
+    if not name:
         raise CommandError(f"no stack is selected in {project_dir}; pass --stack NAME")
     return name

@@ -119,7 +119,8 @@ def test_a_lock_of_another_host_is_taken_for_live() -> None:
     [
         (["/venv/bin/python", "-m", "pulumi.dynamic", "--port"], True),
         (["/cache/bin/pulumi-language-python", "-root", "."], True),
-        (["pulumi-resource-pulumi-python"], True),
+        (["/bin/sh", "/cache/bin/pulumi-resource-pulumi-python", "127.0.0.1:4"], True),
+        (["/venv/bin/python", "-u", "/cache/bin/pulumi-language-python-exec", "--stack", "dev"], True),
         (["vim", "pulumi.dynamic"], False),
         (["/cache/bin/pulumi", "up"], False),
         ([], False),

@@ -1,0 +1,177 @@
+"""Building on purpose each state a killed `pulumi up` can leave in a backend, for the recovery specs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psutil
+from support import FleetRun, duplicate_roles, grant_differences
+
+from orgaccess import recovery
+from orgaccess.engine import PROJECT_DIR, Result, Stack
+from orgaccess.statestore import StateStore, open_store
+
+
+def store_of(stack: Stack) -> StateStore:
+    return open_store(stack.backend_url)
+
+
+def keys(stack: Stack) -> recovery.Keys:
+    return recovery.keys_of(stack)
+
+
+def put_lock(stack: Stack, pid: int, *, hostname: str | None = None, age: timedelta = timedelta(0)) -> str:
+    """A lock as `pulumi up` writes it, by `pid`, taken `age` ago; its key."""
+    key = f"{keys(stack).locks}{uuid.uuid4()}.json"
+    content = {
+        "pid": pid,
+        "username": "ci",
+        "hostname": hostname or socket.gethostname(),
+        "timestamp": (datetime.now(UTC) - age).isoformat(),
+    }
+    store_of(stack).write(key, json.dumps(content).encode())
+    return key
+
+
+def a_dead_pid() -> int:
+    """The pid of a process that has exited."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+@contextmanager
+def sleeping() -> Iterator[subprocess.Popen[bytes]]:
+    """A live process of this host, ended on exit."""
+    process = subprocess.Popen(["sleep", "300"])
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def provider_process(cwd: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m pulumi.dynamic` working in `cwd`, with no `pulumi` above it: what a killed run leaves."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pulumi.dynamic"],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def make_pending_create(stack: Stack) -> str:
+    """Moves a resource no other depends on from the state to a pending create (the platform keeps
+    the object): what a run killed between a create's call and its answer leaves. Its URN.
+
+    Written into the checkpoint directly, as the engine does: `pulumi stack import` drops pending
+    operations."""
+    store, key = store_of(stack), keys(stack).checkpoint
+    document = json.loads(store.read(key))
+    deployment = document["checkpoint"]["latest"]
+    depended_on = {urn for r in deployment["resources"] for urn in r.get("dependencies", [])}
+    leaf = next(
+        r
+        for r in reversed(deployment["resources"])
+        if r["type"].startswith("pulumi-python:dynamic") and r["urn"] not in depended_on
+    )
+    deployment["resources"].remove(leaf)
+    deployment["pending_operations"] = [{"resource": leaf, "type": "creating"}]
+    store.write(key, json.dumps(document).encode())
+    return str(leaf["urn"])
+
+
+def converged(fleet: FleetRun) -> list[str]:
+    """What keeps the fleet from being exactly as declared, from the platform and from a preview."""
+    with fleet.admin() as admin:
+        doubles = duplicate_roles(admin, fleet.declarations)
+        problems = [f"duplicate roles: {doubles}"] if doubles else []
+        problems += grant_differences(admin, fleet.declarations)
+    preview = fleet.stack.preview("--expect-no-changes", "--refresh")
+    if preview.returncode != 0:
+        problems.append(preview.output[-3000:])
+    return problems
+
+
+def recover_cli(stack: Stack, *args: str) -> Result:
+    """`orgaccess recover ARGS` run as a person would: in the project directory, with the stack's
+    environment (PULUMI_BACKEND_URL, passphrase, PULUMI_HOME) and nothing else."""
+    done = subprocess.run(
+        [sys.executable, "-m", "orgaccess", "recover", *args],
+        cwd=stack.project_dir,
+        env={**stack.env(), "PYTHONPATH": str(PROJECT_DIR)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return Result(("recover", *args), done.returncode, done.stdout, done.stderr)
+
+
+@contextmanager
+def killed_at_first_write(stack: Stack, path: Path) -> Iterator[subprocess.Popen[str]]:
+    """`pulumi up --refresh` under strace, SIGKILLed at its first write(2) into `path` (the write itself
+    fails): what a kill at that instant leaves. Yields strace, which stays attached to the dead run's
+    plugins until they end; it is ended on exit."""
+    kill = ["-P", str(path), "-e", "trace=write", "-e", "inject=write:error=EIO:signal=KILL:when=1"]
+    up = ["pulumi", "up", "--stack", stack.name, "--yes", "--skip-preview", "--refresh", "--non-interactive"]
+    tracer = subprocess.Popen(
+        # --seccomp-bpf: only write(2) stops the traced processes, so the run keeps its pace.
+        ["strace", "-f", "--seccomp-bpf", "-o", "/dev/null", *kill, *up],
+        cwd=stack.project_dir,
+        env=stack.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        seen = False
+        while tracer.poll() is None and time.monotonic() < deadline:
+            running = _pulumi_running(tracer)
+            if seen and not running:
+                break
+            seen = seen or running
+            time.sleep(0.05)
+        yield tracer
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(tracer.pid, signal.SIGKILL)
+        for child in _children(tracer):
+            with suppress(psutil.NoSuchProcess):
+                child.kill()
+        tracer.wait(timeout=60)
+
+
+def _children(process: subprocess.Popen[str]) -> list[psutil.Process]:
+    with suppress(psutil.NoSuchProcess):
+        return psutil.Process(process.pid).children(recursive=True)
+    return []
+
+
+def _pulumi_running(tracer: subprocess.Popen[str]) -> bool:
+    """Whether strace's `pulumi` runs (strace itself lives on while the dead run's plugins do)."""
+    with suppress(psutil.NoSuchProcess):
+        return any(child.name() == "pulumi" and child.status() != psutil.STATUS_ZOMBIE for child in _children(tracer))
+    return False
