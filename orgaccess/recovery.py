@@ -43,6 +43,7 @@ END_GRACE_SECONDS = 5.0
 # than clock granularity) is not the lock's owner but a later process given the same pid.
 PID_REUSE_SLACK_SECONDS = 2.0
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class RecoveryError(RuntimeError):
@@ -160,7 +161,16 @@ def _owner_alive(lock: Lock) -> bool:
 
 def pending_operations(stack: PulumiStack) -> list[dict[str, Any]]:
     """The operations a run had begun and not finished when it stopped."""
-    return list(_export(stack)["deployment"].get("pending_operations") or [])
+    return _pending(open_store(stack.backend_url), keys_of(stack), stack)
+
+
+def _pending(store: StateStore, keys: Keys, stack: PulumiStack) -> list[dict[str, Any]]:
+    # Read from the checkpoint itself, which saves starting the engine, unless Python cannot decode it.
+    content = store.read(keys.checkpoint)
+    if content.startswith(ZSTD_MAGIC):
+        return list(_export(stack)["deployment"].get("pending_operations") or [])
+    latest = json.loads(gzip.decompress(content) if content.startswith(GZIP_MAGIC) else content)["checkpoint"]
+    return list((latest.get("latest") or {}).get("pending_operations") or [])
 
 
 def _export(stack: PulumiStack) -> dict[str, Any]:
@@ -212,14 +222,20 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
         did(f"released the lock {lock.key}")
     done.released_locks = len(held)
 
-    pending = pending_operations(stack)
+    pending = _pending(store, keys, stack)
     for operation in pending:
         resource = operation.get("resource") or {}
         found(f"pending {operation.get('type', '?')} of {resource.get('urn', '?')}")
     done.dropped_operations = len(pending)
     if done.found:
         _refresh(stack, len(pending), did)
+        if remaining := _pending(store, keys, stack):
+            raise RecoveryError(
+                f"{len(remaining)} pending operation(s) remain after the refresh; "
+                "remove `pending_operations` by `pulumi stack export` / `pulumi stack import`"
+            )
     else:
+        _export(stack)  # the engine reads the state too
         say("found: nothing to recover (no lock, no leftover process, a readable state, no pending operation)")
     return done
 
@@ -233,12 +249,6 @@ def _refresh(stack: PulumiStack, pending: int, did: Callable[[str], None]) -> No
             f"`pulumi refresh --yes --clear-pending-creates --stack {stack.name}`"
         )
     did("refreshed the state from the platform" + (f", dropping {pending} pending operation(s)" if pending else ""))
-    remaining = pending_operations(stack)
-    if remaining:
-        raise RecoveryError(
-            f"{len(remaining)} pending operation(s) remain after the refresh; "
-            "remove `pending_operations` by `pulumi stack export` / `pulumi stack import`"
-        )
 
 
 # Plugin processes left by a dead run.
@@ -350,7 +360,7 @@ def checkpoint_problem(content: bytes) -> str | None:
     if content.startswith(ZSTD_MAGIC):
         return None  # the engine reads it; Python's standard library cannot
     try:
-        if content.startswith(b"\x1f\x8b"):
+        if content.startswith(GZIP_MAGIC):
             content = gzip.decompress(content)
         document = json.loads(content)
     except (OSError, EOFError, ValueError):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
-from support import FleetRun, duplicate_roles, grant_differences
+from support import FleetRun, duplicate_roles, grant_differences, start_up
 
 from orgaccess import recovery
 from orgaccess.engine import PROJECT_DIR, Result, Stack
@@ -134,17 +134,9 @@ def killed_at_first_write(stack: Stack, path: Path) -> Iterator[subprocess.Popen
     fails): what a kill at that instant leaves. Yields strace, which stays attached to the dead run's
     plugins until they end; it is ended on exit."""
     kill = ["-P", str(path), "-e", "trace=write", "-e", "inject=write:error=EIO:signal=KILL:when=1"]
-    up = ["pulumi", "up", "--stack", stack.name, "--yes", "--skip-preview", "--refresh", "--non-interactive"]
-    tracer = subprocess.Popen(
-        # --seccomp-bpf: only write(2) stops the traced processes, so the run keeps its pace.
-        ["strace", "-f", "--seccomp-bpf", "-o", "/dev/null", *kill, *up],
-        cwd=stack.project_dir,
-        env=stack.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
+    # --seccomp-bpf: only write(2) stops the traced processes, so the run keeps its pace.
+    strace = ["strace", "-f", "--seccomp-bpf", "-o", "/dev/null", *kill]
+    tracer = start_up(stack, "--refresh", under=strace, output=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300
         seen = False

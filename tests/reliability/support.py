@@ -13,7 +13,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -222,15 +222,18 @@ def leaked(text: str, secrets: Iterable[str]) -> list[str]:
 PROVIDER_MARK = "pulumi.dynamic"  # the provider process is `python -m pulumi.dynamic`
 
 
-def start_up(stack: Stack) -> subprocess.Popen[str]:
-    """`pulumi up` in the background, in its own process group so that a test can end all of it."""
+def start_up(
+    stack: Stack, *args: str, under: Sequence[str] = (), output: int = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """`pulumi up ARGS` in the background (run by the command `under`, if any), in its own process
+    group so that a test can end all of it."""
     stack.backend_dir.mkdir(parents=True, exist_ok=True)
-    argv = ["pulumi", "up", "--stack", stack.name, "--yes", "--skip-preview", "--non-interactive"]
+    argv = [*under, "pulumi", "up", "--stack", stack.name, "--yes", "--skip-preview", "--non-interactive", *args]
     return subprocess.Popen(
         argv,
         cwd=stack.project_dir,
         env=stack.env(),
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
