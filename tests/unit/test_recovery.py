@@ -4,6 +4,7 @@ which lock is stale, which process is a dead run's plugin, which backend `pulumi
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import socket
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 from orgaccess import recovery
 from orgaccess.cli.main import app
-from orgaccess.engine import backend_url
+from orgaccess.engine import backend_url, selected_stack
 from orgaccess.statestore import FileStore, StoreError, open_store, redact
 
 CHECKPOINT = json.dumps({"version": 3, "checkpoint": {"stack": "organization/orgaccess/dev"}}).encode()
@@ -173,3 +174,15 @@ def test_the_command_on_a_cloud_backend_exits_1_with_the_reason(tmp_path: Path) 
     assert done.exit_code == 1
     assert "handles the file:// and postgres:// backends" in done.output
     assert "not ready for `pulumi up`" in done.output
+
+
+def test_the_selected_stack_is_read_from_pulumis_workspace_file(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: orgaccess\n")
+    digest = hashlib.sha1(str((tmp_path / "Pulumi.yaml").resolve()).encode()).hexdigest()
+    workspaces = tmp_path / "home" / "workspaces"
+    workspaces.mkdir(parents=True)
+    settings = {"stacks": {"file:///state": "organization/orgaccess/prod"}}
+    (workspaces / f"orgaccess-{digest}-workspace.json").write_text(json.dumps(settings))
+    env = {"PULUMI_HOME": str(tmp_path / "home"), "PULUMI_BACKEND_URL": "file:///state"}
+    assert selected_stack(tmp_path, env) == "prod"
+    assert selected_stack(tmp_path, {**env, "PULUMI_BACKEND_URL": "file:///other"}) is None
