@@ -134,36 +134,40 @@ def killed_at_first_write(stack: Stack, path: Path) -> Iterator[subprocess.Popen
     fails): what a kill at that instant leaves. Yields strace, which stays attached to the dead run's
     plugins until they end; it is ended on exit."""
     kill = ["-P", str(path), "-e", "trace=write", "-e", "inject=write:error=EIO:signal=KILL:when=1"]
-    # --seccomp-bpf: only write(2) stops the traced processes, so the run keeps its pace.
-    strace = ["strace", "-f", "--seccomp-bpf", "-o", "/dev/null", *kill]
+    strace = ["strace", "-f", "-o", "/dev/null", *kill]
     tracer = start_up(stack, "--refresh", under=strace, output=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 300
-        seen = False
-        while tracer.poll() is None and time.monotonic() < deadline:
-            running = _pulumi_running(tracer)
-            if seen and not running:
-                break
-            seen = seen or running
-            time.sleep(0.05)
+        _wait_for_death(_traced_pulumi(tracer), deadline=time.monotonic() + 300)
         yield tracer
     finally:
         with suppress(ProcessLookupError):
             os.killpg(tracer.pid, signal.SIGKILL)
-        for child in _children(tracer):
+        # The dead run's plugins, if the test did not get to recover: strace waits for them.
+        for plugin in recovery.leftover_plugins(stack.project_dir):
             with suppress(psutil.NoSuchProcess):
-                child.kill()
+                plugin.kill()
         tracer.wait(timeout=60)
 
 
-def _children(process: subprocess.Popen[str]) -> list[psutil.Process]:
-    with suppress(psutil.NoSuchProcess):
-        return psutil.Process(process.pid).children(recursive=True)
-    return []
+def _traced_pulumi(tracer: subprocess.Popen[str]) -> psutil.Process:
+    """strace's child: the `pulumi` it runs."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for child in psutil.Process(tracer.pid).children():
+            with suppress(psutil.NoSuchProcess):
+                if child.name() == "pulumi":
+                    return child
+        time.sleep(0.02)
+    raise TimeoutError("strace started no pulumi")
 
 
-def _pulumi_running(tracer: subprocess.Popen[str]) -> bool:
-    """Whether strace's `pulumi` runs (strace itself lives on while the dead run's plugins do)."""
-    with suppress(psutil.NoSuchProcess):
-        return any(child.name() == "pulumi" and child.status() != psutil.STATUS_ZOMBIE for child in _children(tracer))
-    return False
+def _wait_for_death(process: psutil.Process, deadline: float) -> None:
+    # strace lives on while the dead run's plugins do, and reaps its pulumi at once.
+    while time.monotonic() < deadline:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.05)
+    raise TimeoutError("the traced pulumi was not killed")
