@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from orgaccess.cli import doctor_cmd, drift_cmd, emulator_cmd, export_cmd, fleet_cmd
+from orgaccess.cli import doctor_cmd, drift_cmd, emulator_cmd, export_cmd, fleet_cmd, recover_cmd
 
 app = typer.Typer(
     name="orgaccess",
@@ -24,4 +24,5 @@ app.command("emulator")(emulator_cmd.emulator)
 app.command("doctor", epilog=doctor_cmd.EXAMPLES)(doctor_cmd.doctor)
 app.command("drift", epilog=drift_cmd.EXAMPLES)(drift_cmd.drift)
 app.command("export", epilog=export_cmd.EXAMPLES)(export_cmd.export)
+app.command("recover", epilog=recover_cmd.EXAMPLES)(recover_cmd.recover_command)
 app.add_typer(fleet_cmd.app, name="fleet")
