@@ -302,6 +302,19 @@ def permissions_by_subject(db: sqlite3.Connection, org_id: str) -> dict[str, fro
     return {subject: frozenset(perms) for subject, perms in held.items()}
 
 
+def permissions_by_org(db: sqlite3.Connection, subject: str) -> dict[str, frozenset[str]]:
+    """What `subject` holds through its roles, per org where it holds any role."""
+    held: dict[str, set[str]] = {}
+    rows = db.execute(
+        "SELECT g.org_id, r.permissions FROM grants g "
+        "JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id WHERE g.subject = ?",
+        (subject,),
+    )
+    for org_id, perms in rows:
+        held.setdefault(org_id, set()).update(perms.split())
+    return {org_id: frozenset(perms) for org_id, perms in held.items()}
+
+
 def grant(db: sqlite3.Connection, org_id: str, subject: str, role_id: str) -> None:
     db.execute("INSERT OR IGNORE INTO grants VALUES (?, ?, ?)", (org_id, subject, role_id))
 
