@@ -99,7 +99,7 @@ def doctor(
     fleet = connect(settings)
     accounts = set(service_account) if service_account else None
     secrets = app_secrets(names, app_secret_from_stack, stack)
-    with Probes(settings.api_url, secrets) as probes:
+    with Probes(settings.api_url, secrets, settings.ca_bundle) as probes:
         with progress("Diagnosing orgs", len(bindings_to_diagnose(decls, accounts))) as done:
             findings = diagnose(decls, fleet, probes, accounts=accounts, done=done)
         pending = sum(f.verdict is Verdict.PROPAGATING for f in findings)
