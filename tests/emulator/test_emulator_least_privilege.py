@@ -86,14 +86,13 @@ def account_editor(emulator: EmulatorHandle, admin: Caller) -> Caller:
 
 def platform_state(admin: Caller) -> dict[str, Any]:
     """Every role, account and grant of both orgs, as the admin reads them."""
-    state: dict[str, Any] = {}
+    accounts = admin("GET", CLIENTS, org=HOME).json()["entities"]
+    state: dict[str, Any] = {"accounts": accounts}
     for org in (HOME, PARTNER):
-        state[org, "roles"] = admin("GET", ROLES, org=org).json()["entities"]
-        accounts = admin("GET", CLIENTS, org=HOME).json()["entities"]
-        state[org, "clients"] = accounts
+        state[f"{org} roles"] = admin("GET", ROLES, org=org).json()["entities"]
         for account in accounts:
             path = f"/api/v2/security/subjects/{account['id']}/roles"
-            state[org, "grants", account["id"]] = admin("GET", path, org=org).json()["entities"]
+            state[f"{org} grants of {account['id']}"] = admin("GET", path, org=org).json()["entities"]
     return state
 
 
