@@ -7,6 +7,7 @@ Reads and writes are plain functions over a connection so a route composes them 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import uuid
@@ -69,6 +70,10 @@ class Store:
     """The SQLite database; `path=":memory:"` for a throwaway platform."""
 
     def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            # Created private before SQLite opens it (its -wal and -shm files copy the mode): it
+            # holds the hashes of every secret and token.
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
         # One connection shared by all threads, serialised by the lock: simpler than a pool and
         # fast enough, since every statement here takes microseconds.
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
