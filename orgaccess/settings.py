@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from orgaccess.platform._redact import redact
+
 DEFAULT_API_URL = "http://127.0.0.1:8790"
 DEFAULT_DECLARATIONS = "access.yaml"
 NAMESPACE = "orgaccess"
@@ -115,23 +117,24 @@ def is_loopback(host: str) -> bool:
 
 
 def _check_url(url: str, where: str, *, allow_insecure_http: bool) -> None:
+    shown = redact(url)  # a query string may hold a key
     try:
         parts = urlsplit(url)
-        host = parts.hostname
+        scheme, host = parts.scheme, parts.hostname
         has_userinfo = parts.username is not None or parts.password is not None
-    except ValueError:
-        host, has_userinfo = None, False
+    except ValueError:  # a malformed IPv6 host, say
+        scheme, host, has_userinfo = "", None, False
     if has_userinfo:
         # Never echoed: the part before '@' is a password.
         raise SettingsError(
             f"{where}: the platform URL carries credentials (user:password@host); remove them, orgaccess "
             f"authenticates with {NAMESPACE}:clientId and {NAMESPACE}:clientSecret"
         )
-    if parts.scheme not in ("http", "https") or not host:
-        raise SettingsError(f"{where} {url!r} is not an http(s) URL; set it to the platform's base URL")
-    if parts.scheme == "http" and not is_loopback(host) and not allow_insecure_http:
+    if scheme not in ("http", "https") or not host:
+        raise SettingsError(f"{where} {shown!r} is not an http(s) URL; set it to the platform's base URL")
+    if scheme == "http" and not is_loopback(host) and not allow_insecure_http:
         raise SettingsError(
-            f"{where} {url!r} uses plain http to {host}, which would send the client secret and tokens in "
+            f"{where} {shown!r} uses plain http to {host}, which would send the client secret and tokens in "
             f"clear; use https, or accept that risk explicitly with `pulumi config set {NAMESPACE}:allowInsecureHttp "
             f"true` (env {INSECURE_ENV}=true)"
         )

@@ -51,3 +51,12 @@ def test_the_markdown_drift_report_shows_a_hostile_live_name_as_inert_text(cli: 
 def test_doctor_shows_a_hostile_live_name_escaped(cli: Cli) -> None:
     run = cli("doctor")
     assert not [c for c in RAW if c in run.stdout + run.stderr]
+
+
+@pytest.mark.usefixtures("hostile_grant")
+def test_export_refuses_a_hostile_live_name_and_says_so_escaped(cli: Cli) -> None:
+    # access.yaml refuses such a name, so an export holding it would be refused when loaded.
+    run = cli("export", "--org", "org-primary", "--org", ORG)
+    assert run.code == 1 and run.stdout == ""
+    assert "U+202E" in run.stderr or "U+001B" in run.stderr
+    assert not [c for c in RAW if c in run.stderr]
