@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 from orgaccess.platform.models import (
     GrantType,
@@ -296,28 +297,30 @@ def subject_permissions(db: sqlite3.Connection, org_id: str, subject: str) -> fr
 
 
 def permissions_by_subject(db: sqlite3.Connection, org_id: str) -> dict[str, frozenset[str]]:
-    held: dict[str, set[str]] = {}
-    rows = db.execute(
-        "SELECT g.subject, r.permissions FROM grants g "
-        "JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id WHERE g.org_id = ?",
-        (org_id,),
-    )
-    for subject, perms in rows:
-        held.setdefault(subject, set()).update(perms.split())
-    return {subject: frozenset(perms) for subject, perms in held.items()}
+    return _permission_sets(db, per="subject", where="org_id", value=org_id)
 
 
 def permissions_by_org(db: sqlite3.Connection, subject: str) -> dict[str, frozenset[str]]:
     """What `subject` holds through its roles, per org where it holds any role."""
-    held: dict[str, set[str]] = {}
+    return _permission_sets(db, per="org_id", where="subject", value=subject)
+
+
+_GrantColumn = Literal["subject", "org_id"]
+
+
+def _permission_sets(
+    db: sqlite3.Connection, *, per: _GrantColumn, where: _GrantColumn, value: str
+) -> dict[str, frozenset[str]]:
+    """The permissions granted through roles, as one set per value of the `per` column of grants."""
     rows = db.execute(
-        "SELECT g.org_id, r.permissions FROM grants g "
-        "JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id WHERE g.subject = ?",
-        (subject,),
+        f"SELECT g.{per}, r.permissions FROM grants g "
+        f"JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id WHERE g.{where} = ?",
+        (value,),
     )
-    for org_id, perms in rows:
-        held.setdefault(org_id, set()).update(perms.split())
-    return {org_id: frozenset(perms) for org_id, perms in held.items()}
+    held: dict[str, set[str]] = {}
+    for key, perms in rows:
+        held.setdefault(key, set()).update(perms.split())
+    return {key: frozenset(perms) for key, perms in held.items()}
 
 
 def grant(db: sqlite3.Connection, org_id: str, subject: str, role_id: str) -> None:

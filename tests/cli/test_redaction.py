@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 from conftest import Cli, workdir
+from loopback_http import JsonHandler, serving
 
 CLIENT_ID = "orgaccess-admin"
 # Characters that URL-encoding and base64 each spell differently.
@@ -55,18 +54,18 @@ def echo(headers: dict[str, str], body: str) -> str:
     return f"you sent headers={json.dumps(headers)} body={body!r} forms={forms} url={url}"
 
 
-class EchoingPlatform(BaseHTTPRequestHandler):
+class EchoingPlatform(JsonHandler):
     """Grants a token only if `issue_token`; every other answer is an error echoing the request."""
 
     issue_token = False
 
     def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
+        body = self.body()
         if self.path.startswith("/oauth/token"):
             if self.issue_token:
-                self._answer(200, {"access_token": TOKEN, "token_type": "bearer", "expires_in": 3600})
+                self.answer(200, {"access_token": TOKEN, "token_type": "bearer", "expires_in": 3600})
             else:
-                self._answer(400, {"error": "invalid_request", "error_description": echo(dict(self.headers), body)})
+                self.answer(400, {"error": "invalid_request", "error_description": echo(dict(self.headers), body)})
         else:
             self._refuse(body)
 
@@ -75,32 +74,13 @@ class EchoingPlatform(BaseHTTPRequestHandler):
 
     def _refuse(self, body: str) -> None:
         message = echo(dict(self.headers), body)
-        self._answer(400, {"status": 400, "code": "bad.request", "message": message, "contextId": message})
-
-    def _answer(self, status: int, payload: dict[str, object]) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.answer(400, {"status": 400, "code": "bad.request", "message": message, "contextId": message})
 
 
 @pytest.fixture(params=[False, True], ids=["token-request-echoed", "api-call-echoed"])
 def echoing_platform(request: pytest.FixtureRequest) -> Iterator[str]:
-    handler = type("Handler", (EchoingPlatform,), {"issue_token": request.param})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(type("Handler", (EchoingPlatform,), {"issue_token": request.param})) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import trustme
+from loopback_http import JsonHandler, serving
 
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import TransportError
@@ -83,26 +82,13 @@ def test_a_ca_bundle_that_is_not_pem_is_refused(monkeypatch: pytest.MonkeyPatch,
 # A real TLS server on loopback, its certificate signed by a CA of the test's own.
 
 
-class _Organization(BaseHTTPRequestHandler):
+class _Organization(JsonHandler):
     def do_GET(self) -> None:
-        body = b'{"id": "org-primary", "name": "Primary", "linkedOrganizations": []}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(200, {"id": "org-primary", "name": "Primary", "linkedOrganizations": []})
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length") or 0))
-        body = b'{"access_token": "t", "token_type": "bearer", "expires_in": 3600}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.body()
+        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 3600})
 
 
 @pytest.fixture
@@ -112,18 +98,10 @@ def ca() -> trustme.CA:
 
 @pytest.fixture
 def tls_platform(ca: trustme.CA) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Organization)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(_Organization, tls=context) as url:
+        yield url
 
 
 def test_a_certificate_from_an_unknown_ca_is_refused(monkeypatch: pytest.MonkeyPatch, tls_platform: str) -> None:
