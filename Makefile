@@ -12,10 +12,11 @@ PY := $(VENV)/bin/python
 PULUMI_BIN := $(shell $(PYTHON) -c 'import os,pathlib;c=pathlib.Path(os.environ.get("XDG_CACHE_HOME",pathlib.Path.home()/".cache"));print(pathlib.Path(os.environ.get("ORGACCESS_CACHE",c/"orgaccess"))/"pulumi"/"3.274.1"/"bin")')
 STATE := $(CURDIR)/.state
 
-# Everything that runs pulumi sees the engine first on PATH and the local file backend.
+# Everything that runs pulumi sees the engine first on PATH and the local file backend. No
+# passphrase: the demo and the tests set the documented demo one on their own stacks, and a real
+# stack without PULUMI_CONFIG_PASSPHRASE gets Pulumi's own prompt or error, never the demo's.
 export PATH := $(PULUMI_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 export PULUMI_SKIP_UPDATE_CHECK := true
-export PULUMI_CONFIG_PASSPHRASE ?= orgaccess-local-demo
 export PULUMI_BACKEND_URL ?= file://$(STATE)/backend
 export PULUMI_HOME ?= $(STATE)/pulumi-home
 
@@ -71,6 +72,7 @@ clean:
 # when a mandatory policy blocks it. Optional: STACK, POLICY_CONFIG, REVIEW_OUT (a file).
 .PHONY: review
 review: venv toolchain
+	@mkdir -p -m 0700 $(STATE)
 	$(PY) -m orgaccess.review --policy-pack policies $(if $(STACK),--stack $(STACK)) \
 		$(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG)) $(if $(REVIEW_OUT),--output $(REVIEW_OUT))
 

@@ -89,8 +89,9 @@ class Finding(BaseModel):
 class Probes:
     """Calls the data plane as each service account, with its own credentials; thread-safe."""
 
-    def __init__(self, api_url: str, secrets: Mapping[str, SecretStr]) -> None:
+    def __init__(self, api_url: str, secrets: Mapping[str, SecretStr], ca_bundle: str | None = None) -> None:
         self._api_url = api_url
+        self._ca_bundle = ca_bundle
         self._secrets = dict(secrets)
         self._clients: dict[str, PlatformClient] = {}
         self._lock = threading.Lock()
@@ -127,7 +128,7 @@ class Probes:
         with self._lock:
             if name not in self._clients:
                 # A 403 is an answer here, not a glitch: no retries beyond the client's for 5xx/429.
-                self._clients[name] = PlatformClient(self._api_url, client_id, secret)
+                self._clients[name] = PlatformClient(self._api_url, client_id, secret, ca_bundle=self._ca_bundle)
             return self._clients[name]
 
 

@@ -25,6 +25,15 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 LOCAL_PASSPHRASE = "orgaccess-local-demo"
 
 
+def private_dir(path: Path) -> Path:
+    """`path`, created with each missing parent readable by its owner only (state holds secrets' salt)."""
+    for directory in reversed([path, *path.parents]):
+        if not directory.exists():
+            # exist_ok: another process may create it first; mode then is theirs to choose.
+            directory.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
 def engine_bin_dir() -> Path:
     """Where `make toolchain` put the engine (ORGACCESS_PULUMI_BIN overrides)."""
     explicit = os.environ.get("ORGACCESS_PULUMI_BIN")
@@ -98,7 +107,7 @@ class Stack:
 
     def run(self, *args: str, timeout: float = 900) -> Result:
         """Runs `pulumi ARGS` on this stack; never raises on a non-zero exit."""
-        self.backend_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.backend_dir)
         return run_pulumi(args, self.project_dir, self.env(), timeout)
 
     def init(self) -> Stack:
@@ -160,7 +169,8 @@ def project_stack(
 
 def project_copy(workdir: Path) -> Path:
     """The orgaccess Pulumi project in `workdir`, using this checkout's code and virtualenv."""
-    workdir.mkdir(parents=True, exist_ok=True)
+    # Pulumi.<stack>.yaml lands here: the encryption salt and the secrets' ciphertext.
+    private_dir(workdir)
     venv = Path(sys.prefix)
     text = (PROJECT_DIR / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {venv}")
     (workdir / "Pulumi.yaml").write_text(text)

@@ -90,7 +90,11 @@ def fleet() -> Fleet:
             # More attempts than the client's default: in a provider process a read that still
             # fails during `check` stops the whole deployment, not just one resource.
             client = PlatformClient(
-                _settings.api_url, _settings.client_id, _settings.client_secret, max_attempts=PROVIDER_ATTEMPTS
+                _settings.api_url,
+                _settings.client_id,
+                _settings.client_secret,
+                max_attempts=PROVIDER_ATTEMPTS,
+                ca_bundle=_settings.ca_bundle,
             )
             _fleet = Fleet(client)
         return _fleet

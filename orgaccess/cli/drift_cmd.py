@@ -25,6 +25,7 @@ from orgaccess.declarations import fleet_org_ids, load_declarations
 from orgaccess.drift import EXISTS, Drift
 from orgaccess.fleetdrift import fleet_drift
 from orgaccess.preflight import check_addressable
+from orgaccess.printable import escape, markdown
 
 DRIFT_EXIT = 2
 
@@ -84,8 +85,8 @@ def _by_org(found: list[Drift]) -> list[tuple[str, list[Drift]]]:
 def _text(found: list[Drift], orgs: int) -> str:
     lines: list[str] = []
     for org, items in _by_org(found):
-        lines.append(org)
-        lines += [f"  {d.kind} {d.name}: {d.describe()}" for d in items]
+        lines.append(escape(org))
+        lines += [escape(f"  {d.kind} {d.name}: {d.describe()}") for d in items]
     return "\n".join([*lines, _summary(found, orgs)]) + "\n"
 
 
@@ -113,9 +114,10 @@ def _value(value: Any) -> str:
         shown = str(value).lower()
     else:
         shown = "none" if value is None else str(value)
-    return f"`{_cell(shown)}`"
+    # Inside a code span only a pipe or a backtick can break out; markdown there is shown as typed.
+    return "`" + escape(shown).replace("|", "\\|").replace("`", "'") + "`"
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a table cell: no pipe, newline or backtick can break the row."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\n", " ")
+    """Text safe inside a table cell: nothing in it can break the row, or form a link, tag or escape."""
+    return markdown(text.replace("`", "'"))

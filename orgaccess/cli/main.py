@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from orgaccess.cli import doctor_cmd, drift_cmd, emulator_cmd, export_cmd, fleet_cmd, recover_cmd
+from orgaccess.cli.common import log_to_stderr
 
 app = typer.Typer(
     name="orgaccess",
@@ -16,8 +19,14 @@ app = typer.Typer(
 
 
 @app.callback()
-def main() -> None:
+def main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log every platform call to stderr (secrets masked).")
+    ] = False,
+) -> None:
     """Declare cross-org access as code, detect drift, reconcile it."""
+    if verbose:
+        log_to_stderr()
 
 
 app.command("emulator")(emulator_cmd.emulator)
