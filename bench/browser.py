@@ -1,0 +1,66 @@
+"""Headless Chromium from Debian's packages (scripts/chromium.sh), driven by Selenium through its chromedriver.
+
+    with headless_chromium() as browser:
+        browser.get(page.as_uri())
+
+The driver is given explicitly, so Selenium never looks for (or downloads) a browser of its own.
+Used by the drift page's browser tests and by `make drift-page` (screenshot and render time).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "chromium.sh"
+# The first run may install chromium with apt-get.
+INSTALL_TIMEOUT_SECONDS = 900
+WINDOW = (1280, 800)
+
+
+class BrowserError(RuntimeError):
+    """No browser could be installed or started; the message is the script's own explanation."""
+
+
+def chromium_paths() -> tuple[str, str]:
+    """(chromium, chromedriver), installed by scripts/chromium.sh when missing."""
+    done = subprocess.run([str(SCRIPT)], capture_output=True, text=True, timeout=INSTALL_TIMEOUT_SECONDS, check=False)
+    if done.returncode != 0:
+        raise BrowserError(done.stderr.strip() or f"{SCRIPT} exited {done.returncode}")
+    chromium, driver = done.stdout.split()
+    return chromium, driver
+
+
+@contextmanager
+def headless_chromium(window: tuple[int, int] = WINDOW) -> Iterator[webdriver.Chrome]:
+    """A fresh headless browser with a profile of its own, quit on exit."""
+    chromium, driver = chromium_paths()
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new",
+        # The tests run as root in CI, where Chromium's sandbox cannot start.
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={window[0]},{window[1]}",
+    ):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+def open_page(browser: webdriver.Chrome, page: Path) -> float:
+    """Loads `page` (a file) and returns the milliseconds from navigation to the end of its load event."""
+    browser.get(page.resolve().as_uri())
+    timing = browser.execute_script("return performance.getEntriesByType('navigation')[0].toJSON()")
+    return float(timing["loadEventEnd"])

@@ -1,0 +1,107 @@
+"""The drift page (`orgaccess drift --format html`): its size and render time at scale, and the README's picture.
+
+    python -m bench.drift_page --orgs 500                       # bench/results/drift-page.json
+    python -m bench.drift_page --screenshot docs/img/drift-page.png   # make drift-page: both
+
+The size is measured on a generated fleet (bench/scenario.py, 30% of the orgs drifted) served by
+the emulator, with the page written by the real command; the render time is Chromium's own
+navigation timing (navigation start to the end of the load event), in Debian's headless Chromium
+(scripts/chromium.sh). The screenshot shows the demo scenario (seed-403) with one org opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.by import By
+
+from bench import machine
+from bench.browser import headless_chromium, open_page
+from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
+from orgaccess.emulator.harness import running_emulator
+from orgaccess.engine import PROJECT_DIR
+
+RESULTS = PROJECT_DIR / "bench" / "results" / "drift-page.json"
+UNTHROTTLED = 10**9
+SHOWN_ORG = "org-partner-b"
+RUNS = 5
+
+
+def write_page(scenario: str | dict[str, Any], declarations: Path, page: Path) -> int:
+    """Runs `orgaccess drift --format html` against an emulator serving `scenario`; its exit code."""
+    with running_emulator(scenario) as emulator:
+        emulator.set_faults(rateLimitPerMinute=UNTHROTTLED)
+        env = {
+            **os.environ,
+            "ORGACCESS_API_URL": emulator.url,
+            "ORGACCESS_CLIENT_ID": ADMIN_ID,
+            "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
+        }
+        argv = [sys.executable, "-m", "orgaccess", "drift", "--format", "html"]
+        argv += ["--declarations", str(declarations), "--output", str(page)]
+        return subprocess.run(argv, env=env, cwd=declarations.parent, check=False, timeout=600).returncode
+
+
+def measure(orgs: int, work: Path) -> dict[str, Any]:
+    fleet = generate(orgs, drift_fraction=0.3, seed=0)
+    declarations = work / "access.yaml"
+    declarations.write_text(fleet.declarations_yaml)
+    page = work / "drift.html"
+    code = write_page(fleet.scenario, declarations, page)
+    with headless_chromium() as browser:
+        render_ms = [open_page(browser, page) for _ in range(RUNS)]
+        rows = browser.execute_script("return document.querySelectorAll('#grid tr.org').length")
+    return {
+        "orgs": orgs,
+        "drifted": len(fleet.drifted),
+        "exit": code,
+        "rows": rows,
+        "bytes": page.stat().st_size,
+        "render_ms": render_ms,
+        "render_ms_median": sorted(render_ms)[RUNS // 2],
+    }
+
+
+def screenshot(target: Path, work: Path) -> None:
+    """seed-403's page, one org opened, as the README shows it."""
+    declarations = work / "access.yaml"
+    declarations.write_text((PROJECT_DIR / "access.yaml").read_text())
+    page = work / "seed-403.html"
+    write_page("seed-403", declarations, page)
+    with headless_chromium(window=(1280, 720)) as browser:
+        open_page(browser, page)
+        browser.find_element(By.CSS_SELECTOR, f'tr.org[data-org="{SHOWN_ORG}"] button').click()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(target))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orgs", type=int, nargs="*", default=[500], help="fleet sizes to measure")
+    parser.add_argument("--screenshot", type=Path, help="also write seed-403's page as a PNG here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="orgaccess-page-") as scratch:
+        work = Path(scratch)
+        if args.screenshot:
+            screenshot(args.screenshot, work)
+            print(f"drift page: screenshot in {args.screenshot}")
+        results = [measure(n, work) for n in args.orgs]
+    for r in results:
+        print(
+            f"drift page: {r['orgs']} orgs ({r['drifted']} drifted): {r['bytes'] / 1024:.0f} KiB, "
+            f"rendered in {r['render_ms_median']:.0f} ms (median of {RUNS}), exit {r['exit']}"
+        )
+    if results:
+        RESULTS.write_text(json.dumps({**machine.describe(PROJECT_DIR), "pages": results}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
