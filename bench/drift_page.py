@@ -24,7 +24,6 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
-from bench import machine
 from bench.browser import headless_chromium, open_page
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
@@ -47,7 +46,8 @@ def write_page(scenario: str | dict[str, Any], declarations: Path, page: Path) -
             "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
         }
         argv = [sys.executable, "-m", "orgaccess", "drift", "--format", "html"]
-        argv += ["--declarations", str(declarations), "--output", str(page)]
+        # Relative, as an operator types it: the page shows the path it was given.
+        argv += ["--declarations", declarations.name, "--output", str(page)]
         return subprocess.run(argv, env=env, cwd=declarations.parent, check=False, timeout=600).returncode
 
 
@@ -60,6 +60,7 @@ def measure(orgs: int, work: Path) -> dict[str, Any]:
     with headless_chromium() as browser:
         loads = [open_page(browser, page) for _ in range(RUNS)]
         rows = browser.execute_script("return document.querySelectorAll('#grid tr.org').length")
+        chromium = browser.capabilities.get("browserVersion", "unknown")
     return {
         "orgs": orgs,
         "drifted": len(fleet.drifted),
@@ -71,6 +72,8 @@ def measure(orgs: int, work: Path) -> dict[str, Any]:
         "main_thread_ms": [round(load.cpu_ms) for load in loads],
         "main_thread_ms_median": statistics.median(round(load.cpu_ms) for load in loads),
         "load_average": os.getloadavg()[0],
+        "chromium": chromium,
+        "nproc": os.cpu_count(),
     }
 
 
@@ -80,7 +83,7 @@ def screenshot(target: Path, work: Path) -> None:
     declarations.write_text((PROJECT_DIR / "access.yaml").read_text())
     page = work / "seed-403.html"
     write_page("seed-403", declarations, page)
-    with headless_chromium(window=(1280, 720)) as browser:
+    with headless_chromium(window=(1280, 940)) as browser:
         open_page(browser, page)
         browser.find_element(By.CSS_SELECTOR, f'tr.org[data-org="{SHOWN_ORG}"] button').click()
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +108,7 @@ def main() -> int:
             f"(medians of {RUNS}; load average {r['load_average']:.1f}), exit {r['exit']}"
         )
     if results:
-        RESULTS.write_text(json.dumps({**machine.describe(PROJECT_DIR), "pages": results}, indent=2) + "\n")
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

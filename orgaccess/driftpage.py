@@ -246,17 +246,18 @@ tr.org>th{overflow:hidden;text-overflow:ellipsis}
 #grid>thead th{position:sticky;top:0;background:#f6f8fa;z-index:1}
 th,td{border:1px solid #d8dee4;padding:.2rem .5rem;text-align:left;vertical-align:top}
 #grid>tbody>tr.org>td{text-align:center;white-space:nowrap}
-tr.org>th{font-weight:500;white-space:nowrap}
+tr.org>th{font-weight:500;white-space:nowrap;vertical-align:middle}
 tr.org button{font:inherit;border:0;background:none;padding:0;color:#0969da;cursor:pointer;text-decoration:underline}
 tr.org button[aria-expanded=true]{font-weight:700}
 tr.detail>td{background:#fbfbfc;padding:.5rem 1rem}
 tr.detail table{margin:.3rem 0;font-size:13px}
 tr.detail th{background:#f6f8fa}caption{text-align:left;font-weight:600;padding:.2rem 0}
 .v{font-family:ui-monospace,monospace;font-size:12px}
-.accounts table{font-size:13px}.err{color:#4b2a99;font-weight:600}
+.accounts table{font-size:13px;max-width:71rem}.err{color:#4b2a99;font-weight:600}
 .o{background:#dafbe1;color:#116329}.d{background:#fff1c2;color:#7a4b00}
 .x{background:#ffd7d5;color:#a40e26;font-weight:600}.u{background:#e2d9f7;color:#4b2a99;font-weight:600}
-.n{color:#8c959f}
+.n{color:#8c959f}#grid>tbody>tr.org>td.x{white-space:normal;font-size:12px;line-height:1.15}
+#grid>tbody>tr.org>td{vertical-align:middle}#grid>tbody>tr.org>td:nth-child(2){font-size:14px;white-space:nowrap}
 """.strip()
 
 _JS = """
