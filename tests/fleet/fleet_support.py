@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,16 +43,30 @@ class FleetCli:
 
     def __call__(self, command: str, *args: str) -> tuple[int, str]:
         """Runs `orgaccess fleet COMMAND`; its exit code and everything it printed."""
+        result = CliRunner().invoke(app, self._argv(command, *args), env=self._env(), catch_exceptions=False)
+        return result.exit_code, result.output
+
+    def spawn(self, command: str, *args: str) -> subprocess.Popen[str]:
+        """Starts `orgaccess fleet COMMAND` as a process of its own, as a second CI job would."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "orgaccess", *self._argv(command, *args)],
+            env={**os.environ, **self._env()},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def _argv(self, command: str, *args: str) -> list[str]:
         argv = ["fleet", command, "--declarations", str(self.declarations), "--stacks", str(self.stacks)]
-        argv += ["--work-dir", str(self.work_dir), "--api-url", self.api_url, *args]
-        env = {
+        return [*argv, "--work-dir", str(self.work_dir), "--api-url", self.api_url, *args]
+
+    def _env(self) -> dict[str, str]:
+        return {
             "PULUMI_BACKEND_URL": self.backend_url,
             "PULUMI_CONFIG_PASSPHRASE": LOCAL_PASSPHRASE,
             "ORGACCESS_CLIENT_ID": ADMIN_ID,
             "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
         }
-        result = CliRunner().invoke(app, argv, env=env, catch_exceptions=False)
-        return result.exit_code, result.output
 
     def managed_kinds(self) -> dict[str, set[str]]:
         """Each stack's resource kinds (`RoleBinding`), from its state in the backend."""
