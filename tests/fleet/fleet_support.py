@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ from bench.scenario import ADMIN_ID, ADMIN_SECRET
 from orgaccess.cli.main import app
 from orgaccess.declarations import load_declarations
 from orgaccess.engine import LOCAL_PASSPHRASE
-from orgaccess.fleet.layout import fleet_stacks
+from orgaccess.fleet.layout import StackSpec, fleet_stacks
+from orgaccess.fleet.runner import Operation, Outcome, run_stack
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.settings import Settings
 
@@ -97,3 +99,32 @@ def lock_holders(backend_url: str) -> list[str]:
     query = f"SELECT key FROM {table} WHERE key LIKE '%/.pulumi/locks/%'"
     done = subprocess.run(["psql", base, "-Atc", query], capture_output=True, text=True, check=True, timeout=30)
     return done.stdout.split()
+
+
+def wait_for_lock(backend_url: str, timeout: float = 120) -> None:
+    """Returns once some stack of the backend is locked (an `up` under way)."""
+    deadline = time.monotonic() + timeout
+    while not lock_holders(backend_url):
+        assert time.monotonic() < deadline, "the first up never took the stack's lock"
+        time.sleep(0.1)
+
+
+def run_one(
+    operation: Operation,
+    spec: StackSpec,
+    declarations: Path,
+    backend: Backend,
+    settings: Settings,
+    lock_timeout: float = 0.0,
+) -> Outcome:
+    """One stack's operation, as one runner of the fleet runs it."""
+    env = environment(backend, settings)
+    return run_stack(
+        operation,
+        spec,
+        declarations=declarations,
+        backend=backend,
+        settings=settings,
+        env=env,
+        lock_timeout=lock_timeout,
+    )

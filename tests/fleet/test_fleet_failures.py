@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
-from fleet_support import ERROR, UNTHROTTLED, FleetCli, isolated, lock_holders, rows
+from fleet_support import ERROR, UNTHROTTLED, FleetCli, isolated, lock_holders, rows, run_one, wait_for_lock
 from pydantic import SecretStr
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.declarations import parse_declarations
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine import LOCAL_PASSPHRASE
-from orgaccess.fleet.layout import StackSpec, fleet_stacks
-from orgaccess.fleet.runner import Operation, Outcome, run_stack
-from orgaccess.fleet.workspace import Backend, environment
+from orgaccess.fleet.layout import fleet_stacks
+from orgaccess.fleet.runner import Operation, Outcome
+from orgaccess.fleet.workspace import Backend
 from orgaccess.settings import Settings
 
 pytestmark = pytest.mark.e2e
@@ -58,31 +57,19 @@ def test_a_second_up_on_a_locked_stack_is_refused_naming_the_lock_while_the_firs
         first, second = (Backend(backend_url, LOCAL_PASSPHRASE, tmp_path / name) for name in ("a", "b"))
         accounts = SPECS[0]
         # The stack and the state table exist before the race, as after any earlier run.
-        assert _run(Operation.PREVIEW, accounts, declarations, first, settings).error is None
+        assert run_one(Operation.PREVIEW, accounts, declarations, first, settings).error is None
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED, latencyMs=1500)
         outcomes: list[Outcome] = []
         holder = threading.Thread(
-            target=lambda: outcomes.append(_run(Operation.UP, accounts, declarations, first, settings))
+            target=lambda: outcomes.append(run_one(Operation.UP, accounts, declarations, first, settings))
         )
         holder.start()
-        _wait_for_lock(backend_url)
-        refused = _run(Operation.UP, accounts, declarations, second, settings)
+        wait_for_lock(backend_url)
+        refused = run_one(Operation.UP, accounts, declarations, second, settings)
         holder.join(timeout=300)
     assert refused.error is not None and "the stack is currently locked by 1 lock(s)" in refused.error
     assert outcomes and outcomes[0].error is None
     assert lock_holders(backend_url) == []
-
-
-def _run(operation: Operation, spec: StackSpec, declarations: Path, backend: Backend, settings: Settings) -> Outcome:
-    env = environment(backend, settings)
-    return run_stack(operation, spec, declarations=declarations, backend=backend, settings=settings, env=env)
-
-
-def _wait_for_lock(backend_url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not lock_holders(backend_url):
-        assert time.monotonic() < deadline, "the first up never took the stack's lock"
-        time.sleep(0.1)
 
 
 def _without_admin_in(org: str) -> dict[str, object]:
