@@ -7,6 +7,10 @@
 # tests drive this browser through its own chromedriver, never a browser build of a library's own.
 set -euo pipefail
 
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/apt.sh
+. "$HERE/scripts/apt.sh"
+
 say() { printf 'chromium: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -15,16 +19,8 @@ found() { command -v chromium >/dev/null && command -v chromedriver >/dev/null; 
 install() {
   found && return
   say "chromium or chromedriver not found; installing Debian's chromium and chromium-driver with apt-get"
-  local sudo=()
-  if [[ $(id -u) != 0 ]]; then
-    command -v sudo >/dev/null || die "not root and no sudo: install them (apt-get install -y chromium chromium-driver)"
-    sudo=(sudo -n)
-  fi
-  command -v apt-get >/dev/null || die "apt-get is not available: install Chromium and its chromedriver yourself"
-  "${sudo[@]}" apt-get update -qq >&2 || die "apt-get update failed; the browser tests need chromium"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-    chromium chromium-driver fonts-dejavu-core >&2 \
-    || die "apt-get install chromium chromium-driver failed; the browser tests need them"
+  # Without the recommends (a desktop's worth); a font, so the screenshots show text.
+  apt_install "the browser tests need chromium" --no-install-recommends chromium chromium-driver fonts-dejavu-core
   found || die "chromium installed but chromium or chromedriver is not on PATH"
 }
 

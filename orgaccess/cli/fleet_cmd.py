@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -31,14 +30,13 @@ from orgaccess.cli.common import (
     progress,
 )
 from orgaccess.cli.drift_cmd import HTML_EXIT, OutputOption, emit
-from orgaccess.declarations import Declarations, load_declarations
+from orgaccess.declarations import load_declarations
 from orgaccess.driftpage import Source, render, totals_line
 from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
 from orgaccess.fleet.report import ERROR, NO_DRIFT, drift_exit_code, error_exit_code, stack_rows, summary_table
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.workspace import Backend
-from orgaccess.health import exit_state, org_health
-from orgaccess.settings import Settings
+from orgaccess.health import State, exit_state, org_health
 
 EXAMPLES = """Examples:
 
@@ -101,54 +99,23 @@ class Format(StrEnum):
     JSON = "json"
 
 
-class DriftFormat(StrEnum):
+class PageFormat(StrEnum):
     TEXT = "text"
     HTML = "html"
 
 
-@dataclass(frozen=True)
-class FleetRun:
-    """What a fleet command ran: the declarations, the stacks, and each stack's outcome."""
-
-    decls: Declarations
-    specs: list[StackSpec]
-    settings: Settings
-    outcomes: list[Outcome]
-
-
-def _run(
-    operation: Operation,
-    *,
-    backend_url: str,
-    declarations: Path,
-    stacks: int,
-    jobs: int,
-    work_dir: Path,
-    only: list[str] | None,
-    lock_timeout: float,
-    credential_flags: tuple[str | None, str | None, Path | None],
-) -> FleetRun:
-    # Bad declarations stop here, before any stack runs; each stack's program checks them again.
-    decls = load_declarations(declarations)
-    specs = _selected(fleet_stacks(decls, stacks), only)
-    settings = credentials(*credential_flags)
-    backend = Backend(backend_url, _passphrase(), work_dir.resolve())
-    with progress(f"fleet {operation.value}", len(specs)) as advance:
-        outcomes = run_fleet(
-            operation,
-            specs,
-            declarations=declarations,
-            backend=backend,
-            settings=settings,
-            jobs=jobs,
-            lock_timeout=lock_timeout,
-            done=lambda outcome: advance(outcome.stack.name),
-        )
-    return FleetRun(decls, specs, settings, outcomes)
+PageFormatOption = Annotated[
+    PageFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text: the stacks' table; html: one drift page for the orgs of the stacks run (after them).",
+    ),
+]
 
 
-def _command(operation: Operation, title: str) -> Callable[..., None]:
-    """`fleet preview` or `fleet up`: run `operation` on the stacks, print the table, exit 1 if a stack failed."""
+def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome]], int]) -> Callable[..., None]:
+    """One fleet command: run `operation` on the stacks, print the table (or write the page), exit by `exit_code`."""
 
     @explained_errors
     def command(
@@ -158,82 +125,73 @@ def _command(operation: Operation, title: str) -> Callable[..., None]:
         jobs: JobsOption = DEFAULT_JOBS,
         only: OnlyOption = None,
         lock_timeout: LockTimeoutOption = 0.0,
+        output_format: PageFormatOption = PageFormat.TEXT,
+        output: OutputOption = None,
         work_dir: WorkDirOption = DEFAULT_WORK_DIR,
         api_url: ApiUrlOption = None,
         client_id: ClientIdOption = None,
         client_secret_file: ClientSecretFileOption = None,
     ) -> None:
-        run = _run(
-            operation,
-            backend_url=backend_url,
-            declarations=declarations,
-            stacks=stacks,
-            jobs=jobs,
-            work_dir=work_dir,
-            only=only,
-            lock_timeout=lock_timeout,
-            credential_flags=(api_url, client_id, client_secret_file),
-        )
-        out().print(summary_table(run.outcomes, title, applied=operation is Operation.UP))
-        raise typer.Exit(error_exit_code(run.outcomes))
+        # Bad declarations stop here, before any stack runs; each stack's program checks them again.
+        decls = load_declarations(declarations)
+        specs = _selected(fleet_stacks(decls, stacks), only)
+        settings = credentials(api_url, client_id, client_secret_file)
+        backend = Backend(backend_url, _passphrase(), work_dir.resolve())
+        with progress(f"fleet {operation.value}", len(specs)) as advance:
+            outcomes = run_fleet(
+                operation,
+                specs,
+                declarations=declarations,
+                backend=backend,
+                settings=settings,
+                jobs=jobs,
+                lock_timeout=lock_timeout,
+                done=lambda outcome: advance(outcome.stack.name),
+            )
+        applied = operation is Operation.UP
+        table = summary_table(outcomes, title, applied=applied)
+        if output_format is PageFormat.TEXT:
+            out().print(table)
+            raise typer.Exit(exit_code(outcomes))
+        # The page's detail is read here, after the stacks ran, by the comparison their providers make.
+        connect(settings)
+        by_org = stack_objects(decls, specs)
+        with progress("Reading orgs for the page", len(by_org)) as done:
+            health = org_health(decls, by_org, done=done)
+        page = render(health, Source(declarations, datetime.now(UTC)), stack_rows(outcomes, applied=applied))
+        if output is not None:
+            out().print(table)
+        emit(page, output, totals_line(health))
+        raise typer.Exit(_page_exit_code(exit_code, outcomes, exit_state(health)))
 
     return command
 
 
 app.command(
-    "preview", epilog=EXAMPLES, help="Preview every stack: what `up` would change. Exit 0, 1 if a stack failed."
-)(_command(Operation.PREVIEW, "orgaccess fleet preview"))
+    "preview",
+    epilog=EXAMPLES,
+    help="Preview every stack: what `up` would change. Exit 0, 1 if a stack failed (html: or an org unreadable).",
+)(_command(Operation.PREVIEW, "orgaccess fleet preview", error_exit_code))
 app.command(
-    "up", epilog=EXAMPLES, help="Converge: the accounts stack first, then the org stacks. Exit 0, 1 if a stack failed."
-)(_command(Operation.UP, "orgaccess fleet up"))
+    "up",
+    epilog=EXAMPLES,
+    help="Converge: the accounts stack first, then the org stacks. Exit 0, 1 if a stack failed "
+    "(html: the page shows what is left).",
+)(_command(Operation.UP, "orgaccess fleet up", error_exit_code))
+app.command(
+    "drift",
+    epilog=EXAMPLES,
+    help="Preview every stack and judge: exit 0 no drift, 2 drift, 1 a stack failed (html: or an org unreadable).",
+)(_command(Operation.PREVIEW, "orgaccess fleet drift", drift_exit_code))
 
 
-@app.command(epilog=EXAMPLES)
-@explained_errors
-def drift(
-    backend_url: BackendOption,
-    output_format: Annotated[
-        DriftFormat,
-        typer.Option("--format", "-f", help="text: the stacks' table; html: one page for the whole fleet."),
-    ] = DriftFormat.TEXT,
-    output: OutputOption = None,
-    declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
-    stacks: StacksOption = DEFAULT_STACKS,
-    jobs: JobsOption = DEFAULT_JOBS,
-    only: OnlyOption = None,
-    lock_timeout: LockTimeoutOption = 0.0,
-    work_dir: WorkDirOption = DEFAULT_WORK_DIR,
-    api_url: ApiUrlOption = None,
-    client_id: ClientIdOption = None,
-    client_secret_file: ClientSecretFileOption = None,
-) -> None:
-    """Preview every stack and judge: exit 0 no drift, 2 drift, 1 a stack failed (or, in html, an org unreadable)."""
-    run = _run(
-        Operation.PREVIEW,
-        backend_url=backend_url,
-        declarations=declarations,
-        stacks=stacks,
-        jobs=jobs,
-        work_dir=work_dir,
-        only=only,
-        lock_timeout=lock_timeout,
-        credential_flags=(api_url, client_id, client_secret_file),
-    )
-    table = summary_table(run.outcomes, "orgaccess fleet drift", applied=False)
-    code = drift_exit_code(run.outcomes)
-    if output_format is DriftFormat.TEXT:
-        out().print(table)
-        raise typer.Exit(code)
-    # The page's detail is read here, by the same comparison the stacks' providers make.
-    connect(run.settings)
-    by_org = stack_objects(run.decls, run.specs)
-    with progress("Reading orgs for the page", len(by_org)) as done:
-        health = org_health(run.decls, by_org, done=done)
-    page = render(health, Source(declarations, datetime.now(UTC)), stack_rows(run.outcomes, applied=False))
-    if output is not None:
-        out().print(table)
-    emit(page, output, totals_line(health))
-    raise typer.Exit(_worse(code, HTML_EXIT.get(exit_state(health), NO_DRIFT)))
+def _page_exit_code(exit_code: Callable[[list[Outcome]], int], outcomes: list[Outcome], page: State) -> int:
+    """The command's exit code, 1 when the page met an unreadable org, and its drift where the command judges drift."""
+    code = exit_code(outcomes)
+    if code == ERROR or page is State.UNREADABLE:
+        return ERROR
+    judges_drift = exit_code is drift_exit_code
+    return max(code, HTML_EXIT.get(page, NO_DRIFT)) if judges_drift else code
 
 
 @app.command("stacks", epilog=EXAMPLES)
@@ -259,11 +217,6 @@ def _selected(specs: list[StackSpec], only: list[str] | None) -> list[StackSpec]
         return select_stacks(specs, only or [])
     except ValueError as exc:
         raise CommandError(f"--only: {exc}") from None
-
-
-def _worse(a: int, b: int) -> int:
-    """Of two exit codes, the one that says more: an error, then drift, then none."""
-    return ERROR if ERROR in (a, b) else max(a, b)
 
 
 def _passphrase() -> str:

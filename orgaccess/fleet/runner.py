@@ -62,18 +62,12 @@ def run_fleet(
     done: Callable[[Outcome], None] = lambda _outcome: None,
 ) -> list[Outcome]:
     """Every stack's outcome, in the order of `specs` (the accounts stack, when there, first)."""
-    env = environment(backend, settings)
+    run = stack_runner(
+        operation, declarations=declarations, backend=backend, settings=settings, lock_timeout=lock_timeout
+    )
 
     def one(spec: StackSpec) -> Outcome:
-        outcome = run_stack(
-            operation,
-            spec,
-            declarations=declarations,
-            backend=backend,
-            settings=settings,
-            env=env,
-            lock_timeout=lock_timeout,
-        )
+        outcome = run(spec)
         done(outcome)
         return outcome
 
@@ -86,6 +80,22 @@ def run_fleet(
         return [*first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="fleet") as pool:
         return [*first, *pool.map(one, org_stacks)]
+
+
+def stack_runner(
+    operation: Operation, *, declarations: Path, backend: Backend, settings: Settings, lock_timeout: float = 0.0
+) -> Callable[[StackSpec], Outcome]:
+    """Runs `operation` on one stack at a time, as one runner of the fleet (thread-safe)."""
+    env = environment(backend, settings)
+    return functools.partial(
+        run_stack,
+        operation,
+        declarations=declarations,
+        backend=backend,
+        settings=settings,
+        env=env,
+        lock_timeout=lock_timeout,
+    )
 
 
 def run_stack(

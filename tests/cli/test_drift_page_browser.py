@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.browser import BrowserError, headless_chromium, open_page  # noqa: E402
+from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page  # noqa: E402
 
 ORGS = ["org-primary", "org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d"]
 RENDER_BUDGET_MS = 1000
@@ -35,11 +35,13 @@ RENDER_BUDGET_MS = 1000
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chrome]:
+    # Installed here on a clean machine; a failure says why, rather than skipping the browser tests.
     try:
-        with headless_chromium() as chromium:
-            yield chromium
+        chromium_paths()
     except BrowserError as exc:
-        pytest.fail(f"the drift page tests need headless Chromium and none could be started:\n{exc}", pytrace=False)
+        pytest.fail(f"the drift page tests need headless Chromium and it could not be installed:\n{exc}", pytrace=False)
+    with headless_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -13,12 +13,11 @@ from pathlib import Path
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from bench.scenario import ADMIN_ID, ADMIN_SECRET
+from bench.scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.cli.main import app
 from orgaccess.declarations import load_declarations
 from orgaccess.engine import LOCAL_PASSPHRASE
-from orgaccess.fleet.layout import StackSpec, fleet_stacks
-from orgaccess.fleet.runner import Operation, Outcome, run_stack
+from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.settings import Settings
 
@@ -109,22 +108,8 @@ def wait_for_lock(backend_url: str, timeout: float = 120) -> None:
         time.sleep(0.1)
 
 
-def run_one(
-    operation: Operation,
-    spec: StackSpec,
-    declarations: Path,
-    backend: Backend,
-    settings: Settings,
-    lock_timeout: float = 0.0,
-) -> Outcome:
-    """One stack's operation, as one runner of the fleet runs it."""
-    env = environment(backend, settings)
-    return run_stack(
-        operation,
-        spec,
-        declarations=declarations,
-        backend=backend,
-        settings=settings,
-        env=env,
-        lock_timeout=lock_timeout,
-    )
+def declarations_file(directory: Path, fleet: Fleet) -> Path:
+    """The fleet's access.yaml, written into `directory`."""
+    path = directory / "access.yaml"
+    path.write_text(fleet.declarations_yaml)
+    return path

@@ -6,15 +6,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from fleet_support import ERROR, UNTHROTTLED, FleetCli, isolated, lock_holders, rows, run_one, wait_for_lock
+from fleet_support import ERROR, UNTHROTTLED, FleetCli, declarations_file, isolated, lock_holders, rows, wait_for_lock
 from pydantic import SecretStr
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.declarations import parse_declarations
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine import LOCAL_PASSPHRASE
-from orgaccess.fleet.layout import fleet_stacks
-from orgaccess.fleet.runner import Operation, Outcome
+from orgaccess.fleet.layout import StackSpec, fleet_stacks
+from orgaccess.fleet.runner import Operation, Outcome, stack_runner
 from orgaccess.fleet.workspace import Backend
 from orgaccess.settings import Settings
 
@@ -27,9 +27,7 @@ SPECS = fleet_stacks(parse_declarations(FLEET.declarations_yaml), STACKS)
 
 @pytest.fixture
 def declarations(tmp_path: Path) -> Path:
-    path = tmp_path / "access.yaml"
-    path.write_text(FLEET.declarations_yaml)
-    return path
+    return declarations_file(tmp_path, FLEET)
 
 
 def test_a_failing_stack_is_reported_and_the_others_still_run(
@@ -57,19 +55,23 @@ def test_a_second_up_on_a_locked_stack_is_refused_naming_the_lock_while_the_firs
         first, second = (Backend(backend_url, LOCAL_PASSPHRASE, tmp_path / name) for name in ("a", "b"))
         accounts = SPECS[0]
         # The stack and the state table exist before the race, as after any earlier run.
-        assert run_one(Operation.PREVIEW, accounts, declarations, first, settings).error is None
+        assert _run(Operation.PREVIEW, accounts, declarations, first, settings).error is None
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED, latencyMs=1500)
         outcomes: list[Outcome] = []
         holder = threading.Thread(
-            target=lambda: outcomes.append(run_one(Operation.UP, accounts, declarations, first, settings))
+            target=lambda: outcomes.append(_run(Operation.UP, accounts, declarations, first, settings))
         )
         holder.start()
         wait_for_lock(backend_url)
-        refused = run_one(Operation.UP, accounts, declarations, second, settings)
+        refused = _run(Operation.UP, accounts, declarations, second, settings)
         holder.join(timeout=300)
     assert refused.error is not None and "the stack is currently locked by 1 lock(s)" in refused.error
     assert outcomes and outcomes[0].error is None
     assert lock_holders(backend_url) == []
+
+
+def _run(operation: Operation, spec: StackSpec, declarations: Path, backend: Backend, settings: Settings) -> Outcome:
+    return stack_runner(operation, declarations=declarations, backend=backend, settings=settings)(spec)
 
 
 def _without_admin_in(org: str) -> dict[str, object]:

@@ -11,7 +11,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from fleet_support import DRIFT, NO_DRIFT, UNTHROTTLED, FleetCli, isolated, lock_holders, rows, run_one, wait_for_lock
+from fleet_support import (
+    DRIFT,
+    NO_DRIFT,
+    UNTHROTTLED,
+    FleetCli,
+    declarations_file,
+    isolated,
+    lock_holders,
+    rows,
+    wait_for_lock,
+)
 from pydantic import SecretStr
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
@@ -19,7 +29,7 @@ from orgaccess.declarations import parse_declarations
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import fleet_stacks
-from orgaccess.fleet.runner import Operation, Outcome
+from orgaccess.fleet.runner import Operation, Outcome, stack_runner
 from orgaccess.fleet.workspace import Backend
 from orgaccess.settings import Settings
 
@@ -30,16 +40,8 @@ FLEET = generate(ORGS, drift_fraction=0.5, seed=3)
 JOB_SECONDS = 600
 
 
-@pytest.fixture
-def declarations(tmp_path: Path) -> Path:
-    path = tmp_path / "access.yaml"
-    path.write_text(FLEET.declarations_yaml)
-    return path
-
-
-def test_two_jobs_up_disjoint_stacks_at_once_and_the_fleet_converges(
-    postgres_url: str, declarations: Path, tmp_path: Path
-) -> None:
+def test_two_jobs_up_disjoint_stacks_at_once_and_the_fleet_converges(postgres_url: str, tmp_path: Path) -> None:
+    declarations = declarations_file(tmp_path, FLEET)
     backend = isolated(postgres_url)
     with running_emulator(FLEET.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED)
@@ -60,9 +62,10 @@ def test_two_jobs_up_disjoint_stacks_at_once_and_the_fleet_converges(
     assert lock_holders(backend) == []
 
 
-def test_fleet_drift_as_html_is_one_page_of_every_org_with_the_stacks_previews(
-    postgres_url: str, declarations: Path, tmp_path: Path
+def test_fleet_drift_as_html_is_one_page_of_every_org_and_each_stacks_preview(
+    postgres_url: str, tmp_path: Path
 ) -> None:
+    declarations = declarations_file(tmp_path, FLEET)
     page = tmp_path / "drift.html"
     with running_emulator(FLEET.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED)
@@ -77,9 +80,8 @@ def test_fleet_drift_as_html_is_one_page_of_every_org_with_the_stacks_previews(
     assert all(f"<td>{spec.name}</td>" in html for spec in specs)
 
 
-def test_a_job_meeting_a_locked_stack_waits_for_it_within_the_lock_timeout(
-    postgres_url: str, declarations: Path, tmp_path: Path
-) -> None:
+def test_a_job_meeting_a_locked_stack_waits_for_it_within_the_lock_timeout(postgres_url: str, tmp_path: Path) -> None:
+    declarations = declarations_file(tmp_path, FLEET)
     backend_url = isolated(postgres_url)
     accounts = fleet_stacks(parse_declarations(FLEET.declarations_yaml), STACKS)[0]
     with running_emulator(FLEET.scenario) as emulator:
@@ -88,7 +90,10 @@ def test_a_job_meeting_a_locked_stack_waits_for_it_within_the_lock_timeout(
 
         def up(name: str, lock_timeout: float) -> Outcome:
             backend = Backend(backend_url, LOCAL_PASSPHRASE, tmp_path / name)
-            return run_one(Operation.UP, accounts, declarations, backend, settings, lock_timeout)
+            run = stack_runner(
+                Operation.UP, declarations=declarations, backend=backend, settings=settings, lock_timeout=lock_timeout
+            )
+            return run(accounts)
 
         # The stack and the state table exist before the race, as after any earlier run.
         assert up("first", 0).error is None
