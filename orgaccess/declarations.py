@@ -5,7 +5,7 @@ text is one line per problem, ``<file>:<line>: <what is wrong>; <the fix>``, sor
 Structure (keys, types, sizes) is checked first; names and references (unknown permissions,
 undeclared roles, duplicates, ...) only once the structure is sound, since they need it.
 
-Decisions beyond product.md:
+Decisions beyond docs/access-yaml.md:
 - ``homeOrg`` need not be listed under ``orgs``: the service accounts are still managed there.
 - YAML anchors and aliases are refused (see ``yamlsource``); so are files over 5 MiB.
 - OAuth scopes are checked against the platform's permissions, as the platform's scopes are.
@@ -228,7 +228,7 @@ def _explain(error: Any, data: Any) -> str:
         return f"{subject} is too long (at most {limit}); shorten it, or split the declarations"
     expected = _EXPECTED.get(kind)
     if expected is None:
-        return f"{subject}: {error['msg']}; see the access.yaml format in product.md"
+        return f"{subject}: {error['msg']}; see the access.yaml reference, docs/access-yaml.md"
     if kind == "list_type":
         item = get_args(field.annotation)[0] if field else str
         expected = f"a list of {_NOUNS[item][0]}s" if item in _NOUNS else "a list of strings"
@@ -237,7 +237,7 @@ def _explain(error: Any, data: Any) -> str:
     elif not rest:
         fix = f"write it as a mapping, like `{_NOUNS[model][1]}: ...`"
     else:
-        fix = f"write it like {example}" if example else "see the access.yaml format in product.md"
+        fix = f"write it like {example}" if example else "see the access.yaml reference, docs/access-yaml.md"
     return f"{subject} must be {expected}, not {show(value)}; {fix}"
 
 

@@ -1,4 +1,4 @@
-"""`make demo`: the partner-org 403 of product.md, found and fixed on the embedded emulator.
+"""`make demo`: the partner-org 403 of the README, found and fixed on the embedded emulator.
 
 Each step runs what an operator would run (the real `pulumi` and `orgaccess` commands)
 and prints a short account of it; the full outputs are kept under .state/demo/.

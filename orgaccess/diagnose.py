@@ -1,7 +1,7 @@
 """Why a service account gets 403 from the screen-recordings API in an org: causes C1 to C6.
 
 For each declared binding (a service account in an org), the live state is read through the
-reconciler's own snapshot (`Fleet`), each cause of platform-api.md is checked in turn with
+reconciler's own snapshot (`Fleet`), each cause of docs/causes.md is checked in turn with
 the call that answered as evidence and the fix, and then the data plane is probed as the
 service account itself. A fix that is applied but not yet visible to the data plane (the
 platform's propagation delay) is told apart from one that is missing.

@@ -24,7 +24,7 @@ def emulator(
     ] = 8790,
     db: Annotated[Path | None, typer.Option("--db", help="SQLite file that keeps the state across restarts.")] = None,
 ) -> None:
-    """Serve the platform API of platform-api.md on 127.0.0.1 until stopped."""
+    """Serve the platform API (docs/api.md) on 127.0.0.1 until stopped."""
     # Imported here so other commands start without loading the server stack.
     from orgaccess.emulator.server import prepare, serve
 

@@ -33,7 +33,7 @@ def create_app(emu: Emulator) -> FastAPI:
     app = FastAPI(
         title="orgaccess platform emulator",
         version=__version__,
-        description="The multi-org contact-center platform API of platform-api.md, emulated.",
+        description="The multi-org contact-center platform API of orgaccess's docs/api.md, emulated.",
     )
     app.state.emulator = emu
     for module in _ROUTERS:

@@ -1,4 +1,4 @@
-"""The platform API client (../shared/platform-api.md), shared by many threads.
+"""The platform API client (docs/api.md), shared by many threads.
 
 Every API method takes the target org first and always sends it as `X-GCC-Organization-Id`:
 a call without it would silently act on the token's home org (cause C6).
