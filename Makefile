@@ -20,13 +20,14 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_BACKEND_URL ?= file://$(STATE)/backend
 export PULUMI_HOME ?= $(STATE)/pulumi-home
 
-.PHONY: help venv toolchain test lint demo bench bench-full stress clean
+.PHONY: help venv toolchain test lint demo bench bench-full stress clean drift-page
 
 help:
 	@echo "make demo       the partner-org 403 found and fixed, on the embedded emulator"
 	@echo "make test       every test, the real Pulumi engine included"
 	@echo "make lint       ruff + mypy"
 	@echo "make bench      benchmarks at 10 and 100 orgs (bench-full adds 500)"
+	@echo "make drift-page the drift page's screenshot (docs/img) and its size and render time at 500 orgs"
 	@echo "make toolchain  build the Pulumi engine into $(PULUMI_BIN)"
 	@echo "make clean      remove .venv and .state (the engine cache stays)"
 
@@ -64,6 +65,13 @@ bench-full: venv toolchain
 
 stress: venv toolchain
 	$(PY) -m pytest -m stress --run-stress
+
+# The drift page (`orgaccess drift --format html`): its size and render time at 500 orgs
+# (bench/results/drift-page.json) and the README's screenshot (docs/img/drift-page.png), in
+# Debian's headless Chromium (scripts/chromium.sh installs it when missing). Only this target
+# writes those files; the tests keep their screenshots in their tmp dirs.
+drift-page: venv
+	$(PY) -m bench.drift_page --orgs 500 --screenshot docs/img/drift-page.png
 
 clean:
 	rm -rf $(VENV) $(STATE) .pytest_cache .mypy_cache .ruff_cache

@@ -142,12 +142,13 @@ def diagnose(
 ) -> list[Finding]:
     """A finding per declared binding (of `accounts` when given), by org in file order."""
     bound = bindings_to_diagnose(decls, accounts)
-
-    def in_org(org: str) -> list[Finding]:
-        return [_Diagnosis(decls, fleet, org, name).run(probes) for name in bound[org]]
-
-    per_org = for_each_org(bound, in_org, done=done)
+    per_org = for_each_org(bound, lambda org: diagnose_in(decls, fleet, probes, org, bound[org]), done=done)
     return [finding for findings in per_org.values() for finding in findings]
+
+
+def diagnose_in(decls: Declarations, fleet: Fleet, probes: Probes, org: str, accounts: Iterable[str]) -> list[Finding]:
+    """A finding per service account of `accounts` (bound in `org`), in their order."""
+    return [_Diagnosis(decls, fleet, org, name).run(probes) for name in accounts]
 
 
 def bindings_to_diagnose(decls: Declarations, accounts: set[str] | None = None) -> dict[str, list[str]]:
