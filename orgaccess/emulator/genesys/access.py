@@ -1,0 +1,76 @@
+"""Who calls and what they may do, on genesys-cloud: a token acts in its client's own org only.
+
+There is no org header (one sent is ignored) and no org lock; management calls need Genesys
+permissions held through roles granted in that org, and no caller may hand out (by a grant, or
+by widening a role) a permission it does not hold itself.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from orgaccess.emulator import access, reasons, store
+from orgaccess.emulator.access import ANALYTICS, Caller, emulator, license_enabled
+from orgaccess.emulator.errors import forbidden
+from orgaccess.emulator.state import Emulator
+
+
+def authenticate(request: Request) -> Caller:
+    """A valid token within its rate limit, acting in its client's org (else 401/429)."""
+    caller = access.authenticate(request, None)
+    # Acting in the home org is all a token can do here, not a missing header (the seed's C6).
+    request.state.audit_reason = None
+    return caller
+
+
+async def _authenticated(request: Request) -> Caller:
+    return authenticate(request)
+
+
+Authenticated = Annotated[Caller, Depends(_authenticated)]
+
+
+def requires(permission: str) -> Callable[..., Awaitable[Caller]]:
+    """A dependency: as `Authenticated`, and the caller holds `permission` in its org."""
+
+    async def dependency(request: Request) -> Caller:
+        caller = authenticate(request)
+        with emulator(request).store.read() as db:
+            held = store.subject_permissions(db, caller.target, caller.client_id)
+        if permission not in held:
+            raise forbidden(reasons.permission_missing(permission))
+        return caller
+
+    return dependency
+
+
+def require_holds(db: sqlite3.Connection, caller: Caller, permissions: Iterable[str]) -> None:
+    """403 unless the caller holds every one of `permissions`: what it grants, or adds to a role."""
+    if not set(permissions) <= store.subject_permissions(db, caller.target, caller.client_id):
+        raise forbidden(reasons.GRANT_EXCEEDS)
+
+
+def data_plane_denials(emu: Emulator, caller: Caller, permission: str) -> list[str]:
+    """The causes that refuse the app's call here: C3 (the permission) and C4 (analytics off)."""
+    now = emu.clock.now()
+    held = emu.propagation.visible(
+        ("permissions", caller.target, caller.client_id),
+        now,
+        lambda: _permissions(emu, caller),
+    )
+    denials = [] if permission in held else [reasons.C3]
+    analytics_on = emu.propagation.visible(
+        ("license", caller.target, ANALYTICS), now, lambda: license_enabled(emu, caller.target, ANALYTICS)
+    )
+    if not analytics_on:
+        denials.append(reasons.C4)
+    return denials
+
+
+def _permissions(emu: Emulator, caller: Caller) -> frozenset[str]:
+    with emu.store.read() as db:
+        return store.subject_permissions(db, caller.target, caller.client_id)
