@@ -120,6 +120,9 @@ class _Call(Generic[T]):
 class PlatformClient:
     """Thread-safe client of one platform, authenticated as one OAuth service account."""
 
+    # A dialect whose tokens act in one org only (genesys.client) sends no org header.
+    sends_org_header = True
+
     def __init__(
         self,
         base_url: str,
@@ -485,7 +488,8 @@ class PlatformClient:
     def _exchange(self, call: _Call[Any], token: str | None, attempt: int) -> tuple[int, httpx.Headers, bytes]:
         headers: dict[str, str] = {}
         if call.org is not None:
-            headers[ORG_HEADER] = call.org
+            if self.sends_org_header:
+                headers[ORG_HEADER] = call.org
             headers["Authorization"] = f"Bearer {token}"
         if call.basic_auth is not None:
             headers["Authorization"] = call.basic_auth

@@ -58,11 +58,14 @@ def test_clients_list_only_the_orgs_own(admin_a: ApiClient) -> None:
 def test_a_clients_role_divisions_are_its_grants(admin_a: ApiClient) -> None:
     authorization = AuthorizationApi(admin_a)
     division = authorization.get_authorization_divisions_home().id
-    employee = RoleDivision()
-    employee.role_id, employee.division_id = "employee", division
-    created = OAuthApi(admin_a).post_oauth_clients(client_request("Reporting", employee))
+    admin = RoleDivision()
+    admin.role_id, admin.division_id = "admin", division
+    created = OAuthApi(admin_a).post_oauth_clients(client_request("Reporting", admin))
     grants = assert_parsed(admin_a, authorization.get_authorization_subject(created.id)).grants
-    assert [(g.role.name, g.division.id) for g in grants] == [("employee", division)]
+    assert [(g.role.name, g.division.id) for g in grants] == [("admin", division)]
+    assert ("recording", "screenRecording", ["delete", "view"]) in [
+        (p.domain, p.entity_name, p.actions) for p in grants[0].role.policies
+    ]
 
 
 def test_a_client_is_replaced_by_put(admin_a: ApiClient) -> None:

@@ -17,7 +17,7 @@ from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
-from orgaccess.emulator.genesys.common import GRANT_TYPES, STORED_GRANT_TYPES, PageParams, granted_roles, home_division
+from orgaccess.emulator.genesys.common import PageParams, granted_roles, home_division
 from orgaccess.emulator.genesys.subjects import replace_grants
 from orgaccess.emulator.routes.common import duplicate_name, not_found
 from orgaccess.platform.genesys import wire
@@ -43,7 +43,7 @@ def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str 
         id=client.id,
         name=client.name,
         description=client.description,
-        authorizedGrantType=GRANT_TYPES[client.authorizedGrantType],
+        authorizedGrantType=wire.GRANT_TYPES[client.authorizedGrantType],
         scope=client.scopes,
         roleDivisions=[
             wire.RoleDivision(roleId=role.id, divisionId=division)
@@ -80,7 +80,7 @@ def _save(
         id=client_id,
         name=body.name,
         description=body.description,
-        authorizedGrantType=STORED_GRANT_TYPES[body.authorizedGrantType],
+        authorizedGrantType=wire.MODEL_GRANT_TYPES[body.authorizedGrantType],
         scopes=body.scope,
         # A Genesys token never leaves its org; the seed's lock has no say here.
         orgLock=OrgLock.PRIMARY_ONLY,

@@ -1,4 +1,8 @@
-"""What the genesys-cloud routes share: paging with page URIs, the home division, wire conversions."""
+"""What the genesys-cloud routes share: paging with page URIs, the home division, wire conversions.
+
+Every route answers with `response_model_exclude_none`: Genesys Cloud leaves absent fields out
+rather than answering null.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +20,7 @@ from orgaccess.emulator import store
 from orgaccess.emulator.errors import ApiError, bad_request
 from orgaccess.emulator.routes.common import not_found
 from orgaccess.platform.genesys import permissions, wire
-from orgaccess.platform.models import GrantType, Role
-
-# The store keeps the seed's grant type names; the wire spells them Genesys's way.
-GRANT_TYPES = {
-    GrantType.CLIENT_CREDENTIALS: wire.GrantType.CLIENT_CREDENTIALS,
-    GrantType.CODE: wire.GrantType.CODE,
-    GrantType.TOKEN: wire.GrantType.TOKEN,
-}
-STORED_GRANT_TYPES = {value: key for key, value in GRANT_TYPES.items()}
+from orgaccess.platform.models import Role
 
 
 @dataclass(frozen=True)

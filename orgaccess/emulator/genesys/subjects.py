@@ -18,7 +18,7 @@ from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.genesys.access import Authenticated, require_holds, requires
 from orgaccess.emulator.genesys.common import granted_roles, home_division, require_home, role_or_404
 from orgaccess.emulator.routes.common import not_found
-from orgaccess.platform.genesys import wire
+from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import Role
 
 router = APIRouter(prefix="/api/v2/authorization", tags=["grants"], responses=documented(*PLATFORM_ERRORS))
@@ -42,7 +42,16 @@ def subject(db: sqlite3.Connection, org_id: str, subject_id: str, name: str) -> 
         wire.Grant(
             subjectId=subject_id,
             division=division,
-            role=wire.GrantRole(id=role.id, name=role.name, description=role.description, default=role.builtIn),
+            role=wire.GrantRole(
+                id=role.id,
+                name=role.name,
+                description=role.description,
+                policies=[
+                    wire.GrantPolicy(domain=p.domain, entityName=p.entityName, actions=p.actionSet)
+                    for p in permissions.policies(role.permissions)
+                ],
+                default=role.builtIn,
+            ),
         )
         for role in store.subject_roles(db, org_id, subject_id)
     ]

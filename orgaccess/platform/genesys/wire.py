@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orgaccess.platform import models
 from orgaccess.platform.genesys.permissions import PermissionPolicy
 from orgaccess.platform.models import Replacement
 
@@ -23,6 +24,15 @@ class GrantType(StrEnum):
     CLIENT_CREDENTIALS = "CLIENT-CREDENTIALS"
     CODE = "CODE"
     TOKEN = "TOKEN"
+
+
+# The platform model keeps the seed's grant type names; the wire spells them Genesys's way.
+GRANT_TYPES = {
+    models.GrantType.CLIENT_CREDENTIALS: GrantType.CLIENT_CREDENTIALS,
+    models.GrantType.CODE: GrantType.CODE,
+    models.GrantType.TOKEN: GrantType.TOKEN,
+}
+MODEL_GRANT_TYPES = {value: key for key, value in GRANT_TYPES.items()}
 
 
 class ClientState(StrEnum):
@@ -162,12 +172,21 @@ class RolePatch(RoleRequest):
     permissionPolicies: list[PermissionPolicy] | None = None  # type: ignore[assignment]
 
 
+class GrantPolicy(_Answer):
+    """`AuthzGrantPolicy`: one (domain, entity) of a granted role, with its actions."""
+
+    domain: str
+    entityName: str
+    actions: list[str] = Field(default_factory=list)
+
+
 class GrantRole(_Answer):
-    """`AuthzGrantRole`."""
+    """`AuthzGrantRole`: the granted role, with its permissions as `policies`."""
 
     id: str
     name: str
     description: str = ""
+    policies: list[GrantPolicy] = Field(default_factory=list)
     default: bool = False
     selfUri: str | None = None
 
