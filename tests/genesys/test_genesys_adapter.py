@@ -96,14 +96,14 @@ def test_a_contract_managed_toggle_raises_license_contract_required(client: Gene
 
 
 def test_the_kinds_converge_an_org_through_the_adapter(client: GenesysClient, emulator: EmulatorHandle) -> None:
-    fleet = Fleet(client)  # type: ignore[arg-type]
+    fleet = Fleet(client)
     org = "org-partner-b"
     analyst = role.declared(org, RoleDecl(name="Premium Recording Analyst", permissions=[VIEW]))
     role.KIND.converge(fleet, analyst, {})
     binding = {"org": org, "homeOrg": org, "serviceAccount": "Premium App", "roles": ["Premium Recording Analyst"]}
     role_binding.KIND.converge(fleet, {**binding, "justification": ""}, {})
     license_feature.KIND.converge(fleet, license_feature.declared(org, "analytics", True), {})
-    assert role_binding.KIND.observe(Fleet(client), binding).props == {"roles": ["Premium Recording Analyst"]}  # type: ignore[arg-type]
+    assert role_binding.KIND.observe(Fleet(client), binding).props == {"roles": ["Premium Recording Analyst"]}
     with GenesysClient(emulator.url, {org: ("premium-app-b", SecretStr("s3cret-app-b"))}) as app:
         assert app.screen_sessions(org) == 3
 
