@@ -23,6 +23,7 @@ export PULUMI_HOME ?= $(STATE)/pulumi-home
 
 help:
 	@echo "make demo       the partner-org 403 found and fixed, on the embedded emulator"
+	@echo "make demo-genesys  the same on the emulator's genesys-cloud dialect"
 	@echo "make test       every test, the real Pulumi engine included"
 	@echo "make lint       ruff + mypy"
 	@echo "make bench      benchmarks at 10 and 100 orgs (bench-full adds 500)"
@@ -54,6 +55,11 @@ lint: venv
 
 demo: venv toolchain
 	$(PY) -m orgaccess.demo
+
+# The same story on the genesys-cloud dialect: one app client and one admin client per org.
+.PHONY: demo-genesys
+demo-genesys: venv toolchain
+	$(PY) -m orgaccess.demo_genesys
 
 bench: venv toolchain
 	$(PY) -m bench.run --orgs 10 100
