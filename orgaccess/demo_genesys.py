@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from orgaccess.demo import heading, keep, show_drift, show_up
+from orgaccess.demo import heading, keep, orgaccess, show_drift, show_up
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import PROJECT_DIR, Stack, project_copy
 from orgaccess.platform.dialect import Dialect
@@ -41,15 +41,29 @@ def main() -> int:
     with running_emulator("genesys-403", db=STATE / "emulator.db", dialect=Dialect.GENESYS_CLOUD) as emulator:
         heading(f"The platform: the orgaccess emulator, genesys-cloud dialect, on genesys-403 at {emulator.url}")
         stack = _stack(emulator.url)
+        env = {
+            "ORGACCESS_PLATFORM": Dialect.GENESYS_CLOUD.value,
+            "ORGACCESS_API_URL": emulator.url,
+            "ORGACCESS_ORG_CREDENTIALS": json.dumps(_admins()),
+            # Each org's app secret, for doctor's live probe: orgaccess adopted these clients, so the
+            # stack never saw them; operators keep them in their secret store.
+            "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(
+                {"Premium App": {org: f"s3cret-app-{n}" for org, n in ORGS.items()}}
+            ),
+        }
         heading("1. Each org's Premium App client calls GET /api/v2/recordings/screensessions/details")
         probe(emulator)
-        heading("2. pulumi preview: the drift, field by field")
+        heading("2. orgaccess doctor: why? (C1, C2 and C6 do not exist on Genesys Cloud)")
+        orgaccess(env, "doctor", "--declarations", str(DECLARATIONS))
+        heading("3. pulumi preview: the drift, field by field")
         show_drift(keep("preview", stack.preview(), STATE))
-        heading("3. pulumi up: the fix")
+        heading("4. pulumi up: the fix")
         show_up(keep("up", stack.up(), STATE))
-        heading("4. The same call again, each org with its own client")
+        heading("5. The same call again, each org with its own client")
         probe(emulator)
-        heading("5. pulumi preview --expect-no-changes: only what needs a contract change remains")
+        heading("6. orgaccess doctor: all pass but the contract-managed org")
+        orgaccess(env, "doctor", "--declarations", str(DECLARATIONS))
+        heading("7. pulumi preview --expect-no-changes: only what needs a contract change remains")
         result = keep("preview-after", stack.preview("--expect-no-changes"), STATE)
         show_drift(result)
         print(f"   exit code {result.returncode} (7 = changes remain)")
@@ -61,10 +75,13 @@ def _stack(api_url: str) -> Stack:
     stack = Stack(project_copy(STATE / "pulumi" / "project"), STATE / "pulumi", name="demo").init()
     stack.set_config("orgaccess:platform", Dialect.GENESYS_CLOUD.value)
     stack.set_config("orgaccess:apiUrl", api_url)
-    admins = {org: {"clientId": f"orgaccess-admin-{n}", "clientSecret": f"s3cret-admin-{n}"} for org, n in ORGS.items()}
-    stack.set_config("orgaccess:orgCredentials", json.dumps(admins), secret=True)
+    stack.set_config("orgaccess:orgCredentials", json.dumps(_admins()), secret=True)
     stack.set_config("orgaccess:declarations", str(DECLARATIONS))
     return stack
+
+
+def _admins() -> dict[str, dict[str, str]]:
+    return {org: {"clientId": f"orgaccess-admin-{n}", "clientSecret": f"s3cret-admin-{n}"} for org, n in ORGS.items()}
 
 
 def probe(emulator: EmulatorHandle) -> None:

@@ -106,7 +106,7 @@ class _Call(Generic[T]):
 
     def __post_init__(self) -> None:
         # The one place that could send an API request without the org header; make it impossible.
-        if self.org is None and self.path != TOKEN_PATH:
+        if self.org is None and not self.path.endswith(TOKEN_PATH):
             raise ValueError(f"{self.method} {self.path} needs a target org")
 
     def context(self) -> dict[str, Any]:
@@ -382,10 +382,14 @@ class PlatformClient:
         )
         return self._send(call)
 
+    def _token_url(self) -> str:
+        """Where tokens are issued: the API's own base on this platform."""
+        return TOKEN_PATH
+
     def _fetch_token(self) -> TokenResponse:
         call = _Call(
             "POST",
-            TOKEN_PATH,
+            self._token_url(),
             None,
             TokenResponse.model_validate_json,
             form={"grant_type": "client_credentials"},

@@ -112,3 +112,16 @@ def test_the_apps_call_is_forbidden_while_access_is_broken(emulator: EmulatorHan
     app = GenesysClient(emulator.url, {"org-partner-a": ("premium-app-a", SecretStr("s3cret-app-a"))})
     with app, pytest.raises(Forbidden):
         app.screen_sessions("org-partner-a")
+
+
+@pytest.mark.parametrize(
+    ("api", "login"),
+    [
+        ("https://api.mypurecloud.com", "https://login.mypurecloud.com/oauth/token"),
+        ("https://api.euw2.pure.cloud/", "https://login.euw2.pure.cloud/oauth/token"),
+        ("http://127.0.0.1:8790", "http://127.0.0.1:8790/oauth/token"),
+    ],
+)
+def test_tokens_come_from_the_regions_login_host_as_the_sdk_computes_it(api: str, login: str) -> None:
+    with GenesysClient(api, {"org": ("id", SecretStr("secret"))}) as client:
+        assert client.org("org")._token_url() == login

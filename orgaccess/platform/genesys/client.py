@@ -19,13 +19,14 @@ wire models and translates them to and from the platform model:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
-from orgaccess.platform.client import PlatformClient, _ignore, _nothing, _path
+from orgaccess.platform.client import TOKEN_PATH, PlatformClient, _ignore, _nothing, _path
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import (
@@ -118,11 +119,17 @@ class GenesysOrgClient(PlatformClient):
 
     def __init__(self, base_url: str, org: str, client_id: str, client_secret: str | SecretStr, **options: Any) -> None:
         super().__init__(base_url, client_id, client_secret, **options)
+        self.base_url = base_url.rstrip("/")
         self.org = org
         self._home_division: str | None = None
 
     def __repr__(self) -> str:
         return f"GenesysOrgClient(org={self.org!r}, client_id={self.client_id!r})"
+
+    def _token_url(self) -> str:
+        # Genesys issues tokens on the login host of the API's region, as its SDK computes it:
+        # https://api.mypurecloud.com -> https://login.mypurecloud.com/oauth/token.
+        return re.sub(r"//api\.", "//login.", self.base_url, count=1) + TOKEN_PATH
 
     def _call(self, method: str, path: str, parse: Any, body: BaseModel | None = None, **options: Any) -> Any:
         return self._api(self.org, method, path, parse, body=body, **options)
