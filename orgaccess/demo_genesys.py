@@ -32,6 +32,10 @@ ORGS = {
     "org-partner-c": "c",
     "org-partner-d": "d",
 }
+ADMINS = {org: {"clientId": f"orgaccess-admin-{n}", "clientSecret": f"s3cret-admin-{n}"} for org, n in ORGS.items()}
+# Each org's app secret, for doctor's live probe: orgaccess adopts these clients, so the stack never
+# sees their secrets; operators keep them in their secret store.
+APP_SECRETS = {"Premium App": {org: f"s3cret-app-{n}" for org, n in ORGS.items()}}
 
 
 def main() -> int:
@@ -44,12 +48,8 @@ def main() -> int:
         env = {
             "ORGACCESS_PLATFORM": Dialect.GENESYS_CLOUD.value,
             "ORGACCESS_API_URL": emulator.url,
-            "ORGACCESS_ORG_CREDENTIALS": json.dumps(_admins()),
-            # Each org's app secret, for doctor's live probe: orgaccess adopted these clients, so the
-            # stack never saw them; operators keep them in their secret store.
-            "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(
-                {"Premium App": {org: f"s3cret-app-{n}" for org, n in ORGS.items()}}
-            ),
+            "ORGACCESS_ORG_CREDENTIALS": json.dumps(ADMINS),
+            "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APP_SECRETS),
         }
         heading("1. Each org's Premium App client calls GET /api/v2/recordings/screensessions/details")
         probe(emulator)
@@ -75,13 +75,9 @@ def _stack(api_url: str) -> Stack:
     stack = Stack(project_copy(STATE / "pulumi" / "project"), STATE / "pulumi", name="demo").init()
     stack.set_config("orgaccess:platform", Dialect.GENESYS_CLOUD.value)
     stack.set_config("orgaccess:apiUrl", api_url)
-    stack.set_config("orgaccess:orgCredentials", json.dumps(_admins()), secret=True)
+    stack.set_config("orgaccess:orgCredentials", json.dumps(ADMINS), secret=True)
     stack.set_config("orgaccess:declarations", str(DECLARATIONS))
     return stack
-
-
-def _admins() -> dict[str, dict[str, str]]:
-    return {org: {"clientId": f"orgaccess-admin-{n}", "clientSecret": f"s3cret-admin-{n}"} for org, n in ORGS.items()}
 
 
 def probe(emulator: EmulatorHandle) -> None:

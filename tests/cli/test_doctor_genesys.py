@@ -12,20 +12,11 @@ import pytest
 from conftest import Cli
 from pydantic import SecretStr
 
+from orgaccess.demo_genesys import ADMINS, APP_SECRETS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import PROJECT_DIR
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.client import GenesysClient
-
-ORGS = {
-    "org-primary": "primary",
-    "org-partner-a": "a",
-    "org-partner-b": "b",
-    "org-partner-c": "c",
-    "org-partner-d": "d",
-}
-ADMINS = {org: {"clientId": f"orgaccess-admin-{n}", "clientSecret": f"s3cret-admin-{n}"} for org, n in ORGS.items()}
-APPS = {"Premium App": {org: f"s3cret-app-{n}" for org, n in ORGS.items()}}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +32,7 @@ def cli(genesys: EmulatorHandle, tmp_path: Path) -> Cli:
     env = {
         "ORGACCESS_API_URL": genesys.url,
         "ORGACCESS_ORG_CREDENTIALS": json.dumps(ADMINS),
-        "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APPS),
+        "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APP_SECRETS),
     }
     return Cli(genesys.url, tmp_path, env)
 

@@ -8,6 +8,7 @@ import pytest
 from pydantic import SecretStr
 
 from orgaccess.declarations import RoleDecl
+from orgaccess.demo_genesys import ORGS
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.kinds import license_feature, role, role_binding
 from orgaccess.platform.errors import Forbidden, LicenseContractRequired
@@ -15,13 +16,6 @@ from orgaccess.platform.genesys.client import GenesysClient, UnknownOrg
 from orgaccess.platform.models import GrantType, OAuthClientSpec, OAuthClientUpdate, RoleSpec, RoleUpdate
 from orgaccess.snapshot import Fleet
 
-ORGS = {
-    "org-primary": "primary",
-    "org-partner-a": "a",
-    "org-partner-b": "b",
-    "org-partner-c": "c",
-    "org-partner-d": "d",
-}
 VIEW = "recording:screenRecording:view"
 
 

@@ -34,6 +34,12 @@ def pair(role: str, division: str) -> RoleDivisionPair:
     return made
 
 
+def grants_body(*pairs: RoleDivisionPair) -> RoleDivisionGrants:
+    body = RoleDivisionGrants()
+    body.grants = list(pairs)
+    return body
+
+
 def client_request(name: str, *role_divisions: RoleDivision) -> OAuthClientRequest:
     body = OAuthClientRequest()
     body.name, body.authorized_grant_type, body.role_divisions = name, "CLIENT-CREDENTIALS", list(role_divisions)
@@ -108,8 +114,7 @@ def test_bulkreplace_leaves_the_subject_exactly_the_given_grants(login: Callable
     admin_b = login("orgaccess-admin-b", "s3cret-admin-b")
     authorization = AuthorizationApi(admin_b)
     division = authorization.get_authorization_divisions_home().id
-    body = RoleDivisionGrants()
-    body.grants = [pair("employee", division)]
+    body = grants_body(pair("employee", division))
     authorization.post_authorization_subject_bulkreplace("premium-app-b", body, subject_type=CLIENT)
     grants = assert_parsed(admin_b, authorization.get_authorization_subject("premium-app-b")).grants
     assert [(g.role.id, g.division.home_division) for g in grants] == [("employee", True)]
@@ -120,8 +125,7 @@ def test_bulkreplace_with_a_role_that_carries_the_permission_fixes_the_apps_403(
 ) -> None:
     authorization = AuthorizationApi(admin_a)
     division = authorization.get_authorization_divisions_home().id
-    body = RoleDivisionGrants()
-    body.grants = [pair("admin", division)]
+    body = grants_body(pair("admin", division))
     authorization.post_authorization_subject_bulkreplace("premium-app-a", body, subject_type=CLIENT)
     assert RecordingApi(login("premium-app-a", "s3cret-app-a")).get_recordings_screensessions_details().count == 3
 
@@ -129,8 +133,7 @@ def test_bulkreplace_with_a_role_that_carries_the_permission_fixes_the_apps_403(
 def test_bulkadd_bulkremove_and_the_division_role_calls_change_one_grant_each(admin_a: ApiClient) -> None:
     authorization = AuthorizationApi(admin_a)
     division = authorization.get_authorization_divisions_home().id
-    body = RoleDivisionGrants()
-    body.grants = [pair("employee", division)]
+    body = grants_body(pair("employee", division))
 
     def held() -> list[str]:
         return sorted(g.role.id for g in authorization.get_authorization_subject("premium-app-a").grants)
@@ -146,8 +149,7 @@ def test_bulkadd_bulkremove_and_the_division_role_calls_change_one_grant_each(ad
 
 
 def test_a_grant_in_a_division_other_than_home_is_404(admin_a: ApiClient) -> None:
-    body = RoleDivisionGrants()
-    body.grants = [pair("employee", "some-other-division")]
+    body = grants_body(pair("employee", "some-other-division"))
     with pytest.raises(ApiException) as missing:
         AuthorizationApi(admin_a).post_authorization_subject_bulkreplace("premium-app-a", body, subject_type=CLIENT)
     assert missing.value.status == 404
@@ -171,8 +173,7 @@ def test_a_client_cannot_grant_a_role_with_permissions_it_lacks(
     granter = RoleDivision()
     granter.role_id, granter.division_id = authorization.post_authorization_roles(role).id, division
     narrow = OAuthApi(admin_a).post_oauth_clients(client_request("Narrow", granter))
-    body = RoleDivisionGrants()
-    body.grants = [pair("admin", division)]
+    body = grants_body(pair("admin", division))
     with pytest.raises(ApiException) as refused:
         AuthorizationApi(login(narrow.id, narrow.secret)).post_authorization_subject_bulkreplace(
             "premium-app-a", body, subject_type=CLIENT

@@ -40,18 +40,19 @@ def requires(permission: str) -> Callable[..., Awaitable[Caller]]:
     async def dependency(request: Request) -> Caller:
         caller = authenticate(request)
         with emulator(request).store.read() as db:
-            held = store.subject_permissions(db, caller.target, caller.client_id)
-        if permission not in held:
-            raise forbidden(reasons.permission_missing(permission))
+            require_holds(db, caller, {permission}, reasons.permission_missing(permission))
         return caller
 
     return dependency
 
 
-def require_holds(db: sqlite3.Connection, caller: Caller, permissions: Iterable[str]) -> None:
-    """403 unless the caller holds every one of `permissions`: what it grants, or adds to a role."""
+def require_holds(
+    db: sqlite3.Connection, caller: Caller, permissions: Iterable[str], reason: str = reasons.GRANT_EXCEEDS
+) -> None:
+    """403 unless the caller holds every one of `permissions`: what a call needs, what it grants,
+    or what it adds to a role."""
     if not set(permissions) <= store.subject_permissions(db, caller.target, caller.client_id):
-        raise forbidden(reasons.GRANT_EXCEEDS)
+        raise forbidden(reason)
 
 
 def data_plane_denials(emu: Emulator, caller: Caller, permission: str) -> list[str]:

@@ -19,9 +19,9 @@ from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
 from orgaccess.emulator.genesys.common import PageParams, granted_roles, home_division
 from orgaccess.emulator.genesys.subjects import replace_grants
-from orgaccess.emulator.routes.common import duplicate_name, not_found
+from orgaccess.emulator.routes.common import duplicate_name, own_client
 from orgaccess.platform.genesys import wire
-from orgaccess.platform.models import OAuthClient, OrgLock
+from orgaccess.platform.models import OAuthClient
 
 router = APIRouter(prefix="/api/v2/oauth/clients", tags=["oauth clients"], responses=documented(*PLATFORM_ERRORS))
 Reader = Annotated[Caller, Depends(requires("oauth:client:view"))]
@@ -31,10 +31,7 @@ Deleter = Annotated[Caller, Depends(requires("oauth:client:delete"))]
 
 
 def _own(db: sqlite3.Connection, caller: Caller, client_id: str) -> store.ClientRecord:
-    record = store.get_client(db, client_id)
-    if record is None or record.org_id != caller.target:
-        raise not_found(f"OAuth client '{client_id}'")
-    return record
+    return own_client(db, caller.target, client_id, "OAuth client")
 
 
 def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str | None = None) -> wire.OAuthClient:
@@ -76,16 +73,7 @@ def _save(
     if store.client_name_taken(db, caller.target, body.name, except_id=client_id):
         raise duplicate_name(body.name)
     roles = granted_roles(db, caller.target, body.roleDivisions, "body.roleDivisions")
-    client = OAuthClient(
-        id=client_id,
-        name=body.name,
-        description=body.description,
-        authorizedGrantType=wire.MODEL_GRANT_TYPES[body.authorizedGrantType],
-        scopes=body.scope,
-        # A Genesys token never leaves its org; the seed's lock has no say here.
-        orgLock=OrgLock.PRIMARY_ONLY,
-        version=version,
-    )
+    client = wire.model_client(body, client_id, version)
     store.save_client(db, caller.target, client, secret_hash)
     replace_grants(db, caller, client_id, roles)
     return client

@@ -6,7 +6,6 @@ rather than answering null.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import uuid
 from collections.abc import Sequence
@@ -18,32 +17,23 @@ from fastapi import Depends, Query, Request
 
 from orgaccess.emulator import store
 from orgaccess.emulator.errors import ApiError, bad_request
+from orgaccess.emulator.routes import common as routes_common
 from orgaccess.emulator.routes.common import not_found
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import Role
 
 
 @dataclass(frozen=True)
-class Paging:
-    size: int
-    number: int
+class Paging(routes_common.Paging):
+    """The seed's paging, and the URIs of the neighbouring pages, as Genesys answers them."""
+
     path: str
     query: dict[str, str]
 
     def page(self, items: Sequence[Any]) -> dict[str, Any]:
-        """One page of `items` as an `...EntityListing`, with the URIs of its neighbours."""
-        count = math.ceil(len(items) / self.size)
-        start = (self.number - 1) * self.size
-        listing: dict[str, Any] = {
-            "entities": items[start : start + self.size],
-            "pageSize": self.size,
-            "pageNumber": self.number,
-            "total": len(items),
-            "pageCount": count,
-            "firstUri": self._uri(1),
-            "selfUri": self._uri(self.number),
-            "lastUri": self._uri(max(count, 1)),
-        }
+        listing = super().page(items)
+        count = listing["pageCount"]
+        listing |= {"firstUri": self._uri(1), "selfUri": self._uri(self.number), "lastUri": self._uri(max(count, 1))}
         if self.number < count:
             listing["nextUri"] = self._uri(self.number + 1)
         if 1 < self.number <= count:

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from orgaccess.emulator import reasons, store
+from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, emulator
-from orgaccess.emulator.errors import PLATFORM_ERRORS, ApiError, documented
+from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.genesys.access import require_holds, requires
 from orgaccess.emulator.genesys.common import PageParams, role_or_404, stored_permissions, wire_role
-from orgaccess.emulator.routes.common import duplicate_name
+from orgaccess.emulator.routes.common import custom_role, duplicate_name
 from orgaccess.platform.genesys import wire
 from orgaccess.platform.models import Role
 
@@ -20,13 +20,6 @@ Reader = Annotated[Caller, Depends(requires("authorization:role:view"))]
 Adder = Annotated[Caller, Depends(requires("authorization:role:add"))]
 Editor = Annotated[Caller, Depends(requires("authorization:role:edit"))]
 Deleter = Annotated[Caller, Depends(requires("authorization:role:delete"))]
-
-
-def _custom(role: Role) -> Role:
-    # The default roles (admin, employee) stay as the platform made them.
-    if role.builtIn:
-        raise ApiError(403, reason=reasons.BUILTIN_READONLY)
-    return role
 
 
 @router.get("", response_model=wire.Listing[wire.Role], response_model_exclude_none=True)
@@ -80,13 +73,13 @@ async def patch_role(roleId: str, body: wire.RolePatch, request: Request, caller
 async def delete_role(roleId: str, request: Request, caller: Deleter) -> None:
     """Deletes the role and every grant of it."""
     with emulator(request).permission_change(caller.target) as db:
-        _custom(role_or_404(db, caller.target, roleId))
+        custom_role(role_or_404(db, caller.target, roleId))
         store.delete_role(db, caller.target, roleId)
 
 
 def _change(request: Request, caller: Caller, role_id: str, body: wire.RoleRequest) -> wire.Role:
     with emulator(request).permission_change(caller.target) as db:
-        current = _custom(role_or_404(db, caller.target, role_id))
+        current = custom_role(role_or_404(db, caller.target, role_id))
         permissions = current.permissions
         if body.permissionPolicies is not None:
             permissions = stored_permissions(body.permissionPolicies, body.permissions or [])

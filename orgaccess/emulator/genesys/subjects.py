@@ -7,8 +7,9 @@ are (role, division) pairs, and the only division is the org's home one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -69,6 +70,14 @@ def replace_grants(db: sqlite3.Connection, caller: Caller, subject_id: str, role
         store.grant(db, caller.target, subject_id, role_id)
 
 
+@contextmanager
+def _granting(request: Request, caller: Caller, subject_id: str, subject_type: str) -> Iterator[sqlite3.Connection]:
+    """A change of one existing subject's grants, its effect delayed on the data plane."""
+    with emulator(request).permission_change(caller.target) as db:
+        subject_name(db, caller, subject_id, subject_type)
+        yield db
+
+
 @router.get("/divisions/home", response_model=wire.Division, response_model_exclude_none=True)
 async def get_home_division(caller: Authenticated) -> wire.Division:
     return home_division(caller.target)
@@ -81,42 +90,29 @@ async def get_subject(subjectId: str, request: Request, caller: Reader) -> wire.
         return subject(db, caller.target, subjectId, name)
 
 
-@router.post("/subjects/{subjectId}/bulkadd", status_code=204, response_class=Response)
-async def bulk_add(
-    subjectId: str,
-    body: wire.RoleDivisionGrants,
-    request: Request,
-    caller: Granter,
-    subjectType: SubjectType = "PC_USER",
-) -> None:
-    with emulator(request).permission_change(caller.target) as db:
-        subject_name(db, caller, subjectId, subjectType)
-        roles = granted_roles(db, caller.target, body.grants, "body.grants")
-        replace_grants(db, caller, subjectId, [*store.subject_roles(db, caller.target, subjectId), *roles])
-
-
 @router.post("/subjects/{subjectId}/bulkremove", status_code=204, response_class=Response)
 async def bulk_remove(subjectId: str, body: wire.RoleDivisionGrants, request: Request, caller: Revoker) -> None:
     # Unlike bulkadd and bulkreplace, Genesys's bulkremove takes no subjectType.
-    with emulator(request).permission_change(caller.target) as db:
-        subject_name(db, caller, subjectId, wire.SUBJECT_TYPE_CLIENT)
+    with _granting(request, caller, subjectId, wire.SUBJECT_TYPE_CLIENT) as db:
         removed = {role.id for role in granted_roles(db, caller.target, body.grants, "body.grants")}
         for role_id in removed:
             store.revoke(db, caller.target, subjectId, role_id)
 
 
-@router.post("/subjects/{subjectId}/bulkreplace", status_code=204, response_class=Response)
-async def bulk_replace(
+@router.post("/subjects/{subjectId}/{operation}", status_code=204, response_class=Response)
+async def bulk_grant(
     subjectId: str,
+    operation: Literal["bulkadd", "bulkreplace"],
     body: wire.RoleDivisionGrants,
     request: Request,
     caller: Granter,
     subjectType: SubjectType = "PC_USER",
 ) -> None:
-    """The subject's grants become exactly the body's."""
-    with emulator(request).permission_change(caller.target) as db:
-        subject_name(db, caller, subjectId, subjectType)
-        replace_grants(db, caller, subjectId, granted_roles(db, caller.target, body.grants, "body.grants"))
+    """bulkadd grants the body's roles too; bulkreplace leaves the subject exactly the body's."""
+    with _granting(request, caller, subjectId, subjectType) as db:
+        roles = granted_roles(db, caller.target, body.grants, "body.grants")
+        kept = store.subject_roles(db, caller.target, subjectId) if operation == "bulkadd" else []
+        replace_grants(db, caller, subjectId, [*kept, *roles])
 
 
 @router.post("/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", status_code=204, response_class=Response)
@@ -128,8 +124,7 @@ async def grant_role(
     caller: Granter,
     subjectType: SubjectType = "PC_USER",
 ) -> None:
-    with emulator(request).permission_change(caller.target) as db:
-        subject_name(db, caller, subjectId, subjectType)
+    with _granting(request, caller, subjectId, subjectType) as db:
         require_home(caller.target, divisionId)
         role = role_or_404(db, caller.target, roleId)
         require_holds(db, caller, role.permissions)
@@ -138,8 +133,7 @@ async def grant_role(
 
 @router.delete("/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", status_code=204, response_class=Response)
 async def revoke_role(subjectId: str, divisionId: str, roleId: str, request: Request, caller: Revoker) -> None:
-    with emulator(request).permission_change(caller.target) as db:
-        subject_name(db, caller, subjectId, wire.SUBJECT_TYPE_CLIENT)
+    with _granting(request, caller, subjectId, wire.SUBJECT_TYPE_CLIENT) as db:
         require_home(caller.target, divisionId)
         if not store.revoke(db, caller.target, subjectId, roleId):
             raise not_found(f"grant of role '{roleId}' to '{subjectId}'")

@@ -38,7 +38,6 @@ from orgaccess.platform.models import (
     OAuthClientUpdate,
     OAuthClientWithSecret,
     Organization,
-    OrgLock,
     Role,
     RoleSpec,
     RoleUpdate,
@@ -85,15 +84,7 @@ def _granted_role(role: wire.GrantRole) -> Role:
 
 
 def _client(client: wire.OAuthClient) -> OAuthClient:
-    return OAuthClient(
-        id=client.id,
-        name=client.name,
-        description=client.description,
-        authorizedGrantType=wire.MODEL_GRANT_TYPES[client.authorizedGrantType],
-        scopes=client.scope,
-        orgLock=OrgLock.PRIMARY_ONLY,
-        version=_VERSION,
-    )
+    return wire.model_client(client, client.id, _VERSION)
 
 
 def _role_request(spec: RoleSpec) -> wire.RoleRequest:

@@ -45,14 +45,9 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class Listing(_Answer, Generic[T]):
-    """An `...EntityListing`: one page and where the others are."""
+class Listing(models.Page[T], Generic[T]):
+    """An `...EntityListing`: one page, as the seed's, and where the others are."""
 
-    entities: list[T]
-    pageSize: int
-    pageNumber: int
-    total: int
-    pageCount: int
     firstUri: str | None = None
     selfUri: str | None = None
     nextUri: str | None = None
@@ -121,6 +116,20 @@ class OAuthClientRequest(Replacement):
     state: ClientState = ClientState.ACTIVE
     accessTokenValiditySeconds: int | None = None
     registeredRedirectUri: list[str] = Field(default_factory=list)
+
+
+def model_client(client: OAuthClient | OAuthClientRequest, client_id: str, version: int) -> models.OAuthClient:
+    """A Genesys client in the platform model: no org lock there, as a Genesys client never acts
+    outside its org (the model's PRIMARY_ONLY)."""
+    return models.OAuthClient(
+        id=client_id,
+        name=client.name,
+        description=client.description,
+        authorizedGrantType=MODEL_GRANT_TYPES[client.authorizedGrantType],
+        scopes=client.scope,
+        orgLock=models.OrgLock.PRIMARY_ONLY,
+        version=version,
+    )
 
 
 class Role(_Answer):
