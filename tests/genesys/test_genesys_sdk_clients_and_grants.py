@@ -179,3 +179,20 @@ def test_a_client_cannot_grant_a_role_with_permissions_it_lacks(
             "premium-app-a", body, subject_type=CLIENT
         )
     assert refused.value.status == 403
+
+
+def test_a_client_cannot_learn_the_secret_of_a_client_holding_more(
+    admin_a: ApiClient, login: Callable[[str, str], ApiClient]
+) -> None:
+    authorization = AuthorizationApi(admin_a)
+    editor = DomainPermissionPolicy()
+    editor.domain, editor.entity_name, editor.action_set = "oauth", "client", ["edit", "view"]
+    role = DomainOrganizationRoleCreate()
+    role.name, role.permission_policies = "Client Editor", [editor]
+    granted = RoleDivision()
+    granted.role_id = authorization.post_authorization_roles(role).id
+    granted.division_id = authorization.get_authorization_divisions_home().id
+    narrow = OAuthApi(admin_a).post_oauth_clients(client_request("Narrow", granted))
+    with pytest.raises(ApiException) as refused:
+        OAuthApi(login(narrow.id, narrow.secret)).post_oauth_client_secret("orgaccess-admin-a")
+    assert refused.value.status == 403
