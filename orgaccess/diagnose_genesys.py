@@ -79,6 +79,15 @@ class GenesysDiagnosis(_Diagnosis):
             ),
         )
 
+    def _license(self) -> Check:
+        # Genesys does not say whether a toggle is contract-managed: only a refused switch tells.
+        check = super()._license()
+        if check.status is not Status.FAIL or check.remedy is Remedy.CONTRACT:
+            return check
+        fix = check.fix + "; if Genesys refuses the switch, it needs a contract change"
+        evidence = check.evidence.replace(" (selfService: true)", "")
+        return check.model_copy(update={"evidence": evidence, "fix": fix})
+
     @staticmethod
     def _absent(cause: str, title: str, why: str) -> Check:
         return Check(cause=cause, title=title, status=Status.SKIP, evidence=f"{ABSENT}: {why}", remedy=Remedy.NONE)

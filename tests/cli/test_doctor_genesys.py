@@ -79,3 +79,10 @@ def test_an_org_without_the_apps_client_fails_c5_with_the_fix(cli: Cli, genesys:
     c5 = next(c for c in by_org(run.json())["org-partner-a"]["checks"] if c["cause"] == "C5")
     assert c5["status"] == "fail" and c5["remedy"] == "pulumi-up"
     assert "it is created" in c5["fix"]
+
+
+def test_a_disabled_toggle_is_not_claimed_self_service(cli: Cli) -> None:
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    c4 = next(c for c in by_org(run.json())["org-partner-d"]["checks"] if c["cause"] == "C4")
+    assert "selfService" not in c4["evidence"]
+    assert c4["fix"].endswith("if Genesys refuses the switch, it needs a contract change")
