@@ -12,14 +12,15 @@ PY := $(VENV)/bin/python
 PULUMI_BIN := $(shell $(PYTHON) -c 'import os,pathlib;c=pathlib.Path(os.environ.get("XDG_CACHE_HOME",pathlib.Path.home()/".cache"));print(pathlib.Path(os.environ.get("ORGACCESS_CACHE",c/"orgaccess"))/"pulumi"/"3.274.1"/"bin")')
 STATE := $(CURDIR)/.state
 
-# Everything that runs pulumi sees the engine first on PATH and the local file backend.
+# Everything that runs pulumi sees the engine first on PATH and the local file backend. No
+# passphrase: the demo and the tests set the documented demo one on their own stacks, and a real
+# stack without PULUMI_CONFIG_PASSPHRASE gets Pulumi's own prompt or error, never the demo's.
 export PATH := $(PULUMI_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 export PULUMI_SKIP_UPDATE_CHECK := true
-export PULUMI_CONFIG_PASSPHRASE ?= orgaccess-local-demo
 export PULUMI_BACKEND_URL ?= file://$(STATE)/backend
 export PULUMI_HOME ?= $(STATE)/pulumi-home
 
-.PHONY: help venv toolchain test lint demo bench bench-full stress clean
+.PHONY: help venv toolchain test lint demo bench bench-full stress clean drift-page
 
 help:
 	@echo "make demo       the partner-org 403 found and fixed, on the embedded emulator"
@@ -27,6 +28,7 @@ help:
 	@echo "make test       every test, the real Pulumi engine included"
 	@echo "make lint       ruff + mypy"
 	@echo "make bench      benchmarks at 10 and 100 orgs (bench-full adds 500)"
+	@echo "make drift-page the drift page's screenshot (docs/img) and its size and render time at 500 orgs"
 	@echo "make toolchain  build the Pulumi engine into $(PULUMI_BIN)"
 	@echo "make clean      remove .venv and .state (the engine cache stays)"
 
@@ -70,6 +72,13 @@ bench-full: venv toolchain
 stress: venv toolchain
 	$(PY) -m pytest -m stress --run-stress
 
+# The drift page (`orgaccess drift --format html`): its size and render time at 500 orgs
+# (bench/results/drift-page.json) and the README's screenshot (docs/img/drift-page.png), in
+# Debian's headless Chromium (scripts/chromium.sh installs it when missing). Only this target
+# writes those files; the tests keep their screenshots in their tmp dirs.
+drift-page: venv
+	$(PY) -m bench.drift_page --orgs 500 --screenshot docs/img/drift-page.png
+
 clean:
 	rm -rf $(VENV) $(STATE) .pytest_cache .mypy_cache .ruff_cache
 
@@ -77,6 +86,7 @@ clean:
 # when a mandatory policy blocks it. Optional: STACK, POLICY_CONFIG, REVIEW_OUT (a file).
 .PHONY: review
 review: venv toolchain
+	@mkdir -p -m 0700 $(STATE)
 	$(PY) -m orgaccess.review --policy-pack policies $(if $(STACK),--stack $(STACK)) \
 		$(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG)) $(if $(REVIEW_OUT),--output $(REVIEW_OUT))
 

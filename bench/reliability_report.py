@@ -3,8 +3,10 @@ as bench/results/reliability.json, from what tests/reliability recorded in one r
 
     .venv/bin/python -m bench.reliability_report     # prints the last report
 
-`make stress` runs the reliability suite with its heavier variants; the suite writes the report
-through `write` at the end of the session.
+`make stress` runs the reliability suite with its heavier variants and writes the report there, through
+`write` at the end of the session. A plain test run (`make test`) writes its figures to
+.state/reliability.json instead: bench/results/ is written only by `make bench`, `bench-full` and
+`stress`, and a test run leaves the checkout as it found it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 REPORT = Path(__file__).resolve().parent / "results" / "reliability.json"
+TEST_RUN_REPORT = Path(__file__).resolve().parents[1] / ".state" / "reliability.json"
 
 
 def write(recorded: dict[str, dict[str, Any]], *, stress: bool, path: Path = REPORT) -> Path:

@@ -18,6 +18,7 @@ Client = PlatformClient | GenesysClient
 
 def connect(settings: Settings, **options: Any) -> Client:
     """A client of the platform `settings` describe; `options` go to each PlatformClient."""
+    options.setdefault("ca_bundle", settings.ca_bundle)
     if settings.platform is Dialect.GENESYS_CLOUD:
         credentials = {org: (c.clientId, c.clientSecret) for org, c in settings.org_credentials}
         return GenesysClient(settings.api_url, credentials, **options)

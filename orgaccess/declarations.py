@@ -5,7 +5,7 @@ text is one line per problem, ``<file>:<line>: <what is wrong>; <the fix>``, sor
 Structure (keys, types, sizes) is checked first; names and references (unknown permissions,
 undeclared roles, duplicates, ...) only once the structure is sound, since they need it.
 
-Decisions beyond product.md:
+Decisions beyond docs/access-yaml.md:
 - ``homeOrg`` need not be listed under ``orgs``: the service accounts are still managed there.
 - YAML anchors and aliases are refused (see ``yamlsource``); so are files over 5 MiB.
 - OAuth scopes are checked against the platform's permissions, as the platform's scopes are.
@@ -23,19 +23,33 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic_core import PydanticCustomError
 
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys import permissions as genesys_permissions
 from orgaccess.platform.models import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
+from orgaccess.printable import unsafe_character
 from orgaccess.yamlsource import Path as DataPath
 from orgaccess.yamlsource import Sourced, YamlSourceError, load_yaml, show
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 50  # past this, a message helps nobody; fixing the first ones usually fixes more
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=2000)]
+
+def _printable(allow_line_breaks: bool) -> AfterValidator:
+    # Control and bidi characters would rewrite a terminal or disguise a name in a review.
+    def check(value: str) -> str:
+        found = unsafe_character(value, allow_line_breaks=allow_line_breaks)
+        if found is not None:
+            raise PydanticCustomError("unsafe_character", "holds {character}", {"character": found})
+        return value
+
+    return AfterValidator(check)
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), _printable(allow_line_breaks=False)]
+Text = Annotated[str, Field(max_length=2000), _printable(allow_line_breaks=True)]
 
 
 class _Decl(BaseModel):
@@ -232,6 +246,12 @@ def _explain(error: Any, data: Any) -> str:
     if kind == "literal_error":
         choices = get_args(field.annotation) if field else ()
         return f"{subject} is {show(value)}; " + _suggest(str(value), [str(c) for c in choices], "use one of")
+    if kind == "unsafe_character":
+        character = error["ctx"]["character"]
+        return (
+            f"{subject} holds {character}, a control or bidi character that can hide or "
+            "disguise text where it is printed; remove it"
+        )
     if kind == "string_too_short":
         return f"{subject} is empty; give it a value"
     if kind in ("string_too_long", "too_long"):
@@ -239,7 +259,7 @@ def _explain(error: Any, data: Any) -> str:
         return f"{subject} is too long (at most {limit}); shorten it, or split the declarations"
     expected = _EXPECTED.get(kind)
     if expected is None:
-        return f"{subject}: {error['msg']}; see the access.yaml format in product.md"
+        return f"{subject}: {error['msg']}; see the access.yaml reference, docs/access-yaml.md"
     if kind == "list_type":
         item = get_args(field.annotation)[0] if field else str
         expected = f"a list of {_NOUNS[item][0]}s" if item in _NOUNS else "a list of strings"
@@ -248,7 +268,7 @@ def _explain(error: Any, data: Any) -> str:
     elif not rest:
         fix = f"write it as a mapping, like `{_NOUNS[model][1]}: ...`"
     else:
-        fix = f"write it like {example}" if example else "see the access.yaml format in product.md"
+        fix = f"write it like {example}" if example else "see the access.yaml reference, docs/access-yaml.md"
     return f"{subject} must be {expected}, not {show(value)}; {fix}"
 
 

@@ -1,4 +1,4 @@
-"""`make demo`: the partner-org 403 of product.md, found and fixed on the embedded emulator.
+"""`make demo`: the partner-org 403 of the README, found and fixed on the embedded emulator.
 
 Each step runs what an operator would run (the real `pulumi` and `orgaccess` commands)
 and prints a short account of it; the full outputs are kept under .state/demo/.
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, Result, project_stack
+from orgaccess.engine import PROJECT_DIR, Result, private_dir, project_stack
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import PlatformError
 
@@ -28,7 +28,7 @@ ORGS = ("org-primary", "org-partner-a", "org-partner-b", "org-partner-c", "org-p
 def main() -> int:
     started = time.monotonic()
     shutil.rmtree(STATE, ignore_errors=True)
-    STATE.mkdir(parents=True)
+    private_dir(STATE)
     with running_emulator("seed-403", db=STATE / "emulator.db") as emulator:
         heading(f"The platform: the orgaccess emulator on seed-403 at {emulator.url}")
         stack = project_stack(

@@ -1,7 +1,7 @@
 """Why a service account gets 403 from the screen-recordings API in an org: causes C1 to C6.
 
 For each declared binding (a service account in an org), the live state is read through the
-reconciler's own snapshot (`Fleet`), each cause of platform-api.md is checked in turn with
+reconciler's own snapshot (`Fleet`), each cause of docs/causes.md is checked in turn with
 the call that answered as evidence and the fix, and then the data plane is probed as the
 service account itself. A fix that is applied but not yet visible to the data plane (the
 platform's propagation delay) is told apart from one that is missing.
@@ -96,8 +96,15 @@ class Probes:
     `<org>/<name>`.
     """
 
-    def __init__(self, api_url: str, secrets: Mapping[str, SecretStr], platform: Dialect = Dialect.SEED) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        secrets: Mapping[str, SecretStr],
+        platform: Dialect = Dialect.SEED,
+        ca_bundle: str | None = None,
+    ) -> None:
         self._api_url = api_url
+        self._ca_bundle = ca_bundle
         self._secrets = dict(secrets)
         self._per_org = platform is Dialect.GENESYS_CLOUD
         self._clients: dict[str, PlatformClient | GenesysClient] = {}
@@ -141,9 +148,9 @@ class Probes:
             if key not in self._clients:
                 # A 403 is an answer here, not a glitch: no retries beyond the client's for 5xx/429.
                 self._clients[key] = (
-                    GenesysClient(self._api_url, {org: (client_id, secret)})
+                    GenesysClient(self._api_url, {org: (client_id, secret)}, ca_bundle=self._ca_bundle)
                     if self._per_org
-                    else PlatformClient(self._api_url, client_id, secret)
+                    else PlatformClient(self._api_url, client_id, secret, ca_bundle=self._ca_bundle)
                 )
             return self._clients[key]
 
@@ -158,14 +165,14 @@ def diagnose(
 ) -> list[Finding]:
     """A finding per declared binding (of `accounts` when given), by org in file order."""
     bound = bindings_to_diagnose(decls, accounts)
-
-    diagnosis = diagnosis_class(fleet)
-
-    def in_org(org: str) -> list[Finding]:
-        return [diagnosis(decls, fleet, org, name).run(probes) for name in bound[org]]
-
-    per_org = for_each_org(bound, in_org, done=done)
+    per_org = for_each_org(bound, lambda org: diagnose_in(decls, fleet, probes, org, bound[org]), done=done)
     return [finding for findings in per_org.values() for finding in findings]
+
+
+def diagnose_in(decls: Declarations, fleet: Fleet, probes: Probes, org: str, accounts: Iterable[str]) -> list[Finding]:
+    """A finding per service account of `accounts` (bound in `org`), in their order."""
+    diagnosis = diagnosis_class(fleet)
+    return [diagnosis(decls, fleet, org, name).run(probes) for name in accounts]
 
 
 def bindings_to_diagnose(decls: Declarations, accounts: set[str] | None = None) -> dict[str, list[str]]:

@@ -13,6 +13,8 @@ from typing import Any
 from deepdiff import DeepDiff
 from pydantic import BaseModel, ConfigDict
 
+from orgaccess.printable import escape
+
 EXISTS = "exists"
 
 
@@ -41,8 +43,9 @@ class Drift(BaseModel):
 
 
 def _show(value: Any) -> str:
+    # Live values come from the platform: a name there may hold terminal escapes or bidi overrides.
     if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
+        return "[" + ", ".join(escape(str(v)) for v in value) + "]"
     return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
 
 

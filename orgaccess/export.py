@@ -180,7 +180,7 @@ def _header(home_org: str, orgs: int) -> str:
     return (
         f"# access.yaml exported by `orgaccess export` from the live state of {orgs} org(s),\n"
         f"# with the service accounts of home org {home_org}. Applying it as it is changes nothing;\n"
-        "# from here on, edit it to change access. The format is described in product.md.\n\n"
+        "# from here on, edit it to change access. The format: orgaccess's docs/access-yaml.md.\n\n"
     )
 
 

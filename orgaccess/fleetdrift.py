@@ -7,7 +7,7 @@ can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from orgaccess.declarations import Declarations, fleet_org_ids
 from orgaccess.desired import Desired, plan
@@ -23,12 +23,20 @@ def fleet_drift(decls: Declarations, *, done: Callable[[str], None] = lambda _or
     Uses the process's session (`orgaccess.session.configure` first); `done(org)` is called
     as each org is finished, for progress.
     """
-    by_org: dict[str, list[Desired]] = {org: [] for org in fleet_org_ids(decls)}
-    for desired in plan(decls):
-        by_org[desired.org].append(desired)
-
-    def org_drift(org: str) -> list[Drift]:
-        return [found for d in by_org[org] for found in drift_of(KINDS[d.kind], d.props)]
-
-    per_org = for_each_org(by_org, org_drift, done=done)
+    by_org = objects_by_org(fleet_org_ids(decls), plan(decls))
+    per_org = for_each_org(by_org, lambda org: objects_drift(by_org[org]), done=done)
     return [found for drifts in per_org.values() for found in drifts]
+
+
+def objects_by_org(orgs: Iterable[str], objects: Iterable[Desired]) -> dict[str, list[Desired]]:
+    """`objects` by org, for each of `orgs` in their order (an org may hold none); others dropped."""
+    by_org: dict[str, list[Desired]] = {org: [] for org in orgs}
+    for desired in objects:
+        if desired.org in by_org:
+            by_org[desired.org].append(desired)
+    return by_org
+
+
+def objects_drift(objects: Iterable[Desired]) -> list[Drift]:
+    """Every drifted field of `objects`, in their order."""
+    return [found for d in objects for found in drift_of(KINDS[d.kind], d.props)]

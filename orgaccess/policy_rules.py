@@ -18,7 +18,7 @@ TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
 
-# The built-in roles' permissions, as platform-api.md defines them.
+# The built-in roles' permissions, as docs/api.md defines them.
 BUILTIN_PERMISSIONS: dict[str, frozenset[str]] = {"admin": PERMISSIONS, "employee": frozenset()}
 RECORDING_VIEW = "recording:view"
 SCREEN_RECORDING_ADMIN = "admin:screen_recordings"

@@ -1,83 +1,375 @@
-"""Recovering a stack of the file backend after `pulumi up` died mid-run (kill -9, a lost CI runner).
+"""Bringing a stack back to a state `pulumi up` accepts after a run died (kill -9, a lost CI runner).
 
-A dead run leaves two things behind: its lock (`.pulumi/locks/<org>/<project>/<stack>/*.json`,
-so every later command says "the stack is currently locked"), and the operations it had begun
-(`pending_operations` in the state: a create that may or may not have landed). orgaccess needs
-nothing more than dropping both: every create adopts an object that already exists under its
-name, so the next `up` finds what the dead run did and finishes the rest, without duplicates.
+What a dead run can leave, and what is done about each (docs/recovery.md has the evidence):
 
-Releasing a lock that a *running* process holds would let two runs write one state, so the
-helper refuses while the lock's process is alive on this host. See docs/recovery.md.
+- its lock: every later command answers "the stack is currently locked". Released, but only
+  when the process that took it is gone; a live one (or one on another host) stops recovery.
+- its plugin processes (the Python dynamic provider `python -m pulumi.dynamic`, the language
+  host): they outlive a `pulumi` killed with SIGKILL and may still finish a platform call. Ended.
+- an unreadable stack checkpoint. With the file backend, a kill while fileblob rewrites the
+  `<stack>.json.attrs` metadata file leaves it empty, and the engine then fails every command
+  with "failed to load checkpoint: EOF" although `<stack>.json` itself is complete: the empty
+  metadata file is removed, nothing is lost. A checkpoint whose content is unreadable is
+  restored from the newest readable copy: `<stack>.json.bak`, then the history checkpoints.
+- pending operations (creates that may or may not have landed): dropped by a refresh, which
+  also reads every resource back. orgaccess's creates adopt an object that already exists
+  under their name, so the next `up` finds what the dead run did, without duplicates.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
-import os
+import re
 import socket
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 
-from orgaccess.engine import Stack
+import psutil
+
+from orgaccess.engine import Result, project_settings
+from orgaccess.statestore import StateStore, open_store
+
+# The Python dynamic provider's command line, and the executables of Pulumi's plugins.
+PROVIDER_MODULE = "pulumi.dynamic"
+PLUGIN_PREFIXES = ("pulumi-language-", "pulumi-resource-")
+# How long ended processes get to exit on SIGTERM before SIGKILL.
+END_GRACE_SECONDS = 5.0
+# A lock is written a moment after its process started; a process younger than its lock (by more
+# than clock granularity) is not the lock's owner but a later process given the same pid.
+PID_REUSE_SLACK_SECONDS = 2.0
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class RecoveryError(RuntimeError):
-    """The stack cannot be recovered safely now; the message says why."""
+    """The stack cannot be recovered safely now; the message says why and what to do."""
+
+
+class PulumiStack(Protocol):
+    """A stack recovery can work on: `orgaccess.engine.Stack` (tests) or `WorkspaceStack` (the CLI)."""
+
+    name: str
+    project_dir: Path
+
+    @property
+    def backend_url(self) -> str: ...
+
+    def run(self, *args: str, timeout: float = 900) -> Result: ...
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Where the file and PostgreSQL backends keep a project-scoped stack's objects."""
+
+    project: str
+    stack: str
+
+    @property
+    def checkpoint(self) -> str:
+        return f".pulumi/stacks/{self.project}/{self.stack}.json"
+
+    @property
+    def backup(self) -> str:
+        return self.checkpoint + ".bak"
+
+    @property
+    def locks(self) -> str:
+        return f".pulumi/locks/organization/{self.project}/{self.stack}/"
+
+    @property
+    def history(self) -> str:
+        return f".pulumi/history/{self.project}/{self.stack}/"
+
+
+def keys_of(stack: PulumiStack) -> Keys:
+    project = project_settings(stack.project_dir).get("name")
+    if not project:
+        raise RecoveryError(f"{stack.project_dir}: no Pulumi.yaml with a project name; run from the project directory")
+    # `--stack org/project/name` and `organization/name` name the same stack of this project.
+    return Keys(str(project), stack.name.rsplit("/", 1)[-1])
 
 
 @dataclass(frozen=True)
 class Lock:
-    path: Path
+    key: str
     pid: int
     hostname: str
+    taken: datetime | None
 
     @property
     def held_by_a_live_process(self) -> bool:
         # A lock from another host cannot be checked from here: treat it as live.
-        return self.hostname != socket.gethostname() or _alive(self.pid)
+        return self.hostname != socket.gethostname() or _owner_alive(self)
+
+    def describe(self) -> str:
+        when = f", taken {self.taken.isoformat(timespec='seconds')}" if self.taken else ""
+        return f"pid {self.pid} on {self.hostname}{when}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Recovered:
-    released_locks: int
-    dropped_operations: int
+    """What recovery found and did, in order, for people; and the counts, for figures."""
+
+    found: list[str] = field(default_factory=list)
+    did: list[str] = field(default_factory=list)
+    released_locks: int = 0
+    dropped_operations: int = 0
+    ended_processes: int = 0
+    restored_from: str | None = None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def locks(stack: Stack) -> list[Lock]:
+def locks(stack: PulumiStack) -> list[Lock]:
     """The locks held on the stack, live or stale."""
+    return _locks(open_store(stack.backend_url), keys_of(stack))
+
+
+def _locks(store: StateStore, keys: Keys) -> list[Lock]:
     found = []
-    for path in sorted((stack.backend_dir / ".pulumi" / "locks").glob(f"*/*/{stack.name}/*.json")):
-        content = json.loads(path.read_text())
-        found.append(Lock(path, int(content["pid"]), str(content["hostname"])))
+    for key in store.keys(keys.locks):
+        try:
+            content = json.loads(store.read(key))
+            found.append(Lock(key, int(content["pid"]), str(content["hostname"]), _time(content.get("timestamp"))))
+        except (KeyError, ValueError, TypeError):
+            # Nobody can tell whose it is; taking it for live keeps two runs from writing one state.
+            raise RecoveryError(
+                f"lock {key} cannot be read; if no `pulumi` runs on this stack, delete it and recover again"
+            ) from None
     return found
 
 
-def pending_operations(stack: Stack) -> list[dict[str, object]]:
+def _time(stamp: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+
+
+def _owner_alive(lock: Lock) -> bool:
+    try:
+        started = psutil.Process(lock.pid).create_time()
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
+        return True
+    return lock.taken is None or started <= lock.taken.timestamp() + PID_REUSE_SLACK_SECONDS
+
+
+def pending_operations(stack: PulumiStack) -> list[dict[str, Any]]:
     """The operations a run had begun and not finished when it stopped."""
-    return list(stack.export()["deployment"].get("pending_operations") or [])
+    return _pending(open_store(stack.backend_url), keys_of(stack), stack)
 
 
-def recover(stack: Stack) -> Recovered:
-    """Releases a dead run's lock and drops its pending operations; run `up` next."""
-    held = locks(stack)
+def _pending(store: StateStore, keys: Keys, stack: PulumiStack) -> list[dict[str, Any]]:
+    # Read from the checkpoint itself, which saves starting the engine, unless Python cannot decode it.
+    content = store.read(keys.checkpoint)
+    if content.startswith(ZSTD_MAGIC):
+        return list(_export(stack)["deployment"].get("pending_operations") or [])
+    latest = json.loads(gzip.decompress(content) if content.startswith(GZIP_MAGIC) else content)["checkpoint"]
+    return list((latest.get("latest") or {}).get("pending_operations") or [])
+
+
+def _export(stack: PulumiStack) -> dict[str, Any]:
+    exported = stack.run("stack", "export", "--stack", stack.name)
+    if exported.returncode != 0:
+        raise RecoveryError(f"`pulumi stack export` still fails: {_last_line(exported)}")
+    return dict(json.loads(exported.stdout))
+
+
+def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None) -> Recovered:
+    """Makes a stack ready for `pulumi up` after a run died; `say` hears each finding and action.
+
+    Raises RecoveryError, with the reason, when that cannot be done safely now.
+    """
+    done = Recovered()
+
+    def found(line: str) -> None:
+        done.found.append(line)
+        say(f"found: {line}")
+
+    def did(line: str) -> None:
+        done.did.append(line)
+        say(f"did: {line}")
+
+    store = open_store(stack.backend_url)
+    keys = keys_of(stack)
+    held = _locks(store, keys)
     live = [lock for lock in held if lock.held_by_a_live_process]
     if live:
-        owners = ", ".join(f"pid {lock.pid} on {lock.hostname}" for lock in live)
-        raise RecoveryError(f"stack '{stack.name}' is locked by a run that may still be going ({owners}); wait for it")
-    if held:
-        # For the file backend, `pulumi cancel` deletes the lock files.
-        stack.run("cancel", "--yes", "--stack", stack.name).check()
-    dropped = len(pending_operations(stack))
-    # The refresh also reads every resource back, so the state matches the platform again.
-    stack.refresh("--clear-pending-creates").check()
-    return Recovered(released_locks=len(held), dropped_operations=dropped)
+        owners = "; ".join(lock.describe() for lock in live)
+        raise RecoveryError(
+            f"stack '{keys.stack}' is locked by a run that may still be going ({owners}); "
+            "wait for it to finish (or stop that process) and run recover again"
+        )
+    for lock in held:
+        found(f"a stale lock ({lock.describe()}): that process is gone")
+
+    for process in leftover_plugins(stack.project_dir):
+        found(f"plugin process {process.pid} of a dead run still running ({_command(process)})")
+        _end(process)
+        did(f"ended process {process.pid}")
+        done.ended_processes += 1
+
+    done.restored_from = make_readable_state(store, keys, found, did)
+
+    for lock in held:
+        # Only the locks judged stale above: `pulumi cancel` would delete every lock, a new run's too.
+        store.delete(lock.key)
+        did(f"released the lock {lock.key}")
+    done.released_locks = len(held)
+
+    pending = _pending(store, keys, stack)
+    for operation in pending:
+        resource = operation.get("resource") or {}
+        found(f"pending {operation.get('type', '?')} of {resource.get('urn', '?')}")
+    done.dropped_operations = len(pending)
+    if done.found:
+        _refresh(stack, len(pending), did)
+        if remaining := _pending(store, keys, stack):
+            raise RecoveryError(
+                f"{len(remaining)} pending operation(s) remain after the refresh; "
+                "remove `pending_operations` by `pulumi stack export` / `pulumi stack import`"
+            )
+    else:
+        _export(stack)  # the engine reads the state too
+        say("found: nothing to recover (no lock, no leftover process, a readable state, no pending operation)")
+    return done
+
+
+def _refresh(stack: PulumiStack, pending: int, did: Callable[[str], None]) -> None:
+    refreshed = stack.run("refresh", "--stack", stack.name, "--yes", "--skip-preview", "--clear-pending-creates")
+    if refreshed.returncode != 0:
+        raise RecoveryError(
+            f"the refresh failed: {_last_line(refreshed)}\n"
+            "the stack is unlocked and readable; once the platform answers, run "
+            f"`pulumi refresh --yes --clear-pending-creates --stack {stack.name}`"
+        )
+    did("refreshed the state from the platform" + (f", dropping {pending} pending operation(s)" if pending else ""))
+
+
+# Plugin processes left by a dead run.
+
+
+def leftover_plugins(project_dir: Path) -> list[psutil.Process]:
+    """Plugin processes of a dead run of this project: a Pulumi plugin (the Python dynamic provider,
+    a language host or a provider binary) working in `project_dir` (the engine starts plugins in
+    the project directory), with no live `pulumi` above it (a live run's plugins have one)."""
+    where = project_dir.resolve()
+    left = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            if not is_plugin(process.info["cmdline"] or []) or Path(process.cwd()).resolve() != where:
+                continue
+            if any(parent.name() == "pulumi" for parent in process.parents()):
+                continue
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+        left.append(process)
+    return left
+
+
+def is_plugin(cmdline: list[str]) -> bool:
+    """A Pulumi plugin: its executable, or the script its interpreter runs (`sh pulumi-resource-...`,
+    `python -u pulumi-language-python-exec`), is named pulumi-language-* or pulumi-resource-*; or
+    it is the Python dynamic provider, `python -m pulumi.dynamic`."""
+    if any(Path(arg).name.startswith(PLUGIN_PREFIXES) for arg in cmdline[:3]):
+        return True
+    return PROVIDER_MODULE in cmdline and cmdline[cmdline.index(PROVIDER_MODULE) - 1] == "-m"
+
+
+def _command(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())[:120]
+    except psutil.Error:
+        return "gone"
+
+
+def _end(process: psutil.Process) -> None:
+    """SIGTERM, then SIGKILL after a grace period; psutil checks the pid still names this process."""
+    try:
+        process.terminate()
+        _, alive = psutil.wait_procs([process], timeout=END_GRACE_SECONDS)
+        for straggler in alive:
+            straggler.kill()
+        psutil.wait_procs(alive, timeout=END_GRACE_SECONDS)
+    except psutil.NoSuchProcess:
+        pass
+
+
+# The stack's checkpoint, made readable.
+
+
+def make_readable_state(
+    store: StateStore, keys: Keys, found: Callable[[str], None], did: Callable[[str], None]
+) -> str | None:
+    """Repairs what keeps the engine from reading the checkpoint; returns what it restored from."""
+    try:
+        content = store.read(keys.checkpoint)
+    except KeyError:
+        raise RecoveryError(f"no stack '{keys.stack}' of project '{keys.project}' in this backend") from None
+    broken = store.broken_metadata(keys.checkpoint)
+    if broken:
+        found(f"the checkpoint {keys.checkpoint} cannot be read by pulumi: {broken}")
+        store.drop_metadata(keys.checkpoint)
+        did(f"removed that metadata file (its content, {len(content)} bytes, is the state itself)")
+    for copy in [keys.backup, *store.keys(keys.history)]:
+        if store.broken_metadata(copy):
+            # Harmless to `up`, but `pulumi stack history` and a restore from it would fail on it too.
+            store.drop_metadata(copy)
+            did(f"removed the unreadable metadata file of {copy}")
+    problem = checkpoint_problem(content)
+    if problem is None:
+        return None
+    found(f"the checkpoint {keys.checkpoint} {problem}")
+    for source in [keys.backup, *reversed(_history_checkpoints(store, keys))]:
+        try:
+            candidate = store.read(source)
+        except KeyError:
+            continue
+        if (why := checkpoint_problem(candidate)) is not None:
+            found(f"{source} {why}: not usable")
+            continue
+        aside = f"{keys.checkpoint}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}"
+        store.write(aside, content)
+        store.write(keys.checkpoint, candidate)
+        did(f"restored the checkpoint from {source} (the unreadable one is kept as {aside})")
+        return source
+    raise RecoveryError(
+        f"the checkpoint {keys.checkpoint} {problem}, and no readable copy was found "
+        f"({keys.backup}, {keys.history}*.checkpoint.json)"
+    )
+
+
+HISTORY_CHECKPOINT = re.compile(r"-(\d+)\.checkpoint\.json(\.gz|\.zst)?$")
+
+
+def _history_checkpoints(store: StateStore, keys: Keys) -> list[str]:
+    """The history checkpoints, oldest first (their names carry a nanosecond timestamp)."""
+    stamped = [(int(m[1]), key) for key in store.keys(keys.history) if (m := HISTORY_CHECKPOINT.search(key))]
+    return [key for _, key in sorted(stamped)]
+
+
+def checkpoint_problem(content: bytes) -> str | None:
+    """Why a checkpoint file cannot be read, or None when it can."""
+    if not content.strip():
+        return "is empty"
+    if content.startswith(ZSTD_MAGIC):
+        return None  # the engine reads it; Python's standard library cannot
+    try:
+        if content.startswith(GZIP_MAGIC):
+            content = gzip.decompress(content)
+        document = json.loads(content)
+    except (OSError, EOFError, ValueError):
+        return "is not a complete JSON document"
+    if not isinstance(document, dict) or "checkpoint" not in document:
+        return "is JSON but not a checkpoint"
+    return None
+
+
+def _last_line(result: Result) -> str:
+    lines = [line for line in result.output.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else f"exit {result.returncode}"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from orgaccess.policy_rules import kind_of
+from orgaccess.printable import escape, markdown
 
 # Makes `pulumi preview --json` print engine events, policy events among them, one per line.
 STREAMING_ENV = {"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"}
@@ -197,7 +198,9 @@ def render(preview: Preview) -> str:
     """The review as markdown: outcome, policy results, declared changes per org, live drift."""
     out = ["## orgaccess review", "", _summary(preview), ""]
     if preview.errors:
-        out += ["### Errors", "", "```", *preview.errors, "```", ""]
+        # Errors may quote the platform: no line of them may close the code block or drive a terminal.
+        quoted = [escape(line).replace("`", "'") for error in preview.errors for line in error.splitlines()]
+        out += ["### Errors", "", "```", *quoted, "```", ""]
     if preview.policies:
         out += ["### Policies", ""]
         ranked = sorted(preview.policies, key=lambda r: (not r.blocking, r.policy, r.subject, r.message))
@@ -207,16 +210,17 @@ def render(preview: Preview) -> str:
     changes: dict[str, list[str]] = {}
     for step in steps:
         if line := _change(step):
-            changes.setdefault(step.org, []).append(line)
+            changes.setdefault(step.org, []).append(markdown(line))
     out += ["### Declared changes per org", ""]
     for org in sorted(changes):
-        out += [f"**{org}**", "", *(f"- {line}" for line in changes[org]), ""]
+        out += [f"**{markdown(org)}**", "", *(f"- {line}" for line in changes[org]), ""]
     if not changes:
         out += ["None.", ""]
     drift = sorted(f"{s.org} {s.kind} {s.name}: {d}" for s in steps for d in (s.new or {}).get("drift") or [])
     if drift:
         out += [f"<details><summary>Live state that differs from the declarations ({len(drift)})</summary>", ""]
-        out += [f"- {line}" for line in drift]
+        # The live half of each line is the platform's, names and all.
+        out += [f"- {markdown(line)}" for line in drift]
         out += ["", "</details>", ""]
     return "\n".join(out)
 

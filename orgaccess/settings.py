@@ -1,23 +1,34 @@
 """Where the reconciler's own credentials, the platform URL and its dialect come from.
 
 Stack config first (`orgaccess:apiUrl`, `orgaccess:clientId`, `orgaccess:clientSecret`,
-`orgaccess:platform`), then the environment, then the documented default URL of the local
-emulator. The same resolution serves the Pulumi program, the provider process and the CLI.
+`orgaccess:platform`, `orgaccess:caBundle`, `orgaccess:allowInsecureHttp`), then the environment,
+then the documented default URL of the local emulator. The same resolution serves the Pulumi
+program, the provider process and the CLI.
 
 On `genesys-cloud` a client acts in its own org only, so the credentials are one admin client per
 org: `orgaccess:orgCredentials` (a secret), a mapping `{org id: {clientId, clientSecret}}`, given
 as an object or as its JSON text (env `ORGACCESS_ORG_CREDENTIALS`).
+
+The secrets and the tokens cross the network with every call, so the URL must be `https` unless it
+names this machine (127.0.0.0/8, ::1, localhost); plain `http` to another host needs the explicit
+opt-in `allowInsecureHttp`. On `genesys-cloud` the token host (`login.<region>`) is derived from
+the URL and keeps its scheme, so the rule covers it too. Certificates are always verified, against
+the system's CAs or the `caBundle` given; there is no switch to turn verification off.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import ssl
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
+from orgaccess.platform._redact import redact
 from orgaccess.platform.dialect import Dialect
 
 DEFAULT_API_URL = "http://127.0.0.1:8790"
@@ -54,6 +65,8 @@ class Settings(BaseModel):
     platform: Dialect = Dialect.SEED
     # (org id, credential), sorted by org: hashable, and equal for equal configs.
     org_credentials: tuple[tuple[str, OrgCredential], ...] = ()
+    # A PEM file of the CAs to trust instead of the system's; None: the system's.
+    ca_bundle: str | None = None
 
 
 def _no_config(_key: str) -> object:
@@ -69,9 +82,13 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
             value = os.environ.get(env)
         return None if value is None else str(value)
 
+    url_key = "--api-url" if api_url else _where(config, "apiUrl", "ORGACCESS_API_URL")
     url = api_url or pick("apiUrl", "ORGACCESS_API_URL") or DEFAULT_API_URL
-    if not url.startswith(("http://", "https://")):
-        raise SettingsError(f"orgaccess:apiUrl {url!r} is not an http(s) URL; set it to the platform's base URL")
+    insecure = _flag(pick("allowInsecureHttp", INSECURE_ENV), _where(config, "allowInsecureHttp", INSECURE_ENV))
+    _check_url(url, url_key, allow_insecure_http=insecure)
+    ca_bundle = pick("caBundle", CA_BUNDLE_ENV)
+    if ca_bundle:
+        _check_ca_bundle(ca_bundle, _where(config, "caBundle", CA_BUNDLE_ENV))
     platform = platform_of(pick("platform", "ORGACCESS_PLATFORM"))
     if platform is Dialect.GENESYS_CLOUD:
         credentials = org_credentials(config("orgCredentials") or os.environ.get("ORGACCESS_ORG_CREDENTIALS"))
@@ -81,6 +98,7 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
             client_secret=SecretStr(""),
             platform=platform,
             org_credentials=credentials,
+            ca_bundle=ca_bundle or None,
         )
     client_id = pick("clientId", "ORGACCESS_CLIENT_ID")
     secret = pick("clientSecret", "ORGACCESS_CLIENT_SECRET")
@@ -95,7 +113,71 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
     if missing:
         raise MissingCredentials("orgaccess has no credentials for the platform; set " + " and ".join(missing))
     assert client_id is not None and secret is not None
-    return Settings(api_url=url.rstrip("/"), client_id=client_id, client_secret=SecretStr(secret))
+    return Settings(
+        api_url=url.rstrip("/"), client_id=client_id, client_secret=SecretStr(secret), ca_bundle=ca_bundle or None
+    )
+
+
+INSECURE_ENV = "ORGACCESS_ALLOW_INSECURE_HTTP"
+CA_BUNDLE_ENV = "ORGACCESS_CA_BUNDLE"
+_LOOPBACK_NAMES = {"localhost"}
+
+
+def _where(config: Lookup, key: str, env: str) -> str:
+    """The setting's name as the user set it: the stack-config key, else the env variable."""
+    value = config(key)
+    return f"{NAMESPACE}:{key}" if (value is not None and value != "") or env not in os.environ else env
+
+
+def _flag(value: str | None, where: str) -> bool:
+    if value is None or value == "":
+        return False
+    if value.lower() not in ("true", "false"):
+        raise SettingsError(f"{NAMESPACE}:allowInsecureHttp must be true or false, not {value!r} (set in {where})")
+    return value.lower() == "true"
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: traffic that never leaves this machine."""
+    if host.lower().rstrip(".") in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(url: str, where: str, *, allow_insecure_http: bool) -> None:
+    shown = redact(url)  # a query string may hold a key
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme, parts.hostname
+        has_userinfo = parts.username is not None or parts.password is not None
+    except ValueError:  # a malformed IPv6 host, say
+        scheme, host, has_userinfo = "", None, False
+    if has_userinfo:
+        # Never echoed: the part before '@' is a password.
+        raise SettingsError(
+            f"{where}: the platform URL carries credentials (user:password@host); remove them, orgaccess "
+            f"authenticates with {NAMESPACE}:clientId and {NAMESPACE}:clientSecret"
+        )
+    if scheme not in ("http", "https") or not host:
+        raise SettingsError(f"{where} {shown!r} is not an http(s) URL; set it to the platform's base URL")
+    if scheme == "http" and not is_loopback(host) and not allow_insecure_http:
+        raise SettingsError(
+            f"{where} {shown!r} uses plain http to {host}, which would send the client secret and tokens in "
+            f"clear; use https, or accept that risk explicitly with `pulumi config set {NAMESPACE}:allowInsecureHttp "
+            f"true` (env {INSECURE_ENV}=true)"
+        )
+
+
+def _check_ca_bundle(path: str, where: str) -> None:
+    try:
+        ssl.create_default_context(cafile=path)
+    except FileNotFoundError:
+        raise SettingsError(f"{where} {path!r}: no such file; give the path of a PEM file of CA certificates") from None
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise SettingsError(f"{where} {path!r} is not a readable PEM file of CA certificates ({exc})") from None
 
 
 def platform_from(config: Lookup = _no_config) -> Dialect:

@@ -13,6 +13,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/apt.sh
+. "$HERE/scripts/apt.sh"
 DIR=${ORGACCESS_PG_DIR:-$HERE/.state/postgres}
 DATA=$DIR/data
 URL_FILE=$DIR/url
@@ -31,15 +33,7 @@ bindir() {
 install() {
   [[ -n $(bindir) ]] && return
   say "initdb not found; installing Debian's postgresql with apt-get"
-  local sudo=()
-  if [[ $(id -u) != 0 ]]; then
-    command -v sudo >/dev/null || die "not root and no sudo: install postgresql (apt-get install -y postgresql)"
-    sudo=(sudo -n)
-  fi
-  command -v apt-get >/dev/null || die "apt-get is not available: install PostgreSQL (initdb, pg_ctl) yourself"
-  "${sudo[@]}" apt-get update -qq >&2 || die "apt-get update failed; the fleet backend needs postgresql"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq postgresql >&2 \
-    || die "apt-get install postgresql failed; the fleet backend needs it"
+  apt_install "the fleet backend needs postgresql" postgresql
   [[ -n $(bindir) ]] || die "postgresql installed but no initdb under /usr/lib/postgresql/*/bin"
 }
 

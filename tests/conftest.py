@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from orgaccess.fleet.postgres import PostgresError, running_postgres
+
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -15,6 +20,21 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorHandle]:
     """A real emulator subprocess on 127.0.0.1 serving seed-403 from a fresh database."""
     with running_emulator("seed-403", db=tmp_path / "emulator.db") as handle:
         yield handle
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL state backend of this session only (fleet and recovery tests), removed at its end.
+
+    scripts/postgres.sh installs Debian's postgresql when it is missing; when it cannot, every test
+    that needs it fails with its message: a suite that silently skipped would pass CI without ever
+    having touched the backend it is about.
+    """
+    try:
+        with running_postgres() as url:
+            yield url
+    except PostgresError as exc:
+        pytest.fail(f"these tests need a PostgreSQL state backend and none could be started:\n{exc}", pytrace=False)
 
 
 # Heavier variants (`make stress`) are marked `stress` and skipped unless asked for.
@@ -31,3 +51,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "stress" in item.keywords:
             item.add_marker(skip)
+
+
+# Tests never write into the checkout: on CI (where nobody edits during the run), a file that
+# `git status` shows changed or new after the session and not before fails the run.
+_BEFORE: pytest.StashKey[set[str]] = pytest.StashKey()
+
+
+def _checkout_changes() -> set[str]:
+    done = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=CHECKOUT, capture_output=True, text=True, check=False, timeout=60
+    )
+    return set(done.stdout.splitlines()) if done.returncode == 0 else set()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("CI"):
+        session.config.stash[_BEFORE] = _checkout_changes()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not os.environ.get("CI"):
+        return
+    before = session.config.stash[_BEFORE]
+    written = sorted(change for change in _checkout_changes() if change not in before)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = "\n".join(f"  {line}" for line in written)
+        message = f"the test run changed the checkout (tests must write under tmp or .state/):\n{lines}"
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

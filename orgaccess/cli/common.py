@@ -8,6 +8,7 @@ There is deliberately no flag for a secret's value: it would show in `ps` and sh
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from orgaccess import session
 from orgaccess.declarations import DeclarationError
 from orgaccess.export import ExportError
 from orgaccess.kinds.base import KindError
+from orgaccess.platform._redact import RedactingFilter, redact
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError, TransportError
 from orgaccess.settings import (
@@ -104,10 +106,20 @@ def explained_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def fail(message: str) -> NoReturn:
-    """Prints `message`, one `orgaccess: error:` line per line of it, and exits 1."""
-    for line in message.strip().splitlines() or ["failed"]:
+    """Prints `message`, scrubbed of secrets, one `orgaccess: error:` line per line of it, and exits 1."""
+    for line in redact(message).strip().splitlines() or ["failed"]:
         print(f"orgaccess: error: {line}", file=sys.stderr)
     raise typer.Exit(ERROR_EXIT)
+
+
+def log_to_stderr() -> None:
+    """`-v`: every platform call, one line each on stderr, scrubbed of secrets like every error."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("orgaccess: %(name)s: %(message)s"))
+    logger = logging.getLogger("orgaccess")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
 
 
 def credentials(

@@ -29,6 +29,7 @@ from orgaccess.cli.common import (
 from orgaccess.declarations import load_declarations
 from orgaccess.diagnose import Finding, Probes, Status, Verdict, bindings_to_diagnose, diagnose, settle
 from orgaccess.platform.dialect import Dialect
+from orgaccess.printable import escape
 
 EXAMPLES = f"""\
 Examples:
@@ -103,7 +104,7 @@ def doctor(
     accounts = set(service_account) if service_account else None
     per_org = settings.platform is Dialect.GENESYS_CLOUD
     secrets = (org_app_secrets if per_org else app_secrets)(names, app_secret_from_stack, stack)
-    with Probes(settings.api_url, secrets, settings.platform) as probes:
+    with Probes(settings.api_url, secrets, settings.platform, settings.ca_bundle) as probes:
         with progress("Diagnosing orgs", len(bindings_to_diagnose(decls, accounts))) as done:
             findings = diagnose(decls, fleet, probes, accounts=accounts, done=done)
         pending = sum(f.verdict is Verdict.PROPAGATING for f in findings)
@@ -123,14 +124,15 @@ def _text(findings: list[Finding], *, waited: bool) -> None:
     console = out()
     for f in findings:
         label, style = _VERDICT[f.verdict]
-        console.print(Text.assemble((f"{f.org}", "bold"), f"  {f.serviceAccount}: ", (label, style)))
+        # Evidence quotes the platform (names, error messages): escaped, it cannot drive the terminal.
+        console.print(Text.assemble((escape(f.org), "bold"), escape(f"  {f.serviceAccount}: "), (label, style)))
         for c in f.checks:
             mark, mark_style = _MARK[c.status]
-            console.print(Text.assemble("  ", (mark, mark_style), f" {c.cause} {c.title:<11} {c.evidence}"))
+            console.print(Text.assemble("  ", (mark, mark_style), escape(f" {c.cause} {c.title:<11} {c.evidence}")))
             if c.fix:
-                console.print(f"                        fix: {c.fix}")
+                console.print(escape(f"                        fix: {c.fix}"))
         mark, mark_style = _MARK[f.probe.status]
-        console.print(Text.assemble("  ", (mark, mark_style), f" probe          {f.probe.evidence}"))
+        console.print(Text.assemble("  ", (mark, mark_style), escape(f" probe          {f.probe.evidence}")))
         if f.verdict is Verdict.PROPAGATING:
             hint = "" if waited else "; rerun with --wait 120"
             console.print(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import groupby
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -14,6 +16,7 @@ from orgaccess.cli.common import (
     ApiUrlOption,
     ClientIdOption,
     ClientSecretFileOption,
+    CommandError,
     DeclarationsOption,
     connect,
     credentials,
@@ -22,11 +25,18 @@ from orgaccess.cli.common import (
     progress,
 )
 from orgaccess.declarations import fleet_org_ids, load_declarations
+from orgaccess.desired import plan
 from orgaccess.drift import EXISTS, Drift
-from orgaccess.fleetdrift import fleet_drift
+from orgaccess.driftpage import Source, render, totals_line
+from orgaccess.fleetdrift import fleet_drift, objects_by_org
+from orgaccess.health import State, exit_state, org_health
 from orgaccess.preflight import check_addressable
+from orgaccess.printable import escape, markdown
 
 DRIFT_EXIT = 2
+ERROR_EXIT = 1
+# The page's exit code: as the other formats', and 1 when an org could not be read (the page is still written).
+HTML_EXIT = {State.UNREADABLE: ERROR_EXIT, State.NOT_FIXABLE: DRIFT_EXIT, State.DRIFT: DRIFT_EXIT}
 
 EXAMPLES = """\
 Examples:
@@ -37,7 +47,10 @@ Examples:
 
   orgaccess drift --format markdown > comment.md   # for a pull-request comment
 
-Exit status: 0 no drift, 2 drift (fixable or not), 1 error.
+  orgaccess drift --format html --output drift.html  # one page, for people and CI artifacts
+
+Exit status: 0 no drift, 2 drift (fixable or not), 1 error (for html: also when an org could
+not be read; the page is written and shows which).
 """
 
 
@@ -45,11 +58,25 @@ class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    HTML = "html"
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write the report to this file (stdout then gets one summary line).",
+        show_default=False,
+    ),
+]
 
 
 @explained_errors
 def drift(
     output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    output: OutputOption = None,
     declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
     api_url: ApiUrlOption = None,
     client_id: ClientIdOption = None,
@@ -61,10 +88,28 @@ def drift(
     check_addressable(decls, declarations, fleet)
     orgs = fleet_org_ids(decls)
     with progress("Comparing orgs", len(orgs)) as done:
-        found = fleet_drift(decls, done=done)
-    render = {Format.TEXT: _text, Format.JSON: _json, Format.MARKDOWN: _markdown}[output_format]
-    out().print(render(found, len(orgs)), end="")
-    raise typer.Exit(DRIFT_EXIT if found else 0)
+        if output_format is Format.HTML:
+            health = org_health(decls, objects_by_org(orgs, plan(decls)), done=done)
+            report = render(health, Source(declarations, datetime.now(UTC)))
+            summary, code = totals_line(health), HTML_EXIT.get(exit_state(health), 0)
+        else:
+            found = fleet_drift(decls, done=done)
+            render_as = {Format.TEXT: _text, Format.JSON: _json, Format.MARKDOWN: _markdown}[output_format]
+            report, summary, code = render_as(found, len(orgs)), _summary(found, len(orgs)), DRIFT_EXIT if found else 0
+    emit(report, output, summary)
+    raise typer.Exit(code)
+
+
+def emit(report: str, output: Path | None, summary: str) -> None:
+    """`report` on stdout, or into `output` with `summary` on stdout."""
+    if output is None:
+        out().print(report, end="")
+        return
+    try:
+        output.write_text(report, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"{output}: cannot write the report ({exc.strerror}); check the path") from None
+    out().print(f"{summary.rstrip('.')}; written to {output}")
 
 
 def _summary(found: list[Drift], orgs: int) -> str:
@@ -84,8 +129,8 @@ def _by_org(found: list[Drift]) -> list[tuple[str, list[Drift]]]:
 def _text(found: list[Drift], orgs: int) -> str:
     lines: list[str] = []
     for org, items in _by_org(found):
-        lines.append(org)
-        lines += [f"  {d.kind} {d.name}: {d.describe()}" for d in items]
+        lines.append(escape(org))
+        lines += [escape(f"  {d.kind} {d.name}: {d.describe()}") for d in items]
     return "\n".join([*lines, _summary(found, orgs)]) + "\n"
 
 
@@ -113,9 +158,10 @@ def _value(value: Any) -> str:
         shown = str(value).lower()
     else:
         shown = "none" if value is None else str(value)
-    return f"`{_cell(shown)}`"
+    # Inside a code span only a pipe or a backtick can break out; markdown there is shown as typed.
+    return "`" + escape(shown).replace("|", "\\|").replace("`", "'") + "`"
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a table cell: no pipe, newline or backtick can break the row."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\n", " ")
+    """Text safe inside a table cell: nothing in it can break the row, or form a link, tag or escape."""
+    return markdown(text.replace("`", "'"))

@@ -28,7 +28,7 @@ def emulator(
         Dialect, typer.Option("--dialect", help="The API to serve: the seed platform's, or Genesys Cloud's.")
     ] = Dialect.SEED,
 ) -> None:
-    """Serve the platform API on 127.0.0.1 until stopped, in the seed or the genesys-cloud dialect."""
+    """Serve the platform API (docs/api.md, docs/genesys-cloud.md) on 127.0.0.1 until stopped, in either dialect."""
     # Imported here so other commands start without loading the server stack.
     from orgaccess.emulator.server import prepare, serve
 

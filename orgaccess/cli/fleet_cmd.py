@@ -6,8 +6,11 @@ PULUMI_BACKEND_URL points (PostgreSQL for a fleet shared by CI runners and opera
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,16 +23,20 @@ from orgaccess.cli.common import (
     ClientSecretFileOption,
     CommandError,
     DeclarationsOption,
+    connect,
     credentials,
     explained_errors,
     out,
     progress,
 )
+from orgaccess.cli.drift_cmd import HTML_EXIT, OutputOption, emit
 from orgaccess.declarations import load_declarations
-from orgaccess.fleet.layout import fleet_stacks
-from orgaccess.fleet.report import drift_exit_code, error_exit_code, summary_table
+from orgaccess.driftpage import Source, render, totals_line
+from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
+from orgaccess.fleet.report import ERROR, NO_DRIFT, drift_exit_code, error_exit_code, stack_rows, summary_table
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.workspace import Backend
+from orgaccess.health import State, exit_state, org_health
 
 EXAMPLES = """Examples:
 
@@ -38,6 +45,8 @@ EXAMPLES = """Examples:
   orgaccess fleet preview --stacks 8 --jobs 4
   orgaccess fleet up --stacks 8
   orgaccess fleet drift --stacks 8      # exit 0 none, 2 drift, 1 error
+  orgaccess fleet drift --stacks 8 --format html --output drift.html
+  orgaccess fleet up --stacks 8 --only orgs-3-of-8 --lock-timeout 600   # one stack per CI job
 """
 
 app = typer.Typer(
@@ -64,13 +73,49 @@ WorkDirOption = Annotated[
     Path,
     typer.Option("--work-dir", help="Where the stacks' project copies and logs are kept on this machine."),
 ]
+OnlyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        help="Run only this stack (repeatable; names from `orgaccess fleet stacks`). Default: every stack.",
+        show_default=False,
+    ),
+]
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        min=0,
+        help="Seconds to keep trying a stack that another runner holds locked (only up takes a lock); 0 fails at once.",
+    ),
+]
 DEFAULT_STACKS = 8
 DEFAULT_JOBS = 4
 DEFAULT_WORK_DIR = Path(".state/fleet")
 
 
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class PageFormat(StrEnum):
+    TEXT = "text"
+    HTML = "html"
+
+
+PageFormatOption = Annotated[
+    PageFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text: the stacks' table; html: one drift page for the orgs of the stacks run (after them).",
+    ),
+]
+
+
 def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome]], int]) -> Callable[..., None]:
-    """One fleet command: run `operation` on every stack, print the table, exit by `exit_code`."""
+    """One fleet command: run `operation` on the stacks, print the table (or write the page), exit by `exit_code`."""
 
     @explained_errors
     def command(
@@ -78,13 +123,18 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
         declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
         stacks: StacksOption = DEFAULT_STACKS,
         jobs: JobsOption = DEFAULT_JOBS,
+        only: OnlyOption = None,
+        lock_timeout: LockTimeoutOption = 0.0,
+        output_format: PageFormatOption = PageFormat.TEXT,
+        output: OutputOption = None,
         work_dir: WorkDirOption = DEFAULT_WORK_DIR,
         api_url: ApiUrlOption = None,
         client_id: ClientIdOption = None,
         client_secret_file: ClientSecretFileOption = None,
     ) -> None:
         # Bad declarations stop here, before any stack runs; each stack's program checks them again.
-        specs = fleet_stacks(load_declarations(declarations), stacks)
+        decls = load_declarations(declarations)
+        specs = _selected(fleet_stacks(decls, stacks), only)
         settings = credentials(api_url, client_id, client_secret_file)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
         with progress(f"fleet {operation.value}", len(specs)) as advance:
@@ -95,23 +145,78 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
                 backend=backend,
                 settings=settings,
                 jobs=jobs,
+                lock_timeout=lock_timeout,
                 done=lambda outcome: advance(outcome.stack.name),
             )
-        out().print(summary_table(outcomes, title, applied=operation is Operation.UP))
-        raise typer.Exit(exit_code(outcomes))
+        applied = operation is Operation.UP
+        table = summary_table(outcomes, title, applied=applied)
+        if output_format is PageFormat.TEXT:
+            out().print(table)
+            raise typer.Exit(exit_code(outcomes))
+        # The page's detail is read here, after the stacks ran, by the comparison their providers make.
+        connect(settings)
+        by_org = stack_objects(decls, specs)
+        with progress("Reading orgs for the page", len(by_org)) as done:
+            health = org_health(decls, by_org, done=done)
+        page = render(health, Source(declarations, datetime.now(UTC)), stack_rows(outcomes, applied=applied))
+        if output is not None:
+            out().print(table)
+        emit(page, output, totals_line(health))
+        raise typer.Exit(_page_exit_code(exit_code, outcomes, exit_state(health)))
 
     return command
 
 
 app.command(
-    "preview", epilog=EXAMPLES, help="Preview every stack: what `up` would change. Exit 0, 1 if a stack failed."
+    "preview",
+    epilog=EXAMPLES,
+    help="Preview every stack: what `up` would change. Exit 0, 1 if a stack failed (html: or an org unreadable).",
 )(_command(Operation.PREVIEW, "orgaccess fleet preview", error_exit_code))
 app.command(
-    "up", epilog=EXAMPLES, help="Converge: the accounts stack first, then the org stacks. Exit 0, 1 if a stack failed."
+    "up",
+    epilog=EXAMPLES,
+    help="Converge: the accounts stack first, then the org stacks. Exit 0, 1 if a stack failed "
+    "(html: the page shows what is left).",
 )(_command(Operation.UP, "orgaccess fleet up", error_exit_code))
 app.command(
-    "drift", epilog=EXAMPLES, help="Preview every stack and judge: exit 0 no drift, 2 drift, 1 a stack failed."
+    "drift",
+    epilog=EXAMPLES,
+    help="Preview every stack and judge: exit 0 no drift, 2 drift, 1 a stack failed (html: or an org unreadable).",
 )(_command(Operation.PREVIEW, "orgaccess fleet drift", drift_exit_code))
+
+
+def _page_exit_code(exit_code: Callable[[list[Outcome]], int], outcomes: list[Outcome], page: State) -> int:
+    """The command's exit code, 1 when the page met an unreadable org, and its drift where the command judges drift."""
+    code = exit_code(outcomes)
+    if code == ERROR or page is State.UNREADABLE:
+        return ERROR
+    judges_drift = exit_code is drift_exit_code
+    return max(code, HTML_EXIT.get(page, NO_DRIFT)) if judges_drift else code
+
+
+@app.command("stacks", epilog=EXAMPLES)
+@explained_errors
+def list_stacks(
+    declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
+    stacks: StacksOption = DEFAULT_STACKS,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="json: a list of names, for a CI matrix.")
+    ] = Format.TEXT,
+) -> None:
+    """The fleet's stack names, the accounts stack first (for `--only` and CI matrices)."""
+    specs = fleet_stacks(load_declarations(declarations), stacks)
+    if output_format is Format.JSON:
+        typer.echo(json.dumps([spec.name for spec in specs]))
+        return
+    for spec in specs:
+        typer.echo(f"{spec.name}\t{'accounts' if spec.is_accounts else f'{len(spec.orgs)} orgs'}")
+
+
+def _selected(specs: list[StackSpec], only: list[str] | None) -> list[StackSpec]:
+    try:
+        return select_stacks(specs, only or [])
+    except ValueError as exc:
+        raise CommandError(f"--only: {exc}") from None
 
 
 def _passphrase() -> str:

@@ -8,7 +8,7 @@ every call, since the lock is on the account, not on one endpoint.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -18,7 +18,7 @@ from orgaccess.emulator import reasons, store
 from orgaccess.emulator.auth import bearer_token
 from orgaccess.emulator.errors import ApiError, forbidden
 from orgaccess.emulator.state import Emulator
-from orgaccess.platform.models import ORG_HEADER, OrgLock
+from orgaccess.platform.models import ORG_HEADER, OrgLock, Role
 
 T = TypeVar("T")
 RECORDING_VIEW = "recording:view"
@@ -106,6 +106,55 @@ def requires(permission: str) -> Callable[..., Awaitable[Caller]]:
         return caller
 
     return dependency
+
+
+# Least privilege. Every write that could hand a caller (or anyone it controls) more than it holds is
+# checked here, so that each API dialect's routes call the same rules. A refusal is the contract's
+# 403 `grant.exceeds.own.permissions`, whatever the write: it is the same escalation each time.
+
+
+def require_held(db: sqlite3.Connection, caller: Caller, permissions: Iterable[str]) -> None:
+    """403 unless the caller holds every one of `permissions` through its roles in the target org."""
+    if not set(permissions) <= store.subject_permissions(db, caller.target, caller.client_id):
+        raise forbidden(reasons.GRANT_EXCEEDS)
+
+
+def check_role_write(
+    db: sqlite3.Connection, caller: Caller, permissions: Iterable[str], current: Iterable[str] = ()
+) -> None:
+    """A role (new, or replacing `current`) may gain only permissions its writer holds.
+
+    Granted or not: a role anyone holds, the writer's own included, passes what it gains on at once,
+    and one nobody holds yet would wait for a grant by someone else. Narrowing is always allowed.
+    """
+    require_held(db, caller, set(permissions) - set(current))
+
+
+def check_grant(db: sqlite3.Connection, caller: Caller, role: Role) -> None:
+    """A caller may grant a role only if it holds every permission of that role (the contract's rule)."""
+    require_held(db, caller, role.permissions)
+
+
+def check_client_write(
+    db: sqlite3.Connection, caller: Caller, scopes: Iterable[str], current: Iterable[str] = ()
+) -> None:
+    """An account (new, or replacing `current` scopes) may gain only scopes its writer holds as permissions."""
+    require_held(db, caller, set(scopes) - set(current))
+
+
+def check_takeover(db: sqlite3.Connection, caller: Caller, target: store.ClientRecord) -> None:
+    """Learning an account's secret (rotation) makes all it holds the caller's: only for a caller covering it.
+
+    Covering means holding, in every org where the account holds roles, each of its permissions, every
+    one of its scopes as permissions, and a reach as wide (an org lock keeps the caller home).
+    """
+    mine = store.permissions_by_org(db, caller.client_id)
+    theirs = store.permissions_by_org(db, target.client.id)
+    if any(not held <= mine.get(org, frozenset()) for org, held in theirs.items()):
+        raise forbidden(reasons.GRANT_EXCEEDS)
+    require_held(db, caller, target.client.scopes)
+    if caller.org_lock is OrgLock.PRIMARY_ONLY and target.client.orgLock is not OrgLock.PRIMARY_ONLY:
+        raise forbidden(reasons.GRANT_EXCEEDS)
 
 
 def data_plane_denials(emu: Emulator, caller: Caller, permission: str, scope: str | None) -> list[str]:

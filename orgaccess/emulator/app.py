@@ -34,7 +34,7 @@ _ROUTERS = {
     Dialect.GENESYS_CLOUD: (oauth, genesys_org, genesys_clients, genesys_roles, genesys_subjects, control),
 }
 _DESCRIPTIONS = {
-    Dialect.SEED: "The multi-org contact-center platform API of the seed platform, emulated.",
+    Dialect.SEED: "The multi-org contact-center platform API of orgaccess's docs/api.md, emulated.",
     Dialect.GENESYS_CLOUD: "The part of Genesys Cloud's public API that orgaccess uses, emulated.",
 }
 # Documented here rather than declared as a FastAPI `Security` dependency, which would cost a

@@ -7,12 +7,14 @@ Reads and writes are plain functions over a connection so a route composes them 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 from orgaccess.platform.models import (
     GrantType,
@@ -69,6 +71,10 @@ class Store:
     """The SQLite database; `path=":memory:"` for a throwaway platform."""
 
     def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            # Created private before SQLite opens it (its -wal and -shm files copy the mode): it
+            # holds the hashes of every secret and token.
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
         # One connection shared by all threads, serialised by the lock: simpler than a pool and
         # fast enough, since every statement here takes microseconds.
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -291,15 +297,30 @@ def subject_permissions(db: sqlite3.Connection, org_id: str, subject: str) -> fr
 
 
 def permissions_by_subject(db: sqlite3.Connection, org_id: str) -> dict[str, frozenset[str]]:
-    held: dict[str, set[str]] = {}
+    return _permission_sets(db, per="subject", where="org_id", value=org_id)
+
+
+def permissions_by_org(db: sqlite3.Connection, subject: str) -> dict[str, frozenset[str]]:
+    """What `subject` holds through its roles, per org where it holds any role."""
+    return _permission_sets(db, per="org_id", where="subject", value=subject)
+
+
+_GrantColumn = Literal["subject", "org_id"]
+
+
+def _permission_sets(
+    db: sqlite3.Connection, *, per: _GrantColumn, where: _GrantColumn, value: str
+) -> dict[str, frozenset[str]]:
+    """The permissions granted through roles, as one set per value of the `per` column of grants."""
     rows = db.execute(
-        "SELECT g.subject, r.permissions FROM grants g "
-        "JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id WHERE g.org_id = ?",
-        (org_id,),
+        f"SELECT g.{per}, r.permissions FROM grants g "
+        f"JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id WHERE g.{where} = ?",
+        (value,),
     )
-    for subject, perms in rows:
-        held.setdefault(subject, set()).update(perms.split())
-    return {subject: frozenset(perms) for subject, perms in held.items()}
+    held: dict[str, set[str]] = {}
+    for key, perms in rows:
+        held.setdefault(key, set()).update(perms.split())
+    return {key: frozenset(perms) for key, perms in held.items()}
 
 
 def grant(db: sqlite3.Connection, org_id: str, subject: str, role_id: str) -> None:

@@ -15,7 +15,7 @@ import sys
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import LOCAL_PASSPHRASE, PROJECT_DIR
+from orgaccess.engine import LOCAL_PASSPHRASE, PROJECT_DIR, private_dir
 from orgaccess.fleet.postgres import running_postgres
 
 STATE = PROJECT_DIR / ".state" / "fleet-demo"
@@ -25,7 +25,7 @@ UNTHROTTLED = 10**9
 
 def main() -> int:
     shutil.rmtree(STATE, ignore_errors=True)
-    STATE.mkdir(parents=True)
+    private_dir(STATE)
     fleet = generate(ORGS, drift_fraction=0.3, seed=0)
     declarations = STATE / "access.yaml"
     declarations.write_text(fleet.declarations_yaml)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orgaccess.declarations import Declarations, fleet_org_ids
+from orgaccess.desired import Desired, plan
 from orgaccess.fleet.shard import ACCOUNTS, parse_shard
+from orgaccess.fleetdrift import objects_by_org
 
 ACCOUNTS_STACK = ACCOUNTS
 
@@ -33,3 +35,22 @@ def fleet_stacks(decls: Declarations, org_stacks: int) -> list[StackSpec]:
         held = tuple(org for org in orgs if parse_shard(shard).holds_org(org))
         specs.append(StackSpec(f"orgs-{part}-of-{org_stacks}", shard, held))
     return specs
+
+
+def select_stacks(specs: list[StackSpec], names: list[str]) -> list[StackSpec]:
+    """The stacks named, in fleet order (every stack when `names` is empty)."""
+    unknown = sorted(set(names) - {spec.name for spec in specs})
+    if unknown:
+        known = ", ".join(spec.name for spec in specs)
+        raise ValueError(f"no stack {unknown[0]!r} in this fleet; its stacks are {known}")
+    return [spec for spec in specs if not names or spec.name in names]
+
+
+def stack_objects(decls: Declarations, specs: list[StackSpec]) -> dict[str, list[Desired]]:
+    """What `specs` manage, by org: the home org's accounts for the accounts stack, each org stack's orgs."""
+    held = {org for spec in specs for org in spec.orgs}
+    if any(spec.is_accounts for spec in specs):
+        held.add(decls.homeOrg)
+    planned = plan(decls)
+    objects = [d for spec in specs for d in parse_shard(spec.shard).select(planned)]
+    return objects_by_org([org for org in fleet_org_ids(decls) if org in held], objects)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from orgaccess.driftpage import StackRow
 from orgaccess.fleet.runner import Outcome
 
 NO_DRIFT, ERROR, DRIFT = 0, 1, 2
@@ -14,15 +15,23 @@ def summary_table(outcomes: list[Outcome], title: str, *, applied: bool) -> Tabl
     table = Table(title=title, title_justify="left")
     for column in ("stack", "orgs", "changes", "seconds", "result"):
         table.add_column(column, justify="right" if column in ("orgs", "seconds") else "left")
-    for outcome in outcomes:
-        table.add_row(
+    for row in stack_rows(outcomes, applied=applied):
+        table.add_row(row.name, row.orgs, row.changes, row.seconds, row.result)
+    return table
+
+
+def stack_rows(outcomes: list[Outcome], *, applied: bool) -> list[StackRow]:
+    """The summary table's rows, as text."""
+    return [
+        StackRow(
             outcome.stack.name,
             "-" if outcome.stack.is_accounts else str(len(outcome.stack.orgs)),
             describe_changes(outcome.changes),
             f"{outcome.seconds:.1f}",
             result(outcome, applied=applied),
         )
-    return table
+        for outcome in outcomes
+    ]
 
 
 def describe_changes(changes: dict[str, int]) -> str:

@@ -19,6 +19,10 @@ from orgaccess.engine import engine_bin_dir, project_copy
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.settings import Settings
 
+# Two runners opening an empty PostgreSQL database at once race to create the state table
+# (CREATE TABLE IF NOT EXISTS is not safe concurrently); the loser finds it on a second try.
+TABLE_RACE = "pg_type_typname_nsp_index"
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -56,7 +60,12 @@ def open_stack(
         env_vars=env,
         pulumi_command=auto.PulumiCommand(root=str(engine_bin_dir().parent)),
     )
-    stack = auto.Stack.create_or_select(spec.name, workspace)
+    try:
+        stack = auto.Stack.create_or_select(spec.name, workspace)
+    except auto.CommandError as exc:
+        if TABLE_RACE not in str(exc):
+            raise
+        stack = auto.Stack.create_or_select(spec.name, workspace)
     stack.set_all_config(
         {
             "orgaccess:declarations": auto.ConfigValue(str(declarations.resolve())),

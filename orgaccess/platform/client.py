@@ -1,4 +1,4 @@
-"""The platform API client (../shared/platform-api.md), shared by many threads.
+"""The platform API client (docs/api.md), shared by many threads.
 
 Every API method takes the target org first and always sends it as `X-GCC-Organization-Id`:
 a call without it would silently act on the token's home org (cause C6).
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -37,7 +38,7 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from orgaccess.platform._pacing import OrgPacing
-from orgaccess.platform._redact import Redactor
+from orgaccess.platform._redact import redact
 from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
 from orgaccess.platform._token import TokenCache
 from orgaccess.platform.errors import (
@@ -136,6 +137,7 @@ class PlatformClient:
         max_retry_after: float = 60.0,
         rate_limit_patience: float = 300.0,
         max_body_bytes: int = MAX_BODY_BYTES,
+        ca_bundle: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -150,7 +152,7 @@ class PlatformClient:
         self._max_body_bytes = max_body_bytes
         self._backoff = Backoff(max_retry_after=max_retry_after)
         self._sleep = sleep
-        self._redact = Redactor(secret.get_secret_value())
+        redact.pin(secret.get_secret_value())
         self._tokens = TokenCache(self._fetch_token, clock)
         self._pacing = OrgPacing(clock, sleep, ceiling=pool_size)
         self._calls = 0
@@ -161,6 +163,8 @@ class PlatformClient:
             limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
             transport=transport,
             follow_redirects=False,
+            # Always verified: against the system's CAs, or the platform's own CA bundle.
+            verify=ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True,
         )
 
     def __repr__(self) -> str:
@@ -243,7 +247,7 @@ class PlatformClient:
     def rotate_secret(self, org: str, client_id: str) -> ClientSecret:
         """Replace a service account's secret and return the new one."""
         secret = self._api(org, "POST", _path(_CLIENTS, client_id, "secret"), ClientSecret.model_validate_json)
-        self._redact.add(secret.secret)
+        redact.add(secret.secret)
         return secret
 
     # Roles
@@ -406,7 +410,7 @@ class PlatformClient:
                 path=exc.path,
                 context_id=exc.context_id,
             ) from None
-        self._redact.add(answer.access_token)
+        redact.add(answer.access_token)
         return answer
 
     def _send(self, call: _Call[T]) -> T:
@@ -423,7 +427,7 @@ class PlatformClient:
                 maybe_landed, unchecked = maybe_landed or landed, unchecked or landed
                 if attempt >= self._max_attempts or (landed and not call.repeatable):
                     raise TransportError(
-                        self._redact(f"{type(exc).__name__} after {attempt} attempt(s) in a row: {exc}"),
+                        f"{type(exc).__name__} after {attempt} attempt(s) in a row: {exc}",
                         **call.context(),
                     ) from exc
                 delay = self._backoff.delay(attempt)
@@ -569,11 +573,11 @@ class PlatformClient:
         }
         if cls is RateLimited:
             return RateLimited(
-                self._redact(message),
+                message,
                 retry_after=parse_retry_after(headers.get("retry-after")),
                 **context,
             )
-        return cls(self._redact(message), **context)
+        return cls(message, **context)
 
 
 def _describe_error(status: int, body: bytes) -> tuple[str, str, str]:

@@ -2,13 +2,15 @@
 
 Every error names the org and the call it came from, because the same 403 means different
 things in different orgs. Messages never carry request or response bodies beyond the server's
-own error message (redacted by the client), so no secret or token can leak through them.
+own error message and context id, both scrubbed of every secret the process knows, in any form.
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
 from typing import Any
+
+from orgaccess.platform._redact import redact
 
 
 class PlatformError(Exception):
@@ -25,13 +27,13 @@ class PlatformError(Exception):
         path: str = "",
         context_id: str = "",
     ) -> None:
-        self.message = message
+        self.message = redact(message)
         self.status = status
         self.code = code
         self.org = org
         self.method = method
         self.path = path
-        self.context_id = context_id
+        self.context_id = redact(context_id)
         super().__init__(self._describe())
 
     def _describe(self) -> str:

@@ -1,4 +1,4 @@
-"""Wire models of the platform API (../shared/platform-api.md).
+"""Wire models of the platform API (docs/api.md).
 
 One definition serves both sides: the emulator validates requests and documents its
 OpenAPI with these, and the client parses responses with them, so the two cannot drift.

@@ -1,4 +1,4 @@
-"""The story of product.md on the real engine: seed-403 previewed, fixed by `pulumi up`, verified."""
+"""The README's story on the real engine: seed-403 previewed, fixed by `pulumi up`, verified."""
 
 from __future__ import annotations
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +13,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from bench.scenario import ADMIN_ID, ADMIN_SECRET
+from bench.scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.cli.main import app
 from orgaccess.declarations import load_declarations
 from orgaccess.engine import LOCAL_PASSPHRASE
@@ -41,16 +44,30 @@ class FleetCli:
 
     def __call__(self, command: str, *args: str) -> tuple[int, str]:
         """Runs `orgaccess fleet COMMAND`; its exit code and everything it printed."""
+        result = CliRunner().invoke(app, self._argv(command, *args), env=self._env(), catch_exceptions=False)
+        return result.exit_code, result.output
+
+    def spawn(self, command: str, *args: str) -> subprocess.Popen[str]:
+        """Starts `orgaccess fleet COMMAND` as a process of its own, as a second CI job would."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "orgaccess", *self._argv(command, *args)],
+            env={**os.environ, **self._env()},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def _argv(self, command: str, *args: str) -> list[str]:
         argv = ["fleet", command, "--declarations", str(self.declarations), "--stacks", str(self.stacks)]
-        argv += ["--work-dir", str(self.work_dir), "--api-url", self.api_url, *args]
-        env = {
+        return [*argv, "--work-dir", str(self.work_dir), "--api-url", self.api_url, *args]
+
+    def _env(self) -> dict[str, str]:
+        return {
             "PULUMI_BACKEND_URL": self.backend_url,
             "PULUMI_CONFIG_PASSPHRASE": LOCAL_PASSPHRASE,
             "ORGACCESS_CLIENT_ID": ADMIN_ID,
             "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
         }
-        result = CliRunner().invoke(app, argv, env=env, catch_exceptions=False)
-        return result.exit_code, result.output
 
     def managed_kinds(self) -> dict[str, set[str]]:
         """Each stack's resource kinds (`RoleBinding`), from its state in the backend."""
@@ -81,3 +98,18 @@ def lock_holders(backend_url: str) -> list[str]:
     query = f"SELECT key FROM {table} WHERE key LIKE '%/.pulumi/locks/%'"
     done = subprocess.run(["psql", base, "-Atc", query], capture_output=True, text=True, check=True, timeout=30)
     return done.stdout.split()
+
+
+def wait_for_lock(backend_url: str, timeout: float = 120) -> None:
+    """Returns once some stack of the backend is locked (an `up` under way)."""
+    deadline = time.monotonic() + timeout
+    while not lock_holders(backend_url):
+        assert time.monotonic() < deadline, "the first up never took the stack's lock"
+        time.sleep(0.1)
+
+
+def declarations_file(directory: Path, fleet: Fleet) -> Path:
+    """The fleet's access.yaml, written into `directory`."""
+    path = directory / "access.yaml"
+    path.write_text(fleet.declarations_yaml)
+    return path

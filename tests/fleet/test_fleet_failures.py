@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
-from fleet_support import ERROR, UNTHROTTLED, FleetCli, isolated, lock_holders, rows
+from fleet_support import ERROR, UNTHROTTLED, FleetCli, declarations_file, isolated, lock_holders, rows, wait_for_lock
 from pydantic import SecretStr
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
@@ -15,8 +14,8 @@ from orgaccess.declarations import parse_declarations
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
-from orgaccess.fleet.runner import Operation, Outcome, run_stack
-from orgaccess.fleet.workspace import Backend, environment
+from orgaccess.fleet.runner import Operation, Outcome, stack_runner
+from orgaccess.fleet.workspace import Backend
 from orgaccess.settings import Settings
 
 pytestmark = pytest.mark.e2e
@@ -28,9 +27,7 @@ SPECS = fleet_stacks(parse_declarations(FLEET.declarations_yaml), STACKS)
 
 @pytest.fixture
 def declarations(tmp_path: Path) -> Path:
-    path = tmp_path / "access.yaml"
-    path.write_text(FLEET.declarations_yaml)
-    return path
+    return declarations_file(tmp_path, FLEET)
 
 
 def test_a_failing_stack_is_reported_and_the_others_still_run(
@@ -65,7 +62,7 @@ def test_a_second_up_on_a_locked_stack_is_refused_naming_the_lock_while_the_firs
             target=lambda: outcomes.append(_run(Operation.UP, accounts, declarations, first, settings))
         )
         holder.start()
-        _wait_for_lock(backend_url)
+        wait_for_lock(backend_url)
         refused = _run(Operation.UP, accounts, declarations, second, settings)
         holder.join(timeout=300)
     assert refused.error is not None and "the stack is currently locked by 1 lock(s)" in refused.error
@@ -74,15 +71,7 @@ def test_a_second_up_on_a_locked_stack_is_refused_naming_the_lock_while_the_firs
 
 
 def _run(operation: Operation, spec: StackSpec, declarations: Path, backend: Backend, settings: Settings) -> Outcome:
-    env = environment(backend, settings)
-    return run_stack(operation, spec, declarations=declarations, backend=backend, settings=settings, env=env)
-
-
-def _wait_for_lock(backend_url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not lock_holders(backend_url):
-        assert time.monotonic() < deadline, "the first up never took the stack's lock"
-        time.sleep(0.1)
+    return stack_runner(operation, declarations=declarations, backend=backend, settings=settings)(spec)
 
 
 def _without_admin_in(org: str) -> dict[str, object]:

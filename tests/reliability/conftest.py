@@ -1,6 +1,7 @@
 """The reliability suite's setup: the benchmarks' fleet generator importable, one converged fleet
-shared by the isolation and secrets specifications, and the figures the scenarios record written
-to bench/results/reliability.json at the end of the session."""
+shared by the isolation and secrets specifications, and the figures the scenarios record written at
+the end of the session: to bench/results/reliability.json by `make stress`, to the gitignored
+.state/reliability.json by any other run (tests never write tracked files)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from bench import reliability_report  # noqa: E402
 def reliability_figures(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if FIGURES:
-        reliability_report.write(FIGURES, stress=bool(request.config.getoption("--run-stress")))
+        stress = bool(request.config.getoption("--run-stress"))
+        path = reliability_report.REPORT if stress else reliability_report.TEST_RUN_REPORT
+        reliability_report.write(FIGURES, stress=stress, path=path)
 
 
 @pytest.fixture(scope="session")

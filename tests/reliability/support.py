@@ -13,7 +13,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,15 +54,22 @@ class FleetRun:
 
 @contextmanager
 def drifted_fleet(
-    workdir: Path, n_orgs: int, *, seed: int = 0, edit: Callable[[str], str] = str, stack_name: str = "dev"
+    workdir: Path,
+    n_orgs: int,
+    *,
+    seed: int = 0,
+    edit: Callable[[str], str] = str,
+    stack_name: str = "dev",
+    backend_url: str | None = None,
 ) -> Iterator[FleetRun]:
-    """The fleet on a fresh emulator, and a stack declaring it (its access.yaml passed through `edit`)."""
+    """The fleet on a fresh emulator, and a stack declaring it (its access.yaml passed through `edit`),
+    its state under `workdir` or in `backend_url`."""
     fleet = generate(n_orgs, drift_fraction=0.3, seed=seed)
     text = edit(fleet.declarations_yaml)
     with running_emulator(fleet.scenario) as platform:
         path = workdir / "access.yaml"
         path.write_text(text)
-        stack = stack_for(workdir / "state", platform, path, stack_name)
+        stack = stack_for(workdir / "state", platform, path, stack_name, backend_url)
         yield FleetRun(platform, stack, parse_declarations(text), path)
 
 
@@ -80,7 +87,9 @@ def with_new_account(declarations_yaml: str) -> str:
     return yaml.safe_dump(document, sort_keys=False, width=120)
 
 
-def stack_for(backend: Path, platform: EmulatorHandle, declarations: Path, name: str = "dev") -> Stack:
+def stack_for(
+    backend: Path, platform: EmulatorHandle, declarations: Path, name: str = "dev", backend_url: str | None = None
+) -> Stack:
     return project_stack(
         backend,
         api_url=platform.url,
@@ -88,6 +97,7 @@ def stack_for(backend: Path, platform: EmulatorHandle, declarations: Path, name:
         client_secret=ADMIN_SECRET,
         declarations=declarations,
         name=name,
+        backend_url=backend_url,
     )
 
 
@@ -212,15 +222,18 @@ def leaked(text: str, secrets: Iterable[str]) -> list[str]:
 PROVIDER_MARK = "pulumi.dynamic"  # the provider process is `python -m pulumi.dynamic`
 
 
-def start_up(stack: Stack) -> subprocess.Popen[str]:
-    """`pulumi up` in the background, in its own process group so that a test can end all of it."""
+def start_up(
+    stack: Stack, *args: str, under: Sequence[str] = (), output: int = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """`pulumi up ARGS` in the background (run by the command `under`, if any), in its own process
+    group so that a test can end all of it."""
     stack.backend_dir.mkdir(parents=True, exist_ok=True)
-    argv = ["pulumi", "up", "--stack", stack.name, "--yes", "--skip-preview", "--non-interactive"]
+    argv = [*under, "pulumi", "up", "--stack", stack.name, "--yes", "--skip-preview", "--non-interactive", *args]
     return subprocess.Popen(
         argv,
         cwd=stack.project_dir,
         env=stack.env(),
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,

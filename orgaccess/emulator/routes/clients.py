@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, emulator, requires
+from orgaccess.emulator.access import Caller, check_client_write, check_takeover, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
     PageParams,
@@ -59,6 +59,7 @@ async def create_client(spec: OAuthClientSpec, request: Request, caller: Editor)
     secret = _new_secret()
     client = OAuthClient(id=store.new_id(), version=1, **spec.model_dump())
     with emulator(request).store.write() as db:
+        check_client_write(db, caller, spec.scopes)
         if store.client_name_taken(db, caller.target, spec.name):
             raise duplicate_name(spec.name)
         store.save_client(db, caller.target, client, store.digest(secret))
@@ -70,6 +71,7 @@ async def update_client(clientId: str, update: OAuthClientUpdate, request: Reque
     require_known(update.scopes, "body.scopes", "scope")
     with emulator(request).store.write() as db:
         record = _own(db, caller, clientId)
+        check_client_write(db, caller, update.scopes, record.client.scopes)
         require_version(update.version, record.client.version)
         if store.client_name_taken(db, caller.target, update.name, except_id=clientId):
             raise duplicate_name(update.name)
@@ -90,9 +92,13 @@ async def delete_client(clientId: str, request: Request, caller: Editor) -> None
 
 @router.post("/{clientId}/secret", response_model=ClientSecret)
 async def rotate_secret(clientId: str, request: Request, caller: Editor) -> ClientSecret:
-    """Replaces the secret; tokens already issued stay valid until they expire."""
+    """Replaces the secret; tokens already issued stay valid until they expire.
+
+    Only for a caller that holds at least what the account holds: its new secret is the caller's.
+    """
     secret = _new_secret()
     with emulator(request).store.write() as db:
         record = _own(db, caller, clientId)
+        check_takeover(db, caller, record)
         store.save_client(db, caller.target, record.client, store.digest(secret))
     return ClientSecret(id=clientId, secret=secret)

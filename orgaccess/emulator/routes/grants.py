@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from orgaccess.emulator import reasons, store
-from orgaccess.emulator.access import Caller, emulator, requires
-from orgaccess.emulator.errors import PLATFORM_ERRORS, documented, forbidden
+from orgaccess.emulator import store
+from orgaccess.emulator.access import Caller, check_grant, emulator, requires
+from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import PageParams, not_found, role_or_404
 from orgaccess.platform.models import Page, Role
 
@@ -41,10 +41,7 @@ async def grant_role(subjectId: str, roleId: str, request: Request, caller: Edit
     """Grants the role (idempotent); only a caller holding all of the role's permissions may."""
     with emulator(request).permission_change(caller.target) as db:
         _require_subject(db, caller, subjectId)
-        role = role_or_404(db, caller.target, roleId)
-        held = store.subject_permissions(db, caller.target, caller.client_id)
-        if not set(role.permissions) <= held:
-            raise forbidden(reasons.GRANT_EXCEEDS)
+        check_grant(db, caller, role_or_404(db, caller.target, roleId))
         store.grant(db, caller.target, subjectId, roleId)
 
 

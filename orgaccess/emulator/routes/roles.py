@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, emulator, requires
+from orgaccess.emulator.access import Caller, check_role_write, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
     PageParams,
@@ -41,6 +41,7 @@ async def create_role(spec: RoleSpec, request: Request, caller: Editor) -> Role:
     fields = {**spec.model_dump(), "permissions": _set(spec)}
     role = Role(id=store.new_id(), version=1, builtIn=False, **fields)
     with emulator(request).store.write() as db:
+        check_role_write(db, caller, role.permissions)
         if store.role_name_taken(db, caller.target, spec.name):
             raise duplicate_name(spec.name)
         store.save_role(db, caller.target, role)
@@ -58,6 +59,7 @@ async def update_role(roleId: str, update: RoleUpdate, request: Request, caller:
     require_known(update.permissions, "body.permissions", "permission")
     with emulator(request).permission_change(caller.target) as db:
         current = custom_role(role_or_404(db, caller.target, roleId))
+        check_role_write(db, caller, update.permissions, current.permissions)
         require_version(update.version, current.version)
         if store.role_name_taken(db, caller.target, update.name, except_id=roleId):
             raise duplicate_name(update.name)

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
+from orgaccess.platform._redact import redact
 from orgaccess.platform.client import TOKEN_PATH, PlatformClient, _ignore, _nothing, _path
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.genesys import permissions, wire
@@ -164,7 +165,7 @@ class GenesysOrgClient(PlatformClient):
         )
         if isinstance(created, OAuthClientWithSecret):
             return created
-        self._redact.add(created.secret or "")
+        redact.add(created.secret or "")
         return OAuthClientWithSecret(**_client(created).model_dump(), secret=created.secret or "")
 
     def update_client(self, org: str, client_id: str, update: OAuthClientUpdate) -> OAuthClient:
@@ -180,7 +181,7 @@ class GenesysOrgClient(PlatformClient):
     def rotate_secret(self, org: str, client_id: str) -> ClientSecret:
         rotated = self._call("POST", _path(_CLIENTS, client_id, "secret"), wire.OAuthClient.model_validate_json)
         secret = ClientSecret(id=client_id, secret=rotated.secret or "")
-        self._redact.add(secret.secret)
+        redact.add(secret.secret)
         return secret
 
     # Roles

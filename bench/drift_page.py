@@ -1,0 +1,116 @@
+"""The drift page (`orgaccess drift --format html`): its size and render time at scale, and the README's picture.
+
+    python -m bench.drift_page --orgs 500                       # bench/results/drift-page.json
+    python -m bench.drift_page --screenshot docs/img/drift-page.png   # make drift-page: both
+
+The size is measured on a generated fleet (bench/scenario.py, 30% of the orgs drifted) served by
+the emulator, with the page written by the real command. The render time, in Debian's headless
+Chromium (scripts/chromium.sh), is given twice: the page's own navigation timing (start to the end
+of the load event, wall time) and the renderer main thread's busy time (thread time, which a
+busy machine does not inflate). The screenshot shows the demo scenario (seed-403), one org opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.by import By
+
+from bench.browser import headless_chromium, open_page
+from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
+from orgaccess.emulator.harness import running_emulator
+from orgaccess.engine import PROJECT_DIR
+
+RESULTS = PROJECT_DIR / "bench" / "results" / "drift-page.json"
+UNTHROTTLED = 10**9
+SHOWN_ORG = "org-partner-b"
+RUNS = 5
+
+
+def write_page(scenario: str | dict[str, Any], declarations: Path, page: Path) -> int:
+    """Runs `orgaccess drift --format html` against an emulator serving `scenario`; its exit code."""
+    with running_emulator(scenario) as emulator:
+        emulator.set_faults(rateLimitPerMinute=UNTHROTTLED)
+        env = {
+            **os.environ,
+            "ORGACCESS_API_URL": emulator.url,
+            "ORGACCESS_CLIENT_ID": ADMIN_ID,
+            "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
+        }
+        argv = [sys.executable, "-m", "orgaccess", "drift", "--format", "html"]
+        # Relative, as an operator types it: the page shows the path it was given.
+        argv += ["--declarations", declarations.name, "--output", str(page)]
+        return subprocess.run(argv, env=env, cwd=declarations.parent, check=False, timeout=600).returncode
+
+
+def measure(orgs: int, work: Path) -> dict[str, Any]:
+    fleet = generate(orgs, drift_fraction=0.3, seed=0)
+    declarations = work / "access.yaml"
+    declarations.write_text(fleet.declarations_yaml)
+    page = work / "drift.html"
+    code = write_page(fleet.scenario, declarations, page)
+    with headless_chromium() as browser:
+        loads = [open_page(browser, page) for _ in range(RUNS)]
+        rows = browser.execute_script("return document.querySelectorAll('#grid tr.org').length")
+        chromium = browser.capabilities.get("browserVersion", "unknown")
+    return {
+        "orgs": orgs,
+        "drifted": len(fleet.drifted),
+        "exit": code,
+        "rows": rows,
+        "bytes": page.stat().st_size,
+        "load_ms": [round(load.wall_ms) for load in loads],
+        "load_ms_median": statistics.median(round(load.wall_ms) for load in loads),
+        "main_thread_ms": [round(load.cpu_ms) for load in loads],
+        "main_thread_ms_median": statistics.median(round(load.cpu_ms) for load in loads),
+        "load_average": os.getloadavg()[0],
+        "chromium": chromium,
+        "nproc": os.cpu_count(),
+    }
+
+
+def screenshot(target: Path, work: Path) -> None:
+    """seed-403's page, one org opened, as the README shows it."""
+    declarations = work / "access.yaml"
+    declarations.write_text((PROJECT_DIR / "access.yaml").read_text())
+    page = work / "seed-403.html"
+    write_page("seed-403", declarations, page)
+    with headless_chromium(window=(1280, 940)) as browser:
+        open_page(browser, page)
+        browser.find_element(By.CSS_SELECTOR, f'tr.org[data-org="{SHOWN_ORG}"] button').click()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(target))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orgs", type=int, nargs="*", default=[500], help="fleet sizes to measure")
+    parser.add_argument("--screenshot", type=Path, help="also write seed-403's page as a PNG here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="orgaccess-page-") as scratch:
+        work = Path(scratch)
+        if args.screenshot:
+            screenshot(args.screenshot, work)
+            print(f"drift page: screenshot in {args.screenshot}")
+        results = [measure(n, work) for n in args.orgs]
+    for r in results:
+        print(
+            f"drift page: {r['orgs']} orgs ({r['drifted']} drifted): {r['bytes'] / 1024:.0f} KiB, "
+            f"loaded in {r['load_ms_median']:.0f} ms, {r['main_thread_ms_median']:.0f} ms of the browser's main thread "
+            f"(medians of {RUNS}; load average {r['load_average']:.1f}), exit {r['exit']}"
+        )
+    if results:
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

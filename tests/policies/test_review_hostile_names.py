@@ -1,0 +1,39 @@
+"""The review quotes the platform's live state; a hostile name there reads as inert text in the PR."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from orgaccess.review import parse_events, render
+
+BINDING = "pulumi-python:dynamic/orgaccess:RoleBinding"
+URN = f"urn:pulumi:t::orgaccess::{BINDING}::org-partner-a/Premium App"
+# Reversed text, a terminal escape, a link, an HTML block that closes the <details> around it.
+# Markdown that would act: a link's `](`, or an HTML tag, not preceded by a backslash.
+UNESCAPED = re.compile(r"(?<!\\)(\]\(|<img)")
+HOSTILE = "Analyst\u202e\x1b[2J[approve](https://evil.example)</details><img src=x>"
+
+
+def drifted_binding(drift: list[str]) -> str:
+    props = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": ["A"]}
+    state: dict[str, Any] = {"inputs": {**props, "justification": None, "drift": drift}}
+    meta = {"op": "update", "urn": URN, "type": BINDING, "old": state, "new": state}
+    return json.dumps({"resourcePreEvent": {"metadata": meta}})
+
+
+def test_a_hostile_live_name_in_the_drift_is_escaped_in_the_review() -> None:
+    report = render(parse_events([drifted_binding([f"roles: live [{HOSTILE}] -> declared [A]"])]))
+    assert "\u202e" not in report and "\x1b" not in report
+    assert not UNESCAPED.search(report)
+    assert len(re.findall(r"(?<!\\)</details>", report)) == 1
+    # Rendered, `\\u202e` reads `\u202e`: the reviewer sees what the name holds.
+    assert r"Analyst\\u202e\\x1b[2J[approve\]" in report
+
+
+def test_an_engine_error_quoting_the_platform_cannot_close_its_code_block() -> None:
+    message = "platform said: ```\n# Approved\x1b[8m"
+    preview = parse_events([json.dumps({"diagnosticEvent": {"severity": "error", "message": message}})])
+    report = render(preview)
+    assert "\x1b" not in report and report.count("```") == 2

@@ -1,0 +1,125 @@
+"""The platform URL: https anywhere but loopback, plain http only when asked for, certificates verified."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+from loopback_http import JsonHandler, serving
+
+from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.errors import TransportError
+from orgaccess.settings import Settings, SettingsError, resolve
+
+CREDENTIALS = {"clientId": "orgaccess-admin", "clientSecret": "s3cret-admin"}
+
+
+def settings(monkeypatch: pytest.MonkeyPatch, **config: str) -> Settings:
+    for name in ("ORGACCESS_API_URL", "ORGACCESS_ALLOW_INSECURE_HTTP", "ORGACCESS_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    return resolve({**CREDENTIALS, **config}.get)
+
+
+def test_plain_http_to_a_remote_host_is_refused_naming_the_key_and_the_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SettingsError) as refused:
+        settings(monkeypatch, apiUrl="http://api.example.com")
+    message = str(refused.value)
+    assert "orgaccess:apiUrl" in message and "https" in message
+    assert "orgaccess:allowInsecureHttp" in message and "ORGACCESS_ALLOW_INSECURE_HTTP" in message
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8790", "http://127.3.2.1", "http://[::1]:8790", "http://localhost"])
+def test_plain_http_to_loopback_is_accepted(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    assert settings(monkeypatch, apiUrl=url).api_url == url
+
+
+def test_https_to_a_remote_host_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings(monkeypatch, apiUrl="https://api.example.com/").api_url == "https://api.example.com"
+
+
+def test_plain_http_to_a_remote_host_is_accepted_with_the_stack_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = settings(monkeypatch, apiUrl="http://10.1.2.3:8080", allowInsecureHttp="true")
+    assert chosen.api_url == "http://10.1.2.3:8080"
+
+
+def test_plain_http_to_a_remote_host_is_accepted_with_the_env_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORGACCESS_ALLOW_INSECURE_HTTP", "true")
+    assert resolve(CREDENTIALS.get, api_url="http://platform.internal").api_url == "http://platform.internal"
+
+
+def test_an_opt_in_that_is_not_a_boolean_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SettingsError, match="orgaccess:allowInsecureHttp must be true or false"):
+        settings(monkeypatch, apiUrl="http://10.1.2.3", allowInsecureHttp="sure")
+
+
+def test_a_cli_url_names_the_flag_in_its_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ORGACCESS_ALLOW_INSECURE_HTTP", raising=False)
+    with pytest.raises(SettingsError, match="--api-url"):
+        resolve(CREDENTIALS.get, api_url="http://api.example.com")
+
+
+def test_credentials_in_the_url_are_refused_without_showing_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SettingsError) as refused:
+        settings(monkeypatch, apiUrl="https://admin:hunter2@api.example.com")
+    assert "hunter2" not in str(refused.value) and "orgaccess:clientSecret" in str(refused.value)
+
+
+def test_a_missing_ca_bundle_is_refused_naming_the_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"orgaccess:caBundle .*no-such\.pem"):
+        settings(monkeypatch, apiUrl="https://api.example.com", caBundle=str(tmp_path / "no-such.pem"))
+
+
+def test_a_ca_bundle_that_is_not_pem_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text("not a certificate\n")
+    with pytest.raises(SettingsError, match="orgaccess:caBundle"):
+        settings(monkeypatch, apiUrl="https://api.example.com", caBundle=str(bundle))
+
+
+# A real TLS server on loopback, its certificate signed by a CA of the test's own.
+
+
+class _Organization(JsonHandler):
+    def do_GET(self) -> None:
+        self.answer(200, {"id": "org-primary", "name": "Primary", "linkedOrganizations": []})
+
+    def do_POST(self) -> None:
+        self.body()
+        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 3600})
+
+
+@pytest.fixture
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def tls_platform(ca: trustme.CA) -> Iterator[str]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    with serving(_Organization, tls=context) as url:
+        yield url
+
+
+def test_a_certificate_from_an_unknown_ca_is_refused(monkeypatch: pytest.MonkeyPatch, tls_platform: str) -> None:
+    chosen = settings(monkeypatch, apiUrl=tls_platform)
+    client = PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1)
+    with client, pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
+        client.get_organization("org-primary")
+
+
+def test_the_ca_bundle_option_trusts_the_platforms_own_ca(
+    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca: trustme.CA, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("ORGACCESS_CA_BUNDLE", str(bundle))
+    chosen = resolve({**CREDENTIALS, "apiUrl": tls_platform}.get)
+    client = PlatformClient(
+        chosen.api_url, chosen.client_id, chosen.client_secret, ca_bundle=chosen.ca_bundle, max_attempts=1
+    )
+    with client:
+        assert client.get_organization("org-primary").id == "org-primary"
