@@ -1,21 +1,20 @@
 """Who calls and what they may do, on genesys-cloud: a token acts in its client's own org only.
 
 There is no org header (one sent is ignored) and no org lock; management calls need Genesys
-permissions held through roles granted in that org, and no caller may hand out (by a grant, or
-by widening a role) a permission it does not hold itself.
+permissions held through roles granted in that org. What a caller may hand out (a grant, a wider
+role, a client's secret) is least privilege as `orgaccess.emulator.access` defines it for both
+dialects; only authentication and the data plane differ here.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from orgaccess.emulator import access, reasons, store
-from orgaccess.emulator.access import ANALYTICS, Caller, emulator, license_enabled
-from orgaccess.emulator.errors import forbidden
+from orgaccess.emulator.access import ANALYTICS, Caller, emulator, license_enabled, require_permission
 from orgaccess.emulator.state import Emulator
 
 
@@ -40,19 +39,10 @@ def requires(permission: str) -> Callable[..., Awaitable[Caller]]:
     async def dependency(request: Request) -> Caller:
         caller = authenticate(request)
         with emulator(request).store.read() as db:
-            require_holds(db, caller, {permission}, reasons.permission_missing(permission))
+            require_permission(db, caller, permission)
         return caller
 
     return dependency
-
-
-def require_holds(
-    db: sqlite3.Connection, caller: Caller, permissions: Iterable[str], reason: str = reasons.GRANT_EXCEEDS
-) -> None:
-    """403 unless the caller holds every one of `permissions`: what a call needs, what it grants,
-    or what it adds to a role."""
-    if not set(permissions) <= store.subject_permissions(db, caller.target, caller.client_id):
-        raise forbidden(reason)
 
 
 def data_plane_denials(emu: Emulator, caller: Caller, permission: str) -> list[str]:

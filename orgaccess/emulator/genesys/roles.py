@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, emulator
+from orgaccess.emulator.access import Caller, check_role_write, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
-from orgaccess.emulator.genesys.access import require_holds, requires
+from orgaccess.emulator.genesys.access import requires
 from orgaccess.emulator.genesys.common import PageParams, role_or_404, stored_permissions, wire_role
 from orgaccess.emulator.routes.common import custom_role, duplicate_name
 from orgaccess.platform.genesys import wire
@@ -45,7 +45,7 @@ async def create_role(body: wire.RoleRequest, request: Request, caller: Adder) -
     permissions = stored_permissions(body.permissionPolicies, body.permissions)
     role = Role(id=store.new_id(), name=body.name, description=body.description, permissions=permissions, version=1)
     with emulator(request).store.write() as db:
-        require_holds(db, caller, permissions)
+        check_role_write(db, caller, permissions)
         if store.role_name_taken(db, caller.target, body.name):
             raise duplicate_name(body.name)
         store.save_role(db, caller.target, role)
@@ -83,7 +83,7 @@ def _change(request: Request, caller: Caller, role_id: str, body: wire.RoleReque
         permissions = current.permissions
         if body.permissionPolicies is not None:
             permissions = stored_permissions(body.permissionPolicies, body.permissions or [])
-        require_holds(db, caller, set(permissions) - set(current.permissions))
+        check_role_write(db, caller, permissions, current.permissions)
         name = body.name if body.name is not None else current.name
         if store.role_name_taken(db, caller.target, name, except_id=role_id):
             raise duplicate_name(name)

@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, emulator
+from orgaccess.emulator.access import Caller, check_grant, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
-from orgaccess.emulator.genesys.access import Authenticated, require_holds, requires
+from orgaccess.emulator.genesys.access import Authenticated, requires
 from orgaccess.emulator.genesys.common import granted_roles, home_division, require_home, role_or_404
 from orgaccess.emulator.routes.common import not_found
 from orgaccess.platform.genesys import permissions, wire
@@ -63,7 +63,9 @@ def replace_grants(db: sqlite3.Connection, caller: Caller, subject_id: str, role
     """The subject holds exactly `roles` afterwards; the caller must hold what it adds."""
     current = {role.id for role in store.subject_roles(db, caller.target, subject_id)}
     wanted = {role.id for role in roles}
-    require_holds(db, caller, {p for role in roles if role.id not in current for p in role.permissions})
+    for role in roles:
+        if role.id not in current:
+            check_grant(db, caller, role)
     for role_id in current - wanted:
         store.revoke(db, caller.target, subject_id, role_id)
     for role_id in wanted - current:
@@ -127,7 +129,7 @@ async def grant_role(
     with _granting(request, caller, subjectId, subjectType) as db:
         require_home(caller.target, divisionId)
         role = role_or_404(db, caller.target, roleId)
-        require_holds(db, caller, role.permissions)
+        check_grant(db, caller, role)
         store.grant(db, caller.target, subjectId, roleId)
 
 
