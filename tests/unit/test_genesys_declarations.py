@@ -44,3 +44,9 @@ def test_on_genesys_cloud_an_account_is_a_client_in_each_org_that_binds_it() -> 
     binding = next(d for d in desired if d.name == "org-partner-b/Premium App" and d.kind == "RoleBinding")
     assert binding.props["homeOrg"] == "org-partner-b"
     assert ("ServiceAccount", "org-partner-b/Premium App") in binding.depends_on
+
+
+def test_a_name_with_a_bidi_override_is_refused_on_genesys_cloud() -> None:
+    text = EXAMPLE.read_text().replace("Premium App", "Premium \u202eppA", 1)
+    with pytest.raises(DeclarationError, match="control or bidi character"):
+        parse_declarations(text, "access.yaml", GENESYS)
