@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from orgaccess.demo import heading, keep, orgaccess, show_drift, show_up
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, Stack, project_copy
+from orgaccess.engine import PROJECT_DIR, Stack, private_dir, project_copy
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.genesys.client import GenesysClient
@@ -41,7 +41,7 @@ APP_SECRETS = {"Premium App": {org: f"s3cret-app-{n}" for org, n in ORGS.items()
 def main() -> int:
     started = time.monotonic()
     shutil.rmtree(STATE, ignore_errors=True)
-    STATE.mkdir(parents=True)
+    private_dir(STATE)
     with running_emulator("genesys-403", db=STATE / "emulator.db", dialect=Dialect.GENESYS_CLOUD) as emulator:
         heading(f"The platform: the orgaccess emulator, genesys-cloud dialect, on genesys-403 at {emulator.url}")
         stack = _stack(emulator.url)
