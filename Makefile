@@ -24,6 +24,7 @@ export PULUMI_HOME ?= $(STATE)/pulumi-home
 
 help:
 	@echo "make demo       the partner-org 403 found and fixed, on the embedded emulator"
+	@echo "make demo-genesys  the same on the emulator's genesys-cloud dialect"
 	@echo "make test       every test, the real Pulumi engine included"
 	@echo "make lint       ruff + mypy"
 	@echo "make bench      benchmarks at 10 and 100 orgs, engine defaults then tuned (bench-full adds 300, 500)"
@@ -38,7 +39,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@echo "==> installing Python dependencies into $(VENV)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,genesys]'
 	@touch $@
 
 toolchain:
@@ -56,6 +57,11 @@ lint: venv
 
 demo: venv toolchain
 	$(PY) -m orgaccess.demo
+
+# The same story on the genesys-cloud dialect: one app client and one admin client per org.
+.PHONY: demo-genesys
+demo-genesys: venv toolchain
+	$(PY) -m orgaccess.demo_genesys
 
 bench: venv toolchain
 	$(PY) -m bench.run --orgs 10 100

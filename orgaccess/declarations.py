@@ -10,6 +10,9 @@ Decisions beyond docs/access-yaml.md:
 - YAML anchors and aliases are refused (see ``yamlsource``); so are files over 5 MiB.
 - OAuth scopes are checked against the platform's permissions, as the platform's scopes are.
 - Built-in role names are reserved case-insensitively: a custom ``Admin`` is refused too.
+- On the genesys-cloud platform, permissions are Genesys's ``domain:entity:action`` names, scopes
+  are not checked (they do not limit a client-credentials token there), and ``orgLock`` is refused:
+  a Genesys client acts in its own org only.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic_core import PydanticCustomError
 
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.genesys import permissions as genesys_permissions
 from orgaccess.platform.models import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
 from orgaccess.printable import unsafe_character
 from orgaccess.yamlsource import Path as DataPath
@@ -56,6 +61,7 @@ class ServiceAccountDecl(_Decl):
     name: Name = Field(examples=["Premium App"])
     grantType: Literal["client_credentials", "code", "token"] = Field(examples=["client_credentials"])
     scopes: list[str] = Field(max_length=100, examples=["[recording:view]"])
+    # Refused on genesys-cloud, where every client is PRIMARY_ONLY in effect (see _genesys_data).
     orgLock: Literal["PRIMARY_ONLY", "LINKED_ORGS"] = Field(examples=["LINKED_ORGS"])
     description: Text = Field(default="", examples=["Reads screen recordings for Premium"])
     # Opaque: any change of value asks the reconciler to rotate the secret.
@@ -139,8 +145,8 @@ class DeclarationError(Exception):
         self.problems = problems
 
 
-def load_declarations(path: str | Path) -> Declarations:
-    """Read and validate the declarations file at ``path``."""
+def load_declarations(path: str | Path, platform: Dialect = Dialect.SEED) -> Declarations:
+    """Read and validate the declarations file at ``path``, for the platform it will be applied to."""
     name = str(path)
     try:
         with open(path, "rb") as file:
@@ -160,10 +166,10 @@ def load_declarations(path: str | Path) -> Declarations:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise DeclarationError([f"{name}:{line}: the file is not valid UTF-8; save it as UTF-8"]) from None
-    return parse_declarations(text, name)
+    return parse_declarations(text, name, platform)
 
 
-def parse_declarations(text: str, filename: str = "access.yaml") -> Declarations:
+def parse_declarations(text: str, filename: str = "access.yaml", platform: Dialect = Dialect.SEED) -> Declarations:
     """Validate declarations given as YAML ``text``; ``filename`` only labels the messages."""
     try:
         size = len(text.encode("utf-8"))
@@ -180,13 +186,18 @@ def parse_declarations(text: str, filename: str = "access.yaml") -> Declarations
         raise DeclarationError([f"{where}: {exc.message}"]) from None
     if source.data is None:
         raise DeclarationError([f"{filename}:1: the file declares nothing; start it with `homeOrg: <org id>`"])
+    data = source.data
+    if platform is Dialect.GENESYS_CLOUD:
+        data, refused = _genesys_data(data)
+        if refused:
+            raise DeclarationError(_messages(filename, source, refused))
     try:
-        decls = Declarations.model_validate(source.data)
+        decls = Declarations.model_validate(data)
     except ValidationError as exc:
-        structural = ((tuple(e["loc"]), _explain(e, source.data)) for e in exc.errors())
+        structural = ((tuple(e["loc"]), _explain(e, data)) for e in exc.errors())
         raise DeclarationError(_messages(filename, source, structural)) from None
     # Lazily cut: each reference problem may run a did-you-mean search over thousands of names.
-    references = itertools.islice(_reference_problems(decls, source.line), MAX_PROBLEMS + 1)
+    references = itertools.islice(_reference_problems(decls, source.line, platform), MAX_PROBLEMS + 1)
     if messages := _messages(filename, source, references):
         raise DeclarationError(messages)
     return decls
@@ -316,14 +327,18 @@ def _suggest(word: str, candidates: list[str], listing: str) -> str:
 # ---- reference problems: names that do not resolve, or resolve twice
 
 
-def _reference_problems(decls: Declarations, line: Callable[[DataPath], int]) -> Iterator[tuple[DataPath, str]]:
+def _reference_problems(
+    decls: Declarations, line: Callable[[DataPath], int], platform: Dialect
+) -> Iterator[tuple[DataPath, str]]:
     """Every (path, message) problem with names in otherwise well-formed declarations."""
     yield from _duplicates("serviceAccounts", [a.name for a in decls.serviceAccounts], "service account", "name", line)
     yield from _duplicates("roles", [r.name for r in decls.roles], "role", "name", line)
     yield from _duplicates("orgs", [o.id for o in decls.orgs], "org", "id", line)
+    genesys = platform is Dialect.GENESYS_CLOUD
     for i, account in enumerate(decls.serviceAccounts):
-        where = ("serviceAccounts", i, "scopes")
-        yield from _known(where, account.scopes, f"service account {show(account.name)}", "scope")
+        if not genesys:
+            where = ("serviceAccounts", i, "scopes")
+            yield from _known(where, account.scopes, f"service account {show(account.name)}", "scope")
     for i, role in enumerate(decls.roles):
         if role.name.casefold() in BUILTIN_ROLES:
             yield (
@@ -332,7 +347,8 @@ def _reference_problems(decls: Declarations, line: Callable[[DataPath], int]) ->
                 "(built-in roles admin and employee are bound without declaring them)",
             )
         where = ("roles", i, "permissions")
-        yield from _known(where, role.permissions, f"role {show(role.name)}", "permission")
+        known = _known_genesys if genesys else _known
+        yield from known(where, role.permissions, f"role {show(role.name)}", "permission")
     for i, org in enumerate(decls.orgs):
         for feature in org.licenses:
             if feature not in LICENSE_FEATURES:
@@ -373,6 +389,44 @@ def _binding_problems(decls: Declarations, i: int, line: Callable[[DataPath], in
                     f"binding names role {show(role)}, which is not declared; "
                     + _suggest(role, [r.name for r in decls.roles] + sorted(BUILTIN_ROLES), "roles"),
                 )
+
+
+def _genesys_data(data: Any) -> tuple[Any, list[tuple[DataPath, str]]]:
+    """On genesys-cloud: `orgLock` lines refused, and every account's lock set to what a Genesys client is."""
+    accounts = data.get("serviceAccounts") if isinstance(data, dict) else None
+    if not isinstance(accounts, list):
+        return data, []
+    refused: list[tuple[DataPath, str]] = []
+    filled = []
+    for i, account in enumerate(accounts):
+        if isinstance(account, dict) and "orgLock" in account:
+            refused.append(
+                (
+                    ("serviceAccounts", i, "orgLock"),
+                    f"orgLock does not exist on genesys-cloud (a client acts in its own org only, and orgaccess "
+                    f"makes one client per org that binds {show(account.get('name'))}); remove the line",
+                )
+            )
+        filled.append({**account, "orgLock": "PRIMARY_ONLY"} if isinstance(account, dict) else account)
+    return {**data, "serviceAccounts": filled}, refused
+
+
+def _known_genesys(path: DataPath, names: list[str], owner: str, kind: str) -> Iterator[tuple[DataPath, str]]:
+    """Problems for Genesys permissions: listed twice, or not written `domain:entity:action`."""
+    for k, name in enumerate(names):
+        if name in names[:k]:
+            yield ((*path, k), f"{owner} lists {kind} {show(name)} twice; remove one")
+            continue
+        try:
+            genesys_permissions.split(name)
+        except ValueError:
+            hint = genesys_permissions.FROM_SEED.get(name)
+            fix = (
+                f"on genesys-cloud write {show(hint[0])}"
+                if hint and len(hint) == 1
+                else "write it domain:entity:action"
+            )
+            yield ((*path, k), f"{owner} names {kind} {show(name)}, which is not a Genesys Cloud permission; {fix}")
 
 
 def _known(path: DataPath, names: list[str], owner: str, kind: str) -> Iterator[tuple[DataPath, str]]:

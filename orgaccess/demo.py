@@ -67,8 +67,8 @@ def heading(text: str) -> None:
     print(f"\n== {text}", flush=True)
 
 
-def keep(name: str, result: Result) -> Result:
-    (STATE / f"{name}.txt").write_text(result.output)
+def keep(name: str, result: Result, state: Path = STATE) -> Result:
+    (state / f"{name}.txt").write_text(result.output)
     return result
 
 

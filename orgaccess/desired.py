@@ -11,6 +11,7 @@ from typing import Any
 
 from orgaccess.declarations import Declarations
 from orgaccess.kinds import license_feature, role, role_binding, service_account
+from orgaccess.platform.dialect import Dialect
 
 
 @dataclass(frozen=True)
@@ -28,13 +29,18 @@ class Desired:
         return (self.kind, self.name)
 
 
-def plan(decls: Declarations) -> list[Desired]:
+def plan(decls: Declarations, platform: Dialect = Dialect.SEED) -> list[Desired]:
+    """The objects to reconcile. On genesys-cloud a client acts in its own org only, so each account
+    is a client in the home org and in every org that binds it, and is bound there as itself."""
     home = decls.homeOrg
     out: list[Desired] = [
-        Desired("ServiceAccount", f"{home}/{a.name}", home, service_account.declared(home, a))
+        Desired("ServiceAccount", f"{org}/{a.name}", org, service_account.declared(org, a))
         for a in decls.serviceAccounts
+        for org in account_orgs(decls, a.name, platform)
     ]
     for org in decls.orgs:
+        # Where the bound account lives: its own org on genesys-cloud, the home org elsewhere.
+        account_home = org.id if platform is Dialect.GENESYS_CLOUD else home
         roles = [
             Desired("Role", f"{org.id}/{r.name}", org.id, role.declared(org.id, r))
             for r in decls.roles_bound_in(org.id)
@@ -45,15 +51,23 @@ def plan(decls: Declarations) -> list[Desired]:
             for feature, on in org.licenses.items()
         ]
         for binding in org.bindings:
-            needs = [("ServiceAccount", f"{home}/{binding.serviceAccount}")]
+            needs = [("ServiceAccount", f"{account_home}/{binding.serviceAccount}")]
             needs += [r.key for r in roles if r.props["name"] in binding.roles]
             out.append(
                 Desired(
                     "RoleBinding",
                     f"{org.id}/{binding.serviceAccount}",
                     org.id,
-                    role_binding.declared(org.id, home, binding),
+                    role_binding.declared(org.id, account_home, binding),
                     tuple(needs),
                 )
             )
     return out
+
+
+def account_orgs(decls: Declarations, account: str, platform: Dialect) -> list[str]:
+    """The orgs where `account` exists: the home org, and on genesys-cloud each org that binds it."""
+    orgs = [decls.homeOrg]
+    if platform is Dialect.GENESYS_CLOUD:
+        orgs += [org.id for org in decls.orgs if any(b.serviceAccount == account for b in org.bindings)]
+    return list(dict.fromkeys(orgs))

@@ -19,7 +19,9 @@ from pydantic import BaseModel, SecretStr
 from orgaccess.declarations import Declarations
 from orgaccess.perorg import for_each_org
 from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import Forbidden, NotFound, PlatformError
+from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.models import ORG_HEADER, GrantType, OAuthClient, OrgLock
 from orgaccess.snapshot import Fleet
 from orgaccess.yamlsource import show
@@ -28,6 +30,7 @@ RECORDING_VIEW = "recording:view"
 DELETE_RECORDINGS = "admin:screen_recordings"
 ANALYTICS = "analytics"
 PROBE_PATH = "/api/v2/analytics/screenrecordings"
+GENESYS_PROBE_PATH = "/api/v2/recordings/screensessions/details"
 POLL_SECONDS = 2.0
 
 
@@ -87,13 +90,24 @@ class Finding(BaseModel):
 
 
 class Probes:
-    """Calls the data plane as each service account, with its own credentials; thread-safe."""
+    """Calls the data plane as each service account, with its own credentials; thread-safe.
 
-    def __init__(self, api_url: str, secrets: Mapping[str, SecretStr], ca_bundle: str | None = None) -> None:
+    `secrets` are keyed by account name; on genesys-cloud, where each org has its own client, by
+    `<org>/<name>`.
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        secrets: Mapping[str, SecretStr],
+        platform: Dialect = Dialect.SEED,
+        ca_bundle: str | None = None,
+    ) -> None:
         self._api_url = api_url
         self._ca_bundle = ca_bundle
         self._secrets = dict(secrets)
-        self._clients: dict[str, PlatformClient] = {}
+        self._per_org = platform is Dialect.GENESYS_CLOUD
+        self._clients: dict[str, PlatformClient | GenesysClient] = {}
         self._lock = threading.Lock()
 
     def __enter__(self) -> Probes:
@@ -106,30 +120,39 @@ class Probes:
             self._clients.clear()
 
     def run(self, org: str, name: str, account: OAuthClient) -> Probe:
-        secret = self._secrets.get(name)
+        key = f"{org}/{name}" if self._per_org else name
+        secret = self._secrets.get(key)
         if secret is None:
+            env = "ORGACCESS_APP_CLIENT_SECRETS" if self._per_org else "ORGACCESS_APP_CLIENT_SECRET"
             return Probe(
                 status=Status.SKIP,
-                evidence=f"no secret for {show(name)}: set ORGACCESS_APP_CLIENT_SECRET, "
+                evidence=f"no secret for {show(key)}: set {env}, "
                 "or use --app-secret-from-stack with the stack that created the account",
             )
-        call = f"GET {PROBE_PATH} with {ORG_HEADER}: {org} as {show(account.id)}"
+        client = self._client(key, org, account.id, secret)
         try:
-            recordings = self._client(name, account.id, secret).list_screen_recordings(org)
+            if isinstance(client, GenesysClient):
+                call = f"GET {GENESYS_PROBE_PATH} in {org} as {show(account.id)}"
+                found = f"{client.screen_sessions(org)} screen recordings"
+            else:
+                call = f"GET {PROBE_PATH} with {ORG_HEADER}: {org} as {show(account.id)}"
+                found = f"{len(client.list_screen_recordings(org))} recordings"
         except PlatformError as exc:
             answer = f"answered {exc.status} {exc.code}" if exc.status else f"failed: {exc.message}"
             context = f" (contextId {exc.context_id})" if exc.context_id else ""
             return Probe(status=Status.FAIL, httpStatus=exc.status, evidence=f"{call} {answer}{context}")
-        return Probe(
-            status=Status.PASS, httpStatus=200, evidence=f"{call} answered 200 with {len(recordings)} recordings"
-        )
+        return Probe(status=Status.PASS, httpStatus=200, evidence=f"{call} answered 200 with {found}")
 
-    def _client(self, name: str, client_id: str, secret: SecretStr) -> PlatformClient:
+    def _client(self, key: str, org: str, client_id: str, secret: SecretStr) -> PlatformClient | GenesysClient:
         with self._lock:
-            if name not in self._clients:
+            if key not in self._clients:
                 # A 403 is an answer here, not a glitch: no retries beyond the client's for 5xx/429.
-                self._clients[name] = PlatformClient(self._api_url, client_id, secret, ca_bundle=self._ca_bundle)
-            return self._clients[name]
+                self._clients[key] = (
+                    GenesysClient(self._api_url, {org: (client_id, secret)}, ca_bundle=self._ca_bundle)
+                    if self._per_org
+                    else PlatformClient(self._api_url, client_id, secret, ca_bundle=self._ca_bundle)
+                )
+            return self._clients[key]
 
 
 def diagnose(
@@ -148,7 +171,8 @@ def diagnose(
 
 def diagnose_in(decls: Declarations, fleet: Fleet, probes: Probes, org: str, accounts: Iterable[str]) -> list[Finding]:
     """A finding per service account of `accounts` (bound in `org`), in their order."""
-    return [_Diagnosis(decls, fleet, org, name).run(probes) for name in accounts]
+    diagnosis = diagnosis_class(fleet)
+    return [diagnosis(decls, fleet, org, name).run(probes) for name in accounts]
 
 
 def bindings_to_diagnose(decls: Declarations, accounts: set[str] | None = None) -> dict[str, list[str]]:
@@ -180,7 +204,7 @@ def settle(
         sleep(min(POLL_SECONDS, max(0.0, deadline - clock())))
         for i in waiting:
             f = findings[i]
-            account = fleet.accounts(decls.homeOrg)[f.serviceAccount]
+            account = fleet.accounts(diagnosis_class(fleet).account_org(decls, f.org))[f.serviceAccount]
             probe = probes.run(f.org, f.serviceAccount, account)
             findings[i] = f.model_copy(update={"probe": probe, "verdict": _verdict(f.checks, probe)})
 
@@ -202,6 +226,22 @@ def _fix(declared: bool, applied: str, missing: str) -> tuple[str, Remedy]:
 
 class _Diagnosis:
     """The checks of one service account in one org."""
+
+    view_permission = RECORDING_VIEW
+    delete_permission = DELETE_RECORDINGS
+    licenses_path = "/api/v2/license/features"
+
+    @staticmethod
+    def account_org(decls: Declarations, org: str) -> str:
+        """Where the account bound in `org` lives."""
+        return decls.homeOrg
+
+    def grants_call(self, account: OAuthClient) -> str:
+        return f"GET /api/v2/security/subjects/{account.id}/roles in {show(self.org)}"
+
+    def admin(self) -> str:
+        """orgaccess's own client that reads this org."""
+        return str(self.fleet.client.client_id)
 
     def __init__(self, decls: Declarations, fleet: Fleet, org: str, name: str) -> None:
         self.decls, self.fleet, self.org, self.name = decls, fleet, org, name
@@ -289,9 +329,9 @@ class _Diagnosis:
             return self._cannot_read("C3", "role", exc)
         declared_permissions = {p for perms in declared_roles.values() for p in perms}
         # Deleting recordings is checked only where the declaration asks for it.
-        needed = {RECORDING_VIEW} | ({DELETE_RECORDINGS} & declared_permissions)
+        needed = {self.view_permission} | ({self.delete_permission} & declared_permissions)
         held = {p for role in granted.values() for p in role.permissions}
-        call = f"GET /api/v2/security/subjects/{account.id}/roles in {show(self.org)}"
+        call = self.grants_call(account)
         if not needed - held:
             return self._passed("C3", "role", f"{call}: granted roles carry {_listed(needed)}")
         missing = sorted(needed - held)
@@ -331,7 +371,7 @@ class _Diagnosis:
             feature = self.fleet.licenses(self.org).get(ANALYTICS)
         except (Forbidden, NotFound) as exc:
             return self._cannot_read("C4", "license", exc)
-        call = f"GET /api/v2/license/features in {show(self.org)}"
+        call = f"GET {self.licenses_path} in {show(self.org)}"
         if feature is None:
             return self._failed(
                 "C4",
@@ -387,7 +427,7 @@ class _Diagnosis:
         return self._passed("C6", "header", f"the probe ran with {ORG_HEADER}: {self.org}")
 
     def _cannot_read(self, cause: str, title: str, exc: PlatformError) -> Check:
-        who = show(self.fleet.client.client_id)
+        who = show(self.admin())
         return self._failed(
             cause,
             title,
@@ -413,3 +453,13 @@ class _Diagnosis:
 
 def _listed(items: Iterable[str]) -> str:
     return "[" + ", ".join(sorted(items)) + "]"
+
+
+def diagnosis_class(fleet: Fleet) -> type[_Diagnosis]:
+    """The checks for the fleet's platform."""
+    if isinstance(fleet.client, GenesysClient):
+        # Imported here: diagnose_genesys builds on this module.
+        from orgaccess.diagnose_genesys import GenesysDiagnosis
+
+        return GenesysDiagnosis
+    return _Diagnosis

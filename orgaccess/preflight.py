@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orgaccess.declarations import DeclarationError, Declarations
-from orgaccess.platform.errors import Forbidden
+from orgaccess.declarations import DeclarationError, Declarations, fleet_org_ids
+from orgaccess.platform.errors import Forbidden, PlatformError
+from orgaccess.platform.genesys.client import GenesysClient, UnknownOrg
 from orgaccess.snapshot import Fleet
 from orgaccess.yamlsource import load_yaml
 
 
 def check_addressable(decls: Declarations, path: Path, fleet: Fleet) -> None:
     """Raises DeclarationError naming the line of every declared org the credentials cannot address."""
+    if isinstance(fleet.client, GenesysClient):
+        _check_org_credentials(decls, path, fleet)
+        return
     home = decls.homeOrg
     client_id = fleet.client.client_id
     try:
@@ -36,3 +40,30 @@ def check_addressable(decls: Declarations, path: Path, fleet: Fleet) -> None:
             for i, org_id in unreachable
         ]
     )
+
+
+def _check_org_credentials(decls: Declarations, path: Path, fleet: Fleet) -> None:
+    """On genesys-cloud every org needs its own admin client, and each must act in the org it is given for."""
+    source = load_yaml(path.read_text())
+    lines = {decls.homeOrg: source.line(("homeOrg",))}
+    lines |= {o.id: source.line(("orgs", i, "id")) for i, o in enumerate(decls.orgs)}
+    problems = []
+    for org in fleet_org_ids(decls):
+        try:
+            acting_in = fleet.organization(org).id
+        except UnknownOrg:
+            problems.append(
+                f"{path}:{lines[org]}: org '{org}' has no admin credentials; "
+                f"add it under orgaccess:orgCredentials with its own client id and secret"
+            )
+            continue
+        except PlatformError as exc:
+            problems.append(f"{path}:{lines[org]}: org '{org}' cannot be read with its credentials ({exc})")
+            continue
+        if acting_in != org:
+            problems.append(
+                f"{path}:{lines[org]}: the credentials given for org '{org}' act in org '{acting_in}'; "
+                "set orgaccess:orgCredentials for this org to a client of this org"
+            )
+    if problems:
+        raise DeclarationError(problems)

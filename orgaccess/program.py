@@ -12,8 +12,9 @@ import pulumi
 
 from orgaccess import session, settings
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
-from orgaccess.desired import Desired, plan
+from orgaccess.desired import Desired, account_orgs, plan
 from orgaccess.fleet.shard import Shard, parse_shard
+from orgaccess.platform.dialect import Dialect
 from orgaccess.preflight import check_addressable
 from orgaccess.settings import SettingsError
 from providers import LicenseFeature, Role, RoleBinding, ServiceAccount
@@ -25,8 +26,9 @@ def run() -> None:
     config = pulumi.Config(settings.NAMESPACE)
     path = settings.declarations_path(config.get)
     try:
+        platform = settings.platform_from(config.get)
         shard = parse_shard(config.get("shard"))
-        decls = load_declarations(path)
+        decls = load_declarations(path, platform)
         # get_config reads a secret without Config.get's warning; the value never leaves this process.
         session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config)))
         check_addressable(decls, path, session.fleet())
@@ -34,8 +36,8 @@ def run() -> None:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
     # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
-    resources = register(shard.select(plan(decls)))
-    export_summary(decls, resources, shard)
+    resources = register(shard.select(plan(decls, platform)))
+    export_summary(decls, resources, shard, platform)
 
 
 def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
@@ -46,7 +48,9 @@ def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
     return made
 
 
-def export_summary(decls: Declarations, resources: dict[tuple[str, str], Any], shard: Shard) -> None:
+def export_summary(
+    decls: Declarations, resources: dict[tuple[str, str], Any], shard: Shard, platform: Dialect = Dialect.SEED
+) -> None:
     summary: dict[str, Any] = {
         org.id: {
             "licenses": dict(org.licenses),
@@ -59,6 +63,21 @@ def export_summary(decls: Declarations, resources: dict[tuple[str, str], Any], s
     pulumi.export("homeOrg", decls.homeOrg)
     if not shard.accounts:
         return
+    if platform is Dialect.GENESYS_CLOUD:
+        # One client per org, each with its own secret output: `{account: {org: {clientId, secret}}}`.
+        clients = {
+            a.name: {
+                org: _credentials(resources[("ServiceAccount", f"{org}/{a.name}")])
+                for org in account_orgs(decls, a.name, platform)
+            }
+            for a in decls.serviceAccounts
+        }
+        pulumi.export("serviceAccounts", clients)
+        return
     accounts = {a.name: resources[("ServiceAccount", f"{decls.homeOrg}/{a.name}")] for a in decls.serviceAccounts}
+    pulumi.export("serviceAccounts", {n: _credentials(r) for n, r in accounts.items()})
+
+
+def _credentials(resource: Any) -> dict[str, Any]:
     # `secret` is a secret output: `pulumi stack output --show-secrets` is the only way to read it.
-    pulumi.export("serviceAccounts", {n: {"clientId": r.clientId, "secret": r.secret} for n, r in accounts.items()})
+    return {"clientId": resource.clientId, "secret": resource.secret}

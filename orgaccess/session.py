@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from orgaccess import settings as settings_
 from orgaccess import warmup
+from orgaccess.connect import connect
 from orgaccess.declarations import DeclarationError, load_declarations
 from orgaccess.fleet.shard import parse_shard
-from orgaccess.platform.client import PlatformClient
 from orgaccess.settings import Settings, SettingsError
 from orgaccess.snapshot import Fleet
 
@@ -48,7 +48,7 @@ def _warm_once(get: Callable[[str], object]) -> None:
     config = settings_.stack_lookup(get)
     try:
         # A provider runs in the program's directory, where a relative declarations path points.
-        decls = load_declarations(settings_.declarations_path(config))
+        decls = load_declarations(settings_.declarations_path(config), settings_.platform_from(config))
         shard = parse_shard(_text(config("shard")))
     except (DeclarationError, SettingsError):
         return  # the program reports a bad file; there is nothing to warm without one
@@ -89,12 +89,5 @@ def fleet() -> Fleet:
                 raise RuntimeError("orgaccess.session.configure() was not called in this process")
             # More attempts than the client's default: in a provider process a read that still
             # fails during `check` stops the whole deployment, not just one resource.
-            client = PlatformClient(
-                _settings.api_url,
-                _settings.client_id,
-                _settings.client_secret,
-                max_attempts=PROVIDER_ATTEMPTS,
-                ca_bundle=_settings.ca_bundle,
-            )
-            _fleet = Fleet(client)
+            _fleet = Fleet(connect(_settings, max_attempts=PROVIDER_ATTEMPTS))
         return _fleet

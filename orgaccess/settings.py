@@ -1,28 +1,35 @@
-"""Where the reconciler's own credentials and the platform URL come from.
+"""Where the reconciler's own credentials, the platform URL and its dialect come from.
 
 Stack config first (`orgaccess:apiUrl`, `orgaccess:clientId`, `orgaccess:clientSecret`,
-`orgaccess:caBundle`, `orgaccess:allowInsecureHttp`), then the environment, then the documented
-default URL of the local emulator. The same resolution serves the Pulumi program, the provider
-process and the CLI.
+`orgaccess:platform`, `orgaccess:caBundle`, `orgaccess:allowInsecureHttp`), then the environment,
+then the documented default URL of the local emulator. The same resolution serves the Pulumi
+program, the provider process and the CLI.
 
-The secret and the tokens cross the network with every call, so the URL must be `https` unless it
+On `genesys-cloud` a client acts in its own org only, so the credentials are one admin client per
+org: `orgaccess:orgCredentials` (a secret), a mapping `{org id: {clientId, clientSecret}}`, given
+as an object or as its JSON text (env `ORGACCESS_ORG_CREDENTIALS`).
+
+The secrets and the tokens cross the network with every call, so the URL must be `https` unless it
 names this machine (127.0.0.0/8, ::1, localhost); plain `http` to another host needs the explicit
-opt-in `allowInsecureHttp`. Certificates are always verified, against the system's CAs or the
-`caBundle` given; there is no switch to turn verification off.
+opt-in `allowInsecureHttp`. On `genesys-cloud` the token host (`login.<region>`) is derived from
+the URL and keeps its scheme, so the rule covers it too. Certificates are always verified, against
+the system's CAs or the `caBundle` given; there is no switch to turn verification off.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import ssl
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from orgaccess.platform._redact import redact
+from orgaccess.platform.dialect import Dialect
 
 DEFAULT_API_URL = "http://127.0.0.1:8790"
 DEFAULT_DECLARATIONS = "access.yaml"
@@ -39,12 +46,25 @@ class MissingCredentials(SettingsError):
     """No client id or secret anywhere; front ends say where theirs are set."""
 
 
+class OrgCredential(BaseModel):
+    """orgaccess's admin client in one org, on a dialect whose clients act in one org."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    clientId: str
+    clientSecret: SecretStr
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     api_url: str
+    # The one admin account on the seed dialect; empty on genesys-cloud, which uses org_credentials.
     client_id: str
     client_secret: SecretStr
+    platform: Dialect = Dialect.SEED
+    # (org id, credential), sorted by org: hashable, and equal for equal configs.
+    org_credentials: tuple[tuple[str, OrgCredential], ...] = ()
     # A PEM file of the CAs to trust instead of the system's; None: the system's.
     ca_bundle: str | None = None
 
@@ -69,6 +89,17 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
     ca_bundle = pick("caBundle", CA_BUNDLE_ENV)
     if ca_bundle:
         _check_ca_bundle(ca_bundle, _where(config, "caBundle", CA_BUNDLE_ENV))
+    platform = platform_of(pick("platform", "ORGACCESS_PLATFORM"))
+    if platform is Dialect.GENESYS_CLOUD:
+        credentials = org_credentials(config("orgCredentials") or os.environ.get("ORGACCESS_ORG_CREDENTIALS"))
+        return Settings(
+            api_url=url.rstrip("/"),
+            client_id="",
+            client_secret=SecretStr(""),
+            platform=platform,
+            org_credentials=credentials,
+            ca_bundle=ca_bundle or None,
+        )
     client_id = pick("clientId", "ORGACCESS_CLIENT_ID")
     secret = pick("clientSecret", "ORGACCESS_CLIENT_SECRET")
     missing = [
@@ -147,6 +178,55 @@ def _check_ca_bundle(path: str, where: str) -> None:
         raise SettingsError(f"{where} {path!r}: no such file; give the path of a PEM file of CA certificates") from None
     except (OSError, ssl.SSLError, ValueError) as exc:
         raise SettingsError(f"{where} {path!r} is not a readable PEM file of CA certificates ({exc})") from None
+
+
+def platform_from(config: Lookup = _no_config) -> Dialect:
+    """The dialect from stack config `orgaccess:platform`, else env ORGACCESS_PLATFORM, else seed."""
+    value = config("platform")
+    return platform_of(str(value) if value else os.environ.get("ORGACCESS_PLATFORM"))
+
+
+def platform_of(value: str | None) -> Dialect:
+    """The dialect named by `orgaccess:platform` (seed when unset)."""
+    if not value:
+        return Dialect.SEED
+    try:
+        return Dialect(value)
+    except ValueError:
+        known = ", ".join(d.value for d in Dialect)
+        raise SettingsError(f"orgaccess:platform {value!r} is not a known platform; use one of: {known}") from None
+
+
+_CREDENTIALS_HINT = (
+    "`pulumi config set --secret --path 'orgaccess:orgCredentials.<org id>.clientSecret' SECRET` and "
+    "`pulumi config set --path 'orgaccess:orgCredentials.<org id>.clientId' ID` for every org "
+    "(or env ORGACCESS_ORG_CREDENTIALS as JSON)"
+)
+
+
+def org_credentials(value: object) -> tuple[tuple[str, OrgCredential], ...]:
+    """`orgaccess:orgCredentials` as (org, credential) pairs; SettingsError says what is wrong, never a secret."""
+    if value is None or value == "":
+        raise MissingCredentials(
+            f"orgaccess has no admin credentials for any org on genesys-cloud; set {_CREDENTIALS_HINT}"
+        )
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise SettingsError("orgaccess:orgCredentials is not valid JSON; set it as " + _CREDENTIALS_HINT) from None
+    if not isinstance(value, dict) or not value:
+        raise SettingsError("orgaccess:orgCredentials must map org ids to credentials; set " + _CREDENTIALS_HINT)
+    pairs = []
+    for org, credential in sorted(value.items()):
+        try:
+            pairs.append((str(org), OrgCredential.model_validate(credential)))
+        except ValidationError as exc:
+            fields = ", ".join(".".join(map(str, e["loc"])) or "value" for e in exc.errors())
+            raise SettingsError(
+                f"orgaccess:orgCredentials.{org}: needs exactly clientId and clientSecret (problem with: {fields})"
+            ) from None
+    return tuple(pairs)
 
 
 def declarations_path(config: Lookup) -> Path:

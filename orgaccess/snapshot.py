@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.models import LicenseFeature, OAuthClient, Organization, Role
 
 T = TypeVar("T")
@@ -58,7 +59,7 @@ class _Parts:
 class Fleet:
     """Cached reads of every org, over one shared client."""
 
-    def __init__(self, client: PlatformClient) -> None:
+    def __init__(self, client: PlatformClient | GenesysClient) -> None:
         self.client = client
         self._parts = _Parts()
 

@@ -13,7 +13,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from orgaccess.declarations import Declarations
+from orgaccess.declarations import Declarations, OrgDecl
+from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.snapshot import Fleet
 
 WORKERS = 16
@@ -32,8 +33,10 @@ def start(fleet: Fleet, decls: Declarations, holds_org: OrgFilter) -> threading.
 
 def _warm(fleet: Fleet, decls: Declarations, holds_org: OrgFilter) -> None:
     orgs = [o for o in decls.orgs if holds_org(o.id)]
+    # On genesys-cloud each org has its own clients; elsewhere they all live in the home org.
+    per_org = isinstance(fleet.client, GenesysClient)
     try:
-        accounts = fleet.accounts(decls.homeOrg)
+        accounts = {} if per_org else fleet.accounts(decls.homeOrg)
     except Exception:
         # The foreground read of the same part raises it properly, where a user sees it.
         _log.debug("warm-up: reading the home org's accounts failed", exc_info=True)
@@ -42,13 +45,24 @@ def _warm(fleet: Fleet, decls: Declarations, holds_org: OrgFilter) -> None:
         for org in orgs:
             pool.submit(_quietly, fleet.roles, org.id)
             pool.submit(_quietly, fleet.licenses, org.id)
+            if per_org:
+                pool.submit(_quietly, _warm_org_grants, fleet, org)
+                continue
             for binding in org.bindings:
                 account = accounts.get(binding.serviceAccount)
                 if account is not None:
                     pool.submit(_quietly, fleet.grants, org.id, account.id)
 
 
-def _quietly(read: Callable[..., object], *args: str) -> None:
+def _warm_org_grants(fleet: Fleet, org: OrgDecl) -> None:
+    accounts = fleet.accounts(org.id)
+    for binding in org.bindings:
+        account = accounts.get(binding.serviceAccount)
+        if account is not None:
+            fleet.grants(org.id, account.id)
+
+
+def _quietly(read: Callable[..., object], *args: object) -> None:
     try:
         read(*args)
     except Exception:

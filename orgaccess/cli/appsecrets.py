@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
@@ -19,6 +20,8 @@ from orgaccess.cli.common import CommandError
 from orgaccess.engine import engine_bin_dir
 
 ENV_SECRET = "ORGACCESS_APP_CLIENT_SECRET"
+# On genesys-cloud each org has its own app client: `{"<account>": {"<org id>": "<secret>"}}`.
+ENV_ORG_SECRETS = "ORGACCESS_APP_CLIENT_SECRETS"
 
 
 class _Exported(BaseModel):
@@ -37,7 +40,42 @@ def app_secrets(names: list[str], stack_dir: Path | None, stack: str | None) -> 
     return secrets
 
 
+def org_app_secrets(names: list[str], stack_dir: Path | None, stack: str | None) -> dict[str, SecretStr]:
+    """On genesys-cloud: a secret per `<org>/<account>`, from the stack's outputs, else env."""
+    secrets: dict[str, SecretStr] = {}
+    env = os.environ.get(ENV_ORG_SECRETS)
+    if env:
+        try:
+            given = json.loads(env)
+            secrets = {f"{org}/{name}": SecretStr(str(s)) for name in names for org, s in given.get(name, {}).items()}
+        except (ValueError, AttributeError):
+            raise CommandError(
+                f'env {ENV_ORG_SECRETS} must be JSON like {{"<account>": {{"<org id>": "<secret>"}}}}'
+            ) from None
+    if stack_dir is not None:
+        for name, per_org in _stack_outputs(stack_dir, stack).items():
+            try:
+                exported = (
+                    {str(org): _Exported.model_validate(e) for org, e in per_org.items()} if name in names else {}
+                )
+            except (AttributeError, ValidationError):
+                raise CommandError(f"the stack in {stack_dir} was not made on genesys-cloud; check --stack") from None
+            secrets |= {f"{org}/{name}": SecretStr(e.secret) for org, e in exported.items() if e.secret}
+    return secrets
+
+
 def _stack_accounts(stack_dir: Path, stack: str | None) -> dict[str, _Exported]:
+    try:
+        # Never quote the output in an error: it holds secrets.
+        return {str(k): _Exported.model_validate(v) for k, v in _stack_outputs(stack_dir, stack).items()}
+    except ValidationError:
+        raise CommandError(
+            f"`pulumi stack output serviceAccounts` in {stack_dir} did not print a map of service accounts; "
+            "run `pulumi up` first"
+        ) from None
+
+
+def _stack_outputs(stack_dir: Path, stack: str | None) -> dict[str, Any]:
     argv = ["pulumi", "stack", "output", "serviceAccounts", "--show-secrets", "--json", "--non-interactive"]
     argv += ["--stack", stack] if stack else []
     env = dict(os.environ)
@@ -54,6 +92,9 @@ def _stack_accounts(stack_dir: Path, stack: str | None) -> dict[str, _Exported]:
         raise CommandError(f"{where} failed: {detail}")
     try:
         # Never quote the output in an error: it holds secrets.
-        return {str(k): _Exported.model_validate(v) for k, v in json.loads(done.stdout).items()}
-    except (ValueError, AttributeError, ValidationError):
-        raise CommandError(f"{where} did not print a map of service accounts; run `pulumi up` first") from None
+        outputs = json.loads(done.stdout)
+    except ValueError:
+        outputs = None
+    if not isinstance(outputs, dict):
+        raise CommandError(f"{where} did not print a map of service accounts; run `pulumi up` first")
+    return outputs

@@ -24,6 +24,7 @@ from orgaccess.declarations import DeclarationError
 from orgaccess.export import ExportError
 from orgaccess.kinds.base import KindError
 from orgaccess.platform._redact import RedactingFilter, redact
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError, TransportError
 from orgaccess.settings import (
     DEFAULT_API_URL,
@@ -31,6 +32,7 @@ from orgaccess.settings import (
     MissingCredentials,
     Settings,
     SettingsError,
+    platform_from,
     resolve,
 )
 from orgaccess.snapshot import Fleet
@@ -73,6 +75,16 @@ ClientSecretFileOption = Annotated[
         dir_okay=False,
     ),
 ]
+PlatformOption = Annotated[
+    str | None,
+    typer.Option(
+        "--platform",
+        help="The platform's dialect: seed or genesys-cloud (env ORGACCESS_PLATFORM; default seed). "
+        "On genesys-cloud orgaccess's credentials are one admin client per org, in env ORGACCESS_ORG_CREDENTIALS "
+        '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}).',
+        show_default=False,
+    ),
+]
 DEFAULT_DECLARATIONS_PATH = Path(DEFAULT_DECLARATIONS)
 
 
@@ -110,12 +122,20 @@ def log_to_stderr() -> None:
     logger.setLevel(logging.DEBUG)
 
 
-def credentials(api_url: str | None, client_id: str | None, client_secret_file: Path | None) -> Settings:
+def credentials(
+    api_url: str | None, client_id: str | None, client_secret_file: Path | None, platform: str | None = None
+) -> Settings:
     """orgaccess's own settings: flags first, then env, as the stack's (without Pulumi config)."""
-    overrides = {"clientId": client_id, "clientSecret": read_secret(client_secret_file) if client_secret_file else None}
+    overrides = {
+        "clientId": client_id,
+        "clientSecret": read_secret(client_secret_file) if client_secret_file else None,
+        "platform": platform,
+    }
     try:
         return resolve(overrides.get, api_url=api_url)
     except MissingCredentials:
+        if platform_from(overrides.get) is Dialect.GENESYS_CLOUD:
+            raise
         raise MissingCredentials(
             "orgaccess has no credentials for the platform; set --client-id or env ORGACCESS_CLIENT_ID "
             "and --client-secret-file or env ORGACCESS_CLIENT_SECRET"

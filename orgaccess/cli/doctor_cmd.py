@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from orgaccess.cli.appsecrets import ENV_SECRET, app_secrets
+from orgaccess.cli.appsecrets import ENV_SECRET, app_secrets, org_app_secrets
 from orgaccess.cli.common import (
     DEFAULT_DECLARATIONS_PATH,
     ApiUrlOption,
@@ -19,6 +19,7 @@ from orgaccess.cli.common import (
     ClientSecretFileOption,
     CommandError,
     DeclarationsOption,
+    PlatformOption,
     connect,
     credentials,
     explained_errors,
@@ -27,6 +28,7 @@ from orgaccess.cli.common import (
 )
 from orgaccess.declarations import load_declarations
 from orgaccess.diagnose import Finding, Probes, Status, Verdict, bindings_to_diagnose, diagnose, settle
+from orgaccess.platform.dialect import Dialect
 from orgaccess.printable import escape
 
 EXAMPLES = f"""\
@@ -89,18 +91,20 @@ def doctor(
     api_url: ApiUrlOption = None,
     client_id: ClientIdOption = None,
     client_secret_file: ClientSecretFileOption = None,
+    platform: PlatformOption = None,
 ) -> None:
     """Check causes C1-C6 per declared org and probe the data plane as each service account."""
-    decls = load_declarations(declarations)
+    settings = credentials(api_url, client_id, client_secret_file, platform)
+    decls = load_declarations(declarations, settings.platform)
     names = [a.name for a in decls.serviceAccounts]
     unknown = sorted(set(service_account or []) - set(names))
     if unknown:
         raise CommandError(f"--service-account {unknown[0]!r} is not declared in {declarations}")
-    settings = credentials(api_url, client_id, client_secret_file)
     fleet = connect(settings)
     accounts = set(service_account) if service_account else None
-    secrets = app_secrets(names, app_secret_from_stack, stack)
-    with Probes(settings.api_url, secrets, settings.ca_bundle) as probes:
+    per_org = settings.platform is Dialect.GENESYS_CLOUD
+    secrets = (org_app_secrets if per_org else app_secrets)(names, app_secret_from_stack, stack)
+    with Probes(settings.api_url, secrets, settings.platform, settings.ca_bundle) as probes:
         with progress("Diagnosing orgs", len(bindings_to_diagnose(decls, accounts))) as done:
             findings = diagnose(decls, fleet, probes, accounts=accounts, done=done)
         pending = sum(f.verdict is Verdict.PROPAGATING for f in findings)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from orgaccess.emulator.scenario import ScenarioError
+from orgaccess.platform.dialect import Dialect
 
 _SCENARIO_HELP = (
     "A built-in scenario (seed-403) or a YAML/JSON file; it replaces the database's state. "
@@ -23,13 +24,16 @@ def emulator(
         int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1; 0 picks a free one.")
     ] = 8790,
     db: Annotated[Path | None, typer.Option("--db", help="SQLite file that keeps the state across restarts.")] = None,
+    dialect: Annotated[
+        Dialect, typer.Option("--dialect", help="The API to serve: the seed platform's, or Genesys Cloud's.")
+    ] = Dialect.SEED,
 ) -> None:
-    """Serve the platform API (docs/api.md) on 127.0.0.1 until stopped."""
+    """Serve the platform API (docs/api.md, docs/genesys-cloud.md) on 127.0.0.1 until stopped, in either dialect."""
     # Imported here so other commands start without loading the server stack.
     from orgaccess.emulator.server import prepare, serve
 
     try:
-        serve(prepare(scenario, db), port)
+        serve(prepare(scenario, db, dialect), port)
     except ScenarioError as exc:
         _fail(str(exc))
     except sqlite3.Error as exc:

@@ -100,12 +100,16 @@ def requires(permission: str) -> Callable[..., Awaitable[Caller]]:
     async def dependency(request: Request, org: OrgHeader = None) -> Caller:
         caller = _unlocked(authenticate(request, org))
         with emulator(request).store.read() as db:
-            held = store.subject_permissions(db, caller.target, caller.client_id)
-        if permission not in held:
-            raise forbidden(reasons.permission_missing(permission))
+            require_permission(db, caller, permission)
         return caller
 
     return dependency
+
+
+def require_permission(db: sqlite3.Connection, caller: Caller, permission: str) -> None:
+    """403 naming `permission` unless the caller holds it through its roles in the target org."""
+    if permission not in store.subject_permissions(db, caller.target, caller.client_id):
+        raise forbidden(reasons.permission_missing(permission))
 
 
 # Least privilege. Every write that could hand a caller (or anyone it controls) more than it holds is
@@ -148,12 +152,17 @@ def check_takeover(db: sqlite3.Connection, caller: Caller, target: store.ClientR
     Covering means holding, in every org where the account holds roles, each of its permissions, every
     one of its scopes as permissions, and a reach as wide (an org lock keeps the caller home).
     """
-    mine = store.permissions_by_org(db, caller.client_id)
-    theirs = store.permissions_by_org(db, target.client.id)
-    if any(not held <= mine.get(org, frozenset()) for org, held in theirs.items()):
-        raise forbidden(reasons.GRANT_EXCEEDS)
+    check_holds_all_of(db, caller, target.client.id)
     require_held(db, caller, target.client.scopes)
     if caller.org_lock is OrgLock.PRIMARY_ONLY and target.client.orgLock is not OrgLock.PRIMARY_ONLY:
+        raise forbidden(reasons.GRANT_EXCEEDS)
+
+
+def check_holds_all_of(db: sqlite3.Connection, caller: Caller, subject_id: str) -> None:
+    """403 unless the caller holds, in every org where `subject_id` holds roles, each of its permissions."""
+    mine = store.permissions_by_org(db, caller.client_id)
+    theirs = store.permissions_by_org(db, subject_id)
+    if any(not held <= mine.get(org, frozenset()) for org, held in theirs.items()):
         raise forbidden(reasons.GRANT_EXCEEDS)
 
 

@@ -11,6 +11,10 @@ from orgaccess import __version__
 from orgaccess.emulator.audit import AuditMiddleware
 from orgaccess.emulator.errors import install_handlers
 from orgaccess.emulator.faults import FaultsMiddleware
+from orgaccess.emulator.genesys import clients as genesys_clients
+from orgaccess.emulator.genesys import org as genesys_org
+from orgaccess.emulator.genesys import roles as genesys_roles
+from orgaccess.emulator.genesys import subjects as genesys_subjects
 from orgaccess.emulator.routes import (
     clients,
     control,
@@ -22,8 +26,17 @@ from orgaccess.emulator.routes import (
     roles,
 )
 from orgaccess.emulator.state import Emulator
+from orgaccess.platform.dialect import Dialect
 
-_ROUTERS = (oauth, organizations, clients, roles, grants, licenses, dataplane, control)
+# The token endpoint and the control plane are the same on both dialects.
+_ROUTERS = {
+    Dialect.SEED: (oauth, organizations, clients, roles, grants, licenses, dataplane, control),
+    Dialect.GENESYS_CLOUD: (oauth, genesys_org, genesys_clients, genesys_roles, genesys_subjects, control),
+}
+_DESCRIPTIONS = {
+    Dialect.SEED: "The multi-org contact-center platform API of orgaccess's docs/api.md, emulated.",
+    Dialect.GENESYS_CLOUD: "The part of Genesys Cloud's public API that orgaccess uses, emulated.",
+}
 # Documented here rather than declared as a FastAPI `Security` dependency, which would cost a
 # dependency resolution on every call for a header `access.authenticate` parses anyway.
 _BEARER = {"type": "http", "scheme": "bearer", "description": "A token from POST /oauth/token"}
@@ -33,10 +46,10 @@ def create_app(emu: Emulator) -> FastAPI:
     app = FastAPI(
         title="orgaccess platform emulator",
         version=__version__,
-        description="The multi-org contact-center platform API of orgaccess's docs/api.md, emulated.",
+        description=_DESCRIPTIONS[emu.dialect],
     )
     app.state.emulator = emu
-    for module in _ROUTERS:
+    for module in _ROUTERS[emu.dialect]:
         app.include_router(module.router)
     install_handlers(app)
     _document(app)
@@ -45,7 +58,7 @@ def create_app(emu: Emulator) -> FastAPI:
 
 def create_asgi(emu: Emulator) -> ASGIApp:
     """The app as served: faults outermost, so it holds the server's own connection."""
-    return FaultsMiddleware(AuditMiddleware(create_app(emu), emu.audit), lambda: emu.faults, emu.audit)
+    return FaultsMiddleware(AuditMiddleware(create_app(emu), emu.audit), lambda: emu.faults, emu.audit, emu.dialect)
 
 
 def _document(app: FastAPI) -> None:

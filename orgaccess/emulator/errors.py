@@ -1,7 +1,9 @@
-"""The one error shape of the platform, `{"status","code","message","contextId"}`, for every failure."""
+"""One error shape per dialect, for every failure: the seed platform's `{"status","code","message","contextId"}`,
+and Genesys Cloud's, which adds `messageWithParams`, `messageParams`, `details` and `errors`."""
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -12,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.models import ErrorBody
 
 _log = logging.getLogger("orgaccess.emulator")
@@ -69,17 +72,23 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, message=message)
 
 
-def error_response(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(status, code, message).model_dump(), status_code=status, headers=headers)
+def error_response(
+    request: Request, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    body = error_body(request.app.state.emulator.dialect, status, code, message)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
-def error_body(status: int, code: str, message: str) -> ErrorBody:
-    return ErrorBody(status=status, code=code, message=message, contextId=str(uuid.uuid4()))
+def error_body(dialect: Dialect, status: int, code: str, message: str) -> dict[str, Any]:
+    body = ErrorBody(status=status, code=code, message=message, contextId=str(uuid.uuid4())).model_dump()
+    if dialect is Dialect.GENESYS_CLOUD:
+        body |= {"messageWithParams": message, "messageParams": {}, "details": [], "errors": []}
+    return body
 
 
-def error_bytes(status: int) -> bytes:
+def error_bytes(dialect: Dialect, status: int) -> bytes:
     """A complete error body for middleware that answers below FastAPI."""
-    return error_body(status, _CODES[status], _MESSAGES[status]).model_dump_json().encode()
+    return json.dumps(error_body(dialect, status, _CODES[status], _MESSAGES[status])).encode()
 
 
 PLATFORM_ERRORS = (400, 401, 403, 404, 429)
@@ -117,26 +126,26 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         request.state.audit_reason = exc.reason
-        return error_response(exc.status, exc.code, exc.message, exc.headers)
+        return error_response(request, exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         request.state.audit_reason = None
-        return error_response(400, _CODES[400], describe_errors(exc.errors()))
+        return error_response(request, 400, _CODES[400], describe_errors(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         status = exc.status_code
         message = _MESSAGES.get(status) if status in (404, 405) else str(exc.detail)
-        return error_response(status, _CODES.get(status, "error"), message or "Error.", exc.headers)
+        return error_response(request, status, _CODES.get(status, "error"), message or "Error.", exc.headers)
 
     @app.exception_handler(UnicodeError)
     async def _unicode(request: Request, exc: UnicodeError) -> JSONResponse:
         # Lone surrogates decoded from JSON escapes cannot be stored; that is bad input, not a crash.
-        return error_response(400, _CODES[400], "text must be valid Unicode")
+        return error_response(request, 400, _CODES[400], "text must be valid Unicode")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The client sees the platform's opaque 500; the emulator's own log keeps the cause.
         _log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(500, _CODES[500], _MESSAGES[500])
+        return error_response(request, 500, _CODES[500], _MESSAGES[500])

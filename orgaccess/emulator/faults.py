@@ -15,14 +15,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from orgaccess.emulator import reasons
 from orgaccess.emulator.audit import AuditLog, is_platform_path, mark_received, record
 from orgaccess.emulator.errors import error_bytes
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.models import Faults
 
 
 class FaultsMiddleware:
-    def __init__(self, app: ASGIApp, faults: Callable[[], Faults], log: AuditLog) -> None:
+    def __init__(self, app: ASGIApp, faults: Callable[[], Faults], log: AuditLog, dialect: Dialect) -> None:
         self.app = app
         self.faults = faults
         self.log = log
+        self.dialect = dialect
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and is_platform_path(scope["path"]):
@@ -36,7 +38,7 @@ class FaultsMiddleware:
                 return
             if faults.errorRate and random.random() < faults.errorRate:
                 record(self.log, scope, 503, reasons.FAULT_ERROR)
-                await _answer_503(send)
+                await _answer_503(send, self.dialect)
                 return
             if faults.lostAnswerRate and random.random() < faults.lostAnswerRate:
                 await self.app(scope, receive, _losing_answer(send, scope, self.log))
@@ -64,8 +66,8 @@ async def _cut(send: Send) -> None:
     await asyncio.sleep(0)
 
 
-async def _answer_503(send: Send) -> None:
-    body = error_bytes(503)
+async def _answer_503(send: Send, dialect: Dialect) -> None:
+    body = error_bytes(dialect, 503)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 503, "headers": headers})
     await send({"type": "http.response.body", "body": body})

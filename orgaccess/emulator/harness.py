@@ -23,6 +23,7 @@ import httpx
 
 from orgaccess.emulator.scenario import read_scenario
 from orgaccess.emulator.server import READY_PREFIX
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.models import AuditEntry, Faults
 
 STARTUP_TIMEOUT_SECONDS = 30.0
@@ -103,6 +104,7 @@ def running_emulator(
     scenario: str | Path | dict[str, Any] | None = "seed-403",
     db: Path | None = None,
     port: int = 0,
+    dialect: Dialect = Dialect.SEED,
 ) -> Iterator[EmulatorHandle]:
     """Starts `python -m orgaccess.emulator` and yields its handle once it listens.
 
@@ -110,7 +112,7 @@ def running_emulator(
     existing `db` (a new one starts from seed-403). `db`: None keeps state in memory.
     """
     with tempfile.TemporaryDirectory(prefix="orgaccess-emulator-") as scratch:
-        command = [sys.executable, "-m", "orgaccess.emulator", "--port", str(port)]
+        command = [sys.executable, "-m", "orgaccess.emulator", "--port", str(port), "--dialect", dialect.value]
         if isinstance(scenario, dict):
             path = Path(scratch) / "scenario.json"
             path.write_text(json.dumps(scenario), encoding="utf-8")

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orgaccess.emulator import store
 from orgaccess.emulator.errors import field_path
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.genesys import permissions as genesys_permissions
 from orgaccess.platform.models import (
     BUILTIN_ROLES,
     LICENSE_FEATURES,
@@ -26,7 +28,7 @@ from orgaccess.platform.models import (
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 # Built-in roles as stored: `admin` holds every permission, `employee` none.
-_BUILTIN_PERMISSIONS = {"admin": " ".join(sorted(PERMISSIONS)), "employee": ""}
+_BUILTIN_PERMISSIONS = {"admin": sorted(PERMISSIONS), "employee": []}
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -190,8 +192,18 @@ def _links(scenario: Scenario) -> dict[str, set[str]]:
     return links
 
 
-def state_rows(scenario: Scenario) -> store.StateRows:
-    """The database rows of a validated scenario; role ids are fresh, everything else is given."""
+def state_rows(scenario: Scenario, dialect: Dialect = Dialect.SEED) -> store.StateRows:
+    """The database rows of a validated scenario; role ids are fresh, everything else is given.
+
+    On genesys-cloud, permissions are stored by their Genesys names, and a client's grants outside
+    its own org are left out: there a client exists in one org only.
+    """
+    genesys = dialect is Dialect.GENESYS_CLOUD
+
+    def stored(permissions: list[str]) -> str:
+        return " ".join(genesys_permissions.from_seed(permissions) if genesys else sorted(set(permissions)))
+
+    home_of = {client.id: org.id for org in scenario.organizations for client in org.clients}
     rows = store.StateRows([], [], [], [], [], [], [])
     for org_id, others in _links(scenario).items():
         rows.links.extend((org_id, other) for other in others)
@@ -199,11 +211,12 @@ def state_rows(scenario: Scenario) -> store.StateRows:
         rows.orgs.append((org.id, org.name))
         role_ids = {name: name for name in BUILTIN_ROLES}
         for name, builtin_perms in _BUILTIN_PERMISSIONS.items():
-            rows.roles.append((org.id, name, name, f"Built-in {name} role", builtin_perms, 1, 1))
+            rows.roles.append((org.id, name, name, f"Built-in {name} role", stored(builtin_perms), 1, 1))
         for role in org.roles:
             role_ids[role.name] = store.new_id()
-            perms = " ".join(sorted(set(role.permissions)))
-            rows.roles.append((org.id, role_ids[role.name], role.name, role.description, perms, 0, 1))
+            rows.roles.append(
+                (org.id, role_ids[role.name], role.name, role.description, stored(role.permissions), 0, 1)
+            )
         for client in org.clients:
             rows.clients.append(
                 (
@@ -218,7 +231,11 @@ def state_rows(scenario: Scenario) -> store.StateRows:
                     1,
                 )
             )
-        rows.grants.extend((org.id, grant.subject, role_ids[grant.role]) for grant in org.grants)
+        rows.grants.extend(
+            (org.id, grant.subject, role_ids[grant.role])
+            for grant in org.grants
+            if not genesys or home_of[grant.subject] == org.id
+        )
         for feature in sorted(LICENSE_FEATURES):
             spec = org.licenses.get(feature, LicenseSpec(enabled=False))
             rows.licenses.append((org.id, feature, int(spec.enabled), int(spec.selfService)))
@@ -246,8 +263,8 @@ def _recordings(org_id: str, count: int) -> list[tuple[str, str, str, str, str, 
     return rows
 
 
-def load(db_store: store.Store, scenario: Scenario) -> None:
+def load(db_store: store.Store, scenario: Scenario, dialect: Dialect = Dialect.SEED) -> None:
     """Replaces the whole platform state with the scenario's, in one transaction."""
-    rows = state_rows(scenario)
+    rows = state_rows(scenario, dialect)
     with db_store.write() as db:
         store.replace_state(db, rows)

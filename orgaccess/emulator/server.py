@@ -11,18 +11,19 @@ from orgaccess.emulator import scenario
 from orgaccess.emulator.app import create_asgi
 from orgaccess.emulator.state import Emulator
 from orgaccess.emulator.store import Store
+from orgaccess.platform.dialect import Dialect
 
 HOST = "127.0.0.1"
 DEFAULT_SCENARIO = "seed-403"
 READY_PREFIX = "orgaccess emulator listening on "
 
 
-def prepare(scenario_name: str | Path | None, db: Path | None) -> Emulator:
+def prepare(scenario_name: str | Path | None, db: Path | None, dialect: Dialect = Dialect.SEED) -> Emulator:
     """The emulator's state: a given scenario replaces the database's; a new database gets seed-403.
 
     Without `db` the state lives in memory and is gone when the process ends.
     """
-    emu = Emulator(Store(str(db) if db else ":memory:"))
+    emu = Emulator(Store(str(db) if db else ":memory:"), dialect)
     if scenario_name is not None or emu.store.is_empty():
         source, document = scenario.read_scenario(scenario_name or DEFAULT_SCENARIO)
         emu.load(scenario.parse_scenario(source, document))

@@ -13,12 +13,15 @@ from orgaccess.emulator.auth import Tokens
 from orgaccess.emulator.clock import Clock
 from orgaccess.emulator.propagation import Propagation
 from orgaccess.emulator.ratelimit import RateLimiter
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.models import Faults
 
 
 @dataclass
 class Emulator:
     store: store.Store
+    # Which platform API the emulator serves; one store either way.
+    dialect: Dialect = Dialect.SEED
     clock: Clock = field(default_factory=Clock)
     audit: AuditLog = field(default_factory=AuditLog)
     faults: Faults = field(default_factory=Faults)
@@ -35,7 +38,7 @@ class Emulator:
         self.limiter.configure(faults.rateLimitPerMinute)
 
     def load(self, loaded: scenario.Scenario) -> None:
-        scenario.load(self.store, loaded)
+        scenario.load(self.store, loaded, self.dialect)
         self.tokens.forget()
         self.limiter.reset()
         self.propagation.reset()

@@ -107,7 +107,7 @@ class _Call(Generic[T]):
 
     def __post_init__(self) -> None:
         # The one place that could send an API request without the org header; make it impossible.
-        if self.org is None and self.path != TOKEN_PATH:
+        if self.org is None and not self.path.endswith(TOKEN_PATH):
             raise ValueError(f"{self.method} {self.path} needs a target org")
 
     def context(self) -> dict[str, Any]:
@@ -120,6 +120,9 @@ class _Call(Generic[T]):
 
 class PlatformClient:
     """Thread-safe client of one platform, authenticated as one OAuth service account."""
+
+    # A dialect whose tokens act in one org only (genesys.client) sends no org header.
+    sends_org_header = True
 
     def __init__(
         self,
@@ -383,10 +386,14 @@ class PlatformClient:
         )
         return self._send(call)
 
+    def _token_url(self) -> str:
+        """Where tokens are issued: the API's own base on this platform."""
+        return TOKEN_PATH
+
     def _fetch_token(self) -> TokenResponse:
         call = _Call(
             "POST",
-            TOKEN_PATH,
+            self._token_url(),
             None,
             TokenResponse.model_validate_json,
             form={"grant_type": "client_credentials"},
@@ -489,7 +496,8 @@ class PlatformClient:
     def _exchange(self, call: _Call[Any], token: str | None, attempt: int) -> tuple[int, httpx.Headers, bytes]:
         headers: dict[str, str] = {}
         if call.org is not None:
-            headers[ORG_HEADER] = call.org
+            if self.sends_org_header:
+                headers[ORG_HEADER] = call.org
             headers["Authorization"] = f"Bearer {token}"
         if call.basic_auth is not None:
             headers["Authorization"] = call.basic_auth

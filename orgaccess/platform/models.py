@@ -8,9 +8,9 @@ Field names follow the API's camelCase exactly.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -47,6 +47,22 @@ class _Wire(BaseModel):
 class _Request(BaseModel):
     # Requests are strict: a misspelt field is a 400 that names it, never silently dropped.
     model_config = ConfigDict(extra="forbid")
+
+
+class Replacement(_Request):
+    """A PUT body: what a GET answered is accepted as is, its read-only fields ignored.
+
+    Real APIs take back the object they served; only fields no GET answers are refused.
+    """
+
+    read_only: ClassVar[frozenset[str]] = frozenset({"id", "selfUri"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_read_only(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if key not in cls.read_only}
+        return data
 
 
 T = TypeVar("T")
@@ -99,7 +115,7 @@ class OAuthClientSpec(_Request):
     orgLock: OrgLock = OrgLock.LINKED_ORGS
 
 
-class OAuthClientUpdate(OAuthClientSpec):
+class OAuthClientUpdate(Replacement, OAuthClientSpec):
     version: int
 
 
@@ -128,7 +144,8 @@ class RoleSpec(_Request):
     permissions: list[str] = Field(default_factory=list)
 
 
-class RoleUpdate(RoleSpec):
+class RoleUpdate(Replacement, RoleSpec):
+    read_only = frozenset({"id", "selfUri", "builtIn"})
     version: int
 
 

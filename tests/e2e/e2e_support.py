@@ -32,3 +32,16 @@ def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
         else:
             in_drift = False
     return found
+
+
+def failed_resources(up_output: str) -> dict[str, str]:
+    """Resource name -> its error, for the resources an `up` failed."""
+    found = re.findall(r"pulumi-python:dynamic/orgaccess:\w+ \(([^)]+)\):\n\s+error: (.*)", up_output)
+    return dict(found)
+
+
+def assert_drift(preview_output: str, expected: dict[str, str]) -> None:
+    """The preview shows drift on exactly the `expected` resources, each starting with its text."""
+    drift = drift_by_resource(preview_output)
+    assert set(drift) == set(expected)
+    assert {resource: drift[resource][0][: len(text)] for resource, text in expected.items()} == expected

@@ -101,3 +101,18 @@ def test_failed_write_changes_nothing(admin: Caller) -> None:
     update = {"name": "admin", "permissions": ["analytics:read"], "version": 1}
     assert admin("PUT", f"{ROLES}/{rid}", json=update).status_code == 409
     assert admin("GET", f"{ROLES}/{rid}").json() == before
+
+
+def test_a_put_of_the_role_a_get_answered_is_accepted(admin: Caller) -> None:
+    created = admin("POST", ROLES, json={"name": "Round Trip", "permissions": ["recording:view"]}).json()
+    served = admin("GET", f"{ROLES}/{created['id']}").json()
+    answer = admin("PUT", f"{ROLES}/{created['id']}", json=served)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {**served, "version": served["version"] + 1}
+
+
+def test_a_put_of_the_account_a_get_answered_is_accepted(admin: Caller) -> None:
+    served = admin("GET", f"{CLIENTS}/premium-app").json()
+    answer = admin("PUT", f"{CLIENTS}/premium-app", json=served)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {**served, "version": served["version"] + 1}

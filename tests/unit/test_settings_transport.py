@@ -10,6 +10,7 @@ import pytest
 import trustme
 from loopback_http import JsonHandler, serving
 
+from orgaccess.connect import connect
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import TransportError
 from orgaccess.settings import Settings, SettingsError, resolve
@@ -123,3 +124,29 @@ def test_the_ca_bundle_option_trusts_the_platforms_own_ca(
     )
     with client:
         assert client.get_organization("org-primary").id == "org-primary"
+
+
+# genesys-cloud: the same rules for every org's admin client, and for the login host tokens come from.
+
+ORG_CREDENTIALS = '{"org-primary": {"clientId": "admin-primary", "clientSecret": "s3cret-primary"}}'
+
+
+def genesys(monkeypatch: pytest.MonkeyPatch, **config: str) -> Settings:
+    return settings(monkeypatch, platform="genesys-cloud", orgCredentials=ORG_CREDENTIALS, **config)
+
+
+def test_plain_http_to_a_remote_genesys_cloud_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SettingsError, match=r"orgaccess:apiUrl .*plain http"):
+        genesys(monkeypatch, apiUrl="http://api.mypurecloud.com")
+
+
+def test_every_genesys_cloud_org_client_trusts_the_ca_bundle_and_only_it(
+    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca: trustme.CA, tmp_path: Path
+) -> None:
+    untrusting = connect(genesys(monkeypatch, apiUrl=tls_platform), max_attempts=1)
+    with untrusting, pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
+        untrusting.get_organization("org-primary")
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    with connect(genesys(monkeypatch, apiUrl=tls_platform, caBundle=str(bundle)), max_attempts=1) as trusting:
+        assert trusting.get_organization("org-primary").id == "org-primary"

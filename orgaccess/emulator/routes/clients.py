@@ -14,7 +14,7 @@ from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
     PageParams,
     duplicate_name,
-    not_found,
+    own_client,
     require_known,
     require_version,
 )
@@ -33,11 +33,7 @@ Editor = Annotated[Caller, Depends(requires("oauth:clients:edit"))]
 
 
 def _own(db: sqlite3.Connection, caller: Caller, client_id: str) -> store.ClientRecord:
-    # Accounts live in their home org; from any other org they do not exist.
-    record = store.get_client(db, client_id)
-    if record is None or record.org_id != caller.target:
-        raise not_found(f"service account '{client_id}'")
-    return record
+    return own_client(db, caller.target, client_id, "service account")
 
 
 def _new_secret() -> str:

@@ -6,13 +6,15 @@ import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
 
 from orgaccess.emulator import reasons, store
 from orgaccess.emulator.errors import ApiError, bad_request
-from orgaccess.platform.models import PERMISSIONS, Role
+from orgaccess.platform.models import PERMISSIONS, LicenseFeature, Role
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,41 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, message=f"{what} was not found")
 
 
+def existing(found: T | None, what: str) -> T:
+    """`found`, or 404 naming `what`."""
+    if found is None:
+        raise not_found(what)
+    return found
+
+
 def role_or_404(db: sqlite3.Connection, org_id: str, role_id: str) -> Role:
-    role = store.get_role(db, org_id, role_id)
-    if role is None:
-        raise not_found(f"role '{role_id}'")
+    return existing(store.get_role(db, org_id, role_id), f"role '{role_id}'")
+
+
+def custom_role(role: Role) -> Role:
+    """The role, unless it is built in: those stay as the platform made them (403)."""
+    if role.builtIn:
+        raise ApiError(403, reason=reasons.BUILTIN_READONLY)
     return role
+
+
+def own_client(db: sqlite3.Connection, org_id: str, client_id: str, noun: str) -> store.ClientRecord:
+    """A client of `org_id`; it lives in its home org, and from any other org it does not exist (404)."""
+    record = store.get_client(db, client_id)
+    if record is None or record.org_id != org_id:
+        raise not_found(f"{noun} '{client_id}'")
+    return record
+
+
+def license_or_404(db: sqlite3.Connection, org_id: str, name: str) -> LicenseFeature:
+    return existing(store.get_license(db, org_id, name), f"license feature '{name}'")
+
+
+def contract_managed(name: str) -> ApiError:
+    """409 `license.contract.required`: a contract-managed feature cannot be switched by API."""
+    return ApiError(
+        409,
+        code=reasons.LICENSE_CONTRACT,
+        reason=reasons.LICENSE_CONTRACT,
+        message=f"The feature '{name}' is managed by contract and cannot be changed by API.",
+    )

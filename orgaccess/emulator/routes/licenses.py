@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from orgaccess.emulator import reasons, store
+from orgaccess.emulator import store
 from orgaccess.emulator.access import ANALYTICS, Caller, emulator, requires
-from orgaccess.emulator.errors import PLATFORM_ERRORS, ApiError, documented
-from orgaccess.emulator.routes.common import not_found
+from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
+from orgaccess.emulator.routes.common import contract_managed, license_or_404
 from orgaccess.platform.models import LicenseFeature, LicenseFeatureList, LicenseFeatureUpdate
 
 router = APIRouter(prefix="/api/v2/license/features", tags=["licenses"], responses=documented(*PLATFORM_ERRORS))
@@ -33,16 +33,9 @@ async def set_feature(
     """Switches a self-service feature; a contract-managed one is 409 `license.contract.required`."""
     emu = emulator(request)
     with emu.store.write() as db:
-        feature = store.get_license(db, caller.target, name)
-        if feature is None:
-            raise not_found(f"license feature '{name}'")
+        feature = license_or_404(db, caller.target, name)
         if not feature.selfService:
-            raise ApiError(
-                409,
-                code=reasons.LICENSE_CONTRACT,
-                reason=reasons.LICENSE_CONTRACT,
-                message=f"The feature '{name}' is managed by contract and cannot be changed by API.",
-            )
+            raise contract_managed(name)
         store.set_license(db, caller.target, name, update.enabled)
     if name == ANALYTICS:
         emu.propagation.record(("license", caller.target, name), feature.enabled, update.enabled, emu.visible_at())

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from orgaccess.emulator import reasons, store
+from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_role_write, emulator, requires
-from orgaccess.emulator.errors import PLATFORM_ERRORS, ApiError, documented
+from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
     PageParams,
+    custom_role,
     duplicate_name,
     require_known,
     require_version,
@@ -21,12 +22,6 @@ from orgaccess.platform.models import Page, Role, RoleSpec, RoleUpdate
 router = APIRouter(prefix="/api/v2/security/roles", tags=["roles"], responses=documented(*PLATFORM_ERRORS))
 Reader = Annotated[Caller, Depends(requires("security:read"))]
 Editor = Annotated[Caller, Depends(requires("security:roles:edit"))]
-
-
-def _custom(role: Role) -> Role:
-    if role.builtIn:
-        raise ApiError(403, reason=reasons.BUILTIN_READONLY)
-    return role
 
 
 @router.get("", response_model=Page[Role])
@@ -63,7 +58,7 @@ async def get_role(roleId: str, request: Request, caller: Reader) -> Role:
 async def update_role(roleId: str, update: RoleUpdate, request: Request, caller: Editor) -> Role:
     require_known(update.permissions, "body.permissions", "permission")
     with emulator(request).permission_change(caller.target) as db:
-        current = _custom(role_or_404(db, caller.target, roleId))
+        current = custom_role(role_or_404(db, caller.target, roleId))
         check_role_write(db, caller, update.permissions, current.permissions)
         require_version(update.version, current.version)
         if store.role_name_taken(db, caller.target, update.name, except_id=roleId):
@@ -84,7 +79,7 @@ async def update_role(roleId: str, update: RoleUpdate, request: Request, caller:
 async def delete_role(roleId: str, request: Request, caller: Editor) -> None:
     """Deletes the role and every grant of it."""
     with emulator(request).permission_change(caller.target) as db:
-        _custom(role_or_404(db, caller.target, roleId))
+        custom_role(role_or_404(db, caller.target, roleId))
         store.delete_role(db, caller.target, roleId)
 
 

@@ -1,0 +1,99 @@
+"""`/api/v2/authorization/roles`: roles of the caller's org, permissions as `permissionPolicies`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from orgaccess.emulator import store
+from orgaccess.emulator.access import Caller, check_role_write, emulator
+from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
+from orgaccess.emulator.genesys.access import requires
+from orgaccess.emulator.genesys.common import PageParams, role_or_404, stored_permissions, wire_role
+from orgaccess.emulator.routes.common import custom_role, duplicate_name
+from orgaccess.platform.genesys import wire
+from orgaccess.platform.models import Role
+
+router = APIRouter(prefix="/api/v2/authorization/roles", tags=["roles"], responses=documented(*PLATFORM_ERRORS))
+Reader = Annotated[Caller, Depends(requires("authorization:role:view"))]
+Adder = Annotated[Caller, Depends(requires("authorization:role:add"))]
+Editor = Annotated[Caller, Depends(requires("authorization:role:edit"))]
+Deleter = Annotated[Caller, Depends(requires("authorization:role:delete"))]
+
+
+@router.get("", response_model=wire.Listing[wire.Role], response_model_exclude_none=True)
+async def list_roles(
+    request: Request,
+    page: PageParams,
+    caller: Reader,
+    name: Annotated[str | None, Query(description="An exact role name")] = None,
+    permission: Annotated[list[str] | None, Query(description="Roles holding any of these")] = None,
+    id: Annotated[list[str] | None, Query(description="Roles with these ids")] = None,
+) -> dict[str, Any]:
+    with emulator(request).store.read() as db:
+        roles = store.list_roles(db, caller.target, name)
+    if permission:
+        roles = [role for role in roles if set(permission) & set(role.permissions)]
+    if id:
+        roles = [role for role in roles if role.id in id]
+    return page.page([wire_role(role) for role in roles])
+
+
+@router.post("", response_model=wire.Role, response_model_exclude_none=True, responses=documented(409))
+async def create_role(body: wire.RoleRequest, request: Request, caller: Adder) -> wire.Role:
+    permissions = stored_permissions(body.permissionPolicies, body.permissions)
+    role = Role(id=store.new_id(), name=body.name, description=body.description, permissions=permissions, version=1)
+    with emulator(request).store.write() as db:
+        check_role_write(db, caller, permissions)
+        if store.role_name_taken(db, caller.target, body.name):
+            raise duplicate_name(body.name)
+        store.save_role(db, caller.target, role)
+    return wire_role(role)
+
+
+@router.get("/{roleId}", response_model=wire.Role, response_model_exclude_none=True)
+async def get_role(roleId: str, request: Request, caller: Reader) -> wire.Role:
+    with emulator(request).store.read() as db:
+        return wire_role(role_or_404(db, caller.target, roleId))
+
+
+@router.put("/{roleId}", response_model=wire.Role, response_model_exclude_none=True, responses=documented(409))
+async def replace_role(roleId: str, body: wire.RoleRequest, request: Request, caller: Editor) -> wire.Role:
+    return _change(request, caller, roleId, body)
+
+
+@router.patch("/{roleId}", response_model=wire.Role, response_model_exclude_none=True, responses=documented(409))
+async def patch_role(roleId: str, body: wire.RolePatch, request: Request, caller: Editor) -> wire.Role:
+    """Changes the fields the body names; the others stay."""
+    return _change(request, caller, roleId, body)
+
+
+@router.delete("/{roleId}", status_code=204, response_class=Response)
+async def delete_role(roleId: str, request: Request, caller: Deleter) -> None:
+    """Deletes the role and every grant of it."""
+    with emulator(request).permission_change(caller.target) as db:
+        custom_role(role_or_404(db, caller.target, roleId))
+        store.delete_role(db, caller.target, roleId)
+
+
+def _change(request: Request, caller: Caller, role_id: str, body: wire.RoleRequest) -> wire.Role:
+    with emulator(request).permission_change(caller.target) as db:
+        current = custom_role(role_or_404(db, caller.target, role_id))
+        permissions = current.permissions
+        if body.permissionPolicies is not None:
+            permissions = stored_permissions(body.permissionPolicies, body.permissions or [])
+        check_role_write(db, caller, permissions, current.permissions)
+        name = body.name if body.name is not None else current.name
+        if store.role_name_taken(db, caller.target, name, except_id=role_id):
+            raise duplicate_name(name)
+        description = body.description if body.description is not None else current.description
+        role = Role(
+            id=role_id,
+            name=name,
+            description=description,
+            permissions=permissions,
+            version=current.version + 1,
+        )
+        store.save_role(db, caller.target, role)
+    return wire_role(role)

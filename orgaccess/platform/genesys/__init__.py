@@ -1,0 +1,1 @@
+"""Genesys Cloud's dialect of the platform: its wire models and permission names."""

@@ -1,0 +1,88 @@
+"""`orgaccess doctor` on genesys-cloud: each org's own client checked, and which causes do not exist there."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Cli
+from pydantic import SecretStr
+
+from orgaccess.demo_genesys import ADMINS, APP_SECRETS
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from orgaccess.engine import PROJECT_DIR
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.genesys.client import GenesysClient
+
+
+@pytest.fixture(scope="module")
+def genesys() -> Iterator[EmulatorHandle]:
+    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+        yield handle
+
+
+@pytest.fixture
+def cli(genesys: EmulatorHandle, tmp_path: Path) -> Cli:
+    genesys.reset("genesys-403")
+    shutil.copy(PROJECT_DIR / "examples" / "genesys-cloud" / "access.yaml", tmp_path / "access.yaml")
+    env = {
+        "ORGACCESS_API_URL": genesys.url,
+        "ORGACCESS_ORG_CREDENTIALS": json.dumps(ADMINS),
+        "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APP_SECRETS),
+    }
+    return Cli(genesys.url, tmp_path, env)
+
+
+def by_org(run_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["org"]: f for f in run_json["findings"]}
+
+
+def statuses(finding: dict[str, Any]) -> dict[str, str]:
+    return {c["cause"]: c["status"] for c in finding["checks"]}
+
+
+def test_names_the_cause_of_each_partner_org_and_exits_1(cli: Cli) -> None:
+    run = cli("doctor", "--platform", "genesys-cloud", "--format", "json")
+    assert run.code == 1, run.stderr
+    report = by_org(run.json())
+    failing = {org: sorted(c for c, s in statuses(f).items() if s == "fail") for org, f in report.items()}
+    assert failing == {
+        "org-primary": [],
+        "org-partner-a": ["C3"],
+        "org-partner-b": ["C3"],
+        "org-partner-c": ["C4"],
+        "org-partner-d": ["C4"],
+    }
+    assert report["org-primary"]["verdict"] == "ok"
+    assert "403" in report["org-partner-a"]["probe"]["evidence"]
+    assert "premium-app-a" in report["org-partner-a"]["probe"]["evidence"]
+
+
+def test_says_which_causes_do_not_exist_on_genesys_cloud(cli: Cli) -> None:
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    checks = {c["cause"]: c for c in by_org(run.json())["org-partner-a"]["checks"]}
+    for cause in ("C1", "C2", "C6"):
+        assert checks[cause]["status"] == "skip"
+        assert checks[cause]["evidence"].startswith("does not exist on genesys-cloud"), checks[cause]
+    assert checks["C5"]["status"] == "pass"
+
+
+def test_an_org_without_the_apps_client_fails_c5_with_the_fix(cli: Cli, genesys: EmulatorHandle) -> None:
+    credentials = {"org-partner-a": ("orgaccess-admin-a", SecretStr("s3cret-admin-a"))}
+    with GenesysClient(genesys.url, credentials) as admin:
+        admin.delete_client("org-partner-a", "premium-app-a")
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    c5 = next(c for c in by_org(run.json())["org-partner-a"]["checks"] if c["cause"] == "C5")
+    assert c5["status"] == "fail" and c5["remedy"] == "pulumi-up"
+    assert "it is created" in c5["fix"]
+
+
+def test_a_disabled_toggle_is_not_claimed_self_service(cli: Cli) -> None:
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    c4 = next(c for c in by_org(run.json())["org-partner-d"]["checks"] if c["cause"] == "C4")
+    assert "selfService" not in c4["evidence"]
+    assert c4["fix"].endswith("if Genesys refuses the switch, it needs a contract change")

@@ -1,0 +1,92 @@
+"""The 403 story on genesys-cloud, on the real engine: genesys-403 previewed, fixed by `up`, verified."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_support import assert_drift, drift_by_resource, failed_resources
+from genesys_support import app_status, genesys_stack
+
+from orgaccess.demo_genesys import ORGS
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.platform.dialect import Dialect
+
+pytestmark = pytest.mark.e2e
+
+DECLARATIONS = PROJECT_DIR / "examples" / "genesys-cloud" / "access.yaml"
+EXPECTED_DRIFT = {
+    "Role::org-partner-a/Recording Analyst": "missing on the platform",
+    "Role::org-partner-b/Recording Analyst": (
+        "permissions: live [analytics:conversationDetail:view] -> declared [recording:screenRecording:view]"
+    ),
+    "RoleBinding::org-partner-a/Premium App": "roles: live [] -> declared [Recording Analyst]",
+    "LicenseFeature::org-partner-c/analytics": "enabled: live false -> declared true",
+    "LicenseFeature::org-partner-d/analytics": "enabled: live false -> declared true",
+}
+
+
+@pytest.fixture(scope="module")
+def platform() -> Iterator[EmulatorHandle]:
+    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def stack(platform: EmulatorHandle, tmp_path_factory: pytest.TempPathFactory) -> Stack:
+    admins = {org: (f"orgaccess-admin-{n}", f"s3cret-admin-{n}") for org, n in ORGS.items()}
+    return genesys_stack(tmp_path_factory.mktemp("state"), platform.url, admins, DECLARATIONS)
+
+
+def statuses(platform: EmulatorHandle) -> list[int]:
+    return [app_status(platform.url, org, f"premium-app-{n}", f"s3cret-app-{n}") for org, n in ORGS.items()]
+
+
+def test_each_orgs_app_client_gets_403_in_every_partner_org_before_the_fix(platform: EmulatorHandle) -> None:
+    assert statuses(platform) == [200, 403, 403, 403, 403]
+
+
+def test_preview_shows_the_drift_of_each_cause_and_writes_nothing(stack: Stack, platform: EmulatorHandle) -> None:
+    before = platform.audit_count()
+    assert_drift(stack.preview().check().stdout, EXPECTED_DRIFT)
+    methods = {e.method for e in platform.audit(since=before) if e.path != "/oauth/token"}
+    assert methods == {"GET"}
+
+
+def test_up_fixes_all_but_the_contract_managed_toggle(stack: Stack) -> None:
+    failed = failed_resources(stack.up().stdout)
+    assert list(failed) == ["org-partner-d/analytics"]
+    assert "contract change" in failed["org-partner-d/analytics"]
+
+
+def test_each_orgs_app_client_gets_200_but_in_the_contract_managed_org(platform: EmulatorHandle) -> None:
+    assert statuses(platform) == [200, 200, 200, 200, 403]
+
+
+def test_after_up_only_the_contract_managed_toggle_remains_as_drift(stack: Stack) -> None:
+    result = stack.preview("--expect-no-changes")
+    assert result.returncode != 0
+    assert list(drift_by_resource(result.stdout)) == ["LicenseFeature::org-partner-d/analytics"]
+
+
+def test_each_org_has_its_own_client_output_and_no_admin_secret_is_in_the_state(stack: Stack) -> None:
+    outputs = stack.outputs()
+    assert sorted(outputs["serviceAccounts"]["Premium App"]) == sorted(ORGS)
+    blob = str(stack.export()) + str(outputs)
+    assert not any(f"s3cret-admin-{n}" in blob for n in ORGS.values())
+
+
+def test_a_declared_org_lock_stops_the_preview_at_its_line(stack: Stack, tmp_path: Path) -> None:
+    locked = tmp_path / "access.yaml"
+    text = DECLARATIONS.read_text().replace("    scopes: []\n", "    scopes: []\n    orgLock: LINKED_ORGS\n")
+    locked.write_text(text)
+    line = text.splitlines().index("    orgLock: LINKED_ORGS") + 1
+    stack.set_config("orgaccess:declarations", str(locked))
+    try:
+        result = stack.preview()
+    finally:
+        stack.set_config("orgaccess:declarations", str(DECLARATIONS))
+    assert result.returncode != 0
+    assert f"{locked}:{line}: orgLock does not exist on genesys-cloud" in result.output
