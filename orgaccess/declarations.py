@@ -28,8 +28,8 @@ from pydantic_core import PydanticCustomError
 
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys import permissions as genesys_permissions
-from orgaccess.platform.models import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
 from orgaccess.printable import unsafe_character
+from orgaccess.vocabulary import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
 from orgaccess.yamlsource import Path as DataPath
 from orgaccess.yamlsource import Sourced, YamlSourceError, load_yaml, show
 

@@ -24,11 +24,9 @@ from orgaccess.platform.errors import Forbidden, NotFound, PlatformError
 from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.models import ORG_HEADER, GrantType, OAuthClient, OrgLock
 from orgaccess.snapshot import Fleet
+from orgaccess.vocabulary import ANALYTICS, Cause, Permission
 from orgaccess.yamlsource import show
 
-RECORDING_VIEW = "recording:view"
-DELETE_RECORDINGS = "admin:screen_recordings"
-ANALYTICS = "analytics"
 PROBE_PATH = "/api/v2/analytics/screenrecordings"
 GENESYS_PROBE_PATH = "/api/v2/recordings/screensessions/details"
 POLL_SECONDS = 2.0
@@ -227,8 +225,9 @@ def _fix(declared: bool, applied: str, missing: str) -> tuple[str, Remedy]:
 class _Diagnosis:
     """The checks of one service account in one org."""
 
-    view_permission = RECORDING_VIEW
-    delete_permission = DELETE_RECORDINGS
+    # The dialect's own names (diagnose_genesys maps them): str, not Permission.
+    view_permission: str = Permission.RECORDING_VIEW
+    delete_permission: str = Permission.SCREEN_RECORDING_ADMIN
     licenses_path = "/api/v2/license/features"
 
     @staticmethod
@@ -255,17 +254,17 @@ class _Diagnosis:
         c5 = self._addressable()
         if account is None:
             c1 = self._failed(
-                "C1",
+                Cause.SCOPE,
                 "scope",
                 f"{self.accounts_call}: no {self.who}",
                 _fix(self.declared is not None, "access.yaml declares it: it is created", f"declare {self.who}"),
             )
-            c2 = self._skipped("C2", "org lock", "the account does not exist")
-            c3 = self._skipped("C3", "role", "the account does not exist")
+            c2 = self._skipped(Cause.ORG_LOCK, "org lock", "the account does not exist")
+            c3 = self._skipped(Cause.ROLE, "role", "the account does not exist")
         else:
             c1, c2 = self._scope(account), self._org_lock(account)
-            c3 = self._role(account) if c5.status is Status.PASS else self._unreachable("C3", "role")
-        c4 = self._license() if c5.status is Status.PASS else self._unreachable("C4", "license")
+            c3 = self._role(account) if c5.status is Status.PASS else self._unreachable(Cause.ROLE, "role")
+        c4 = self._license() if c5.status is Status.PASS else self._unreachable(Cause.LICENSE, "license")
         checks = [c1, c2, c3, c4, c5]
         probe = (
             probes.run(self.org, self.name, account)
@@ -281,7 +280,7 @@ class _Diagnosis:
         declared = self.declared
         if account.authorizedGrantType is not GrantType.CLIENT_CREDENTIALS:
             return self._failed(
-                "C1",
+                Cause.SCOPE,
                 "scope",
                 f"{self.accounts_call}: {self.who} has grant type {account.authorizedGrantType.value}, "
                 "so the token endpoint issues it no app token",
@@ -291,26 +290,27 @@ class _Diagnosis:
                     f"set grantType: client_credentials for {self.who}",
                 ),
             )
-        if RECORDING_VIEW not in account.scopes:
+        if Permission.RECORDING_VIEW not in account.scopes:
             return self._failed(
-                "C1",
+                Cause.SCOPE,
                 "scope",
-                f"{self.accounts_call}: {self.who} has scopes {_listed(account.scopes)}, without {RECORDING_VIEW}",
+                f"{self.accounts_call}: {self.who} has scopes {_listed(account.scopes)}, "
+                f"without {Permission.RECORDING_VIEW}",
                 _fix(
-                    declared is not None and RECORDING_VIEW in declared.scopes,
-                    f"access.yaml adds the scope {RECORDING_VIEW}",
-                    f"add {RECORDING_VIEW} to the scopes of {self.who}",
+                    declared is not None and Permission.RECORDING_VIEW in declared.scopes,
+                    f"access.yaml adds the scope {Permission.RECORDING_VIEW}",
+                    f"add {Permission.RECORDING_VIEW} to the scopes of {self.who}",
                 ),
             )
-        return self._passed("C1", "scope", f"{self.accounts_call}: scopes include {RECORDING_VIEW}")
+        return self._passed(Cause.SCOPE, "scope", f"{self.accounts_call}: scopes include {Permission.RECORDING_VIEW}")
 
     def _org_lock(self, account: OAuthClient) -> Check:
         if self.org == self.home:
-            return self._passed("C2", "org lock", "the home org: the org lock does not apply")
+            return self._passed(Cause.ORG_LOCK, "org lock", "the home org: the org lock does not apply")
         if account.orgLock is OrgLock.PRIMARY_ONLY:
             declared = self.declared
             return self._failed(
-                "C2",
+                Cause.ORG_LOCK,
                 "org lock",
                 f"{self.accounts_call}: {self.who} has orgLock PRIMARY_ONLY, so it may address only {show(self.home)}",
                 _fix(
@@ -319,21 +319,21 @@ class _Diagnosis:
                     f"set orgLock: LINKED_ORGS for {self.who}",
                 ),
             )
-        return self._passed("C2", "org lock", f"{self.accounts_call}: orgLock {account.orgLock.value}")
+        return self._passed(Cause.ORG_LOCK, "org lock", f"{self.accounts_call}: orgLock {account.orgLock.value}")
 
     def _role(self, account: OAuthClient) -> Check:
         try:
             granted = self.fleet.grants(self.org, account.id)
             declared_roles = self._declared_roles()
         except (Forbidden, NotFound) as exc:
-            return self._cannot_read("C3", "role", exc)
+            return self._cannot_read(Cause.ROLE, "role", exc)
         declared_permissions = {p for perms in declared_roles.values() for p in perms}
         # Deleting recordings is checked only where the declaration asks for it.
         needed = {self.view_permission} | ({self.delete_permission} & declared_permissions)
         held = {p for role in granted.values() for p in role.permissions}
         call = self.grants_call(account)
         if not needed - held:
-            return self._passed("C3", "role", f"{call}: granted roles carry {_listed(needed)}")
+            return self._passed(Cause.ROLE, "role", f"{call}: granted roles carry {_listed(needed)}")
         missing = sorted(needed - held)
         if granted:
             roles = "; ".join(f"{show(n)} {_listed(r.permissions)}" for n, r in sorted(granted.items()))
@@ -342,7 +342,7 @@ class _Diagnosis:
             evidence = f"{call}: no role is granted to {self.who}"
         cure = sorted(name for name, perms in declared_roles.items() if set(missing) & set(perms))
         return self._failed(
-            "C3",
+            Cause.ROLE,
             "role",
             evidence,
             _fix(
@@ -370,20 +370,20 @@ class _Diagnosis:
         try:
             feature = self.fleet.licenses(self.org).get(ANALYTICS)
         except (Forbidden, NotFound) as exc:
-            return self._cannot_read("C4", "license", exc)
+            return self._cannot_read(Cause.LICENSE, "license", exc)
         call = f"GET {self.licenses_path} in {show(self.org)}"
         if feature is None:
             return self._failed(
-                "C4",
+                Cause.LICENSE,
                 "license",
                 f"{call}: the org has no {ANALYTICS} feature",
                 (f"a contract change: org {show(self.org)} must buy {ANALYTICS}", Remedy.CONTRACT),
             )
         if feature.enabled:
-            return self._passed("C4", "license", f"{call}: {ANALYTICS} enabled")
+            return self._passed(Cause.LICENSE, "license", f"{call}: {ANALYTICS} enabled")
         if not feature.selfService:
             return self._failed(
-                "C4",
+                Cause.LICENSE,
                 "license",
                 f"{call}: {ANALYTICS} disabled and contract-managed (selfService: false)",
                 (
@@ -394,7 +394,7 @@ class _Diagnosis:
             )
         declared = self.decls.org(self.org)
         return self._failed(
-            "C4",
+            Cause.LICENSE,
             "license",
             f"{call}: {ANALYTICS} disabled (selfService: true)",
             _fix(
@@ -406,13 +406,13 @@ class _Diagnosis:
 
     def _addressable(self) -> Check:
         if self.org == self.home:
-            return self._passed("C5", "addressable", "the home org")
+            return self._passed(Cause.ADDRESSABLE, "addressable", "the home org")
         home = self.fleet.organization(self.home)
         call = f"GET /api/v2/organizations/me in {show(self.home)}"
         if any(linked.id == self.org for linked in home.linkedOrganizations):
-            return self._passed("C5", "addressable", f"{call}: linked to the home org")
+            return self._passed(Cause.ADDRESSABLE, "addressable", f"{call}: linked to the home org")
         return self._failed(
-            "C5",
+            Cause.ADDRESSABLE,
             "addressable",
             f"{call}: {show(self.org)} is neither the home org nor linked to it",
             (
@@ -423,8 +423,8 @@ class _Diagnosis:
 
     def _header(self, probe: Probe) -> Check:
         if probe.status is Status.SKIP:
-            return self._passed("C6", "header", f"every orgaccess call sends {ORG_HEADER}: {self.org}")
-        return self._passed("C6", "header", f"the probe ran with {ORG_HEADER}: {self.org}")
+            return self._passed(Cause.HEADER, "header", f"every orgaccess call sends {ORG_HEADER}: {self.org}")
+        return self._passed(Cause.HEADER, "header", f"the probe ran with {ORG_HEADER}: {self.org}")
 
     def _cannot_read(self, cause: str, title: str, exc: PlatformError) -> Check:
         who = show(self.admin())

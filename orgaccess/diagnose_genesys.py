@@ -13,6 +13,7 @@ from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.genesys.permissions import RECORDING_DELETE, RECORDING_VIEW
 from orgaccess.platform.models import GrantType, OAuthClient
 from orgaccess.snapshot import Fleet
+from orgaccess.vocabulary import Cause
 from orgaccess.yamlsource import show
 
 ABSENT = "does not exist on genesys-cloud"
@@ -43,8 +44,14 @@ class GenesysDiagnosis(_Diagnosis):
     def run(self, probes: Probes) -> Finding:
         account = self.fleet.accounts(self.org).get(self.name)
         c1 = self._grant_type(account)
-        c2 = self._absent("C2", "org lock", "a client acts in its own org only, so there is nothing to unlock")
-        c3 = self._role(account) if account is not None else self._skipped("C3", "role", "the client does not exist")
+        c2 = self._absent(
+            Cause.ORG_LOCK, "org lock", "a client acts in its own org only, so there is nothing to unlock"
+        )
+        c3 = (
+            self._role(account)
+            if account is not None
+            else self._skipped(Cause.ROLE, "role", "the client does not exist")
+        )
         c4 = self._license()
         c5 = self._client_in_org(account)
         checks = [c1, c2, c3, c4, c5]
@@ -53,7 +60,7 @@ class GenesysDiagnosis(_Diagnosis):
             if account is not None
             else Probe(status=Status.SKIP, evidence=f"not probed: org {show(self.org)} has no {self.who}")
         )
-        checks.append(self._absent("C6", "header", "there is no org header: a token acts in its own org"))
+        checks.append(self._absent(Cause.HEADER, "header", "there is no org header: a token acts in its own org"))
         return Finding(
             org=self.org, serviceAccount=self.name, verdict=_verdict(checks, probe), checks=checks, probe=probe
         )
@@ -62,14 +69,16 @@ class GenesysDiagnosis(_Diagnosis):
         # Scopes do not limit a client-credentials token here; what remains of C1 is the grant type.
         if account is None or account.authorizedGrantType is GrantType.CLIENT_CREDENTIALS:
             why = "scopes do not limit a client-credentials token, its roles do"
-            return self._absent("C1", "scope", why)
+            return self._absent(Cause.SCOPE, "scope", why)
         return self._scope(account)
 
     def _client_in_org(self, account: OAuthClient | None) -> Check:
         if account is not None:
-            return self._passed("C5", "client", f"{self.accounts_call}: {self.who} is client {show(account.id)}")
+            return self._passed(
+                Cause.ADDRESSABLE, "client", f"{self.accounts_call}: {self.who} is client {show(account.id)}"
+            )
         return self._failed(
-            "C5",
+            Cause.ADDRESSABLE,
             "client",
             f"{self.accounts_call}: no {self.who}, so the app has nothing to log in with in this org",
             _fix(

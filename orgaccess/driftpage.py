@@ -20,6 +20,7 @@ from typing import Any
 
 from orgaccess.drift import EXISTS, Drift
 from orgaccess.health import ACCOUNT_CAUSES, CAUSES, COLUMNS, SEVERITY, FailedCheck, OrgHealth, State
+from orgaccess.vocabulary import Cause
 
 # Short class names: a 500-org page holds thousands of cells. The labels are markup (an entity).
 _CLASS = {State.NONE: "n", State.OK: "o", State.DRIFT: "d", State.NOT_FIXABLE: "x", State.UNREADABLE: "u"}
@@ -31,13 +32,13 @@ _CELL = {
     State.UNREADABLE: "?",
 }
 _ACCOUNT_CAPTION = "Causes of a 403 from the recordings API, the same in every org the account is bound in"
-_CAUSE_TITLES = {
-    "C1": "C1 scope: the account is a client-credentials app with recording:view",
-    "C2": "C2 org lock: the account may address linked orgs",
-    "C3": "C3 role: a granted role carries recording:view",
-    "C4": "C4 license: the analytics feature is on",
-    "C5": "C5 addressable: the org is the home org or linked to it",
-    "C6": "C6 header: calls name the org in X-GCC-Organization-Id",
+_CAUSE_TITLES: dict[str, str] = {
+    Cause.SCOPE: "C1 scope: the account is a client-credentials app with recording:view",
+    Cause.ORG_LOCK: "C2 org lock: the account may address linked orgs",
+    Cause.ROLE: "C3 role: a granted role carries recording:view",
+    Cause.LICENSE: "C4 license: the analytics feature is on",
+    Cause.ADDRESSABLE: "C5 addressable: the org is the home org or linked to it",
+    Cause.HEADER: "C6 header: calls name the org in X-GCC-Organization-Id",
 }
 
 

@@ -19,8 +19,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from orgaccess.declarations import DeclarationError, parse_declarations
 from orgaccess.perorg import for_each_org
-from orgaccess.platform.models import LICENSE_FEATURES, OAuthClient, Role
+from orgaccess.platform.models import OAuthClient, Role
 from orgaccess.snapshot import Fleet
+from orgaccess.vocabulary import LICENSE_FEATURES
 from orgaccess.yamlsource import show
 
 

@@ -16,13 +16,14 @@ from enum import StrEnum
 
 from orgaccess.declarations import Declarations
 from orgaccess.desired import Desired
-from orgaccess.diagnose import RECORDING_VIEW, Check, Finding, Probes, Remedy, Status, diagnose_in
+from orgaccess.diagnose import Check, Finding, Probes, Remedy, Status, diagnose_in
 from orgaccess.drift import Drift
 from orgaccess.fleetdrift import objects_drift
 from orgaccess.kinds.base import KindError
 from orgaccess.perorg import for_each_org
 from orgaccess.platform.errors import PlatformError
 from orgaccess.session import fleet
+from orgaccess.vocabulary import Cause, Permission
 
 
 class State(StrEnum):
@@ -37,9 +38,9 @@ class State(StrEnum):
 
 SEVERITY = list(State)
 KIND_COLUMNS = {"ServiceAccount": "account", "Role": "roles", "RoleBinding": "grants", "LicenseFeature": "license"}
-CAUSES = ("C1", "C2", "C3", "C4", "C5", "C6")
+CAUSES = tuple(Cause)
 # Properties of the service account in the home org: the same finding in every org it is bound in.
-ACCOUNT_CAUSES = ("C1", "C2")
+ACCOUNT_CAUSES = (Cause.SCOPE, Cause.ORG_LOCK)
 COLUMNS = (*KIND_COLUMNS.values(), *CAUSES)
 
 
@@ -85,7 +86,7 @@ def org_health(
 
     Uses the process's session (`orgaccess.session.configure` first).
     """
-    recording_apps = [a.name for a in decls.serviceAccounts if RECORDING_VIEW in a.scopes]
+    recording_apps = [a.name for a in decls.serviceAccounts if Permission.RECORDING_VIEW in a.scopes]
     # No app secrets: every probe is skipped and makes no call.
     with Probes("", {}) as no_probes:
 

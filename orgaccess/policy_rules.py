@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgaccess.platform.models import PERMISSIONS
+from orgaccess.vocabulary import PERMISSIONS, Permission
 
 TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
 Props = Mapping[str, Any]
@@ -20,9 +20,7 @@ Config = Mapping[str, Any]
 
 # The built-in roles' permissions, as docs/api.md defines them.
 BUILTIN_PERMISSIONS: dict[str, frozenset[str]] = {"admin": PERMISSIONS, "employee": frozenset()}
-RECORDING_VIEW = "recording:view"
-SCREEN_RECORDING_ADMIN = "admin:screen_recordings"
-DEFAULT_ALLOWED = ("admin:screen_recordings", "analytics:read", "recording:view")
+DEFAULT_ALLOWED = (Permission.SCREEN_RECORDING_ADMIN, Permission.ANALYTICS_READ, Permission.RECORDING_VIEW)
 ALLOWED_KEY = "allowedPermissions"
 
 
@@ -151,20 +149,20 @@ def no_primary_only_across_orgs(view: Declared, _config: Config) -> Iterator[Vio
 
 def recording_view_needs_scope_and_license(view: Declared, _config: Config) -> Iterator[Violation]:
     for binding in view.bindings:
-        roles = view.roles_with(binding, RECORDING_VIEW)
+        roles = view.roles_with(binding, Permission.RECORDING_VIEW)
         account = view.account_of(binding)
         if not roles or account is None:
             continue
         org, name = binding.props["org"], binding.props["serviceAccount"]
-        if RECORDING_VIEW not in account.props["scopes"]:
+        if Permission.RECORDING_VIEW not in account.props["scopes"]:
             yield Violation(
-                f"service account '{name}' holds {RECORDING_VIEW} in org '{org}' through {_quoted(roles)}, "
-                f"but its token cannot carry it (cause C1); add {RECORDING_VIEW} to its `scopes`",
+                f"service account '{name}' holds {Permission.RECORDING_VIEW} in org '{org}' through {_quoted(roles)}, "
+                f"but its token cannot carry it (cause C1); add {Permission.RECORDING_VIEW} to its `scopes`",
                 binding.urn,
             )
         if not view.license_on(org, "analytics"):
             yield Violation(
-                f"service account '{name}' holds {RECORDING_VIEW} in org '{org}', but the org does not "
+                f"service account '{name}' holds {Permission.RECORDING_VIEW} in org '{org}', but the org does not "
                 "declare the analytics license on, so recordings answer 403 (cause C4); "
                 f"add `licenses: {{analytics: true}}` to org '{org}'",
                 binding.urn,
@@ -173,7 +171,7 @@ def recording_view_needs_scope_and_license(view: Declared, _config: Config) -> I
 
 def screen_recording_admin_justified(view: Declared, _config: Config) -> Iterator[Violation]:
     for binding in view.bindings:
-        roles = view.roles_with(binding, SCREEN_RECORDING_ADMIN)
+        roles = view.roles_with(binding, Permission.SCREEN_RECORDING_ADMIN)
         if roles and not (binding.props.get("justification") or "").strip():
             yield Violation(
                 f"service account '{binding.props['serviceAccount']}' may delete screen recordings in org "

@@ -19,10 +19,9 @@ from orgaccess.emulator.auth import bearer_token
 from orgaccess.emulator.errors import ApiError, forbidden
 from orgaccess.emulator.state import Emulator
 from orgaccess.platform.models import ORG_HEADER, OrgLock, Role
+from orgaccess.vocabulary import ANALYTICS, Permission
 
 T = TypeVar("T")
-RECORDING_VIEW = "recording:view"
-ANALYTICS = "analytics"
 
 
 @dataclass(frozen=True)
@@ -180,7 +179,9 @@ def data_plane_denials(emu: Emulator, caller: Caller, permission: str, scope: st
         lambda: _read(emu, lambda db: store.subject_permissions(db, caller.target, caller.client_id)),
     )
     if permission not in held:
-        denials.append(reasons.C3 if permission == RECORDING_VIEW else reasons.permission_missing(permission))
+        denials.append(
+            reasons.C3 if permission == Permission.RECORDING_VIEW else reasons.permission_missing(permission)
+        )
     analytics_on = emu.propagation.visible(
         ("license", caller.target, ANALYTICS), now, lambda: license_enabled(emu, caller.target, ANALYTICS)
     )

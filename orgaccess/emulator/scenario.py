@@ -18,13 +18,8 @@ from orgaccess.emulator import store
 from orgaccess.emulator.errors import field_path
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys import permissions as genesys_permissions
-from orgaccess.platform.models import (
-    BUILTIN_ROLES,
-    LICENSE_FEATURES,
-    PERMISSIONS,
-    GrantType,
-    OrgLock,
-)
+from orgaccess.platform.models import GrantType, OrgLock
+from orgaccess.vocabulary import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 # Built-in roles as stored: `admin` holds every permission, `employee` none.

@@ -12,19 +12,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PERMISSIONS: frozenset[str] = frozenset(
-    {
-        "recording:view",
-        "admin:screen_recordings",
-        "analytics:read",
-        "security:read",
-        "security:roles:edit",
-        "oauth:clients:edit",
-        "license:features:edit",
-    }
-)
-LICENSE_FEATURES: frozenset[str] = frozenset({"analytics", "screen_recording", "speech_analytics"})
-BUILTIN_ROLES: frozenset[str] = frozenset({"admin", "employee"})
 ORG_HEADER = "X-GCC-Organization-Id"
 
 

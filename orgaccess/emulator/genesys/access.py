@@ -14,8 +14,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from orgaccess.emulator import access, reasons, store
-from orgaccess.emulator.access import ANALYTICS, Caller, emulator, license_enabled, require_permission
+from orgaccess.emulator.access import Caller, emulator, license_enabled, require_permission
 from orgaccess.emulator.state import Emulator
+from orgaccess.vocabulary import ANALYTICS
 
 
 def authenticate(request: Request) -> Caller:

@@ -8,11 +8,12 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Request
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import ANALYTICS, Caller, emulator
+from orgaccess.emulator.access import Caller, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented, forbidden
 from orgaccess.emulator.genesys.access import Authenticated, data_plane_denials, requires
 from orgaccess.emulator.routes.common import contract_managed, license_or_404
 from orgaccess.platform.genesys import permissions, wire
+from orgaccess.vocabulary import ANALYTICS
 
 router = APIRouter(responses=documented(*PLATFORM_ERRORS))
 F = TypeVar("F", bound=Callable[..., Any])

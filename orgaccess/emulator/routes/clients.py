@@ -26,10 +26,11 @@ from orgaccess.platform.models import (
     OAuthClientWithSecret,
     Page,
 )
+from orgaccess.vocabulary import Permission
 
 router = APIRouter(prefix="/api/v2/oauth/clients", tags=["service accounts"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires("security:read"))]
-Editor = Annotated[Caller, Depends(requires("oauth:clients:edit"))]
+Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
+Editor = Annotated[Caller, Depends(requires(Permission.CLIENTS_EDIT))]
 
 
 def _own(db: sqlite3.Connection, caller: Caller, client_id: str) -> store.ClientRecord:

@@ -12,7 +12,8 @@ from fastapi import Depends, Query
 
 from orgaccess.emulator import reasons, store
 from orgaccess.emulator.errors import ApiError, bad_request
-from orgaccess.platform.models import PERMISSIONS, LicenseFeature, Role
+from orgaccess.platform.models import LicenseFeature, Role
+from orgaccess.vocabulary import PERMISSIONS
 
 T = TypeVar("T")
 

@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import RECORDING_VIEW, Authenticated, data_plane_denials, emulator
+from orgaccess.emulator.access import Authenticated, data_plane_denials, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented, forbidden
 from orgaccess.emulator.routes.common import PageParams, not_found
 from orgaccess.platform.models import Page, ScreenRecording
+from orgaccess.vocabulary import Permission
 
 router = APIRouter(
     prefix="/api/v2/analytics/screenrecordings", tags=["data plane"], responses=documented(*PLATFORM_ERRORS)
@@ -20,7 +21,7 @@ router = APIRouter(
 @router.get("", response_model=Page[ScreenRecording])
 async def list_recordings(request: Request, page: PageParams, caller: Authenticated) -> dict[str, Any]:
     emu = emulator(request)
-    denials = data_plane_denials(emu, caller, RECORDING_VIEW, scope=RECORDING_VIEW)
+    denials = data_plane_denials(emu, caller, Permission.RECORDING_VIEW, scope=Permission.RECORDING_VIEW)
     if denials:
         raise forbidden(",".join(denials))
     with emu.store.read() as db:
@@ -31,7 +32,7 @@ async def list_recordings(request: Request, page: PageParams, caller: Authentica
 async def delete_recording(recordingId: str, request: Request, caller: Authenticated) -> None:
     """Needs `admin:screen_recordings` in the target org; no token scope."""
     emu = emulator(request)
-    denials = data_plane_denials(emu, caller, "admin:screen_recordings", scope=None)
+    denials = data_plane_denials(emu, caller, Permission.SCREEN_RECORDING_ADMIN, scope=None)
     if denials:
         raise forbidden(",".join(denials))
     with emu.store.write() as db:

@@ -12,14 +12,15 @@ from orgaccess.emulator.access import Caller, check_grant, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import PageParams, not_found, role_or_404
 from orgaccess.platform.models import Page, Role
+from orgaccess.vocabulary import Permission
 
 router = APIRouter(
     prefix="/api/v2/security/subjects/{subjectId}/roles",
     tags=["grants"],
     responses=documented(*PLATFORM_ERRORS),
 )
-Reader = Annotated[Caller, Depends(requires("security:read"))]
-Editor = Annotated[Caller, Depends(requires("security:roles:edit"))]
+Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
+Editor = Annotated[Caller, Depends(requires(Permission.ROLES_EDIT))]
 
 
 def _require_subject(db: sqlite3.Connection, caller: Caller, subject: str) -> None:

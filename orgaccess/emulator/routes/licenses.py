@@ -7,14 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import ANALYTICS, Caller, emulator, requires
+from orgaccess.emulator.access import Caller, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import contract_managed, license_or_404
 from orgaccess.platform.models import LicenseFeature, LicenseFeatureList, LicenseFeatureUpdate
+from orgaccess.vocabulary import ANALYTICS, Permission
 
 router = APIRouter(prefix="/api/v2/license/features", tags=["licenses"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires("security:read"))]
-Editor = Annotated[Caller, Depends(requires("license:features:edit"))]
+Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
+Editor = Annotated[Caller, Depends(requires(Permission.LICENSES_EDIT))]
 
 
 @router.get("", response_model=LicenseFeatureList)

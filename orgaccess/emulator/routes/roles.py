@@ -18,10 +18,11 @@ from orgaccess.emulator.routes.common import (
     role_or_404,
 )
 from orgaccess.platform.models import Page, Role, RoleSpec, RoleUpdate
+from orgaccess.vocabulary import Permission
 
 router = APIRouter(prefix="/api/v2/security/roles", tags=["roles"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires("security:read"))]
-Editor = Annotated[Caller, Depends(requires("security:roles:edit"))]
+Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
+Editor = Annotated[Caller, Depends(requires(Permission.ROLES_EDIT))]
 
 
 @router.get("", response_model=Page[Role])

@@ -31,7 +31,6 @@ from orgaccess.platform.client import TOKEN_PATH, PlatformClient, _ignore, _noth
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import (
-    LICENSE_FEATURES,
     ClientSecret,
     LicenseFeature,
     OAuthClient,
@@ -43,6 +42,7 @@ from orgaccess.platform.models import (
     RoleSpec,
     RoleUpdate,
 )
+from orgaccess.vocabulary import LICENSE_FEATURES
 
 _CLIENTS = "/api/v2/oauth/clients"
 _ROLES = "/api/v2/authorization/roles"
