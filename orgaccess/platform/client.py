@@ -19,40 +19,29 @@ Calls that are not idempotent are made safe to repeat before they are repeated:
   is read and returned if it already carries the update.
 - DELETE answering 404 after an attempt that may have landed counts as done.
 - Token requests and secret rotation repeat harmlessly (the last secret wins).
+
+This module holds the endpoints; how a call is sent (token, retries, rate limits, the exchange)
+is _transport's, one layer per concern.
 """
 
 from __future__ import annotations
 
 import base64
-import logging
-import ssl
-import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr
 
-from orgaccess.platform._pacing import OrgPacing
 from orgaccess.platform._redact import redact
-from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
-from orgaccess.platform._token import TokenCache
-from orgaccess.platform.errors import (
-    InvalidResponse,
-    PlatformError,
-    RateLimited,
-    TransportError,
-    Unauthorized,
-    error_class,
-)
+from orgaccess.platform._transport import TOKEN_PATH, Limits, Transport
+from orgaccess.platform._transport import Call as _Call
+from orgaccess.platform.errors import Unauthorized
 from orgaccess.platform.models import (
-    ORG_HEADER,
     ClientSecret,
-    ErrorBody,
     LicenseFeature,
     LicenseFeatureList,
     LicenseFeatureUpdate,
@@ -60,7 +49,6 @@ from orgaccess.platform.models import (
     OAuthClientSpec,
     OAuthClientUpdate,
     OAuthClientWithSecret,
-    OAuthErrorBody,
     Organization,
     Page,
     Role,
@@ -70,14 +58,11 @@ from orgaccess.platform.models import (
     TokenResponse,
 )
 
-_log = logging.getLogger("orgaccess.platform")
-
 T = TypeVar("T")
 M = TypeVar("M", bound="_Entity")
 
 PAGE_SIZE = 100
 MAX_BODY_BYTES = 20 * 1024 * 1024
-TOKEN_PATH = "/oauth/token"
 _CLIENTS = "/api/v2/oauth/clients"
 _ROLES = "/api/v2/security/roles"
 
@@ -85,37 +70,6 @@ _ROLES = "/api/v2/security/roles"
 class _Entity(Protocol):
     @property
     def id(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class _Call(Generic[T]):
-    """One logical call, possibly sent several times."""
-
-    method: str
-    path: str
-    org: str | None  # None only for the token endpoint, the one call that is not org-scoped
-    parse: Callable[[bytes], T]
-    params: Mapping[str, str | int] | None = None
-    json: Any = None
-    form: Mapping[str, str] | None = None
-    basic_auth: str | None = None
-    idempotent: bool = True
-    # Returns the result if an earlier attempt that may have landed did land, else None.
-    recover: Callable[[], T | None] | None = None
-    # The result when the resource is gone after an attempt that may have landed.
-    gone: Callable[[], T] | None = None
-
-    def __post_init__(self) -> None:
-        # The one place that could send an API request without the org header; make it impossible.
-        if self.org is None and not self.path.endswith(TOKEN_PATH):
-            raise ValueError(f"{self.method} {self.path} needs a target org")
-
-    def context(self) -> dict[str, Any]:
-        return {"org": self.org, "method": self.method, "path": self.path}
-
-    @property
-    def repeatable(self) -> bool:
-        return self.idempotent or self.recover is not None
 
 
 class PlatformClient:
@@ -147,24 +101,17 @@ class PlatformClient:
         self._base_url = base_url
         self._client_id = client_id
         self._secret = secret
-        self._max_attempts = max_attempts
-        self._rate_limit_patience = rate_limit_patience
-        self._max_body_bytes = max_body_bytes
-        self._backoff = Backoff(max_retry_after=max_retry_after)
-        self._sleep = sleep
         redact.pin(secret.get_secret_value())
-        self._tokens = TokenCache(self._fetch_token, clock)
-        self._pacing = OrgPacing(clock, sleep, ceiling=pool_size)
-        self._calls = 0
-        self._calls_lock = threading.Lock()
-        self._http = httpx.Client(
-            base_url=base_url,
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+        limits = Limits(timeout, pool_size, max_attempts, max_retry_after, rate_limit_patience, max_body_bytes)
+        self._transport = Transport(
+            base_url,
+            limits,
+            self._fetch_token,
+            org_header=self.sends_org_header,
             transport=transport,
-            follow_redirects=False,
-            # Always verified: against the system's CAs, or the platform's own CA bundle.
-            verify=ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True,
+            ca_bundle=ca_bundle,
+            sleep=sleep,
+            clock=clock,
         )
 
     def __repr__(self) -> str:
@@ -183,7 +130,7 @@ class PlatformClient:
 
     def close(self) -> None:
         """Close the connection pool."""
-        self._http.close()
+        self._transport.close()
 
     @property
     def client_id(self) -> str:
@@ -193,13 +140,12 @@ class PlatformClient:
     @property
     def calls(self) -> int:
         """HTTP requests sent so far, token requests and retries included."""
-        with self._calls_lock:
-            return self._calls
+        return self._transport.calls
 
     @property
     def max_retry_after(self) -> float:
         """The longest Retry-After this client will wait for."""
-        return self._backoff.max_retry_after
+        return self._transport.backoff.max_retry_after
 
     # Organizations
 
@@ -384,7 +330,7 @@ class PlatformClient:
             recover=recover,
             gone=gone,
         )
-        return self._send(call)
+        return self._transport.send(call)
 
     def _token_url(self) -> str:
         """Where tokens are issued: the API's own base on this platform."""
@@ -400,7 +346,7 @@ class PlatformClient:
             basic_auth=_basic_auth(self._client_id, self._secret.get_secret_value()),
         )
         try:
-            answer = self._send(call)
+            answer = self._transport.send(call)
         except Unauthorized as exc:
             raise Unauthorized(
                 f"invalid client credentials for client '{self._client_id}'",
@@ -412,186 +358,6 @@ class PlatformClient:
             ) from None
         redact.add(answer.access_token)
         return answer
-
-    def _send(self, call: _Call[T]) -> T:
-        attempt, renewed, maybe_landed = 1, False, False
-        # An attempt that may have landed and that no lookup has checked yet.
-        unchecked = False
-        rate_limited_for = 0.0
-        while True:
-            token = None if call.org is None else self._tokens.get()
-            try:
-                status, headers, body = self._paced_exchange(call, token, attempt)
-            except httpx.TransportError as exc:
-                landed = may_have_landed(exc)
-                maybe_landed, unchecked = maybe_landed or landed, unchecked or landed
-                if attempt >= self._max_attempts or (landed and not call.repeatable):
-                    raise TransportError(
-                        f"{type(exc).__name__} after {attempt} attempt(s) in a row: {exc}",
-                        **call.context(),
-                    ) from exc
-                delay = self._backoff.delay(attempt)
-                attempt += 1
-            else:
-                if status < 300:
-                    return self._parse(call, status, body)
-                # A renewal is not a retry: it costs no attempt and no wait.
-                if status == 401 and token is not None and not renewed:
-                    renewed = True
-                    self._tokens.invalidate(token)
-                    continue
-                if maybe_landed and status == 404 and call.gone is not None:
-                    return call.gone()
-                if maybe_landed and status == 409 and call.recover is not None:
-                    found = call.recover()
-                    if found is not None:
-                        return found
-                error = self._error(call, status, headers, body)
-                retry_after = error.retry_after if isinstance(error, RateLimited) else None
-                if retry_after is not None:
-                    delay = self._backoff.retry_after(retry_after)
-                    # At least the base backoff, so that Retry-After: 0 cannot loop forever.
-                    spent = max(delay, self._backoff.base)
-                    if rate_limited_for + spent > self._rate_limit_patience:
-                        if call.org is not None:
-                            # The org stays held for the others, and for this thread's next call,
-                            # since it will not sleep the Retry-After out here.
-                            self._pacing.disown(call.org)
-                        raise error
-                    rate_limited_for += spent
-                    # The platform answered, so the failures before were not in a row.
-                    attempt = 1
-                else:
-                    last = attempt >= self._max_attempts
-                    if not retryable_status(status) or last or (status >= 500 and not call.repeatable):
-                        raise error
-                    landed = status >= 500
-                    maybe_landed, unchecked = maybe_landed or landed, unchecked or landed
-                    delay = self._backoff.delay(attempt)
-                    attempt += 1
-            self._sleep(delay)
-            # Once per attempt that may have landed: a 429 round after the lookup landed nothing.
-            if unchecked and call.recover is not None:
-                unchecked = False
-                found = call.recover()
-                if found is not None:
-                    return found
-
-    def _paced_exchange(self, call: _Call[Any], token: str | None, attempt: int) -> tuple[int, httpx.Headers, bytes]:
-        """One exchange, sent when the org's pacing allows; a 429 holds the org for its Retry-After."""
-        if call.org is None:
-            return self._exchange(call, token, attempt)
-        self._pacing.enter(call.org)
-        answered, refused_for = False, None
-        try:
-            status, headers, body = self._exchange(call, token, attempt)
-            answered = True
-            if status == 429:
-                retry_after = parse_retry_after(headers.get("retry-after"))
-                refused_for = 0.0 if retry_after is None else self._backoff.retry_after(retry_after)
-            return status, headers, body
-        finally:
-            self._pacing.leave(call.org, answered=answered, refused_for=refused_for)
-
-    def _exchange(self, call: _Call[Any], token: str | None, attempt: int) -> tuple[int, httpx.Headers, bytes]:
-        headers: dict[str, str] = {}
-        if call.org is not None:
-            if self.sends_org_header:
-                headers[ORG_HEADER] = call.org
-            headers["Authorization"] = f"Bearer {token}"
-        if call.basic_auth is not None:
-            headers["Authorization"] = call.basic_auth
-        request = self._http.build_request(
-            call.method, call.path, params=call.params, json=call.json, data=call.form, headers=headers
-        )
-        with self._calls_lock:
-            self._calls += 1
-        try:
-            response = self._http.send(request, stream=True)
-        except httpx.TransportError as exc:
-            _log.debug(
-                "%s %s org=%s attempt=%d failed: %s",
-                call.method,
-                call.path,
-                call.org,
-                attempt,
-                type(exc).__name__,
-            )
-            raise
-        try:
-            body = self._read(call, response)
-        finally:
-            response.close()
-        _log.debug(
-            "%s %s org=%s attempt=%d status=%d",
-            call.method,
-            call.path,
-            call.org,
-            attempt,
-            response.status_code,
-        )
-        return response.status_code, response.headers, body
-
-    def _read(self, call: _Call[Any], response: httpx.Response) -> bytes:
-        too_big = InvalidResponse(
-            f"answer larger than {self._max_body_bytes} bytes refused",
-            status=response.status_code,
-            **call.context(),
-        )
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._max_body_bytes:
-            raise too_big
-        chunks: list[bytes] = []
-        size = 0
-        # Counted while streaming: a missing or lying Content-Length must not let it through.
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > self._max_body_bytes:
-                raise too_big
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _parse(self, call: _Call[T], status: int, body: bytes) -> T:
-        try:
-            return call.parse(body)
-        except ValidationError as exc:
-            # Never the pydantic text itself: it quotes the input, which may hold a secret.
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
-                for e in exc.errors(include_input=False, include_url=False)[:5]
-            )
-            raise InvalidResponse(f"malformed answer ({problems})", status=status, **call.context()) from None
-
-    def _error(self, call: _Call[Any], status: int, headers: httpx.Headers, body: bytes) -> PlatformError:
-        code, message, context_id = _describe_error(status, body)
-        cls = error_class(status, code)
-        context: dict[str, Any] = {
-            **call.context(),
-            "status": status,
-            "code": code,
-            "context_id": context_id,
-        }
-        if cls is RateLimited:
-            return RateLimited(
-                message,
-                retry_after=parse_retry_after(headers.get("retry-after")),
-                **context,
-            )
-        return cls(message, **context)
-
-
-def _describe_error(status: int, body: bytes) -> tuple[str, str, str]:
-    """(code, message, contextId) of an error answer, whichever of the two shapes it has."""
-    try:
-        error = ErrorBody.model_validate_json(body)
-        return error.code, error.message, error.contextId
-    except ValidationError:
-        pass
-    try:
-        oauth = OAuthErrorBody.model_validate_json(body)
-        return oauth.error, oauth.error_description or oauth.error, ""
-    except ValidationError:
-        return "", f"HTTP {status} without an error body", ""
 
 
 V = TypeVar("V", Role, OAuthClient)
