@@ -263,13 +263,16 @@ def _explain(error: Any, data: Any) -> str:
     if kind == "list_type":
         item = get_args(field.annotation)[0] if field else str
         expected = f"a list of {_NOUNS[item][0]}s" if item in _NOUNS else "a list of strings"
+    return f"{subject} must be {expected}, not {show(value)}; {_type_fix(kind, value, model, rest, example)}"
+
+
+def _type_fix(kind: str, value: Any, model: type[_Decl], rest: tuple[Any, ...], example: str | None) -> str:
+    """How to fix a value of the wrong type."""
     if kind == "string_type" and isinstance(value, bool | int | float):
-        fix = "put the value in quotes"
-    elif not rest:
-        fix = f"write it as a mapping, like `{_NOUNS[model][1]}: ...`"
-    else:
-        fix = f"write it like {example}" if example else "see the access.yaml reference, docs/access-yaml.md"
-    return f"{subject} must be {expected}, not {show(value)}; {fix}"
+        return "put the value in quotes"
+    if not rest:
+        return f"write it as a mapping, like `{_NOUNS[model][1]}: ...`"
+    return f"write it like {example}" if example else "see the access.yaml reference, docs/access-yaml.md"
 
 
 _EXPECTED = {

@@ -113,33 +113,52 @@ def _build(text: str) -> Sourced:
         if not isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
             continue
         nodes += 1
-        if nodes > MAX_NODES:
-            raise YamlSourceError(line, f"more than {MAX_NODES:,} values; split the declarations")
-        if event.anchor is not None:
-            raise YamlSourceError(line, f"anchor '&{event.anchor}' is not supported; write the value out in full")
-        if event.tag is not None:
-            raise YamlSourceError(line, f"YAML tag {show(event.tag)} is not supported; remove it")
+        _refuse_unsupported(event, line, nodes)
         value = _value(event)
         if not stack:
             root, path = value, ()
         else:
-            top = stack[-1]
-            if isinstance(top.value, list):
-                path = (*top.path, len(top.value))
-                top.value.append(value)
-            elif top.key is None:
-                _take_key(top, value, line)
+            placed = _place(stack[-1], value, line)
+            if placed is None:
                 continue
-            else:
-                path = (*top.path, top.key)
-                top.value[top.key] = value
-                line, top.key = top.key_line, None
+            path, line = placed
         lines[path] = line
-        if isinstance(value, dict | list):
-            if len(stack) >= MAX_DEPTH:
-                raise YamlSourceError(line, f"nested deeper than {MAX_DEPTH} levels; flatten it")
-            stack.append(_Open(value, path))
+        _open(stack, value, path, line)
     return Sourced(root, lines)
+
+
+def _refuse_unsupported(event: Any, line: int, nodes: int) -> None:
+    """Refuses the node numbered `nodes` if it is one too many or uses YAML that orgaccess does not read."""
+    if nodes > MAX_NODES:
+        raise YamlSourceError(line, f"more than {MAX_NODES:,} values; split the declarations")
+    if event.anchor is not None:
+        raise YamlSourceError(line, f"anchor '&{event.anchor}' is not supported; write the value out in full")
+    if event.tag is not None:
+        raise YamlSourceError(line, f"YAML tag {show(event.tag)} is not supported; remove it")
+
+
+def _place(top: _Open, value: Any, line: int) -> tuple[Path, int] | None:
+    """Puts `value` into the open collection `top`: its path and line, or None when it is a mapping's key."""
+    if isinstance(top.value, list):
+        path: Path = (*top.path, len(top.value))
+        top.value.append(value)
+        return path, line
+    if top.key is None:
+        _take_key(top, value, line)
+        return None
+    path = (*top.path, top.key)
+    top.value[top.key] = value
+    # A mapping's value is found at its key's line.
+    placed, top.key = (path, top.key_line), None
+    return placed
+
+
+def _open(stack: list[_Open], value: Any, path: Path, line: int) -> None:
+    """Opens `value` for the values that follow, if it is a collection."""
+    if isinstance(value, dict | list):
+        if len(stack) >= MAX_DEPTH:
+            raise YamlSourceError(line, f"nested deeper than {MAX_DEPTH} levels; flatten it")
+        stack.append(_Open(value, path))
 
 
 def _take_key(mapping: _Open, key: Any, line: int) -> None:

@@ -140,35 +140,54 @@ def check_references(scenario: Scenario) -> list[str]:
             for name in org.licenses
             if name not in LICENSE_FEATURES
         ]
-        role_names = set(BUILTIN_ROLES)
-        for j, role in enumerate(org.roles):
-            if role.name in role_names:
-                problems.append(f"{at}.roles[{j}].name: duplicate role name '{role.name}'")
-            role_names.add(role.name)
-            problems += _unknown(f"{at}.roles[{j}].permissions", role.permissions, "permission")
-        client_names: set[str] = set()
-        for j, client in enumerate(org.clients):
-            if client.id in home_of:
-                problems.append(f"{at}.clients[{j}].id: duplicate service account id '{client.id}'")
-            if client.name in client_names:
-                problems.append(f"{at}.clients[{j}].name: duplicate service account name '{client.name}'")
-            home_of.setdefault(client.id, org.id)
-            client_names.add(client.name)
-            problems += _unknown(f"{at}.clients[{j}].scopes", client.scopes, "scope")
+        problems += _role_problems(at, org)
+        problems += _client_problems(at, org, home_of)
     for i, org in enumerate(scenario.organizations):
-        role_names = set(BUILTIN_ROLES) | {role.name for role in org.roles}
-        for j, grant in enumerate(org.grants):
-            at = f"organizations[{i}].grants[{j}]"
-            if grant.role not in role_names:
-                problems.append(f"{at}.role: role '{grant.role}' is not defined in org '{org.id}'")
-            home = home_of.get(grant.subject)
-            if home is None:
-                problems.append(f"{at}.subject: unknown service account '{grant.subject}'")
-            elif home != org.id and home not in links.get(org.id, set()):
-                problems.append(
-                    f"{at}.subject: service account '{grant.subject}' lives in org '{home}', "
-                    f"which is not linked to '{org.id}'"
-                )
+        problems += _grant_problems(f"organizations[{i}]", org, home_of, links.get(org.id, set()))
+    return problems
+
+
+def _role_problems(at: str, org: ScenarioOrg) -> list[str]:
+    problems: list[str] = []
+    role_names = set(BUILTIN_ROLES)
+    for j, role in enumerate(org.roles):
+        if role.name in role_names:
+            problems.append(f"{at}.roles[{j}].name: duplicate role name '{role.name}'")
+        role_names.add(role.name)
+        problems += _unknown(f"{at}.roles[{j}].permissions", role.permissions, "permission")
+    return problems
+
+
+def _client_problems(at: str, org: ScenarioOrg, home_of: dict[str, str]) -> list[str]:
+    """Problems of `org`'s service accounts; records the org each account id lives in, in `home_of`."""
+    problems: list[str] = []
+    client_names: set[str] = set()
+    for j, client in enumerate(org.clients):
+        if client.id in home_of:
+            problems.append(f"{at}.clients[{j}].id: duplicate service account id '{client.id}'")
+        if client.name in client_names:
+            problems.append(f"{at}.clients[{j}].name: duplicate service account name '{client.name}'")
+        home_of.setdefault(client.id, org.id)
+        client_names.add(client.name)
+        problems += _unknown(f"{at}.clients[{j}].scopes", client.scopes, "scope")
+    return problems
+
+
+def _grant_problems(at_org: str, org: ScenarioOrg, home_of: dict[str, str], linked: set[str]) -> list[str]:
+    problems: list[str] = []
+    role_names = set(BUILTIN_ROLES) | {role.name for role in org.roles}
+    for j, grant in enumerate(org.grants):
+        at = f"{at_org}.grants[{j}]"
+        if grant.role not in role_names:
+            problems.append(f"{at}.role: role '{grant.role}' is not defined in org '{org.id}'")
+        home = home_of.get(grant.subject)
+        if home is None:
+            problems.append(f"{at}.subject: unknown service account '{grant.subject}'")
+        elif home != org.id and home not in linked:
+            problems.append(
+                f"{at}.subject: service account '{grant.subject}' lives in org '{home}', "
+                f"which is not linked to '{org.id}'"
+            )
     return problems
 
 
