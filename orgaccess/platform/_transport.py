@@ -85,7 +85,7 @@ class _Progress:
     maybe_landed: bool = False  # an attempt may have acted on the platform
 
 
-@dataclass
+@dataclass(eq=False)  # an exception compares and hashes by identity
 class _Failed(Exception):
     """An attempt failed the way a later one may not; `landed`: it may have acted all the same."""
 
@@ -93,7 +93,7 @@ class _Failed(Exception):
     landed: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class _Refused(Exception):
     """The platform answered 429 with a Retry-After: no failure, a wait."""
 
