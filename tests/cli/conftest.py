@@ -1,92 +1,22 @@
-"""The orgaccess command, run as a user runs it: a subprocess, with credentials in its environment."""
+"""Fixtures of the CLI suite: the command against a fresh emulator, or against a converged stack."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, Stack, project_stack
-
-ORGACCESS = Path(sys.executable).parent / "orgaccess"
-ADMIN_ID, ADMIN_SECRET = "orgaccess-admin", "s3cret-admin"
-APP_SECRET = "s3cret-app"
-PARTNERS = ("org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d")
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-@dataclass
-class Cli:
-    """`orgaccess ...` in `cwd` (which holds a copy of the repository's access.yaml)."""
-
-    url: str
-    cwd: Path
-    env: dict[str, str] = field(default_factory=dict)
-
-    def __call__(self, *args: str, **env: str) -> Run:
-        # Hermetic: nothing of the developer's own ORGACCESS_* settings leaks in.
-        base = {k: v for k, v in os.environ.items() if not k.startswith("ORGACCESS_")}
-        done = subprocess.run(
-            [str(ORGACCESS), *args],
-            cwd=self.cwd,
-            env={**base, **self.env, **env},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        return Run(done.returncode, done.stdout, done.stderr)
-
-
-def admin_env(url: str) -> dict[str, str]:
-    return {
-        "ORGACCESS_API_URL": url,
-        "ORGACCESS_CLIENT_ID": ADMIN_ID,
-        "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
-        "ORGACCESS_APP_CLIENT_SECRET": APP_SECRET,
-    }
-
-
-def pulumi_env(stack: Stack) -> dict[str, str]:
-    """What `pulumi` needs to find this stack: the engine on PATH, the backend, the passphrase."""
-    return {k: v for k, v in stack.env().items() if k.startswith("PULUMI_") or k == "PATH"}
-
-
-def workdir(path: Path) -> Path:
-    shutil.copy(PROJECT_DIR / "access.yaml", path / "access.yaml")
-    return path
+from orgaccess.engine import PROJECT_DIR, project_stack
+from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli, Converged, admin_env, workdir
 
 
 @pytest.fixture
 def cli(emulator: EmulatorHandle, tmp_path: Path) -> Cli:
     """orgaccess against a fresh seed-403 emulator, as the reconciler's admin, the app's secret at hand."""
     return Cli(emulator.url, workdir(tmp_path), admin_env(emulator.url))
-
-
-@dataclass(frozen=True)
-class Converged:
-    emulator: EmulatorHandle
-    stack: Stack
-    cli: Cli
 
 
 # An account orgaccess creates, so the stack knows its secret (it cannot know an adopted one's).

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import PARTNERS, Cli, Converged, pulumi_env
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import OAuthClientUpdate, OrgLock
+from tests.cli.support import PARTNERS, Cli, Converged, pulumi_env
 
 
 def findings(run_json: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
 from pydantic import SecretStr
 
 from orgaccess.demo_genesys import ADMINS, APP_SECRETS
@@ -17,6 +16,7 @@ from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import PROJECT_DIR
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.client import GenesysClient
+from tests.cli.support import Cli
 
 
 @pytest.fixture(scope="module")

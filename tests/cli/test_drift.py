@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import yaml
-from conftest import Cli
 
 from orgaccess.declarations import load_declarations
 from orgaccess.drift import Drift
-
-# seed-403 exactly as it is live: the declaration of the broken state has no drift.
-AS_LIVE = """\
-homeOrg: org-primary
-serviceAccounts:
-  - {name: Premium App, grantType: client_credentials, scopes: [recording:view], orgLock: PRIMARY_ONLY}
-roles:
-  - {name: Recording Analyst, permissions: [recording:view]}
-orgs:
-  - id: org-primary
-    licenses: {analytics: true}
-    bindings:
-      - {serviceAccount: Premium App, roles: [Recording Analyst]}
-  - id: org-partner-d
-    licenses: {analytics: false}
-"""
+from tests.cli.support import AS_LIVE, Cli
 
 
 def test_exits_2_and_lists_every_drifted_field_as_json(cli: Cli) -> None:

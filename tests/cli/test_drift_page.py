@@ -7,16 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pagegen
 import yaml
-from conftest import ADMIN_ID, Cli
-from test_drift import AS_LIVE
 
 from orgaccess.drift import Drift
 from orgaccess.driftpage import Source, render
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.emulator.scenario import BUILTIN_DIR
 from orgaccess.health import COLUMNS, OrgHealth, State
+from tests.cli import pagegen
+from tests.cli.support import ADMIN_ID, AS_LIVE, Cli
 
 MIB = 2**20
 SEED = BUILTIN_DIR / "seed-403.yaml"

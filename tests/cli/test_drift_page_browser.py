@@ -8,26 +8,19 @@ kept under the test's tmp dir (docs/img/drift-page.png is written by `make drift
 from __future__ import annotations
 
 import statistics
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pagegen
 import pytest
-from conftest import Cli
 from selenium.webdriver import Chrome
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
+from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page
 from orgaccess.driftpage import Source, render
-
-# `bench` (the browser helper) is a directory of the checkout, not an installed package.
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page  # noqa: E402
+from tests.cli import pagegen
+from tests.cli.support import Cli
 
 ORGS = ["org-primary", "org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d"]
 RENDER_BUDGET_MS = 1000

@@ -6,9 +6,9 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_SECRET, APP_SECRET, Cli
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.cli.support import ADMIN_SECRET, APP_SECRET, Cli
 
 COMMANDS = (("drift",), ("doctor",), ("export", "--org", "org-primary"))
 

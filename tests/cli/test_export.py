@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_ID, ADMIN_SECRET, PARTNERS, Cli, Converged
-from fleetgen import HOME, generated_fleet
 
 from orgaccess.declarations import load_declarations
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import project_stack
+from tests.cli.fleetgen import HOME, generated_fleet
+from tests.cli.support import ADMIN_ID, ADMIN_SECRET, PARTNERS, Cli, Converged
 
 SEED_ORGS = ("org-primary", *PARTNERS)
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ADMIN_ID, ADMIN_SECRET, Cli
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleSpec
+from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli
 
 ORG = "org-partner-a"
 HOSTILE = "Analyst\x1b[2J\u202e[click](https://evil.example)<img src=x>"

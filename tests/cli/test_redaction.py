@@ -14,8 +14,9 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from conftest import Cli, workdir
-from loopback_http import JsonHandler, serving
+
+from tests.cli.support import Cli, workdir
+from tests.loopback_http import JsonHandler, serving
 
 CLIENT_ID = "orgaccess-admin"
 # Characters that URL-encoding and base64 each spell differently.

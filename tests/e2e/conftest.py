@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from e2e_support import ADMIN, APP
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import Stack, project_stack
 from orgaccess.platform.client import PlatformClient
+from tests.e2e.e2e_support import ADMIN, APP
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import APP
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.platform.client import PlatformClient
+from tests.e2e.e2e_support import APP
 
 pytestmark = pytest.mark.e2e
 

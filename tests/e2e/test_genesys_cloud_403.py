@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import assert_drift, drift_by_resource, failed_resources
-from genesys_support import app_status, genesys_stack
 
 from orgaccess.demo_genesys import ORGS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.platform.dialect import Dialect
+from tests.e2e.e2e_support import assert_drift, drift_by_resource, failed_resources
+from tests.e2e.genesys_support import app_status, genesys_stack
 
 pytestmark = pytest.mark.e2e
 

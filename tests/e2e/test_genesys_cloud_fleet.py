@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import drift_by_resource
-from genesys_support import app_status, genesys_stack
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import Stack
 from orgaccess.platform.dialect import Dialect
+from tests.e2e.e2e_support import drift_by_resource
+from tests.e2e.genesys_support import app_status, genesys_stack
 
 pytestmark = pytest.mark.e2e
 

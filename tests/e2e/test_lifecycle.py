@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_support import ADMIN, APP
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
+from tests.e2e.e2e_support import ADMIN, APP
 
 pytestmark = pytest.mark.e2e
 

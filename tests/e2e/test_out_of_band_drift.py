@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from e2e_support import APP, PARTNERS, drift_by_resource
 
 from orgaccess.engine import Stack
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import OAuthClientUpdate, OrgLock, RoleUpdate
+from tests.e2e.e2e_support import APP, PARTNERS, drift_by_resource
 
 pytestmark = pytest.mark.e2e
 

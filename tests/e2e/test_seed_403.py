@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 
 import pytest
-from e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import Stack
+from tests.e2e.e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource
 
 pytestmark = pytest.mark.e2e
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from emulator_api import Caller
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from tests.emulator.emulator_api import Caller
 
 
 @pytest.fixture(scope="module")

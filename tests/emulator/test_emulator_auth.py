@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from emulator_api import CLIENTS, HOME, Caller, last_reason, without_context
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.emulator.emulator_api import CLIENTS, HOME, Caller, last_reason, without_context
 
 ME = "/api/v2/organizations/me"
 

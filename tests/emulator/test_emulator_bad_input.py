@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from emulator_api import CLIENTS, ROLES, Caller, without_context
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.emulator.emulator_api import CLIENTS, ROLES, Caller, without_context
 
 
 def test_unknown_permission_in_a_role_is_400_naming_it(admin: Caller) -> None:

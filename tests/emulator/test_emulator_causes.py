@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 import pytest
-from emulator_api import FORBIDDEN, RECORDINGS, Caller, caller_for, healthy_scenario, last_reason
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.emulator.emulator_api import FORBIDDEN, RECORDINGS, Caller, caller_for, healthy_scenario, last_reason
 
 
 def app_in(emulator: EmulatorHandle, scope: str | None = None, **breakage: Any) -> Caller:

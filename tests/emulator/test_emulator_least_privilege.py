@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
-from emulator_api import CLIENTS, ROLES, Caller, caller_for, last_reason, role_id
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.emulator.emulator_api import CLIENTS, ROLES, Caller, caller_for, last_reason, role_id
 
 HOME, PARTNER = "org-home", "org-partner"
 EXCEEDS = "grant.exceeds.own.permissions"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from emulator_api import HOME, ROLES, Caller, healthy_scenario
 
 from orgaccess.emulator.harness import EmulatorError, EmulatorHandle, running_emulator
 from orgaccess.emulator.scenario import ScenarioError, parse_scenario, read_scenario
+from tests.emulator.emulator_api import HOME, ROLES, Caller, healthy_scenario
 
 BAD_GRANT = """\
 organizations:

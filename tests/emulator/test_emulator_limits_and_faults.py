@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
-from emulator_api import HOME, RECORDINGS, ROLES, Caller, caller_for, healthy_scenario, last_reason
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.emulator.emulator_api import HOME, RECORDINGS, ROLES, Caller, caller_for, healthy_scenario, last_reason
 
 ME = "/api/v2/organizations/me"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from emulator_api import CLIENTS, HOME, RECORDINGS, ROLES, Caller, caller_for, last_reason, role_id
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.emulator.emulator_api import CLIENTS, HOME, RECORDINGS, ROLES, Caller, caller_for, last_reason, role_id
 
 LICENSES = "/api/v2/license/features"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from emulator_api import CLIENTS, ROLES, Caller, last_reason, role_id
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.emulator.emulator_api import CLIENTS, ROLES, Caller, last_reason, role_id
 
 
 def add_roles(admin: Caller, count: int) -> None:

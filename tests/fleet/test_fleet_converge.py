@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fleet_support import DRIFT, NO_DRIFT, UNTHROTTLED, FleetCli, isolated, rows
 
 from bench.scenario import generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from tests.fleet.fleet_support import DRIFT, NO_DRIFT, UNTHROTTLED, FleetCli, isolated, rows
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from fleet_support import ERROR, UNTHROTTLED, FleetCli, declarations_file, isolated, lock_holders, rows, wait_for_lock
 from pydantic import SecretStr
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
@@ -17,6 +16,16 @@ from orgaccess.fleet.layout import StackSpec, fleet_stacks
 from orgaccess.fleet.runner import Operation, Outcome, stack_runner
 from orgaccess.fleet.workspace import Backend
 from orgaccess.settings import Settings
+from tests.fleet.fleet_support import (
+    ERROR,
+    UNTHROTTLED,
+    FleetCli,
+    declarations_file,
+    isolated,
+    lock_holders,
+    rows,
+    wait_for_lock,
+)
 
 pytestmark = pytest.mark.e2e
 

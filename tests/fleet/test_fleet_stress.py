@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fleet_support import DRIFT, NO_DRIFT, UNTHROTTLED, FleetCli, isolated
 
 from bench.scenario import generate
 from orgaccess.emulator.harness import running_emulator
+from tests.fleet.fleet_support import DRIFT, NO_DRIFT, UNTHROTTLED, FleetCli, isolated
 
 pytestmark = [pytest.mark.e2e, pytest.mark.stress]
 

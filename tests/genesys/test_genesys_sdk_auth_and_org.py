@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from PureCloudPlatformClientV2 import ApiClient, AuthorizationApi, LicenseApi, OrganizationApi, RecordingApi
 from PureCloudPlatformClientV2.rest import ApiException
-from sdk_shape import assert_parsed, error_body
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.genesys.sdk_shape import assert_parsed, error_body
 
 
 def test_a_client_credentials_token_acts_in_the_clients_own_org(admin_a: ApiClient) -> None:

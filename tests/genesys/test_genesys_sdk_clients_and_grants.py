@@ -19,7 +19,8 @@ from PureCloudPlatformClientV2 import (
     RoleDivisionPair,
 )
 from PureCloudPlatformClientV2.rest import ApiException
-from sdk_shape import assert_parsed, error_body
+
+from tests.genesys.sdk_shape import assert_parsed, error_body
 
 CLIENT = "PC_OAUTH_CLIENT"
 

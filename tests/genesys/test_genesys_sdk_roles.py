@@ -12,9 +12,9 @@ from PureCloudPlatformClientV2 import (
     DomainPermissionPolicy,
 )
 from PureCloudPlatformClientV2.rest import ApiException
-from sdk_shape import assert_parsed, error_body
 
 from orgaccess.emulator.harness import EmulatorHandle
+from tests.genesys.sdk_shape import assert_parsed, error_body
 
 
 def policy(domain: str, entity: str, *actions: str) -> DomainPermissionPolicy:

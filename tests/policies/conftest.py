@@ -6,17 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from policy_helpers import PACK, REPO, Preview
 
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine import Result, Stack
 from orgaccess.review import STREAMING_ENV, preview_args
+from tests.policies.policy_helpers import PACK, REPO, Preview
 
 
 @pytest.fixture(scope="module")
 def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack of the real program on a fresh seed-403 emulator; previews only, unless a test ups."""
-    name = f"policies-{request.module.__name__}"
+    # The module's own name, not its dotted path: short, and the stack name it always had.
+    name = f"policies-{request.module.__name__.rpartition('.')[2]}"
     # Pulumi keeps a stack's config beside Pulumi.yaml; it must not outlive the test.
     config_file = REPO / f"Pulumi.{name}.yaml"
     with running_emulator("seed-403") as emulator:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from policy_helpers import DECLARATIONS, REPO, Preview
 
 from orgaccess.engine import Result
 from orgaccess.review import PolicyResult, parse_events
+from tests.policies.policy_helpers import DECLARATIONS, REPO, Preview
 
 pytestmark = pytest.mark.e2e
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from policy_helpers import fixed, messages
 
 from orgaccess.policy_rules import RULES
+from tests.policies.policy_helpers import fixed, messages
 
 
 @pytest.mark.parametrize("rule", [r.name for r in RULES])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from policy_helpers import DECLARATIONS, Preview
 
 from orgaccess.engine import Stack
 from orgaccess.review import parse_events, render
+from tests.policies.policy_helpers import DECLARATIONS, Preview
 
 GOLDEN = DECLARATIONS.parent / "golden" / "before-to-after.md"
 

@@ -1,25 +1,16 @@
-"""The reliability suite's setup: the benchmarks' fleet generator importable, one converged fleet
-shared by the isolation and secrets specifications, and the figures the scenarios record written at
-the end of the session: to bench/results/reliability.json by `make stress`, to the gitignored
-.state/reliability.json by any other run (tests never write tracked files)."""
+"""The reliability suite's setup: one converged fleet shared by the isolation and secrets
+specifications, and the figures the scenarios record written at the end of the session: to
+bench/results/reliability.json by `make stress`, to the gitignored .state/reliability.json by any
+other run (tests never write tracked files)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# `bench` is a directory of the checkout, not an installed package: `python -m pytest` finds it
-# through the working directory, a bare `pytest` would not.
-REPO = str(Path(__file__).resolve().parents[2])
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
-
-from support import FIGURES, NEW_ACCOUNT, Converged, drifted_fleet, with_new_account  # noqa: E402
-
-from bench import reliability_report  # noqa: E402
+from bench import reliability_report
+from tests.reliability.support import FIGURES, NEW_ACCOUNT, Converged, drifted_fleet, with_new_account
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
-from support import FleetRun, duplicate_roles, grant_differences, start_up
 
 from orgaccess import recovery
 from orgaccess.engine import PROJECT_DIR, Result, Stack
 from orgaccess.statestore import StateStore, open_store
+from tests.reliability.support import FleetRun, duplicate_roles, grant_differences, start_up
 
 
 def store_of(stack: Stack) -> StateStore:

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import (
+
+from orgaccess.declarations import parse_declarations
+from orgaccess.engine import Result
+from tests.reliability.support import (
     FleetRun,
     background_up,
     declared_grants,
@@ -20,9 +23,6 @@ from support import (
     stack_for,
     wait_for_writes,
 )
-
-from orgaccess.declarations import parse_declarations
-from orgaccess.engine import Result
 
 pytestmark = pytest.mark.e2e
 

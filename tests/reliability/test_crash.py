@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from support import (
+
+from orgaccess import recovery
+from orgaccess.engine import Result
+from tests.reliability.support import (
     FIGURES,
     FleetRun,
     background_up,
@@ -18,9 +21,6 @@ from support import (
     grant_differences,
     wait_for_writes,
 )
-
-from orgaccess import recovery
-from orgaccess.engine import Result
 
 pytestmark = pytest.mark.e2e
 

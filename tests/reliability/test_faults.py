@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from support import (
+
+from orgaccess.engine import Result
+from orgaccess.platform.models import AuditEntry
+from tests.reliability.support import (
     FIGURES,
     Converged,
     FleetRun,
@@ -19,9 +22,6 @@ from support import (
     unhonoured_rate_limits,
     up_until_converged,
 )
-
-from orgaccess.engine import Result
-from orgaccess.platform.models import AuditEntry
 
 pytestmark = pytest.mark.e2e
 

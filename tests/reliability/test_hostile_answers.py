@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from support import FIGURES
 
 from orgaccess import session
 from orgaccess.declarations import parse_declarations
@@ -25,6 +24,7 @@ from orgaccess.engine import PROJECT_DIR
 from orgaccess.platform.client import MAX_BODY_BYTES
 from orgaccess.settings import Settings
 from providers.provider import KindProvider, OrgAccessError
+from tests.reliability.support import FIGURES
 
 SECRET = "s3cret-admin"
 TOKEN = {"access_token": "tok-hostile", "token_type": "bearer", "expires_in": 86400, "scope": ""}

@@ -7,7 +7,8 @@ specified end to end in tests/e2e/test_bad_declarations.py.
 from __future__ import annotations
 
 import pytest
-from support import Converged, api_calls, declared_grants, grant_writes
+
+from tests.reliability.support import Converged, api_calls, declared_grants, grant_writes
 
 pytestmark = pytest.mark.e2e
 

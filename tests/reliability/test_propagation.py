@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from support import FleetRun, drifted_fleet
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, PREMIUM
 from orgaccess.engine import Result
+from tests.reliability.support import FleetRun, drifted_fleet
 
 pytestmark = pytest.mark.e2e
 

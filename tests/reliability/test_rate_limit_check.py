@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from support import unhonoured_rate_limits
-
 from orgaccess.platform.models import AuditEntry
+from tests.reliability.support import unhonoured_rate_limits
 
 ROLES = "/api/v2/security/roles"
 

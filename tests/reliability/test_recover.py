@@ -13,7 +13,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from recover_support import (
+
+from orgaccess import recovery
+from orgaccess.statestore import ATTRS
+from tests.reliability.recover_support import (
     a_dead_pid,
     converged,
     keys,
@@ -25,10 +28,7 @@ from recover_support import (
     sleeping,
     store_of,
 )
-from support import FleetRun, drifted_fleet
-
-from orgaccess import recovery
-from orgaccess.statestore import ATTRS
+from tests.reliability.support import FleetRun, drifted_fleet
 
 pytestmark = pytest.mark.e2e
 

@@ -7,10 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from recover_support import a_dead_pid, converged, keys, make_pending_create, put_lock, recover_cli, store_of
-from support import FleetRun, drifted_fleet
 
 from orgaccess import recovery
+from tests.reliability.recover_support import (
+    a_dead_pid,
+    converged,
+    keys,
+    make_pending_create,
+    put_lock,
+    recover_cli,
+    store_of,
+)
+from tests.reliability.support import FleetRun, drifted_fleet
 
 pytestmark = pytest.mark.e2e
 

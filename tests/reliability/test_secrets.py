@@ -10,9 +10,9 @@ import sys
 from typing import Any
 
 import pytest
-from support import NEW_ACCOUNT, SCENARIO_SECRETS, Converged, leaked
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, HOME
+from tests.reliability.support import NEW_ACCOUNT, SCENARIO_SECRETS, Converged, leaked
 
 pytestmark = pytest.mark.e2e
 

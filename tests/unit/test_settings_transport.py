@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import trustme
-from loopback_http import JsonHandler, serving
 
 from orgaccess.connect import connect
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import TransportError
 from orgaccess.settings import Settings, SettingsError, resolve
+from tests.loopback_http import JsonHandler, serving
 
 CREDENTIALS = {"clientId": "orgaccess-admin", "clientSecret": "s3cret-admin"}
 

@@ -9,9 +9,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from platform_fake import CLIENT_ID, ORG, SECRET, TOKEN, Platform, drop, fail, ok, router, token_step
 
 from orgaccess.platform.errors import Unauthorized
+from tests.unit.platform.platform_fake import (
+    CLIENT_ID,
+    ORG,
+    SECRET,
+    TOKEN,
+    Platform,
+    drop,
+    fail,
+    ok,
+    router,
+    token_step,
+)
 
 
 def test_token_is_fetched_lazily() -> None:

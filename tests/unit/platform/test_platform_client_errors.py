@@ -6,7 +6,6 @@ import logging
 
 import httpx
 import pytest
-from platform_fake import ACCOUNT, ORG, SECRET, TOKEN, Platform, fail, ok, raw, router
 
 from orgaccess.platform.errors import (
     BadRequest,
@@ -21,6 +20,7 @@ from orgaccess.platform.errors import (
     Unauthorized,
 )
 from orgaccess.platform.models import GrantType, OAuthClientSpec
+from tests.unit.platform.platform_fake import ACCOUNT, ORG, SECRET, TOKEN, Platform, fail, ok, raw, router
 
 ROLES = ("GET", "/api/v2/security/roles")
 ME = ("GET", "/api/v2/organizations/me")

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from platform_fake import ORG, Platform
 
 from orgaccess.platform.client import PlatformClient, _Call
 from orgaccess.platform.models import (
@@ -17,6 +16,7 @@ from orgaccess.platform.models import (
     RoleSpec,
     RoleUpdate,
 )
+from tests.unit.platform.platform_fake import ORG, Platform
 
 CLIENT_SPEC = OAuthClientSpec(name="Premium App", authorizedGrantType=GrantType.CLIENT_CREDENTIALS)
 ROLE_SPEC = RoleSpec(name="Recording Analyst", permissions=["recording:view"])

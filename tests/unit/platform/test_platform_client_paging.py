@@ -7,7 +7,8 @@ import math
 import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from platform_fake import ORG, RECORDING, ROLE, Platform, ok, page, router
+
+from tests.unit.platform.platform_fake import ORG, RECORDING, ROLE, Platform, ok, page, router
 
 ROLES = "/api/v2/security/roles"
 

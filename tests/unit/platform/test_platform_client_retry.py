@@ -6,7 +6,6 @@ import threading
 
 import httpx
 import pytest
-from platform_fake import ACCOUNT, ORG, ROLE, Platform, body_of, drop, fail, ok, page, router
 
 from orgaccess.platform.errors import (
     Conflict,
@@ -16,6 +15,7 @@ from orgaccess.platform.errors import (
     TransportError,
 )
 from orgaccess.platform.models import GrantType, OAuthClientSpec, RoleSpec, RoleUpdate
+from tests.unit.platform.platform_fake import ACCOUNT, ORG, ROLE, Platform, body_of, drop, fail, ok, page, router
 
 ME = ("GET", "/api/v2/organizations/me")
 ORG_BODY = {"id": ORG, "name": "Partner A"}
