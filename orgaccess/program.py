@@ -1,4 +1,4 @@
-"""The Pulumi program: access.yaml in, one resource per declared object out.
+"""The Pulumi program: access.yaml in, a resource per service account and per org out.
 
 Everything that can be wrong with the input is found here, before the engine asks
 any provider to write: the file's own rules, then which orgs the credentials reach.
@@ -12,13 +12,13 @@ import pulumi
 
 from orgaccess import session, settings
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
-from orgaccess.desired import Desired, plan
+from orgaccess.desired import Desired, per_org, plan
 from orgaccess.fleet.shard import Shard, parse_shard
 from orgaccess.preflight import check_addressable
 from orgaccess.settings import SettingsError
-from providers import LicenseFeature, Role, RoleBinding, ServiceAccount
+from providers import OrgAccess, ServiceAccount
 
-RESOURCES = {cls.__name__: cls for cls in (ServiceAccount, Role, RoleBinding, LicenseFeature)}
+RESOURCES = {cls.__name__: cls for cls in (ServiceAccount, OrgAccess)}
 
 
 def run() -> None:
@@ -34,7 +34,7 @@ def run() -> None:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
     # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
-    resources = register(shard.select(plan(decls)))
+    resources = register(per_org(shard.select(plan(decls))))
     export_summary(decls, resources, shard)
 
 
