@@ -96,6 +96,15 @@ def _converge(kind: AnyKind, props: Props, prior: Props) -> dict[str, Any]:
             failures.append(f"{name}: {exc}")
             continue
         objects[name] = {k: v for k, v in outs.items() if k not in part}
+    # Objects no longer declared go, as their own resources went: bindings before their roles.
+    declared = {label(part_kind, part) for part_kind, part in kind.parts_of(props)}
+    gone = [(part_kind, part) for part_kind, part in kind.parts_of(prior) if label(part_kind, part) not in declared]
+    for part_kind, part in reversed(gone):
+        name = label(part_kind, part)
+        try:
+            delete(part_kind, {**part, **(known.get(name) or {})})
+        except (KindError, PlatformError) as exc:
+            failures.append(f"{name}: {exc}")
     if failures:
         raise KindError("; ".join(failures))
     return {**props, OBJECTS: objects}
