@@ -62,7 +62,10 @@ class NoopProvider(ResourceProvider):
 
     The benchmark's floor runs the same resource graph through this provider, so the time
     a real provider adds (API calls, drift comparison) is what remains above the floor.
+    Its pickle is plain, as orgaccess's is (providers.provider.KindProvider).
     """
+
+    serialize_as_secret_always = False
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(id_=str(props.get("name", "noop")), outs=dict(props))

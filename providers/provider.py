@@ -40,6 +40,11 @@ SUPERSEDED = frozenset(kind.name for _, kind in org_access.KIND.parts)
 
 
 class KindProvider(ResourceProvider):
+    # The pickle is a class reference and a kind name, nothing secret. Kept plain, the engine does
+    # not encrypt it anew in every checkpoint of every resource (a fifth of a checkpoint's cost,
+    # bench/results/profile.md).
+    serialize_as_secret_always = False
+
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
