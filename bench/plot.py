@@ -1,4 +1,4 @@
-"""Time against fleet size, as a PNG, from the summary rows."""
+"""Time against fleet size, as a PNG, from the summary rows (one row per size and engine mode)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,35 @@ import matplotlib
 matplotlib.use("Agg")  # no display on CI or a server
 import matplotlib.pyplot as plt
 
-SERIES = {
-    "preview": "orgaccess pulumi preview (drifted, cold)",
-    "floorPreview": "engine floor preview (no-op provider)",
-    "drift": "orgaccess drift",
-    "naive": "naive checklist script",
-}
+# (row key, label, modes it is drawn for): the engine's defaults first, as a user meets them.
+SERIES = (
+    ("preview", "orgaccess pulumi preview (drifted, cold)", ("defaults", "tuned")),
+    ("up", "orgaccess pulumi up (drifted)", ("defaults", "tuned")),
+    ("floorPreview", "engine floor preview (no-op provider)", ("defaults", "tuned")),
+    ("drift", "orgaccess drift", ("defaults",)),
+    ("naive", "naive checklist script", ("defaults",)),
+)
+STYLE = {"defaults": "-", "tuned": ":"}
 
 
 def plot(rows: list[dict[str, Any]], title: str, path: Path) -> None:
-    sizes = [row["orgs"] for row in rows]
-    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
-    for key, label in SERIES.items():
-        axes.plot(sizes, [row[key] for row in rows], marker="o", label=label)
+    figure, axes = plt.subplots(figsize=(7.5, 5), dpi=120)
+    sizes: set[int] = set()
+    for key, label, modes in SERIES:
+        for mode in modes:
+            mine = sorted((row["orgs"], row[key]) for row in rows if row["mode"] == mode)
+            if not mine:
+                continue
+            sizes |= {n for n, _ in mine}
+            suffix = " - engine defaults" if mode == "defaults" else " - tuned (2 engine variables)"
+            axes.plot(*zip(*mine, strict=True), STYLE[mode], marker="o", label=label + suffix)
     axes.set_xlabel("orgs")
     axes.set_ylabel("wall time (s)")
     axes.set_xscale("log")
     axes.set_yscale("log")
-    axes.set_xticks(sizes, [str(n) for n in sizes])
+    axes.set_xticks(sorted(sizes), [str(n) for n in sorted(sizes)])
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=7)
     axes.set_title(title, fontsize=9)
     figure.tight_layout()
     figure.savefig(path)

@@ -6,9 +6,11 @@ One emulator serves every size, with injected latency per call and its default r
 size, on a generated fleet with some orgs drifted (bench/scenario.py):
 
 - `orgaccess drift` and the naive checklist script (bench/naive.py), on the drifted fleet;
-- orgaccess: cold `pulumi preview`, `pulumi up --continue-on-error`, `pulumi preview
-  --expect-no-changes` on the converged fleet, `pulumi refresh`;
-- the engine floor: the same four commands on the same resource graph with a no-op provider.
+- in each engine mode, first the engine's defaults (what a user who types `pulumi preview` gets),
+  then `tuned` (PULUMI_PARALLEL_DIFF and PULUMI_SKIP_CHECKPOINTS set):
+  - orgaccess: cold `pulumi preview`, `pulumi up --continue-on-error`, `pulumi preview
+    --expect-no-changes` on the converged fleet, `pulumi refresh`;
+  - the engine floor: the same four commands on the same resource graph with a no-op provider.
 
 Each state-changing family starts from a freshly loaded scenario, so rate-limit buckets and the
 drift are the same for each. Results: bench/results/bench-<N>.json, summary.json, bench.png.
@@ -64,11 +66,10 @@ def _command(argv: list[str], cwd: Path, env: dict[str, str]) -> Callable[[], Ou
 class Engine:
     """The engine settings under test, identical for orgaccess and the floor."""
 
-    def __init__(self, parallel: int | None, tuned: bool) -> None:
+    def __init__(self, name: str, parallel: int | None, env: dict[str, str]) -> None:
+        self.name = name
         self.args = ("--parallel", str(parallel)) if parallel else ()
-        # Without SKIP_CHECKPOINTS the engine serialises (and encrypts) the whole state after every
-        # step, previews included: O(resources^2), most of the time of a 100-org preview or up.
-        self.env = {"PULUMI_PARALLEL_DIFF": "true", "PULUMI_SKIP_CHECKPOINTS": "true"} if tuned else {}
+        self.env = env
 
     def describe(self) -> dict[str, Any]:
         return {"args": list(self.args), "env": self.env}
@@ -87,7 +88,14 @@ class Engine:
         }
 
 
-def bench_size(n_orgs: int, emu: EmulatorHandle, engine: Engine, options: argparse.Namespace) -> dict[str, Any]:
+def engines(parallel: int | None, modes: list[str]) -> list[Engine]:
+    # Without SKIP_CHECKPOINTS the engine serialises the whole state after every step that changes
+    # it, previews included: O(resources x changed steps), see bench/results/profile.md.
+    env = {"defaults": {}, "tuned": {"PULUMI_PARALLEL_DIFF": "true", "PULUMI_SKIP_CHECKPOINTS": "true"}}
+    return [Engine(mode, parallel, env[mode]) for mode in modes]
+
+
+def bench_size(n_orgs: int, emu: EmulatorHandle, modes: list[Engine], options: argparse.Namespace) -> dict[str, Any]:
     fleet = generate(n_orgs, options.drift_fraction, options.seed)
     root = WORK / f"n{n_orgs}"
     shutil.rmtree(root, ignore_errors=True)
@@ -126,37 +134,48 @@ def bench_size(n_orgs: int, emu: EmulatorHandle, engine: Engine, options: argpar
     naive_argv = [sys.executable, "-m", "bench.naive", str(declarations)]
     steps["naive"] = run("naive", _command(naive_argv, root, credentials), markers=("bench.naive",))
 
-    fresh_fleet()
-    stack = Stack(stage(ORGACCESS, root / "orgaccess"), root / "state-orgaccess", "bench", extra_env=engine.env).init()
-    stack.set_config("orgaccess:apiUrl", emu.url)
-    stack.set_config("orgaccess:clientId", ADMIN_ID)
-    stack.set_config("orgaccess:clientSecret", ADMIN_SECRET, secret=True)
-    stack.set_config("orgaccess:declarations", str(declarations))
-    steps |= engine.session(stack, run, "")
+    modes_steps: dict[str, dict[str, Any]] = {}
+    for engine in modes:
+        print(f"   engine {engine.name}", flush=True)
+        fresh_fleet()
+        home = root / engine.name
+        orgaccess = stage(ORGACCESS, home / "orgaccess")
+        stack = Stack(orgaccess, home / "state-orgaccess", "bench", extra_env=engine.env).init()
+        stack.set_config("orgaccess:apiUrl", emu.url)
+        stack.set_config("orgaccess:clientId", ADMIN_ID)
+        stack.set_config("orgaccess:clientSecret", ADMIN_SECRET, secret=True)
+        stack.set_config("orgaccess:declarations", str(declarations))
+        mode_steps = dict(steps) | engine.session(stack, run, "")
 
-    floor = Stack(stage(FLOOR, root / "floor"), root / "state-floor", "bench", extra_env=engine.env).init()
-    floor.set_config("orgaccess:declarations", str(declarations))
-    steps |= {f"floor{k[0].upper()}{k[1:]}": v for k, v in engine.session(floor, run, "floor ").items()}
+        floor = Stack(stage(FLOOR, home / "floor"), home / "state-floor", "bench", extra_env=engine.env).init()
+        floor.set_config("orgaccess:declarations", str(declarations))
+        floor_steps = engine.session(floor, run, "floor ")
+        mode_steps |= {f"floor{k[0].upper()}{k[1:]}": v for k, v in floor_steps.items()}
+        modes_steps[engine.name] = {
+            "engine": engine.describe(),
+            "steps": {name: step.as_json() for name, step in mode_steps.items()},
+        }
     return {
         "orgs": n_orgs,
-        "resources": 6 * n_orgs + SERVICE_ACCOUNTS,
+        # A resource per service account and one per org (orgaccess/desired.per_org).
+        "resources": n_orgs + SERVICE_ACCOUNTS,
         "driftFraction": options.drift_fraction,
         "seed": options.seed,
         "drifted": dict(sorted(fleet.drifted.items())),
         "latencyMs": options.latency_ms,
-        "engine": engine.describe(),
-        "steps": {name: step.as_json() for name, step in steps.items()},
+        "modes": modes_steps,
     }
 
 
-def summary_row(result: dict[str, Any]) -> dict[str, Any]:
-    steps = result["steps"]
+def summary_row(result: dict[str, Any], mode: str) -> dict[str, Any]:
+    steps = result["modes"][mode]["steps"]
 
     def seconds(name: str) -> float:
         return float(steps[name]["seconds"])
 
     return {
         "orgs": result["orgs"],
+        "mode": mode,
         "preview": seconds("preview"),
         "floorPreview": seconds("floorPreview"),
         "previewOverFloor": round(seconds("preview") / seconds("floorPreview"), 2),
@@ -184,6 +203,16 @@ def summary_row(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def defaults_over_tuned(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per size measured in both modes: how much slower the engine's defaults are than tuned."""
+    by_mode = {(row["orgs"], row["mode"]): row for row in rows}
+    return [
+        {"orgs": n, **{key: round(row[key] / tuned[key], 2) for key in ("preview", "up", "previewConverged")}}
+        for (n, mode), row in sorted(by_mode.items())
+        if mode == "defaults" and (tuned := by_mode.get((n, "tuned")))
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--orgs", type=int, nargs="+", default=[10, 100])
@@ -192,29 +221,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--parallel", type=int, default=None, help="pulumi --parallel (default: the engine's)")
     parser.add_argument(
+        "--modes",
+        nargs="+",
+        choices=("defaults", "tuned"),
+        default=["defaults", "tuned"],
+        help="engine modes, in this order: defaults (no engine variable), tuned (PARALLEL_DIFF, SKIP_CHECKPOINTS)",
+    )
+    parser.add_argument(
         "--engine-defaults",
-        dest="tuned",
-        action="store_false",
-        help="leave PULUMI_PARALLEL_DIFF and PULUMI_SKIP_CHECKPOINTS unset, for both orgaccess and the floor",
+        dest="modes",
+        action="store_const",
+        const=["defaults"],
+        help="the engine's defaults only (same as --modes defaults)",
     )
     parser.add_argument("--results", type=Path, default=RESULTS)
     options = parser.parse_args(argv)
-    engine = Engine(options.parallel, options.tuned)
+    modes = engines(options.parallel, options.modes)
     about = machine.describe(REPO)
     options.results.mkdir(parents=True, exist_ok=True)
     started = time.time()
     rows = []
     with running_emulator(generate(1).scenario) as emu:
         for n_orgs in sorted(options.orgs):
-            result = {**bench_size(n_orgs, emu, engine, options), **about}
+            result = {**bench_size(n_orgs, emu, modes, options), **about}
             (options.results / f"bench-{n_orgs}.json").write_text(json.dumps(result, indent=2) + "\n")
-            rows.append(summary_row(result))
+            rows += [summary_row(result, engine.name) for engine in modes]
     summary = {
         **about,
-        "engine": engine.describe(),
+        "engines": {engine.name: engine.describe() for engine in modes},
         "latencyMs": options.latency_ms,
         "seconds": round(time.time() - started, 1),
         "rows": rows,
+        "defaultsOverTuned": defaults_over_tuned(rows),
     }
     (options.results / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     title = (
