@@ -1,7 +1,8 @@
 """The declarations as the list of objects to reconcile, in dependency order.
 
-The Pulumi program turns each into a resource; `orgaccess drift` observes each
-directly. One list, so the program and the report cover exactly the same objects.
+`orgaccess drift` observes each directly; the Pulumi program makes a resource of each
+service account and one of each org's other objects (`per_org`). One list, so the program
+and the report cover exactly the same objects.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from orgaccess.declarations import Declarations
-from orgaccess.kinds import license_feature, role, role_binding, service_account
+from orgaccess.kinds import license_feature, org_access, role, role_binding, service_account
 from orgaccess.platform.dialect import Dialect
+
+ACCOUNT = "ServiceAccount"
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ def plan(decls: Declarations, platform: Dialect = Dialect.SEED) -> list[Desired]
     is a client in the home org and in every org that binds it, and is bound there as itself."""
     home = decls.homeOrg
     out: list[Desired] = [
-        Desired("ServiceAccount", f"{org}/{a.name}", org, service_account.declared(org, a))
+        Desired(ACCOUNT, f"{org}/{a.name}", org, service_account.declared(org, a))
         for a in decls.serviceAccounts
         for org in account_orgs(decls, a.name, platform)
     ]
@@ -51,7 +54,7 @@ def plan(decls: Declarations, platform: Dialect = Dialect.SEED) -> list[Desired]
             for feature, on in org.licenses.items()
         ]
         for binding in org.bindings:
-            needs = [("ServiceAccount", f"{account_home}/{binding.serviceAccount}")]
+            needs = [(ACCOUNT, f"{account_home}/{binding.serviceAccount}")]
             needs += [r.key for r in roles if r.props["name"] in binding.roles]
             out.append(
                 Desired(
@@ -71,3 +74,22 @@ def account_orgs(decls: Declarations, account: str, platform: Dialect) -> list[s
     if platform is Dialect.GENESYS_CLOUD:
         orgs += [org.id for org in decls.orgs if any(b.serviceAccount == account for b in org.bindings)]
     return list(dict.fromkeys(orgs))
+
+
+def per_org(desired: list[Desired]) -> list[Desired]:
+    """The program's resources: each service account, then one `OrgAccess` per org holding the rest.
+
+    The engine's cost grows with the number of resources squared (bench/results/profile.md), so an
+    org's roles, bindings and licenses are one resource, which depends on the accounts it binds.
+    """
+    accounts = [d for d in desired if d.kind == ACCOUNT]
+    by_org: dict[str, list[Desired]] = {}
+    for item in desired:
+        if item.kind != ACCOUNT:
+            by_org.setdefault(item.org, []).append(item)
+    orgs = []
+    for org, items in by_org.items():
+        parts = {key: [d.props for d in items if d.kind == kind.name] for key, kind in org_access.KIND.parts}
+        needs = tuple(sorted({key for d in items for key in d.depends_on if key[0] == ACCOUNT}))
+        orgs.append(Desired(org_access.KIND.name, org, org, org_access.declared(org, parts), needs))
+    return accounts + orgs

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgaccess.kinds import org_access
 from orgaccess.vocabulary import PERMISSIONS, Permission
 
 TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
@@ -43,6 +44,16 @@ class Violation:
 def kind_of(resource_type: str) -> str | None:
     """`ServiceAccount` for `pulumi-python:dynamic/orgaccess:ServiceAccount`; None for other types."""
     return resource_type.removeprefix(TYPE_PREFIX) if resource_type.startswith(TYPE_PREFIX) else None
+
+
+def resources_of(resource_type: str, urn: str, props: Props) -> Iterator[Resource]:
+    """The declared objects of one engine resource: an org's `OrgAccess` holds its roles, bindings, licenses."""
+    kind = kind_of(resource_type)
+    if kind == org_access.KIND.name:
+        for part_kind, part in org_access.KIND.parts_of(props):
+            yield Resource(part_kind.name, urn, part)
+    elif kind:
+        yield Resource(kind, urn, props)
 
 
 def _quoted(names: Iterable[str]) -> str:

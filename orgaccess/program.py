@@ -1,4 +1,4 @@
-"""The Pulumi program: access.yaml in, one resource per declared object out.
+"""The Pulumi program: access.yaml in, a resource per service account and per org out.
 
 Everything that can be wrong with the input is found here, before the engine asks
 any provider to write: the file's own rules, then which orgs the credentials reach.
@@ -12,14 +12,14 @@ import pulumi
 
 from orgaccess import session, settings
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
-from orgaccess.desired import Desired, account_orgs, plan
+from orgaccess.desired import Desired, account_orgs, per_org, plan
 from orgaccess.fleet.shard import Shard, parse_shard
 from orgaccess.platform.dialect import Dialect
 from orgaccess.preflight import check_addressable
 from orgaccess.settings import SettingsError
-from providers import LicenseFeature, Role, RoleBinding, ServiceAccount
+from providers import OrgAccess, ServiceAccount
 
-RESOURCES = {cls.__name__: cls for cls in (ServiceAccount, Role, RoleBinding, LicenseFeature)}
+RESOURCES = {cls.__name__: cls for cls in (ServiceAccount, OrgAccess)}
 
 
 def run() -> None:
@@ -36,8 +36,9 @@ def run() -> None:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
     # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
-    resources = register(shard.select(plan(decls, platform)))
+    resources = register(per_org(shard.select(plan(decls, platform))))
     export_summary(decls, resources, shard, platform)
+    fail_on_part_failures(resources)
 
 
 def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
@@ -46,6 +47,22 @@ def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
         needs = [made[key] for key in item.depends_on]
         made[item.key] = RESOURCES[item.kind](item.name, item.props, pulumi.ResourceOptions(depends_on=needs))
     return made
+
+
+def fail_on_part_failures(resources: dict[tuple[str, str], Any]) -> None:
+    """Fails the `up` with every object that could not converge, once every org has been converged.
+
+    An org resource records such objects under `failed` instead of failing (kinds/org_access.py), so
+    that the objects it did converge are saved; this turns them back into the `up`'s error.
+    """
+    failed = [r.failed for r in resources.values() if isinstance(r, OrgAccess)]
+    pulumi.Output.all(*failed).apply(_raise_failures)
+
+
+def _raise_failures(per_org: list[list[str] | None]) -> None:
+    lines = [line for found in per_org for line in found or ()]
+    if lines and not pulumi.runtime.is_dry_run():
+        raise pulumi.RunError("could not converge:\n  " + "\n  ".join(lines))
 
 
 def export_summary(

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orgaccess.kinds import org_access
+from orgaccess.kinds.base import label
 from orgaccess.policy_rules import kind_of
 from orgaccess.printable import escape, markdown
 
@@ -95,9 +97,7 @@ def parse_events(lines: Iterable[str]) -> Preview:
             continue
         event = json.loads(line)
         if "resourcePreEvent" in event:
-            step = _step(event["resourcePreEvent"]["metadata"])
-            if step is not None:
-                steps.append(step)
+            steps += _steps(event["resourcePreEvent"]["metadata"])
         elif "policyEvent" in event:
             policies.append(_policy_result(event["policyEvent"]))
         elif event.get("diagnosticEvent", {}).get("severity") == "error":
@@ -107,15 +107,41 @@ def parse_events(lines: Iterable[str]) -> Preview:
     return Preview(steps, policies, errors)
 
 
-def _step(meta: Mapping[str, Any]) -> Step | None:
+def _steps(meta: Mapping[str, Any]) -> list[Step]:
     kind = kind_of(meta["type"])
     if kind is None:
-        return None
+        return []
 
     def inputs(state: Mapping[str, Any] | None) -> Props | None:
         return state.get("inputs") if state else None
 
-    return Step(meta["op"], kind, inputs(meta.get("old")), inputs(meta.get("new")))
+    old, new = inputs(meta.get("old")), inputs(meta.get("new"))
+    if kind == org_access.KIND.name:
+        return _object_steps(meta["op"], old, new)
+    return [Step(meta["op"], kind, old, new)]
+
+
+def _object_steps(op: str, old: Props | None, new: Props | None) -> list[Step]:
+    """An org's resource as one step per object, as if each were its own resource."""
+
+    def objects(props: Props | None) -> dict[str, tuple[str, Props]]:
+        return {label(kind, part): (kind.name, part) for kind, part in org_access.KIND.parts_of(props or {})}
+
+    before, after = objects(old), objects(new)
+    lines = (new or {}).get("drift") or []
+    steps = []
+    for name in [*after, *(n for n in before if n not in after)]:
+        kind = (after.get(name) or before[name])[0]
+        drift = [line.removeprefix(f"{name}: ") for line in lines if line.startswith(f"{name}: ")]
+        old_part = before[name][1] if name in before else None
+        new_part = {**after[name][1], "drift": drift} if name in after else None
+        if old_part is None or new_part is None:
+            part_op = "create" if old_part is None else "delete"
+        else:
+            changed = drift or any(old_part.get(k) != v for k, v in after[name][1].items() if v is not None)
+            part_op = "update" if op != "same" and changed else "same"
+        steps.append(Step(part_op, kind, old_part, new_part))
+    return steps
 
 
 def _subject(urn: str) -> str:

@@ -19,22 +19,22 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from orgaccess.policy_rules import RULES, Declared, Resource, ResourceRule, Rule, StackRule, kind_of
+from orgaccess.policy_rules import RULES, Declared, ResourceRule, Rule, StackRule, resources_of
 
 
 def _resource_policy(rule: ResourceRule, common: dict) -> Policy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if kind_of(args.resource_type) == rule.kind:
-            for message in rule.check(args.props, args.get_config()):
-                report(message, None)
+        for found in resources_of(args.resource_type, args.urn, args.props):
+            if found.kind == rule.kind:
+                for message in rule.check(found.props, args.get_config()):
+                    report(message, None)
 
     return ResourceValidationPolicy(validate=validate, **common)
 
 
 def _stack_policy(rule: StackRule, common: dict) -> Policy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        typed = [(kind_of(r.resource_type), r) for r in args.resources]
-        view = Declared(Resource(kind, r.urn, r.props) for kind, r in typed if kind)
+        view = Declared(found for r in args.resources for found in resources_of(r.resource_type, r.urn, r.props))
         for violation in rule.check(view, args.get_config()):
             report(violation.message, violation.urn)
 

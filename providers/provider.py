@@ -17,7 +17,7 @@ from pulumi.dynamic import (
 )
 
 from orgaccess import reconcile, session
-from orgaccess.kinds import KINDS
+from orgaccess.kinds import KINDS, org_access
 from orgaccess.kinds.base import KindError
 from orgaccess.platform.errors import PlatformError
 from orgaccess.settings import SettingsError
@@ -32,6 +32,11 @@ class OrgAccessError(Exception):
 
 # The engine shows `<module>.<class>: message`; make that read as orgaccess's own word.
 OrgAccessError.__module__ = "orgaccess"
+
+# Before 0.2 each role, binding and license was its own resource. The program no longer declares
+# them, so the engine deletes them from a stack on its first `up` with 0.2, after the org's
+# OrgAccess resource has adopted the same objects: deleting them then only leaves the state.
+SUPERSEDED = frozenset(kind.name for _, kind in org_access.KIND.parts)
 
 
 class KindProvider(ResourceProvider):
@@ -78,7 +83,10 @@ class KindProvider(ResourceProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(_explained(reconcile.update, KINDS[self.kind], olds, news))
 
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if self.kind in SUPERSEDED:
+            reconcile.note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
+            return
         _explained(reconcile.delete, KINDS[self.kind], props)
 
 

@@ -1,4 +1,8 @@
-"""The four resource types, as the program and the policy pack see them."""
+"""The resource types, as the program and the policy pack see them.
+
+A service account is one resource; everything else declared for an org is that org's
+`OrgAccess` resource (orgaccess/kinds/org_access.py).
+"""
 
 from __future__ import annotations
 
@@ -28,13 +32,6 @@ class ServiceAccount(_OrgAccessResource, module="orgaccess", name="ServiceAccoun
         super().__init__(name, props, pulumi.ResourceOptions.merge(opts, secret_opts))
 
 
-class Role(_OrgAccessResource, module="orgaccess", name="Role"):
-    _outputs = ("roleId", "builtIn", "adopted")
-
-
-class RoleBinding(_OrgAccessResource, module="orgaccess", name="RoleBinding"):
-    _outputs = ("subjectId", "preexisting", "adopted")
-
-
-class LicenseFeature(_OrgAccessResource, module="orgaccess", name="LicenseFeature"):
-    _outputs = ("selfService", "adopted")
+class OrgAccess(_OrgAccessResource, module="orgaccess", name="OrgAccess"):
+    _outputs = ("objects", "failed")
+    failed: pulumi.Output[list[str]]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pulumi
 
 from orgaccess.declarations import load_declarations
-from orgaccess.desired import plan
+from orgaccess.desired import per_org, plan
 from orgaccess.enginecheck import Noop
 
 made: dict[tuple[str, str], Noop] = {}
-for item in plan(load_declarations(Path(pulumi.Config("orgaccess").require("declarations")))):
+for item in per_org(plan(load_declarations(Path(pulumi.Config("orgaccess").require("declarations"))))):
     needs = [made[key] for key in item.depends_on]
     made[item.key] = Noop(f"{item.kind}/{item.name}", item.props, pulumi.ResourceOptions(depends_on=needs))

@@ -7,7 +7,7 @@ driver (`orgaccess.reconcile`) and the Pulumi providers know nothing else about 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,3 +56,33 @@ class Kind:
 
     def org_of(self, props: Props) -> str:
         return str(props.get("org") or props["homeOrg"])
+
+
+@dataclass(frozen=True)
+class Composite:
+    """Several kinds' objects in one resource: `props[key]` lists the declared objects of each part.
+
+    The engine's cost is per resource (bench/results/profile.md), so the objects of one org are one
+    resource; each object is still observed, compared and converged by its own kind.
+    """
+
+    name: str
+    identity: tuple[str, ...]
+    # (key in props, the kind of the objects listed under it), in the order they converge.
+    parts: tuple[tuple[str, Kind], ...]
+
+    def resource_id(self, props: Props) -> str:
+        return "/".join(str(props[f]) for f in self.identity)
+
+    def org_of(self, props: Props) -> str:
+        return str(props["org"])
+
+    def parts_of(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+        for key, kind in self.parts:
+            for part in props.get(key) or ():
+                yield kind, part
+
+
+def label(kind: Kind, props: Props) -> str:
+    """An object within its org, as people name it: `Role Recording Analyst`."""
+    return f"{kind.name} {kind.resource_id(props).split('/', 1)[-1]}"

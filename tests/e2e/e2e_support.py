@@ -11,10 +11,11 @@ ORGS = ("org-primary", *PARTNERS)
 
 
 def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
-    """Resource (type::name) -> the drift lines the preview shows for it now.
+    """Object (kind::org/name) -> the drift lines the preview shows for it now.
 
-    The state keeps the drift seen at the last `up`, so a changed line reads `old => new`;
-    a line marked `-` is drift that went away.
+    An org's OrgAccess resource shows each object's drift as `Kind name: text`; it is filed
+    under that object. The state keeps the drift seen at the last `up`, so a changed line
+    reads `old => new`; a line marked `-` is drift that went away.
     """
     found: dict[str, list[str]] = {}
     current, in_drift = "", False
@@ -26,7 +27,13 @@ def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
         elif re.match(r"\s+[~+]?\s*drift\s*: \[", line):
             in_drift = True
         elif in_drift and item:
-            found.setdefault(current, []).append(item.group(2).split(" => ")[-1].strip('"'))
+            text = item.group(2).split(" => ")[-1].strip('"')
+            key = current
+            if current.startswith("OrgAccess::"):
+                kind, _, rest = text.partition(" ")
+                name, _, text = rest.partition(": ")
+                key = f"{kind}::{current.removeprefix('OrgAccess::')}/{name}"
+            found.setdefault(key, []).append(text)
         elif in_drift and re.match(r"\s+-\s+\[\d+\]: ", line):
             continue
         else:
@@ -35,9 +42,13 @@ def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
 
 
 def failed_resources(up_output: str) -> dict[str, str]:
-    """Resource name -> its error, for the resources an `up` failed."""
-    found = re.findall(r"pulumi-python:dynamic/orgaccess:\w+ \(([^)]+)\):\n\s+error: (.*)", up_output)
-    return dict(found)
+    """Object (org/name) -> its error, for the objects an `up` could not converge.
+
+    An org's resource saves what converged and lists the rest; the program then fails the `up`
+    with one line per object: `org, Kind name: error`.
+    """
+    lines = re.findall(r"(?m)^\s+([\w-]+), \w+ ([^:]+): (.*)$", up_output)
+    return {f"{org}/{name}": error for org, name, error in lines}
 
 
 def assert_drift(preview_output: str, expected: dict[str, str]) -> None:

@@ -57,11 +57,7 @@ def test_adding_an_org_creates_only_that_orgs_objects(
 ) -> None:
     partner_c = FULL[FULL.index("  - id: org-partner-c") : FULL.index("  - id: org-partner-d")]
     planned, written = apply(stack, platform, declarations, START + partner_c)
-    assert planned == {
-        ("create", "Role", "org-partner-c/Recording Analyst"),
-        ("create", "LicenseFeature", "org-partner-c/analytics"),
-        ("create", "RoleBinding", "org-partner-c/Premium App"),
-    }
+    assert planned == {("create", "OrgAccess", "org-partner-c")}
     assert written == {"org-partner-c"}
     assert probe("org-partner-c") == 200
 
@@ -74,11 +70,7 @@ def test_removing_a_binding_revokes_its_grants_and_deletes_roles_no_longer_bound
         text.index("    bindings:", text.index("  - id: org-partner-a")) : text.index("  - id: org-partner-b")
     ]
     planned, written = apply(stack, platform, declarations, text.replace(binding, "\n"))
-    assert planned == {
-        ("delete", "RoleBinding", "org-partner-a/Premium App"),
-        ("delete", "Role", "org-partner-a/Recording Analyst"),
-        ("delete", "Role", "org-partner-a/Screen Recording Admin"),
-    }
+    assert planned == {("update", "OrgAccess", "org-partner-a")}
     assert written == {"org-partner-a"}
     assert admin.list_subject_roles("org-partner-a", APP[0]) == []
 
@@ -91,7 +83,7 @@ def test_changing_a_roles_permissions_updates_it_in_every_org_that_binds_it(
     )
     planned, written = apply(stack, platform, declarations, text)
     orgs = {"org-primary", "org-partner-b", "org-partner-c"}
-    assert planned == {("update", "Role", f"{org}/Recording Analyst") for org in orgs}
+    assert planned == {("update", "OrgAccess", org) for org in orgs}
     assert written == orgs
     for org in orgs:
         (role,) = admin.list_roles(org, name="Recording Analyst")

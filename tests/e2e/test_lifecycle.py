@@ -100,10 +100,9 @@ def test_refresh_brings_the_state_to_live_values_and_preview_then_shows_the_fiel
     (role,) = admin.list_roles("org-partner-a", name="Recording Analyst")
     admin.update_role("org-partner-a", role.id, RoleUpdate(name=role.name, permissions=[], version=role.version))
     stack.refresh().check()
-    (state,) = [
-        r for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("org-partner-a/Recording Analyst")
-    ]
-    assert state["outputs"]["permissions"] == []
+    (state,) = [r for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("OrgAccess::org-partner-a")]
+    (role,) = [r for r in state["outputs"]["roles"] if r["name"] == "Recording Analyst"]
+    assert role["permissions"] == []
     preview = stack.preview().check().stdout
     assert '+ [0]: "recording:view"' in preview
     stack.up().check()

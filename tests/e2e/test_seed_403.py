@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import Stack
-from tests.e2e.e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource
+from tests.e2e.e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource, failed_resources
 
 pytestmark = pytest.mark.e2e
 
@@ -49,9 +48,17 @@ def test_preview_writes_nothing_to_the_platform(stack: Stack, platform: Emulator
 def test_up_fixes_all_but_the_contract_managed_license(stack: Stack) -> None:
     result = stack.up()
     assert result.returncode != 0
-    failed = re.findall(r"pulumi-python:dynamic/orgaccess:\w+ \(([^)]+)\):\n\s+error: (.*)", result.stdout)
-    assert [name for name, _ in failed] == ["org-partner-d/analytics"]
-    assert "contract change" in failed[0][1]
+    failed = failed_resources(result.stdout)
+    assert list(failed) == ["org-partner-d/analytics"]
+    assert "contract change" in failed["org-partner-d/analytics"]
+
+
+def test_the_org_with_a_contract_managed_license_is_saved_with_the_objects_that_converged(stack: Stack) -> None:
+    resources = stack.export()["deployment"]["resources"]
+    (org,) = [r for r in resources if r["type"].endswith(":OrgAccess") and r["id"] == "org-partner-d"]
+    assert sorted(org["outputs"]["objects"]) == ["Role Recording Analyst", "RoleBinding Premium App"]
+    (failed,) = org["outputs"]["failed"]
+    assert failed.startswith("org-partner-d, LicenseFeature analytics: ")
 
 
 def test_the_app_gets_200_everywhere_but_in_the_contract_managed_org(probe: Callable[[str], int]) -> None:

@@ -41,3 +41,30 @@ def test_engine_errors_are_shown_without_the_generic_outcome_line() -> None:
     errors = [{"severity": "error", "message": m} for m in ("access.yaml:3: unknown key\n", "preview failed\n")]
     preview = parse_events(json.dumps({"diagnosticEvent": e}) for e in errors)
     assert preview.errors == ["access.yaml:3: unknown key"]
+
+
+ORG = "pulumi-python:dynamic/orgaccess:OrgAccess"
+
+
+def org_step(op: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+    meta = {"op": op, "urn": f"urn:pulumi:t::orgaccess::{ORG}::org-partner-a", "type": ORG, "old": old, "new": new}
+    return json.dumps({"resourcePreEvent": {"metadata": meta}})
+
+
+def org(roles: list[str], drift: list[str]) -> dict[str, Any]:
+    role = {"org": "org-partner-a", "name": "Recording Analyst", "permissions": ["recording:view"]}
+    grants = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": roles}
+    return {"inputs": {"org": "org-partner-a", "roles": [role], "bindings": [grants], "licenses": [], "drift": drift}}
+
+
+def test_an_org_resource_reads_as_one_change_per_object_with_its_drift() -> None:
+    drift = ["RoleBinding Premium App: roles: live [] -> declared [Recording Analyst]"]
+    preview = parse_events([org_step("update", org([], []), org(["Recording Analyst"], drift))])
+    assert [(s.op, s.kind, s.name) for s in preview.steps] == [
+        ("same", "Role", "Recording Analyst"),
+        ("update", "RoleBinding", "Premium App"),
+    ]
+    report = render(preview)
+    assert "Resources: 1 to update." in report
+    assert "- Grants to Premium App: + Recording Analyst\n" in report
+    assert "- org-partner-a RoleBinding Premium App: roles: live [] -> declared [Recording Analyst]" in report
