@@ -91,5 +91,5 @@ def per_org(desired: list[Desired]) -> list[Desired]:
     for org, items in by_org.items():
         parts = {key: [d.props for d in items if d.kind == kind.name] for key, kind in org_access.KIND.parts}
         needs = tuple(sorted({key for d in items for key in d.depends_on if key[0] == ACCOUNT}))
-        orgs.append(Desired(org_access.KIND.name, org, org, org_access.declared(org, parts), needs))
+        orgs.append(Desired(org_access.KIND.name, org, org, org_access.KIND.declared(org, parts), needs))
     return accounts + orgs

@@ -15,8 +15,17 @@ from typing import Any
 
 from orgaccess import session
 from orgaccess.drift import Drift, compare
-from orgaccess.kinds.base import Composite, Kind, KindError, Props, label
-from orgaccess.kinds.org_access import FAILED, OBJECTS
+from orgaccess.kinds.base import (
+    FAILED,
+    OBJECTS,
+    Composite,
+    Kind,
+    KindError,
+    Props,
+    known_objects,
+    label,
+    objects_output,
+)
 from orgaccess.platform.errors import PlatformError
 
 # Input properties that describe, rather than declare: never a reason to change.
@@ -89,7 +98,7 @@ def _converge(kind: AnyKind, props: Props, prior: Props) -> dict[str, Any]:
     # Every object of the org converges that can. What could not is kept in the outputs, not raised:
     # a Python dynamic provider cannot save a partly converged resource, and the objects it did make
     # must be in the state (program.fail_on_part_failures fails the `up` with them afterwards).
-    known = prior.get(OBJECTS) or {}
+    known = known_objects(prior)
     objects: dict[str, Any] = {}
     failures: list[str] = []
     for part_kind, part in kind.parts_of(props):
@@ -106,7 +115,7 @@ def _converge(kind: AnyKind, props: Props, prior: Props) -> dict[str, Any]:
     gone = [(part_kind, part) for part_kind, part in kind.parts_of(prior) if label(part_kind, part) not in declared]
     for part_kind, part in reversed(gone):
         delete(part_kind, {**part, **(known.get(label(part_kind, part)) or {})})
-    return {**props, OBJECTS: objects, FAILED: failures}
+    return {**props, OBJECTS: objects_output(objects), FAILED: failures}
 
 
 def read(kind: AnyKind, props: Props) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -122,25 +131,27 @@ def read(kind: AnyKind, props: Props) -> tuple[dict[str, Any], dict[str, Any]] |
 
 def _read_parts(kind: Composite, props: Props) -> tuple[dict[str, Any], dict[str, Any]]:
     # An object gone from the platform leaves the list, so the next preview shows it missing.
-    known = props.get(OBJECTS) or {}
-    inputs: dict[str, Any] = {k: v for k, v in _declared(props).items() if k != OBJECTS}
+    known = known_objects(props)
+    listed: dict[str, list[dict[str, Any]]] = {}
     objects: dict[str, Any] = {}
     for key, part_kind in kind.parts:
-        live = []
-        for part in props.get(key) or ():
+        listed[key] = []
+        for part in kind.listed(props)[key]:
             found = read(part_kind, part)
             if found is not None:
-                live.append({k: found[1][k] for k in part})
+                listed[key].append({k: found[1][k] for k in part})
                 name = label(part_kind, part)
                 objects[name] = {**(known.get(name) or {}), **{k: v for k, v in found[0].items() if k not in part}}
-        inputs[key] = live
+    outputs_only = (OBJECTS, FAILED)
+    inputs = {k: v for k, v in _declared(props).items() if k not in outputs_only}
+    inputs |= kind.declared(kind.org_of(props), listed)
     # A refresh records the platform as it is; a failure of the last `up` is not part of that.
-    return {**inputs, OBJECTS: objects, FAILED: []}, inputs
+    return {**inputs, OBJECTS: objects_output(objects), FAILED: []}, inputs
 
 
 def delete(kind: AnyKind, props: Props) -> None:
     if isinstance(kind, Composite):
-        known = props.get(OBJECTS) or {}
+        known = known_objects(props)
         # Bindings before the roles they grant.
         for part_kind, part in reversed(list(kind.parts_of(props))):
             delete(part_kind, {**part, **(known.get(label(part_kind, part)) or {})})

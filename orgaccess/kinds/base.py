@@ -7,6 +7,7 @@ driver (`orgaccess.reconcile`) and the Pulumi providers know nothing else about 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,15 +61,18 @@ class Kind:
 
 @dataclass(frozen=True)
 class Composite:
-    """Several kinds' objects in one resource: `props[key]` lists the declared objects of each part.
+    """Several kinds' objects in one resource, each still observed, compared and converged by its kind.
 
-    The engine's cost is per resource (bench/results/profile.md), so the objects of one org are one
-    resource; each object is still observed, compared and converged by its own kind.
+    The engine's cost is per resource and per property value it walks when it saves the state, after
+    every step that changes it (bench/results/profile.md). So an org's objects are one resource, and
+    the lists of them are one JSON string, `props["spec"]`: `{key: [object props]}`, keys as in
+    `parts`. The engine shows a change of it as a JSON diff. What each object keeps once converged
+    (ids, adopted) is one JSON string too, `outputs["objects"]`: `{label: {field: value}}`.
     """
 
     name: str
     identity: tuple[str, ...]
-    # (key in props, the kind of the objects listed under it), in the order they converge.
+    # (key in the spec, the kind of the objects listed under it), in the order they converge.
     parts: tuple[tuple[str, Kind], ...]
 
     def resource_id(self, props: Props) -> str:
@@ -77,10 +81,42 @@ class Composite:
     def org_of(self, props: Props) -> str:
         return str(props["org"])
 
+    def declared(self, org: str, listed: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        return {"org": org, SPEC: _encode({key: list(listed.get(key) or ()) for key, _ in self.parts})}
+
+    def listed(self, props: Props) -> dict[str, list[dict[str, Any]]]:
+        spec = _decode(props.get(SPEC))
+        return {key: spec.get(key) or [] for key, _ in self.parts}
+
     def parts_of(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+        listed = self.listed(props)
         for key, kind in self.parts:
-            for part in props.get(key) or ():
+            for part in listed[key]:
                 yield kind, part
+
+
+SPEC = "spec"
+OBJECTS = "objects"
+# The objects of the last create or update that could not converge, one line each, for people.
+FAILED = "failed"
+
+
+def known_objects(props: Props) -> dict[str, dict[str, Any]]:
+    """`{label: outputs}` of a composite's objects as last converged."""
+    return _decode(props.get(OBJECTS))
+
+
+def objects_output(objects: Mapping[str, Mapping[str, Any]]) -> str:
+    return _encode(objects)
+
+
+def _encode(value: Mapping[str, Any]) -> str:
+    # Sorted and compact: equal declarations are equal strings, so the engine sees no change.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _decode(text: Any) -> dict[str, Any]:
+    return json.loads(text) if isinstance(text, str) and text else {}
 
 
 def label(kind: Kind, props: Props) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from orgaccess.kinds import org_access
 from orgaccess.review import parse_events, render
 
 BINDING = "pulumi-python:dynamic/orgaccess:RoleBinding"
@@ -54,7 +55,8 @@ def org_step(op: str, old: dict[str, Any] | None, new: dict[str, Any] | None) ->
 def org(roles: list[str], drift: list[str]) -> dict[str, Any]:
     role = {"org": "org-partner-a", "name": "Recording Analyst", "permissions": ["recording:view"]}
     grants = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": roles}
-    return {"inputs": {"org": "org-partner-a", "roles": [role], "bindings": [grants], "licenses": [], "drift": drift}}
+    spec = org_access.KIND.declared("org-partner-a", {"roles": [role], "bindings": [grants]})
+    return {"inputs": {**spec, "drift": drift}}
 
 
 def test_an_org_resource_reads_as_one_change_per_object_with_its_drift() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from orgaccess.declarations import load_declarations
 from orgaccess.desired import Desired, per_org, plan
 from orgaccess.engine import PROJECT_DIR
+from orgaccess.kinds import org_access
 
 PLAN = plan(load_declarations(PROJECT_DIR / "access.yaml"))
 BY_KEY = {d.key: d for d in PLAN}
@@ -59,9 +60,9 @@ def test_the_program_has_one_resource_per_account_and_one_per_org() -> None:
 
 def test_an_org_resource_holds_every_object_planned_for_that_org() -> None:
     org = next(d for d in RESOURCES if d.name == "org-partner-a")
-    held = [p for key in ("roles", "bindings", "licenses") for p in org.props[key]]
+    held = [part for _, part in org_access.KIND.parts_of(org.props)]
     planned = [d.props for d in PLAN if d.org == "org-partner-a" and d.kind != "ServiceAccount"]
-    assert sorted(map(repr, held)) == sorted(map(repr, planned))
+    assert sorted(held, key=repr) == sorted(planned, key=repr)
 
 
 def test_an_org_resource_depends_on_the_accounts_it_binds_and_comes_after_them() -> None:
