@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from orgaccess.declarations import load_declarations
 from orgaccess.desired import Desired, per_org, plan
 from orgaccess.engine import PROJECT_DIR
 from orgaccess.kinds import org_access
+from orgaccess.kinds.base import Props
 
 PLAN = plan(load_declarations(PROJECT_DIR / "access.yaml"))
 BY_KEY = {d.key: d for d in PLAN}
@@ -62,7 +65,10 @@ def test_an_org_resource_holds_every_object_planned_for_that_org() -> None:
     org = next(d for d in RESOURCES if d.name == "org-partner-a")
     held = [part for _, part in org_access.KIND.parts_of(org.props)]
     planned = [d.props for d in PLAN if d.org == "org-partner-a" and d.kind != "ServiceAccount"]
-    assert sorted(held, key=repr) == sorted(planned, key=repr)
+    def in_order(parts: list[Props]) -> list[Props]:
+        return sorted(parts, key=lambda part: json.dumps(part, sort_keys=True))
+
+    assert in_order(held) == in_order(planned)
 
 
 def test_an_org_resource_depends_on_the_accounts_it_binds_and_comes_after_them() -> None:
