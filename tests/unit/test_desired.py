@@ -65,6 +65,7 @@ def test_an_org_resource_holds_every_object_planned_for_that_org() -> None:
     org = next(d for d in RESOURCES if d.name == "org-partner-a")
     held = [part for _, part in org_access.KIND.parts_of(org.props)]
     planned = [d.props for d in PLAN if d.org == "org-partner-a" and d.kind != "ServiceAccount"]
+
     def in_order(parts: list[Props]) -> list[Props]:
         return sorted(parts, key=lambda part: json.dumps(part, sort_keys=True))
 
