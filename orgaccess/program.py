@@ -17,7 +17,7 @@ from orgaccess.fleet.shard import Shard, parse_shard
 from orgaccess.platform.dialect import Dialect
 from orgaccess.preflight import check_addressable
 from orgaccess.settings import SettingsError
-from providers import OrgAccess, ServiceAccount
+from providers import Convergence, OrgAccess, ServiceAccount
 
 RESOURCES = {cls.__name__: cls for cls in (ServiceAccount, OrgAccess)}
 
@@ -50,19 +50,14 @@ def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
 
 
 def fail_on_part_failures(resources: dict[tuple[str, str], Any]) -> None:
-    """Fails the `up` with every object that could not converge, once every org has been converged.
+    """Fails the `up` with every object that could not converge, once every org has converged.
 
-    An org resource records such objects under `failed` instead of failing (kinds/org_access.py), so
-    that the objects it did converge are saved; this turns them back into the `up`'s error.
+    An org resource lists such objects under `failed` instead of failing, so that the objects it
+    did converge are saved (kinds/base.Composite); one `Convergence` resource turns them back into
+    the `up`'s error.
     """
     failed = [r.failed for r in resources.values() if isinstance(r, OrgAccess)]
-    pulumi.Output.all(*failed).apply(_raise_failures)
-
-
-def _raise_failures(per_org: list[list[str] | None]) -> None:
-    lines = [line for found in per_org for line in found or ()]
-    if lines and not pulumi.runtime.is_dry_run():
-        raise pulumi.RunError("could not converge:\n  " + "\n  ".join(lines))
+    Convergence(pulumi.Output.all(*failed).apply(lambda per_org: [line for lines in per_org for line in lines or ()]))
 
 
 def export_summary(

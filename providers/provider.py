@@ -18,7 +18,7 @@ from pulumi.dynamic import (
 
 from orgaccess import reconcile, session
 from orgaccess.kinds import KINDS, org_access
-from orgaccess.kinds.base import KindError
+from orgaccess.kinds.base import FAILED, KindError
 from orgaccess.platform.errors import PlatformError
 from orgaccess.settings import SettingsError
 
@@ -98,3 +98,33 @@ def _explained(step: Any, *args: Any) -> Any:
         # alone. This process serves one deployment only, so the setting dies with it.
         sys.tracebacklimit = 0
         raise OrgAccessError(str(exc)) from None
+
+
+class ConvergenceProvider(ResourceProvider):
+    """Fails when an org's resource could not converge some of its objects; stateless otherwise.
+
+    An org's resource saves what converged and lists the rest (orgaccess/kinds/base.Composite).
+    Failing this one resource, rather than the program, keeps the `up` going: the engine still
+    deletes what is no longer declared, and the error names only the objects that failed.
+    """
+
+    serialize_as_secret_always = False
+
+    def __reduce__(self) -> tuple[type[ConvergenceProvider], tuple[()]]:
+        return (ConvergenceProvider, ())
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=olds.get(FAILED) != news.get(FAILED))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult("convergence", _converged(props))
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(_converged(news))
+
+
+def _converged(props: dict[str, Any]) -> dict[str, Any]:
+    if props.get(FAILED):
+        sys.tracebacklimit = 0
+        raise OrgAccessError("could not converge:\n" + "\n".join(f"  {line}" for line in props[FAILED]))
+    return props

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from providers.provider import KindProvider
+from providers.provider import ConvergenceProvider, KindProvider
 
 
 class _OrgAccessResource(Resource):
@@ -35,3 +35,10 @@ class ServiceAccount(_OrgAccessResource, module="orgaccess", name="ServiceAccoun
 class OrgAccess(_OrgAccessResource, module="orgaccess", name="OrgAccess"):
     _outputs = ("objects", "failed")
     failed: pulumi.Output[list[str]]
+
+
+class Convergence(Resource, module="orgaccess", name="Convergence"):
+    """One per stack: fails the `up` with the objects that the orgs' resources could not converge."""
+
+    def __init__(self, failed: pulumi.Input[list[str]]) -> None:
+        super().__init__(ConvergenceProvider(), "convergence", {"failed": failed})

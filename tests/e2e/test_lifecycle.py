@@ -10,6 +10,7 @@ import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.kinds import org_access
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
 from tests.e2e.e2e_support import ADMIN, APP
@@ -101,10 +102,10 @@ def test_refresh_brings_the_state_to_live_values_and_preview_then_shows_the_fiel
     admin.update_role("org-partner-a", role.id, RoleUpdate(name=role.name, permissions=[], version=role.version))
     stack.refresh().check()
     (state,) = [r for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("OrgAccess::org-partner-a")]
-    (role,) = [r for r in state["outputs"]["roles"] if r["name"] == "Recording Analyst"]
-    assert role["permissions"] == []
+    (saved,) = [r for r in org_access.KIND.listed(state["outputs"])["roles"] if r["name"] == "Recording Analyst"]
+    assert saved["permissions"] == []
     preview = stack.preview().check().stdout
-    assert '+ [0]: "recording:view"' in preview
+    assert "+ [0]: \"recording:view\"" in preview, preview
     stack.up().check()
 
 

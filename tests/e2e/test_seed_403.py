@@ -8,6 +8,7 @@ import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import Stack
+from orgaccess.kinds.base import known_objects
 from tests.e2e.e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource, failed_resources
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +57,7 @@ def test_up_fixes_all_but_the_contract_managed_license(stack: Stack) -> None:
 def test_the_org_with_a_contract_managed_license_is_saved_with_the_objects_that_converged(stack: Stack) -> None:
     resources = stack.export()["deployment"]["resources"]
     (org,) = [r for r in resources if r["type"].endswith(":OrgAccess") and r["id"] == "org-partner-d"]
-    assert sorted(org["outputs"]["objects"]) == ["Role Recording Analyst", "RoleBinding Premium App"]
+    assert sorted(known_objects(org["outputs"])) == ["Role Recording Analyst", "RoleBinding Premium App"]
     (failed,) = org["outputs"]["failed"]
     assert failed.startswith("org-partner-d, LicenseFeature analytics: ")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from orgaccess.declarations import load_declarations
 from orgaccess.desired import Desired, per_org, plan
@@ -66,7 +67,7 @@ def test_an_org_resource_holds_every_object_planned_for_that_org() -> None:
     held = [part for _, part in org_access.KIND.parts_of(org.props)]
     planned = [d.props for d in PLAN if d.org == "org-partner-a" and d.kind != "ServiceAccount"]
 
-    def in_order(parts: list[Props]) -> list[Props]:
+    def in_order(parts: Sequence[Props]) -> list[Props]:
         return sorted(parts, key=lambda part: json.dumps(part, sort_keys=True))
 
     assert in_order(held) == in_order(planned)
