@@ -108,7 +108,8 @@ def show_drift(result: Result) -> None:
 
 def show_up(result: Result) -> None:
     for line in result.stdout.splitlines():
-        if "error: orgaccess" in line and "**" not in line and "creating" not in line and "updating" not in line:
+        failed_object = re.match(r"\s+[\w-]+, \w+ [^:]+: ", line)  # `org, Kind name: why`, under the error
+        if failed_object or ("error: orgaccess" in line and not re.search(r"\*\*|creating|updating", line)):
             print(f"   {line.strip()}")
     summary = re.search(r"Resources:\n((?:\s+.*\n?)+)", result.stdout)
     if summary:

@@ -105,7 +105,7 @@ def test_refresh_brings_the_state_to_live_values_and_preview_then_shows_the_fiel
     (saved,) = [r for r in org_access.KIND.listed(state["outputs"])["roles"] if r["name"] == "Recording Analyst"]
     assert saved["permissions"] == []
     preview = stack.preview().check().stdout
-    assert "+ [0]: \"recording:view\"" in preview, preview
+    assert '+ [0]: "recording:view"' in preview, preview
     stack.up().check()
 
 
