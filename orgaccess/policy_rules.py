@@ -97,14 +97,14 @@ def no_admin_for_apps(props: Props, _config: Config) -> Iterator[str]:
 
 
 def permission_allow_list(props: Props, config: Config) -> Iterator[str]:
-    # Either dialect's names may be allow-listed; the default is quoted as the declarations write it.
-    listed = config.get(ALLOWED_KEY) or _spelled(DEFAULT_ALLOWED, config)
+    # Either dialect's names may be allow-listed; the list is quoted as the declarations write names.
+    listed = config.get(ALLOWED_KEY) or DEFAULT_ALLOWED
     allowed = held(listed)
     extra = {p for p in props["permissions"] if not held([p]) <= allowed}
     if extra:
         yield (
             f"role '{props['name']}' in org '{props['org']}' carries {_quoted(extra)}, outside the "
-            f"allow-list ({_quoted(listed)}); remove them from the role in access.yaml, or, after a "
+            f"allow-list ({_quoted(_spelled(listed, config))}); remove them from the role in access.yaml, or, after a "
             f"security review, add them to `{ALLOWED_KEY}` in the policy pack config"
         )
 

@@ -87,7 +87,7 @@ def test_fleet_previews_every_stack_on_genesys_cloud_with_the_flag(genesys_cli: 
     run = genesys_cli("fleet", "drift", "--platform", "genesys-cloud", *argv, PULUMI_CONFIG_PASSPHRASE=LOCAL_PASSPHRASE)
 
     assert run.code == 2, run.stdout + run.stderr  # drift, and no stack failed
-    planned = plan(load_declarations(genesys_cli.cwd / "access.yaml", Dialect.GENESYS_CLOUD))
+    planned = plan(load_declarations(genesys_cli.cwd / "access.yaml", Dialect.GENESYS_CLOUD), Dialect.GENESYS_CLOUD)
     accounts = sum(d.kind == "ServiceAccount" for d in planned)
     assert accounts == 5  # one app client per org that binds it: the genesys-cloud plan
     accounts_row = next(line for line in run.stdout.splitlines() if "accounts" in line)
