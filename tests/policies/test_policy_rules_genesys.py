@@ -83,15 +83,6 @@ def test_screen_recording_delete_with_a_justification_passes() -> None:
     assert messages(with_role([DELETE], justification="legal hold"), "screen-recording-admin-justified") == []
 
 
-def test_the_admin_role_is_refused_for_an_app_on_genesys_cloud() -> None:
-    decls = genesys_fixed()
-    decls["orgs"][1]["bindings"][0]["roles"] = ["admin"]
-
-    (message,) = messages(decls, "no-admin-for-apps")
-
-    assert "built-in role 'admin' in org 'org-partner-a'" in message
-
-
 def test_a_scope_no_bound_role_uses_is_reported_in_every_org_of_the_client() -> None:
     decls = genesys_fixed()
     decls["serviceAccounts"][0]["scopes"] = [DELETE]
