@@ -3,6 +3,12 @@
 `policies/__main__.py` only wires these into pulumi_policy, so every rule is unit-tested
 without the engine and the review report (orgaccess.review) names them the same way.
 Each message says what is wrong and which line of access.yaml to change.
+
+The rules work on declarations of either dialect through one mapping: every permission is compared
+as the Genesys Cloud permissions it stands for (`held`), so a seed name (`recording:view`) and its
+Genesys name (`recording:screenRecording:view`) are the same permission to every rule. The pack
+adds the stack's dialect to each rule's config (`platform`), for what exists on one dialect only
+(token scopes, cause C1) and to quote permissions as the declarations write them.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgaccess.kinds import org_access
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.genesys.permissions import from_seed
+from orgaccess.settings import platform_of
 from orgaccess.vocabulary import PERMISSIONS, Permission
 
 TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
@@ -23,6 +32,8 @@ Config = Mapping[str, Any]
 BUILTIN_PERMISSIONS: dict[str, frozenset[str]] = {"admin": PERMISSIONS, "employee": frozenset()}
 DEFAULT_ALLOWED = (Permission.SCREEN_RECORDING_ADMIN, Permission.ANALYTICS_READ, Permission.RECORDING_VIEW)
 ALLOWED_KEY = "allowedPermissions"
+# Not a setting: the pack sets it from the stack's orgaccess:platform.
+PLATFORM_KEY = "platform"
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,21 @@ def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f"'{n}'" for n in sorted(names))
 
 
+def held(permissions: Iterable[str]) -> frozenset[str]:
+    """What `permissions` grant, named the Genesys way on both dialects (the finer names: a seed
+    permission such as security:read stands for several Genesys ones)."""
+    return frozenset(from_seed(permissions))
+
+
+def _genesys(config: Config) -> bool:
+    return platform_of(config.get(PLATFORM_KEY)) is Dialect.GENESYS_CLOUD
+
+
+def _spelled(permissions: Iterable[str], config: Config) -> list[str]:
+    """Seed permission names as the stack's declarations write them."""
+    return from_seed(permissions) if _genesys(config) else sorted(permissions)
+
+
 # ---- rules over one resource
 
 
@@ -82,12 +108,14 @@ def no_admin_for_apps(props: Props, _config: Config) -> Iterator[str]:
 
 
 def permission_allow_list(props: Props, config: Config) -> Iterator[str]:
-    allowed = set(config.get(ALLOWED_KEY) or DEFAULT_ALLOWED)
-    extra = set(props["permissions"]) - allowed
+    # Either dialect's names may be allow-listed; the list is quoted as the declarations write names.
+    listed = config.get(ALLOWED_KEY) or DEFAULT_ALLOWED
+    allowed = held(listed)
+    extra = {p for p in props["permissions"] if not held([p]) <= allowed}
     if extra:
         yield (
             f"role '{props['name']}' in org '{props['org']}' carries {_quoted(extra)}, outside the "
-            f"allow-list ({_quoted(allowed)}); remove them from the role in access.yaml, or, after a "
+            f"allow-list ({_quoted(_spelled(listed, config))}); remove them from the role in access.yaml, or, after a "
             f"security review, add them to `{ALLOWED_KEY}` in the policy pack config"
         )
 
@@ -126,15 +154,16 @@ class Declared:
         return self.accounts.get((binding.props["homeOrg"], binding.props["serviceAccount"]))
 
     def permissions(self, org: str, role: str) -> frozenset[str]:
+        """What `role` grants in `org`, as `held` names it."""
         if role in BUILTIN_PERMISSIONS:
-            return BUILTIN_PERMISSIONS[role]
+            return held(BUILTIN_PERMISSIONS[role])
         found = self.roles.get((org, role))
-        return frozenset(found.props["permissions"]) if found else frozenset()
+        return held(found.props["permissions"]) if found else frozenset()
 
     def roles_with(self, binding: Resource, permission: str) -> list[str]:
-        """The roles of `binding` that carry `permission` in the binding's org."""
-        org = binding.props["org"]
-        return [r for r in binding.props["roles"] if permission in self.permissions(org, r)]
+        """The roles of `binding` that carry `permission` (either dialect's name) in the binding's org."""
+        org, wanted = binding.props["org"], held([permission])
+        return [r for r in binding.props["roles"] if wanted <= self.permissions(org, r)]
 
     def license_on(self, org: str, feature: str) -> bool:
         found = self.licenses.get((org, feature))
@@ -158,14 +187,16 @@ def no_primary_only_across_orgs(view: Declared, _config: Config) -> Iterator[Vio
         )
 
 
-def recording_view_needs_scope_and_license(view: Declared, _config: Config) -> Iterator[Violation]:
+def recording_view_needs_scope_and_license(view: Declared, config: Config) -> Iterator[Violation]:
+    (recording_view,) = _spelled([Permission.RECORDING_VIEW], config)
     for binding in view.bindings:
         roles = view.roles_with(binding, Permission.RECORDING_VIEW)
         account = view.account_of(binding)
         if not roles or account is None:
             continue
         org, name = binding.props["org"], binding.props["serviceAccount"]
-        if Permission.RECORDING_VIEW not in account.props["scopes"]:
+        # Scopes do not limit a client-credentials token on genesys-cloud: C1 does not exist there.
+        if not _genesys(config) and Permission.RECORDING_VIEW not in account.props["scopes"]:
             yield Violation(
                 f"service account '{name}' holds {Permission.RECORDING_VIEW} in org '{org}' through {_quoted(roles)}, "
                 f"but its token cannot carry it (cause C1); add {Permission.RECORDING_VIEW} to its `scopes`",
@@ -173,7 +204,7 @@ def recording_view_needs_scope_and_license(view: Declared, _config: Config) -> I
             )
         if not view.license_on(org, "analytics"):
             yield Violation(
-                f"service account '{name}' holds {Permission.RECORDING_VIEW} in org '{org}', but the org does not "
+                f"service account '{name}' holds {recording_view} in org '{org}', but the org does not "
                 "declare the analytics license on, so recordings answer 403 (cause C4); "
                 f"add `licenses: {{analytics: true}}` to org '{org}'",
                 binding.urn,
@@ -200,7 +231,7 @@ def scopes_used_by_roles(view: Declared, _config: Config) -> Iterator[Violation]
             for role in binding.props["roles"]:
                 used[account.urn] |= view.permissions(binding.props["org"], role)
     for account in sorted(view.accounts.values(), key=lambda a: a.urn):
-        unused = set(account.props["scopes"]) - used[account.urn]
+        unused = {s for s in account.props["scopes"] if not held([s]) <= used[account.urn]}
         if unused:
             yield Violation(
                 f"service account '{account.props['name']}' has scope(s) {_quoted(unused)} that no role "
@@ -251,7 +282,8 @@ RULES: Sequence[Rule] = (
     ),
     StackRule(
         "recording-view-needs-scope-and-license",
-        "Where an account holds recording:view, it has the scope (C1) and the org analytics on (C4).",
+        "Where an account holds recording:view (recording:screenRecording:view on genesys-cloud), it has the "
+        "scope (C1, seed platform only) and the org analytics on (C4).",
         True,
         recording_view_needs_scope_and_license,
     ),
@@ -279,7 +311,8 @@ RULES: Sequence[Rule] = (
     ),
     StackRule(
         "screen-recording-admin-justified",
-        "admin:screen_recordings is bound only with a justification.",
+        "admin:screen_recordings (recording:screenRecording:delete on genesys-cloud) is bound only with a "
+        "justification.",
         False,
         screen_recording_admin_justified,
     ),
