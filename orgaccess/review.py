@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orgaccess.kinds import org_access
+from orgaccess.kinds import KINDS, org_access
 from orgaccess.kinds.base import label
 from orgaccess.policy_rules import kind_of
 from orgaccess.printable import escape, markdown
@@ -109,7 +109,7 @@ def parse_events(lines: Iterable[str]) -> Preview:
 
 def _steps(meta: Mapping[str, Any]) -> list[Step]:
     kind = kind_of(meta["type"])
-    if kind is None:
+    if kind not in KINDS:  # another provider's resource, or the stack's Convergence check
         return []
 
     def inputs(state: Mapping[str, Any] | None) -> Props | None:

@@ -91,7 +91,7 @@ def test_fleet_previews_every_stack_on_genesys_cloud_with_the_flag(genesys_cli: 
     accounts = sum(d.kind == "ServiceAccount" for d in planned)
     assert accounts == 5  # one app client per org that binds it: the genesys-cloud plan
     accounts_row = next(line for line in run.stdout.splitlines() if "accounts" in line)
-    assert f"create {accounts + 1}" in accounts_row  # the clients and the stack itself
+    assert f"create {accounts + 2}" in accounts_row  # the clients, the stack itself and its Convergence check
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

@@ -63,7 +63,7 @@ def test_the_declared_fix_of_genesys_403_passes_every_policy(stack: Stack) -> No
 def test_a_role_beyond_the_allow_list_blocks_the_preview(bad_run: Result) -> None:
     assert bad_run.returncode == 1
     (found,) = [r for r in results(bad_run) if r.policy == "permission-allow-list"]
-    assert (found.level, found.subject) == ("mandatory", "Role org-partner-a/Role Editor")
+    assert (found.level, found.subject) == ("mandatory", "OrgAccess org-partner-a")
     assert "carries 'authorization:role:edit', outside the allow-list" in found.message
     assert (
         "('analytics:conversationDetail:view', 'recording:screenRecording:delete', 'recording:screenRecording:view')"
@@ -73,5 +73,5 @@ def test_a_role_beyond_the_allow_list_blocks_the_preview(bad_run: Result) -> Non
 
 def test_recording_view_without_analytics_is_blocked_naming_the_genesys_permission(bad_run: Result) -> None:
     (found,) = [r for r in results(bad_run) if r.policy == "recording-view-needs-scope-and-license"]
-    assert (found.level, found.subject) == ("mandatory", "RoleBinding org-partner-b/Premium App")
+    assert (found.level, found.subject) == ("mandatory", "OrgAccess org-partner-b")
     assert "holds recording:screenRecording:view in org 'org-partner-b'" in found.message
