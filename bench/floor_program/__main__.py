@@ -16,3 +16,5 @@ made: dict[tuple[str, str], Noop] = {}
 for item in per_org(plan(load_declarations(Path(pulumi.Config("orgaccess").require("declarations"))))):
     needs = [made[key] for key in item.depends_on]
     made[item.key] = Noop(f"{item.kind}/{item.name}", item.props, pulumi.ResourceOptions(depends_on=needs))
+# The program's one Convergence check, after every org (orgaccess/program.fail_on_part_failures).
+Noop("Convergence/convergence", {"failed": []}, pulumi.ResourceOptions(depends_on=list(made.values())))
