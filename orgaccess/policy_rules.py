@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgaccess.kinds import org_access
+from orgaccess.kinds import KINDS, license_feature, object_kind, role, role_binding, service_account
+from orgaccess.kinds.base import Composite, Kind
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.permissions import from_seed
 from orgaccess.settings import platform_of
@@ -58,13 +59,20 @@ def kind_of(resource_type: str) -> str | None:
 
 
 def resources_of(resource_type: str, urn: str, props: Props) -> Iterator[Resource]:
-    """The declared objects of one engine resource: an org's `OrgAccess` holds its roles, bindings, licenses."""
-    kind = kind_of(resource_type)
-    if kind == org_access.KIND.name:
-        for part_kind, part in org_access.KIND.parts_of(props):
+    """The declared objects of one engine resource: an org's `OrgAccess` holds its roles, bindings, licenses.
+
+    None of another provider's resource, or of the stack's `Convergence` check, which declares nothing.
+    """
+    kind = KINDS.get(kind_of(resource_type) or "")
+    if isinstance(kind, Composite):
+        for part_kind, part in kind.parts_of(props):
             yield Resource(part_kind.name, urn, part)
     elif kind:
-        yield Resource(kind, urn, props)
+        yield Resource(kind.name, urn, props)
+
+
+def _identity(kind: Kind, props: Props) -> tuple[str, ...]:
+    return tuple(str(props[f]) for f in kind.identity)
 
 
 def _quoted(names: Iterable[str]) -> str:
@@ -139,25 +147,39 @@ def secret_rotation_not_a_secret(props: Props, _config: Config) -> Iterator[str]
 
 
 class Declared:
-    """The declared objects of one stack, indexed the way the cross-resource rules look them up."""
+    """The declared objects of one stack, each kind's by the fields that name an object (its identity)."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
-        by_kind: dict[str, list[Resource]] = {}
-        for resource in resources:
-            by_kind.setdefault(resource.kind, []).append(resource)
-        self.accounts = {(r.props["homeOrg"], r.props["name"]): r for r in by_kind.get("ServiceAccount", [])}
-        self.roles = {(r.props["org"], r.props["name"]): r for r in by_kind.get("Role", [])}
-        self.licenses = {(r.props["org"], r.props["feature"]): r for r in by_kind.get("LicenseFeature", [])}
-        self.bindings = sorted(by_kind.get("RoleBinding", []), key=lambda r: r.urn)
+        self._objects: dict[str, dict[tuple[str, ...], Resource]] = {}
+        # By URN, an org's objects in the order its resource lists them.
+        for resource in sorted(resources, key=lambda r: r.urn):
+            kind = object_kind(resource.kind)
+            self._objects.setdefault(kind.name, {})[_identity(kind, resource.props)] = resource
+
+    def all(self, kind: Kind) -> list[Resource]:
+        """The declared objects of `kind`, by URN."""
+        return list(self._objects.get(kind.name, {}).values())
+
+    def find(self, kind: Kind, *identity: str) -> Resource | None:
+        """The object of `kind` named by these values of its identity: `find(role.KIND, org, name)`."""
+        return self._objects.get(kind.name, {}).get(identity)
+
+    @property
+    def accounts(self) -> list[Resource]:
+        return self.all(service_account.KIND)
+
+    @property
+    def bindings(self) -> list[Resource]:
+        return self.all(role_binding.KIND)
 
     def account_of(self, binding: Resource) -> Resource | None:
-        return self.accounts.get((binding.props["homeOrg"], binding.props["serviceAccount"]))
+        return self.find(service_account.KIND, binding.props["homeOrg"], binding.props["serviceAccount"])
 
-    def permissions(self, org: str, role: str) -> frozenset[str]:
-        """What `role` grants in `org`, as `held` names it."""
-        if role in BUILTIN_PERMISSIONS:
-            return held(BUILTIN_PERMISSIONS[role])
-        found = self.roles.get((org, role))
+    def permissions(self, org: str, name: str) -> frozenset[str]:
+        """What role `name` grants in `org`, as `held` names it."""
+        if name in BUILTIN_PERMISSIONS:
+            return held(BUILTIN_PERMISSIONS[name])
+        found = self.find(role.KIND, org, name)
         return held(found.props["permissions"]) if found else frozenset()
 
     def roles_with(self, binding: Resource, permission: str) -> list[str]:
@@ -166,7 +188,7 @@ class Declared:
         return [r for r in binding.props["roles"] if wanted <= self.permissions(org, r)]
 
     def license_on(self, org: str, feature: str) -> bool:
-        found = self.licenses.get((org, feature))
+        found = self.find(license_feature.KIND, org, feature)
         return bool(found and found.props["enabled"])
 
 
@@ -224,13 +246,13 @@ def screen_recording_admin_justified(view: Declared, _config: Config) -> Iterato
 
 
 def scopes_used_by_roles(view: Declared, _config: Config) -> Iterator[Violation]:
-    used: dict[str, set[str]] = {urn: set() for urn in (a.urn for a in view.accounts.values())}
+    used: dict[str, set[str]] = {account.urn: set() for account in view.accounts}
     for binding in view.bindings:
         account = view.account_of(binding)
         if account:
-            for role in binding.props["roles"]:
-                used[account.urn] |= view.permissions(binding.props["org"], role)
-    for account in sorted(view.accounts.values(), key=lambda a: a.urn):
+            for name in binding.props["roles"]:
+                used[account.urn] |= view.permissions(binding.props["org"], name)
+    for account in view.accounts:
         unused = {s for s in account.props["scopes"] if not held([s]) <= used[account.urn]}
         if unused:
             yield Violation(
@@ -271,7 +293,7 @@ RULES: Sequence[Rule] = (
         "grant-type-client-credentials",
         "A service account's grant type is client_credentials.",
         True,
-        "ServiceAccount",
+        service_account.KIND.name,
         grant_type_client_credentials,
     ),
     StackRule(
@@ -291,14 +313,14 @@ RULES: Sequence[Rule] = (
         "no-admin-for-apps",
         "No app service account is bound to the built-in admin role.",
         True,
-        "RoleBinding",
+        role_binding.KIND.name,
         no_admin_for_apps,
     ),
     ResourceRule(
         "permission-allow-list",
         "Custom roles carry only allow-listed permissions.",
         True,
-        "Role",
+        role.KIND.name,
         permission_allow_list,
         {ALLOWED_KEY: {"type": "array", "items": {"type": "string"}, "default": list(DEFAULT_ALLOWED)}},
     ),
@@ -306,7 +328,7 @@ RULES: Sequence[Rule] = (
         "secret-rotation-not-a-secret",
         "secretRotation is a label, never a secret.",
         True,
-        "ServiceAccount",
+        service_account.KIND.name,
         secret_rotation_not_a_secret,
     ),
     StackRule(

@@ -23,41 +23,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orgaccess.kinds import KINDS, org_access
-from orgaccess.kinds.base import label
+from orgaccess.kinds import KINDS, in_reading_order, object_kind
+from orgaccess.kinds.base import Change, Composite, Kind, label
 from orgaccess.policy_rules import kind_of
 from orgaccess.printable import escape, markdown
 
 # Makes `pulumi preview --json` print engine events, policy events among them, one per line.
 STREAMING_ENV = {"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"}
-KIND_ORDER = ("ServiceAccount", "Role", "RoleBinding", "LicenseFeature")
 # Engine messages that only restate the outcome the header already gives.
 _OUTCOME_NOISE = {"preview failed"}
 
 Props = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Step:
-    """One resource in the preview: `old`/`new` are its declared inputs (None: absent)."""
-
-    op: str
-    kind: str
-    old: Props | None
-    new: Props | None
+class Step(Change):
+    """One object in the preview; each kind writes its own review line of it (kinds/base.Kind.review)."""
 
     @property
-    def props(self) -> Props:
-        return self.new if self.new is not None else self.old or {}
+    def of(self) -> Kind:
+        return object_kind(self.kind)
 
     @property
     def name(self) -> str:
-        props = self.props
-        return str(props.get("name") or props.get("serviceAccount") or props["feature"])
+        return self.of.name_of(self.props)
 
     @property
     def org(self) -> str:
-        return str(self.props.get("org") or self.props["homeOrg"])
+        return self.of.org_of(self.props)
 
 
 @dataclass(frozen=True)
@@ -116,16 +108,17 @@ def _steps(meta: Mapping[str, Any]) -> list[Step]:
         return state.get("inputs") if state else None
 
     old, new = inputs(meta.get("old")), inputs(meta.get("new"))
-    if kind == org_access.KIND.name:
-        return _object_steps(meta["op"], old, new)
+    known = KINDS[kind]
+    if isinstance(known, Composite):
+        return _object_steps(known, meta["op"], old, new)
     return [Step(meta["op"], kind, old, new)]
 
 
-def _object_steps(op: str, old: Props | None, new: Props | None) -> list[Step]:
+def _object_steps(composite: Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
     """An org's resource as one step per object, as if each were its own resource."""
 
     def objects(props: Props | None) -> dict[str, tuple[str, Props]]:
-        return {label(kind, part): (kind.name, part) for kind, part in org_access.KIND.parts_of(props or {})}
+        return {label(kind, part): (kind.name, part) for kind, part in composite.parts_of(props or {})}
 
     before, after = objects(old), objects(new)
     lines = (new or {}).get("drift") or []
@@ -161,52 +154,8 @@ def _policy_result(event: Mapping[str, Any]) -> PolicyResult:
 # ---- rendering
 
 
-def _delta(old: Iterable[str], new: Iterable[str]) -> str:
-    before, after = set(old), set(new)
-    return ", ".join([f"+ {x}" for x in sorted(after - before)] + [f"- {x}" for x in sorted(before - after)])
-
-
-def _label(step: Step) -> str:
-    return {"create": " (new)", "delete": " (no longer declared)"}.get(step.op, "")
-
-
-def _onoff(value: Any) -> str:
-    return {True: "on", False: "off"}.get(value, "unmanaged")
-
-
-def _change(step: Step) -> str | None:
-    """The declared change of one step, in one line, or None when the declaration is unchanged."""
-    old, new, props = step.old or {}, step.new or {}, step.props
-    if step.kind == "RoleBinding":
-        delta = _delta(old.get("roles", []), new.get("roles", []))
-        # The reason is what a reviewer weighs a new grant against.
-        why = new.get("justification") if "+ " in delta else None
-        return delta and f"Grants to {props['serviceAccount']}{_label(step)}: {delta}" + (
-            f' — justification: "{why}"' if why else ""
-        )
-    if step.kind == "Role":
-        delta = _delta(old.get("permissions", []), new.get("permissions", []))
-        return delta and f"Role {props['name']}{_label(step)}: {delta}"
-    if step.kind == "LicenseFeature":
-        before, after = old.get("enabled"), new.get("enabled")
-        return None if before == after else f"License {props['feature']}: {_onoff(before)} → {_onoff(after)}"
-    return _account_change(step)
-
-
-def _account_change(step: Step) -> str | None:
-    old, new = step.old or {}, step.new or {}
-    parts = [f"{f} {old.get(f, '—')} → {new.get(f, '—')}" for f in ("grantType", "orgLock") if old.get(f) != new.get(f)]
-    if scopes := _delta(old.get("scopes", []), new.get("scopes", [])):
-        parts.append(f"scopes {scopes}")
-    if old and new and old.get("secretRotation") != new.get("secretRotation"):
-        parts.append("secret rotated")
-    if not parts:
-        return None
-    return f"Service account {step.props['name']}{_label(step)}: " + "; ".join(parts)
-
-
 def _order(step: Step) -> tuple[str, int, str]:
-    return step.org, KIND_ORDER.index(step.kind), step.name
+    return step.org, list(in_reading_order()).index(step.of), step.name
 
 
 def _summary(preview: Preview) -> str:
@@ -235,7 +184,7 @@ def render(preview: Preview) -> str:
     steps = sorted(preview.steps, key=_order)
     changes: dict[str, list[str]] = {}
     for step in steps:
-        if line := _change(step):
+        if line := step.of.review(step):
             changes.setdefault(step.org, []).append(markdown(line))
     out += ["### Declared changes per org", ""]
     for org in sorted(changes):

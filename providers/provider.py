@@ -17,7 +17,7 @@ from pulumi.dynamic import (
 )
 
 from orgaccess import reconcile, session
-from orgaccess.kinds import KINDS, org_access
+from orgaccess.kinds import KINDS, is_part
 from orgaccess.kinds.base import FAILED, KindError
 from orgaccess.platform.errors import PlatformError
 from orgaccess.settings import SettingsError
@@ -33,10 +33,12 @@ class OrgAccessError(Exception):
 # The engine shows `<module>.<class>: message`; make that read as orgaccess's own word.
 OrgAccessError.__module__ = "orgaccess"
 
-# Before 0.2 each role, binding and license was its own resource. The program no longer declares
-# them, so the engine deletes them from a stack on its first `up` with 0.2, after the org's
-# OrgAccess resource has adopted the same objects: deleting them then only leaves the state.
-SUPERSEDED = frozenset(kind.name for _, kind in org_access.KIND.parts)
+
+def superseded(kind: str) -> bool:
+    """Before 0.2 each role, binding and license was its own resource. The program no longer declares
+    them, so the engine deletes them from a stack on its first `up` with 0.2, after the org's
+    OrgAccess resource has adopted the same objects: deleting them then only leaves the state."""
+    return is_part(KINDS[kind])
 
 
 class KindProvider(ResourceProvider):
@@ -84,7 +86,7 @@ class KindProvider(ResourceProvider):
         return UpdateResult(_explained(reconcile.update, KINDS[self.kind], olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if self.kind in SUPERSEDED:
+        if superseded(self.kind):
             reconcile.note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
             return
         _explained(reconcile.delete, KINDS[self.kind], props)

@@ -1,17 +1,22 @@
 """What every kind provides, so that one generic driver reconciles them all.
 
 A kind turns declared properties into a live observation (through the shared
-snapshot), converges the platform to the declaration, and deletes or releases. The
-driver (`orgaccess.reconcile`) and the Pulumi providers know nothing else about it.
+snapshot), converges the platform to the declaration, and deletes or releases. It also
+says everything else about itself: how it is planned from the declarations, what its
+resource keeps, its line in a review and its column on the drift page. The driver
+(`orgaccess.reconcile`), the program, the review, the policy pack and the providers
+reach it through the registry (`orgaccess.kinds`) and know nothing else about it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgaccess.declarations import Declarations
+from orgaccess.platform.dialect import Dialect
 from orgaccess.snapshot import Fleet
 
 Props = Mapping[str, Any]
@@ -37,8 +42,58 @@ class Observed:
 
 
 @dataclass(frozen=True)
+class Desired:
+    """One object to reconcile, planned from the declarations by its kind."""
+
+    kind: str
+    # The resource name, readable in `pulumi preview`: `org-partner-a/Recording Analyst`.
+    name: str
+    org: str
+    props: dict[str, Any]
+    # Keys of the objects that must exist first.
+    depends_on: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.name)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One object in a preview, for its review line: `old`/`new` are its declared inputs (None: absent)."""
+
+    op: str
+    kind: str
+    old: Props | None
+    new: Props | None
+
+    @property
+    def props(self) -> Props:
+        return self.new if self.new is not None else self.old or {}
+
+    @property
+    def before(self) -> Props:
+        return self.old or {}
+
+    @property
+    def after(self) -> Props:
+        return self.new or {}
+
+    @property
+    def marker(self) -> str:
+        """What a review adds to the object's name: new, or no longer declared."""
+        return {"create": " (new)", "delete": " (no longer declared)"}.get(self.op, "")
+
+
+def delta(old: Iterable[str], new: Iterable[str]) -> str:
+    """A set's change for a review line: `+ added, - removed`, empty when equal."""
+    before, after = set(old), set(new)
+    return ", ".join([f"+ {x}" for x in sorted(after - before)] + [f"- {x}" for x in sorted(before - after)])
+
+
+@dataclass(frozen=True)
 class Kind:
-    """One managed kind: `pulumi-python:dynamic/orgaccess:<name>`."""
+    """One managed kind: `pulumi-python:dynamic/orgaccess:<name>`, or a part of a `Composite`."""
 
     name: str
     # The declared fields compared with the platform.
@@ -51,12 +106,34 @@ class Kind:
     converge: Callable[[Fleet, Props, Props], dict[str, Any]]
     # Deletes what orgaccess made; releases (leaves alone) what it adopted.
     delete: Callable[[Fleet, Props], None]
+    # Its objects in the declarations, each org's in file order; only kinds listed before it in the
+    # registry may be named in `depends_on`.
+    plan: Callable[[Declarations, Dialect], Iterable[Desired]]
+    # Its line in a review (orgaccess.review), None when its declaration did not change.
+    review: Callable[[Change], str | None]
+    # Its column on the drift page (orgaccess.health).
+    column: str
+    # What its resource keeps beyond the inputs, when it is a resource of its own; the secret ones
+    # are encrypted in the state and masked in every output.
+    outputs: tuple[str, ...] = ()
+    secret_outputs: tuple[str, ...] = ()
 
     def resource_id(self, props: Props) -> str:
         return "/".join(str(props[f]) for f in self.identity)
 
+    def key_of(self, *identity: str) -> tuple[str, str]:
+        """The key of the object named by these values of `identity`, for `Desired.depends_on`."""
+        return (self.name, "/".join(identity))
+
+    def desired(self, props: dict[str, Any], depends_on: Iterable[tuple[str, str]] = ()) -> Desired:
+        return Desired(self.name, self.resource_id(props), self.org_of(props), props, tuple(depends_on))
+
     def org_of(self, props: Props) -> str:
         return str(props.get("org") or props["homeOrg"])
+
+    def name_of(self, props: Props) -> str:
+        """The object's name within its org: `Recording Analyst`."""
+        return str(props[self.identity[-1]])
 
 
 @dataclass(frozen=True)
@@ -73,7 +150,10 @@ class Composite:
     name: str
     identity: tuple[str, ...]
     # (key in the spec, the kind of the objects listed under it), in the order they converge.
-    parts: tuple[tuple[str, Kind], ...]
+    # A list, so that `orgaccess.kinds.register` can add a part.
+    parts: list[tuple[str, Kind]]
+    outputs: tuple[str, ...] = ()
+    secret_outputs: tuple[str, ...] = ()
 
     def resource_id(self, props: Props) -> str:
         return "/".join(str(props[f]) for f in self.identity)
@@ -83,6 +163,12 @@ class Composite:
 
     def declared(self, org: str, listed: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
         return {"org": org, SPEC: _encode({key: list(listed.get(key) or ()) for key, _ in self.parts})}
+
+    def desired(
+        self, org: str, listed: Mapping[str, list[dict[str, Any]]], depends_on: Iterable[tuple[str, str]] = ()
+    ) -> Desired:
+        """The org's resource holding `listed`: `{key: [object props]}`."""
+        return Desired(self.name, org, org, self.declared(org, listed), tuple(depends_on))
 
     def listed(self, props: Props) -> dict[str, list[dict[str, Any]]]:
         spec = _decode(props.get(SPEC))

@@ -12,5 +12,7 @@ from orgaccess.kinds.base import Composite
 KIND = Composite(
     name="OrgAccess",
     identity=("org",),
-    parts=(("roles", role.KIND), ("bindings", role_binding.KIND), ("licenses", license_feature.KIND)),
+    parts=[("roles", role.KIND), ("bindings", role_binding.KIND), ("licenses", license_feature.KIND)],
+    # `failed`: the objects of the last create or update that could not converge (kinds/base.FAILED).
+    outputs=("objects", "failed"),
 )

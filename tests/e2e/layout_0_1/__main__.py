@@ -8,7 +8,7 @@ from typing import Any
 
 from orgaccess import program
 from orgaccess.desired import Desired
-from providers.resources import _OrgAccessResource
+from providers import resources
 
 OUTPUTS_0_1 = {
     "Role": ("roleId", "builtIn", "adopted"),
@@ -18,13 +18,21 @@ OUTPUTS_0_1 = {
 
 
 def _resource_type(kind: str) -> Any:
-    return type(kind, (_OrgAccessResource,), {"_outputs": OUTPUTS_0_1[kind]}, module="orgaccess", name=kind)
+    return type(kind, (resources.OrgAccessResource,), {"_outputs": OUTPUTS_0_1[kind]}, module="orgaccess", name=kind)
 
 
 def _one_per_object(desired: list[Desired]) -> list[Desired]:
     return desired
 
 
-program.RESOURCES = {**program.RESOURCES, **{kind: _resource_type(kind) for kind in OUTPUTS_0_1}}
+TYPES_0_1 = {kind: _resource_type(kind) for kind in OUTPUTS_0_1}
+_today = program.resource_type
+
+
+def _type_0_1(kind: str) -> type[resources.OrgAccessResource]:
+    return TYPES_0_1.get(kind) or _today(kind)
+
+
+program.resource_type = _type_0_1
 program.per_org = _one_per_object
 program.run()
