@@ -56,14 +56,14 @@ def review(change: Change) -> str | None:
 
 KIND = Kind(
     name="GrantNote",
-    fields=("text",),
+    column="notes",
+    review=review,
+    plan=plan,
     identity=("org", "serviceAccount"),
+    fields=("text",),
     observe=observe,
     converge=converge,
     delete=delete,
-    plan=plan,
-    review=review,
-    column="notes",
 )
 
 
