@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from orgaccess.declarations import Declarations
 from orgaccess.kinds import KINDS, composites, is_part, kinds
-from orgaccess.kinds.base import Desired
+from orgaccess.kinds.base import Composite, Desired
 from orgaccess.platform.dialect import Dialect
 
 __all__ = ["Desired", "per_org", "plan"]
@@ -37,14 +37,18 @@ def per_org(desired: list[Desired]) -> list[Desired]:
     """
     own = [d for d in desired if not is_part(KINDS[d.kind])]
     owned = {d.key for d in own}
+    return own + [resource for composite in composites() for resource in _grouped(composite, desired, owned)]
+
+
+def _grouped(composite: Composite, desired: list[Desired], owned: set[tuple[str, str]]) -> list[Desired]:
+    """One `composite` resource per org holding its parts, after the resources of their own it needs."""
     by_org: dict[str, list[Desired]] = {}
     for item in desired:
-        if item.key not in owned:
+        if any(item.kind == kind.name for _, kind in composite.parts):
             by_org.setdefault(item.org, []).append(item)
-    (composite,) = composites()
-    orgs = []
+    resources = []
     for org, items in by_org.items():
         parts = {key: [d.props for d in items if d.kind == kind.name] for key, kind in composite.parts}
         needs = tuple(sorted({key for d in items for key in d.depends_on if key in owned}))
-        orgs.append(composite.desired(org, parts, needs))
-    return own + orgs
+        resources.append(composite.desired(org, parts, needs))
+    return resources
