@@ -183,15 +183,27 @@ def _text(lines: list[str]) -> str:
 
 
 def _step(meta: auto.events.StepEventMetadata) -> Step:
-    diffs = meta.diffs or list(meta.detailed_diff or {})
     return Step(
         meta.urn,
         meta.type,
         _op(meta.op),
-        tuple(sorted({path.split(".", 1)[0].split("[", 1)[0] for path in diffs})),
+        _differing(meta),
         meta.old.inputs if meta.old else None,
         meta.new.inputs if meta.new else None,
     )
+
+
+def _differing(meta: auto.events.StepEventMetadata) -> tuple[str, ...]:
+    paths = meta.diffs or list(meta.detailed_diff or {})
+    if paths:
+        return tuple(sorted({path.split(".", 1)[0].split("[", 1)[0] for path in paths}))
+    if not (meta.old and meta.new and meta.op == auto.OpType.UPDATE):
+        return ()
+    # Dynamic providers give the engine no detailed diff; its display then compares the old state's
+    # outputs (what the last up or refresh saw) with the new inputs, and so does this.
+    before = {**(meta.old.inputs or {}), **(meta.old.outputs or {})}
+    after = meta.new.inputs or {}
+    return tuple(sorted(k for k, v in after.items() if not k.startswith("__") and before.get(k) != v))
 
 
 def _op(op: Any) -> str:

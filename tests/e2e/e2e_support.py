@@ -1,8 +1,8 @@
-"""What the end-to-end tests share: the seed-403 cast and reading drift out of a preview."""
+"""What the end-to-end tests share: the seed-403 cast and reading drift out of a preview's steps."""
 
 from __future__ import annotations
 
-import re
+from orgaccess.engine_result import Result, Step
 
 ADMIN = ("orgaccess-admin", "s3cret-admin")
 APP = ("premium-app", "s3cret-app")
@@ -10,38 +10,28 @@ PARTNERS = ("org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d")
 ORGS = ("org-primary", *PARTNERS)
 
 
-def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
-    """Resource (type::name) -> the drift lines the preview shows for it now.
+def resource(step: Step) -> str:
+    """`Kind::name` of a step's resource (the last part of its type)."""
+    return f"{step.type.rsplit(':', 1)[-1]}::{step.name}"
 
-    The state keeps the drift seen at the last `up`, so a changed line reads `old => new`;
-    a line marked `-` is drift that went away.
-    """
+
+def drift_by_resource(result: Result) -> dict[str, list[str]]:
+    """Resource (Kind::name) -> its drift now: the `drift` input the provider's check gave each
+    changing step (a resource with no drift is a `same` step, or changes for another reason)."""
     found: dict[str, list[str]] = {}
-    current, in_drift = "", False
-    for line in preview_output.splitlines():
-        urn = re.search(r"\[urn=urn:pulumi:[^:]+::[^:]+::pulumi-python:dynamic/orgaccess:(\w+)::(.+)\]", line)
-        item = re.match(r'\s+([~+]\s+)?\[\d+\]: (".*")$', line)
-        if urn:
-            current, in_drift = f"{urn.group(1)}::{urn.group(2)}", False
-        elif re.match(r"\s+[~+]?\s*drift\s*: \[", line):
-            in_drift = True
-        elif in_drift and item:
-            found.setdefault(current, []).append(item.group(2).split(" => ")[-1].strip('"'))
-        elif in_drift and re.match(r"\s+-\s+\[\d+\]: ", line):
-            continue
-        else:
-            in_drift = False
+    for step in result.steps:
+        if drift := step.changes and (step.new_inputs or {}).get("drift"):
+            found[resource(step)] = list(drift)
     return found
 
 
-def failed_resources(up_output: str) -> dict[str, str]:
+def failed_resources(result: Result) -> dict[str, str]:
     """Resource name -> its error, for the resources an `up` failed."""
-    found = re.findall(r"pulumi-python:dynamic/orgaccess:\w+ \(([^)]+)\):\n\s+error: (.*)", up_output)
-    return dict(found)
+    return {urn.rsplit("::", 1)[-1]: message for urn, message in result.errors_by_urn().items()}
 
 
-def assert_drift(preview_output: str, expected: dict[str, str]) -> None:
+def assert_drift(result: Result, expected: dict[str, str]) -> None:
     """The preview shows drift on exactly the `expected` resources, each starting with its text."""
-    drift = drift_by_resource(preview_output)
+    drift = drift_by_resource(result)
     assert set(drift) == set(expected)
     assert {resource: drift[resource][0][: len(text)] for resource, text in expected.items()} == expected

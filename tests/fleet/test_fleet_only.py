@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from bench.scenario import generate
 from orgaccess.cli.main import app
 from orgaccess.declarations import Declarations, parse_declarations
-from orgaccess.fleet.layout import fleet_stacks, select_stacks, stack_objects
 from orgaccess.engine_result import Result
+from orgaccess.fleet.layout import fleet_stacks, select_stacks, stack_objects
 from orgaccess.fleet.runner import LOCK_POLL_SECONDS, while_locked
 
 FLEET = generate(12, drift_fraction=0.0, seed=2)

@@ -11,7 +11,7 @@ import yaml
 
 from orgaccess.declarations import parse_declarations
 from orgaccess.desired import plan
-from orgaccess.engine import Result
+from orgaccess.engine_result import Result
 from orgaccess.policy_rules import RULES, Declared, Resource, ResourceRule
 
 REPO = Path(__file__).resolve().parents[2]
