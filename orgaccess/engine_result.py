@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pulumi import automation as auto
 
@@ -45,10 +45,10 @@ class Step:
         return self.op != auto.OpType.SAME.value
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """A message of the engine, the program or a provider; `urn` names the resource it is about."""
 
+    # info, info#err (what a program or provider wrote to stderr), warning, error; debug is not kept.
     severity: str
     message: str
     urn: str | None = None
@@ -56,11 +56,14 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class PolicyViolation:
+    """What a policy of a pack said about a resource (`urn`) or, without one, the whole stack."""
+
     policy: str
     pack: str
-    level: str  # advisory, mandatory, ...
+    # The enforcement level: a mandatory violation fails the operation, an advisory one only says so.
+    level: str
+    urn: str | None
     message: str
-    urn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -221,5 +224,5 @@ def _diagnostic(event: auto.DiagnosticEvent) -> Diagnostic:
 
 def _violation(event: auto.PolicyEvent) -> PolicyViolation:
     return PolicyViolation(
-        event.policy_name, event.policy_pack_name, event.enforcement_level, event.message.strip(), event.resource_urn
+        event.policy_name, event.policy_pack_name, event.enforcement_level, event.resource_urn, event.message.strip()
     )
