@@ -92,7 +92,8 @@ class Operations:
     def export(self, *, show_secrets: bool = False) -> dict[str, Any]:
         """The stack's state; secrets stay ciphertext unless `show_secrets`."""
         if show_secrets:
-            return {"version": 3, "deployment": self.automation.export_stack().deployment}
+            exported = self.automation.export_stack()
+            return {"version": exported.version, "deployment": exported.deployment}
         return json.loads(self.cli("stack", "export").stdout)
 
     def outputs(self, *, show_secrets: bool = False) -> dict[str, Any]:
@@ -108,8 +109,7 @@ class Operations:
         secrets, and a caller that must show that nothing leaks needs them as the CLI masks them.
         """
         workspace = self.automation.workspace
-        env = {"PULUMI_HOME": str(workspace.pulumi_home), **(workspace.env_vars or {})}
-        return workspace.pulumi_command.run([*args, "--stack", self.name], str(self.project_dir), env)
+        return workspace.pulumi_command.run([*args, "--stack", self.name], str(self.project_dir), workspace.env_vars)
 
 
 @dataclass
@@ -168,10 +168,8 @@ class Stack(Operations):
 
 
 def _operation(command: str, operation: Callable[..., Any], **options: Any) -> Result:
-    echo = options.pop("on_output", None)
-    # The text is kept for people; plain, whatever the terminal.
-    options.setdefault("color", "never")
-    return run_operation(command, functools.partial(operation, **options), on_output=echo)
+    # The text is kept for people: plain, whatever the terminal.
+    return run_operation(command, functools.partial(operation, **{"color": "never", **options}))
 
 
 def project_stack(
