@@ -66,6 +66,7 @@ bench: venv toolchain
 
 bench-full: venv toolchain
 	$(PY) -m bench.run --orgs 10 100 300 500
+	$(PY) -m bench.floor_shape --orgs 500
 
 stress: venv toolchain
 	$(PY) -m pytest -m stress --run-stress

@@ -158,8 +158,8 @@ def bench_size(n_orgs: int, emu: EmulatorHandle, modes: list[Engine], options: a
         }
     return {
         "orgs": n_orgs,
-        # A resource per service account and one per org (orgaccess/desired.per_org).
-        "resources": n_orgs + SERVICE_ACCOUNTS,
+        # A resource per service account, one per org (orgaccess/desired.per_org), one Convergence check.
+        "resources": n_orgs + SERVICE_ACCOUNTS + 1,
         "driftFraction": options.drift_fraction,
         "seed": options.seed,
         "drifted": dict(sorted(fleet.drifted.items())),

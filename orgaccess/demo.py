@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, Result, private_dir, project_stack
+from orgaccess.engine import PROJECT_DIR, private_dir, project_stack
+from orgaccess.engine_result import Result
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import PlatformError
 
@@ -102,7 +103,11 @@ def show_drift(result: Result) -> None:
 
 def show_up(result: Result) -> None:
     for urn, message in result.errors_by_urn().items():
-        print(f"   error: {_resource(*urn.rsplit('::', 2)[-2:])}: {message}")
+        # A message may go on with one line per object that did not converge (`org, Kind name: why`).
+        first, *more = message.splitlines()
+        print(f"   error: {_resource(*urn.rsplit('::', 2)[-2:])}: {first}")
+        for line in more:
+            print(f"   {line.strip()}")
     show_summary(result)
 
 

@@ -1,73 +1,54 @@
 """The declarations as the list of objects to reconcile, in dependency order.
 
-The Pulumi program turns each into a resource; `orgaccess drift` observes each
-directly. One list, so the program and the report cover exactly the same objects.
+`orgaccess drift` observes each directly; the Pulumi program makes a resource of each object
+whose kind is a resource of its own (a service account) and one of each org's other objects
+(`per_org`). One list, so the program and the report cover exactly the same objects. Each kind
+plans its own objects (kinds/base.Kind.plan); this module only orders and groups them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from orgaccess.declarations import Declarations
-from orgaccess.kinds import license_feature, role, role_binding, service_account
+from orgaccess.kinds import KINDS, composites, is_part, kinds
+from orgaccess.kinds.base import Composite, Desired
 from orgaccess.platform.dialect import Dialect
 
-
-@dataclass(frozen=True)
-class Desired:
-    kind: str
-    # The resource name, readable in `pulumi preview`: `org-partner-a/Recording Analyst`.
-    name: str
-    org: str
-    props: dict[str, Any]
-    # Keys of the objects that must exist first.
-    depends_on: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.name)
+__all__ = ["Desired", "per_org", "plan"]
 
 
 def plan(decls: Declarations, platform: Dialect = Dialect.SEED) -> list[Desired]:
-    """The objects to reconcile. On genesys-cloud a client acts in its own org only, so each account
-    is a client in the home org and in every org that binds it, and is bound there as itself."""
-    home = decls.homeOrg
-    out: list[Desired] = [
-        Desired("ServiceAccount", f"{org}/{a.name}", org, service_account.declared(org, a))
-        for a in decls.serviceAccounts
-        for org in account_orgs(decls, a.name, platform)
-    ]
-    for org in decls.orgs:
-        # Where the bound account lives: its own org on genesys-cloud, the home org elsewhere.
-        account_home = org.id if platform is Dialect.GENESYS_CLOUD else home
-        roles = [
-            Desired("Role", f"{org.id}/{r.name}", org.id, role.declared(org.id, r))
-            for r in decls.roles_bound_in(org.id)
-        ]
-        out += roles
-        out += [
-            Desired("LicenseFeature", f"{org.id}/{feature}", org.id, license_feature.declared(org.id, feature, on))
-            for feature, on in org.licenses.items()
-        ]
-        for binding in org.bindings:
-            needs = [("ServiceAccount", f"{account_home}/{binding.serviceAccount}")]
-            needs += [r.key for r in roles if r.props["name"] in binding.roles]
-            out.append(
-                Desired(
-                    "RoleBinding",
-                    f"{org.id}/{binding.serviceAccount}",
-                    org.id,
-                    role_binding.declared(org.id, account_home, binding),
-                    tuple(needs),
-                )
-            )
-    return out
+    """The objects to reconcile: those that are resources of their own first (the orgs' resources
+    depend on them), then each org's objects, by org in file order, each org's in plan order."""
+    planned = [d for kind in kinds() for d in kind.plan(decls, platform)]
+    orgs = {org.id: i for i, org in enumerate(decls.orgs)}
+
+    def position(item: Desired) -> tuple[int, int]:
+        return (1, orgs[item.org]) if is_part(KINDS[item.kind]) else (0, 0)
+
+    return sorted(planned, key=position)
 
 
-def account_orgs(decls: Declarations, account: str, platform: Dialect) -> list[str]:
-    """The orgs where `account` exists: the home org, and on genesys-cloud each org that binds it."""
-    orgs = [decls.homeOrg]
-    if platform is Dialect.GENESYS_CLOUD:
-        orgs += [org.id for org in decls.orgs if any(b.serviceAccount == account for b in org.bindings)]
-    return list(dict.fromkeys(orgs))
+def per_org(desired: list[Desired]) -> list[Desired]:
+    """The program's resources: each object that is a resource of its own, then one composite
+    resource (`OrgAccess`) per org holding the rest.
+
+    The engine's cost grows with the number of resources squared (bench/results/profile.md), so an
+    org's roles, bindings and licenses are one resource, which depends on the accounts it binds.
+    """
+    own = [d for d in desired if not is_part(KINDS[d.kind])]
+    owned = {d.key for d in own}
+    return own + [resource for composite in composites() for resource in _grouped(composite, desired, owned)]
+
+
+def _grouped(composite: Composite, desired: list[Desired], owned: set[tuple[str, str]]) -> list[Desired]:
+    """One `composite` resource per org holding its parts, after the resources of their own it needs."""
+    by_org: dict[str, list[Desired]] = {}
+    for item in desired:
+        if any(item.kind == kind.name for _, kind in composite.parts):
+            by_org.setdefault(item.org, []).append(item)
+    resources = []
+    for org, items in by_org.items():
+        parts = {key: [d.props for d in items if d.kind == kind.name] for key, kind in composite.parts}
+        needs = tuple(sorted({key for d in items for key in d.depends_on if key in owned}))
+        resources.append(composite.desired(org, parts, needs))
+    return resources

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
 from pydantic import BaseModel, ConfigDict
 
 from orgaccess.printable import escape
@@ -49,6 +48,14 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _same(live: Any, wanted: Any) -> bool:
+    # Lists are sets here (roles, permissions, scopes); a plain comparison, because the engine
+    # checks every resource in turn and DeepDiff cost a millisecond per field (bench/results/profile.md).
+    if isinstance(live, list) and isinstance(wanted, list):
+        return {repr(v) for v in live} == {repr(v) for v in wanted}
+    return bool(live == wanted) and type(live) is type(wanted)
+
+
 def compare(
     *,
     org: str,
@@ -68,7 +75,7 @@ def compare(
         return [Drift(org=org, kind=kind, name=name, field=EXISTS, declared=True, actual=False)]
     wanted = {f: declared.get(f) for f in fields}
     live = {f: actual.get(f) for f in fields}
-    changed = DeepDiff(live, wanted, ignore_order=True).affected_root_keys
+    changed = {f for f in fields if not _same(live[f], wanted[f])}
     reasons = unfixable or {}
     return [
         Drift(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from orgaccess.drift import EXISTS, Drift
-from orgaccess.health import ACCOUNT_CAUSES, CAUSES, COLUMNS, SEVERITY, FailedCheck, OrgHealth, State
+from orgaccess.health import ACCOUNT_CAUSES, CAUSES, SEVERITY, FailedCheck, OrgHealth, State, columns
 from orgaccess.vocabulary import Cause
 
 # Short class names: a 500-org page holds thousands of cells. The labels are markup (an entity).
@@ -148,30 +148,31 @@ def _causes_table(failed: Iterable[FailedCheck], caption: str) -> str:
 
 
 def _grid(orgs: Sequence[OrgHealth]) -> str:
-    heads = "".join(f'<th title="{escape(_CAUSE_TITLES.get(c, c))}">{c}</th>' for c in COLUMNS)
-    body = "".join(_org_rows(org) for org in orgs)
+    shown = columns()
+    heads = "".join(f'<th title="{escape(_CAUSE_TITLES.get(c, c))}">{c}</th>' for c in shown)
+    body = "".join(_org_rows(org, shown) for org in orgs)
     return (
         # A fixed layout needs the table's width: the columns' widths in the style below, added up.
-        f'<table id="grid" style="width:{12 + 7 + 5.2 * len(COLUMNS):g}rem">'
+        f'<table id="grid" style="width:{12 + 7 + 5.2 * len(shown):g}rem">'
         '<colgroup><col class="c-org"><col class="c-state">'
-        f"{'<col>' * len(COLUMNS)}</colgroup><thead><tr><th>org</th><th>state</th>{heads}</tr></thead>"
+        f"{'<col>' * len(shown)}</colgroup><thead><tr><th>org</th><th>state</th>{heads}</tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )
 
 
-def _org_rows(org: OrgHealth) -> str:
+def _org_rows(org: OrgHealth, shown: Sequence[str]) -> str:
     state = org.state
     name = escape(org.org)
     detail = _detail(org)
     label = f'<button type="button" aria-expanded="false">{name}</button>' if detail else name
-    cells = "".join(f'<td class="{_CLASS[org.cells[c]]}">{_CELL[org.cells[c]]}</td>' for c in COLUMNS)
+    cells = "".join(f'<td class="{_CLASS[org.cells[c]]}">{_CELL[org.cells[c]]}</td>' for c in shown)
     row = (
         f'<tr class="org" data-org="{name}" data-state="{escape(state.value)}"><th scope="row">{label}</th>'
         f'<td class="{_CLASS[state]}">{escape(state.value)}</td>{cells}</tr>'
     )
     if not detail:
         return row
-    return f'{row}<tr class="detail" hidden><td colspan="{len(COLUMNS) + 2}">{detail}</td></tr>'
+    return f'{row}<tr class="detail" hidden><td colspan="{len(shown) + 2}">{detail}</td></tr>'
 
 
 def _detail(org: OrgHealth) -> str:

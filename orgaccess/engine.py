@@ -181,15 +181,17 @@ def project_stack(
     declarations: Path | None = None,
     name: str = "dev",
     backend_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Stack:
     """The orgaccess program's stack, configured for a platform (the emulator, in tests).
 
     It runs on a copy of the project under `backend_dir`: `pulumi config set` writes
     Pulumi.<stack>.yaml beside Pulumi.yaml, and tests must never write into the checkout.
     The state is in `backend_dir` too, unless `backend_url` names another backend (PostgreSQL).
+    `extra_env` is what the engine's processes see besides (the workspace is made with it).
     """
-    extra_env = {"PULUMI_BACKEND_URL": backend_url} if backend_url else {}
-    stack = Stack(project_copy(backend_dir / "project"), backend_dir, name=name, extra_env=extra_env).init()
+    env = {**(extra_env or {}), **({"PULUMI_BACKEND_URL": backend_url} if backend_url else {})}
+    stack = Stack(project_copy(backend_dir / "project"), backend_dir, name=name, extra_env=env).init()
     stack.set_config("orgaccess:apiUrl", api_url)
     stack.set_config("orgaccess:clientId", client_id)
     stack.set_config("orgaccess:clientSecret", client_secret, secret=True)

@@ -5,6 +5,10 @@ exported org, every license feature of those orgs, contract-managed ones at thei
 value), sorted and formatted the same way every time, so two exports diff cleanly. It is
 checked with the loader before it is returned: an export that `load_declarations` refuses
 is never written.
+
+On genesys-cloud each org has its own client of an account's name: the account's grants in an
+org are that client's, orgaccess's own account is its admin client in each org, and no `orgLock`
+is written (it does not exist there).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from orgaccess.declarations import DeclarationError, parse_declarations
 from orgaccess.perorg import for_each_org
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.genesys.client import GenesysClient, UnknownOrg
 from orgaccess.platform.models import OAuthClient, Role
 from orgaccess.snapshot import Fleet
 from orgaccess.vocabulary import LICENSE_FEATURES
@@ -37,9 +43,23 @@ class _OrgState:
 
 
 def credentials_home(fleet: Fleet, orgs: list[str]) -> str | None:
-    """The org among `orgs` where orgaccess's own account lives: the usual home of the others."""
-    me = fleet.client.client_id
-    return next((org for org in orgs if any(a.id == me for a in fleet.accounts(org).values())), None)
+    """The org among `orgs` where orgaccess's own account lives: the usual home of the others.
+
+    On genesys-cloud orgaccess has an admin client in every org, so that is the first of `orgs`.
+    """
+    if isinstance(fleet.client, GenesysClient):
+        return orgs[0] if orgs else None
+    return next((org for org in orgs if any(a.id == _own_id(fleet, org) for a in fleet.accounts(org).values())), None)
+
+
+def _own_id(fleet: Fleet, org: str) -> str:
+    """orgaccess's own account as seen in `org`: its admin client there on genesys-cloud."""
+    client = fleet.client
+    return client.admin_client_id(org) if isinstance(client, GenesysClient) else client.client_id
+
+
+def _platform(fleet: Fleet) -> Dialect:
+    return Dialect.GENESYS_CLOUD if isinstance(fleet.client, GenesysClient) else Dialect.SEED
 
 
 def export_declarations(
@@ -51,6 +71,7 @@ def export_declarations(
     done: Callable[[str], None] = lambda _org: None,
 ) -> str:
     """access.yaml text for `orgs`, declaring `accounts` of `home_org` (default: all but orgaccess's own)."""
+    platform = _platform(fleet)
     _check_addressable(fleet, home_org, orgs)
     selected = _accounts(fleet, home_org, accounts)
 
@@ -58,20 +79,29 @@ def export_declarations(
         features = fleet.licenses(org)
         return _OrgState(
             licenses={name: f.enabled for name, f in features.items() if name in LICENSE_FEATURES},
-            grants={a.name: list(fleet.grants(org, a.id).values()) for a in selected},
+            grants={a.name: _granted(fleet, org, a, platform) for a in selected},
         )
 
     states = for_each_org(sorted(set(orgs)), read, done=done)
-    document = _document(home_org, selected, _custom_roles(states), states)
+    document = _document(home_org, selected, _custom_roles(states), states, platform)
     text = _header(home_org, len(states)) + _dump(document)
     try:
-        parse_declarations(text, "the exported access.yaml")
+        parse_declarations(text, "the exported access.yaml", platform)
     except DeclarationError as exc:
         raise ExportError(f"the live state cannot be declared as it is: {exc}") from None
     return text
 
 
+def _granted(fleet: Fleet, org: str, account: OAuthClient, platform: Dialect) -> list[Role]:
+    """The roles `account` holds in `org`; on genesys-cloud, those of the org's own client of its name."""
+    subject = fleet.accounts(org).get(account.name) if platform is Dialect.GENESYS_CLOUD else account
+    return list(fleet.grants(org, subject.id).values()) if subject else []
+
+
 def _check_addressable(fleet: Fleet, home_org: str, orgs: list[str]) -> None:
+    if isinstance(fleet.client, GenesysClient):
+        _check_org_credentials(fleet, [home_org, *orgs])
+        return
     home = fleet.organization(home_org)
     reachable = {home.id, *(linked.id for linked in home.linkedOrganizations)}
     problems = [
@@ -83,11 +113,26 @@ def _check_addressable(fleet: Fleet, home_org: str, orgs: list[str]) -> None:
         raise ExportError("\n".join(problems))
 
 
+def _check_org_credentials(fleet: Fleet, orgs: list[str]) -> None:
+    problems = []
+    for org in sorted(set(orgs)):
+        try:
+            fleet.organization(org)
+        except UnknownOrg:
+            problems.append(
+                f"org {show(org)} has no admin credentials on genesys-cloud; add it to env "
+                "ORGACCESS_ORG_CREDENTIALS with its own client id and secret, or drop it from --org"
+            )
+    if problems:
+        raise ExportError("\n".join(problems))
+
+
 def _accounts(fleet: Fleet, home_org: str, names: list[str] | None) -> list[OAuthClient]:
     live = fleet.accounts(home_org)
     if names is None:
         # orgaccess's own account stays out: declaring it would let a typo lock orgaccess out.
-        return sorted((a for a in live.values() if a.id != fleet.client.client_id), key=lambda a: a.name)
+        me = _own_id(fleet, home_org)
+        return sorted((a for a in live.values() if a.id != me), key=lambda a: a.name)
     unknown = sorted(set(names) - set(live))
     if unknown:
         known = ", ".join(map(show, sorted(live))) or "none"
@@ -121,11 +166,11 @@ def _custom_roles(states: dict[str, _OrgState]) -> dict[str, Role]:
 
 
 def _document(
-    home_org: str, accounts: list[OAuthClient], roles: dict[str, Role], states: dict[str, _OrgState]
+    home_org: str, accounts: list[OAuthClient], roles: dict[str, Role], states: dict[str, _OrgState], platform: Dialect
 ) -> CommentedMap:
     return CommentedMap(
         homeOrg=home_org,
-        serviceAccounts=[_account(a) for a in accounts],
+        serviceAccounts=[_account(a, platform) for a in accounts],
         roles=[
             _described(CommentedMap(name=name), roles[name].description, permissions=_flow(roles[name].permissions))
             for name in sorted(roles)
@@ -134,13 +179,15 @@ def _document(
     )
 
 
-def _account(account: OAuthClient) -> CommentedMap:
+def _account(account: OAuthClient, platform: Dialect) -> CommentedMap:
+    # orgLock does not exist on genesys-cloud, and declaring it there is an error.
+    lock = {} if platform is Dialect.GENESYS_CLOUD else {"orgLock": account.orgLock.value}
     return _described(
         CommentedMap(name=account.name),
         account.description,
         grantType=account.authorizedGrantType.value.lower(),
         scopes=_flow(account.scopes),
-        orgLock=account.orgLock.value,
+        **lock,
     )
 
 

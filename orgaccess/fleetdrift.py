@@ -14,16 +14,19 @@ from orgaccess.desired import Desired, plan
 from orgaccess.drift import Drift
 from orgaccess.kinds import KINDS
 from orgaccess.perorg import for_each_org
+from orgaccess.platform.dialect import Dialect
 from orgaccess.reconcile import drift_of
 
 
-def fleet_drift(decls: Declarations, *, done: Callable[[str], None] = lambda _org: None) -> list[Drift]:
+def fleet_drift(
+    decls: Declarations, platform: Dialect = Dialect.SEED, *, done: Callable[[str], None] = lambda _org: None
+) -> list[Drift]:
     """Every drifted field of every declared object, by org in file order, then in plan order.
 
     Uses the process's session (`orgaccess.session.configure` first); `done(org)` is called
     as each org is finished, for progress.
     """
-    by_org = objects_by_org(fleet_org_ids(decls), plan(decls))
+    by_org = objects_by_org(fleet_org_ids(decls), plan(decls, platform))
     per_org = for_each_org(by_org, lambda org: objects_drift(by_org[org]), done=done)
     return [found for drifts in per_org.values() for found in drifts]
 

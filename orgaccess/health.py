@@ -19,6 +19,7 @@ from orgaccess.desired import Desired
 from orgaccess.diagnose import Check, Finding, Probes, Remedy, Status, diagnose_in
 from orgaccess.drift import Drift
 from orgaccess.fleetdrift import objects_drift
+from orgaccess.kinds import in_reading_order, role_binding
 from orgaccess.kinds.base import KindError
 from orgaccess.perorg import for_each_org
 from orgaccess.platform.errors import PlatformError
@@ -37,11 +38,19 @@ class State(StrEnum):
 
 
 SEVERITY = list(State)
-KIND_COLUMNS = {"ServiceAccount": "account", "Role": "roles", "RoleBinding": "grants", "LicenseFeature": "license"}
 CAUSES = tuple(Cause)
 # Properties of the service account in the home org: the same finding in every org it is bound in.
 ACCOUNT_CAUSES = (Cause.SCOPE, Cause.ORG_LOCK)
-COLUMNS = (*KIND_COLUMNS.values(), *CAUSES)
+
+
+def kind_columns() -> dict[str, str]:
+    """Each kind's own column (kinds/base.Kind.column), by kind name."""
+    return {kind.name: kind.column for kind in in_reading_order()}
+
+
+def columns() -> tuple[str, ...]:
+    """The page's columns: one per kind, then the causes."""
+    return (*kind_columns().values(), *CAUSES)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class OrgHealth:
     @property
     def state(self) -> State:
         """The org's drift, as `orgaccess drift` judges it: the doctor's causes only explain it."""
-        return worst(self.cells[column] for column in KIND_COLUMNS.values())
+        return worst(self.cells[column] for column in kind_columns().values())
 
 
 def worst(states: Iterable[State]) -> State:
@@ -92,7 +101,7 @@ def org_health(
 
         def one(org: str) -> OrgHealth:
             objects = by_org[org]
-            bound = {d.props["serviceAccount"] for d in objects if d.kind == "RoleBinding"}
+            bound = {d.props["serviceAccount"] for d in objects if d.kind == role_binding.KIND.name}
             diagnosed = [a for a in recording_apps if a in bound]
             try:
                 drift = objects_drift(objects)
@@ -105,11 +114,12 @@ def org_health(
 
 
 def _read(org: str, objects: list[Desired], drift: list[Drift], findings: list[Finding]) -> OrgHealth:
-    cells = {column: State.NONE for column in COLUMNS}
+    cells = {column: State.NONE for column in columns()}
+    of_kind = kind_columns()
     for desired in objects:
-        cells[KIND_COLUMNS[desired.kind]] = State.OK
+        cells[of_kind[desired.kind]] = State.OK
     for d in drift:
-        column = KIND_COLUMNS[d.kind]
+        column = of_kind[d.kind]
         cells[column] = worst([cells[column], State.DRIFT if d.fixable else State.NOT_FIXABLE])
     failed: list[FailedCheck] = []
     for finding in findings:
@@ -121,10 +131,11 @@ def _read(org: str, objects: list[Desired], drift: list[Drift], findings: list[F
 
 
 def _unreadable(org: str, objects: list[Desired], diagnosed: bool, error: str) -> OrgHealth:
-    cells = {column: State.NONE for column in COLUMNS}
+    cells = {column: State.NONE for column in columns()}
     cells.update(dict.fromkeys(CAUSES, State.UNREADABLE if diagnosed else State.NONE))
+    of_kind = kind_columns()
     for d in objects:
-        cells[KIND_COLUMNS[d.kind]] = State.UNREADABLE
+        cells[of_kind[d.kind]] = State.UNREADABLE
     return OrgHealth(org, cells, error=error)
 
 

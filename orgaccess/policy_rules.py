@@ -3,6 +3,12 @@
 `policies/__main__.py` only wires these into pulumi_policy, so every rule is unit-tested
 without the engine and the review report (orgaccess.review) names them the same way.
 Each message says what is wrong and which line of access.yaml to change.
+
+The rules work on declarations of either dialect through one mapping: every permission is compared
+as the Genesys Cloud permissions it stands for (`held`), so a seed name (`recording:view`) and its
+Genesys name (`recording:screenRecording:view`) are the same permission to every rule. The pack
+adds the stack's dialect to each rule's config (`platform`), for what exists on one dialect only
+(token scopes, cause C1) and to quote permissions as the declarations write them.
 """
 
 from __future__ import annotations
@@ -12,6 +18,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgaccess.kinds import KINDS, license_feature, object_kind, role, role_binding, service_account
+from orgaccess.kinds.base import Composite, Kind
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.genesys.permissions import from_seed
+from orgaccess.settings import platform_of
 from orgaccess.vocabulary import PERMISSIONS, Permission
 
 TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
@@ -22,6 +33,8 @@ Config = Mapping[str, Any]
 BUILTIN_PERMISSIONS: dict[str, frozenset[str]] = {"admin": PERMISSIONS, "employee": frozenset()}
 DEFAULT_ALLOWED = (Permission.SCREEN_RECORDING_ADMIN, Permission.ANALYTICS_READ, Permission.RECORDING_VIEW)
 ALLOWED_KEY = "allowedPermissions"
+# Not a setting: the pack sets it from the stack's orgaccess:platform.
+PLATFORM_KEY = "platform"
 
 
 @dataclass(frozen=True)
@@ -45,8 +58,40 @@ def kind_of(resource_type: str) -> str | None:
     return resource_type.removeprefix(TYPE_PREFIX) if resource_type.startswith(TYPE_PREFIX) else None
 
 
+def resources_of(resource_type: str, urn: str, props: Props) -> Iterator[Resource]:
+    """The declared objects of one engine resource: an org's `OrgAccess` holds its roles, bindings, licenses.
+
+    None of another provider's resource, or of the stack's `Convergence` check, which declares nothing.
+    """
+    kind = KINDS.get(kind_of(resource_type) or "")
+    if isinstance(kind, Composite):
+        for part_kind, part in kind.parts_of(props):
+            yield Resource(part_kind.name, urn, part)
+    elif kind:
+        yield Resource(kind.name, urn, props)
+
+
+def _identity(kind: Kind, props: Props) -> tuple[str, ...]:
+    return tuple(str(props[f]) for f in kind.identity)
+
+
 def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f"'{n}'" for n in sorted(names))
+
+
+def held(permissions: Iterable[str]) -> frozenset[str]:
+    """What `permissions` grant, named the Genesys way on both dialects (the finer names: a seed
+    permission such as security:read stands for several Genesys ones)."""
+    return frozenset(from_seed(permissions))
+
+
+def _genesys(config: Config) -> bool:
+    return platform_of(config.get(PLATFORM_KEY)) is Dialect.GENESYS_CLOUD
+
+
+def _spelled(permissions: Iterable[str], config: Config) -> list[str]:
+    """Seed permission names as the stack's declarations write them."""
+    return from_seed(permissions) if _genesys(config) else sorted(permissions)
 
 
 # ---- rules over one resource
@@ -71,12 +116,14 @@ def no_admin_for_apps(props: Props, _config: Config) -> Iterator[str]:
 
 
 def permission_allow_list(props: Props, config: Config) -> Iterator[str]:
-    allowed = set(config.get(ALLOWED_KEY) or DEFAULT_ALLOWED)
-    extra = set(props["permissions"]) - allowed
+    # Either dialect's names may be allow-listed; the list is quoted as the declarations write names.
+    listed = config.get(ALLOWED_KEY) or DEFAULT_ALLOWED
+    allowed = held(listed)
+    extra = {p for p in props["permissions"] if not held([p]) <= allowed}
     if extra:
         yield (
             f"role '{props['name']}' in org '{props['org']}' carries {_quoted(extra)}, outside the "
-            f"allow-list ({_quoted(allowed)}); remove them from the role in access.yaml, or, after a "
+            f"allow-list ({_quoted(_spelled(listed, config))}); remove them from the role in access.yaml, or, after a "
             f"security review, add them to `{ALLOWED_KEY}` in the policy pack config"
         )
 
@@ -100,33 +147,48 @@ def secret_rotation_not_a_secret(props: Props, _config: Config) -> Iterator[str]
 
 
 class Declared:
-    """The declared objects of one stack, indexed the way the cross-resource rules look them up."""
+    """The declared objects of one stack, each kind's by the fields that name an object (its identity)."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
-        by_kind: dict[str, list[Resource]] = {}
-        for resource in resources:
-            by_kind.setdefault(resource.kind, []).append(resource)
-        self.accounts = {(r.props["homeOrg"], r.props["name"]): r for r in by_kind.get("ServiceAccount", [])}
-        self.roles = {(r.props["org"], r.props["name"]): r for r in by_kind.get("Role", [])}
-        self.licenses = {(r.props["org"], r.props["feature"]): r for r in by_kind.get("LicenseFeature", [])}
-        self.bindings = sorted(by_kind.get("RoleBinding", []), key=lambda r: r.urn)
+        self._objects: dict[str, dict[tuple[str, ...], Resource]] = {}
+        # By URN, an org's objects in the order its resource lists them.
+        for resource in sorted(resources, key=lambda r: r.urn):
+            kind = object_kind(resource.kind)
+            self._objects.setdefault(kind.name, {})[_identity(kind, resource.props)] = resource
+
+    def all(self, kind: Kind) -> list[Resource]:
+        """The declared objects of `kind`, by URN."""
+        return list(self._objects.get(kind.name, {}).values())
+
+    def find(self, kind: Kind, *identity: str) -> Resource | None:
+        """The object of `kind` named by these values of its identity: `find(role.KIND, org, name)`."""
+        return self._objects.get(kind.name, {}).get(identity)
+
+    @property
+    def accounts(self) -> list[Resource]:
+        return self.all(service_account.KIND)
+
+    @property
+    def bindings(self) -> list[Resource]:
+        return self.all(role_binding.KIND)
 
     def account_of(self, binding: Resource) -> Resource | None:
-        return self.accounts.get((binding.props["homeOrg"], binding.props["serviceAccount"]))
+        return self.find(service_account.KIND, binding.props["homeOrg"], binding.props["serviceAccount"])
 
-    def permissions(self, org: str, role: str) -> frozenset[str]:
-        if role in BUILTIN_PERMISSIONS:
-            return BUILTIN_PERMISSIONS[role]
-        found = self.roles.get((org, role))
-        return frozenset(found.props["permissions"]) if found else frozenset()
+    def permissions(self, org: str, name: str) -> frozenset[str]:
+        """What role `name` grants in `org`, as `held` names it."""
+        if name in BUILTIN_PERMISSIONS:
+            return held(BUILTIN_PERMISSIONS[name])
+        found = self.find(role.KIND, org, name)
+        return held(found.props["permissions"]) if found else frozenset()
 
     def roles_with(self, binding: Resource, permission: str) -> list[str]:
-        """The roles of `binding` that carry `permission` in the binding's org."""
-        org = binding.props["org"]
-        return [r for r in binding.props["roles"] if permission in self.permissions(org, r)]
+        """The roles of `binding` that carry `permission` (either dialect's name) in the binding's org."""
+        org, wanted = binding.props["org"], held([permission])
+        return [r for r in binding.props["roles"] if wanted <= self.permissions(org, r)]
 
     def license_on(self, org: str, feature: str) -> bool:
-        found = self.licenses.get((org, feature))
+        found = self.find(license_feature.KIND, org, feature)
         return bool(found and found.props["enabled"])
 
 
@@ -147,14 +209,16 @@ def no_primary_only_across_orgs(view: Declared, _config: Config) -> Iterator[Vio
         )
 
 
-def recording_view_needs_scope_and_license(view: Declared, _config: Config) -> Iterator[Violation]:
+def recording_view_needs_scope_and_license(view: Declared, config: Config) -> Iterator[Violation]:
+    (recording_view,) = _spelled([Permission.RECORDING_VIEW], config)
     for binding in view.bindings:
         roles = view.roles_with(binding, Permission.RECORDING_VIEW)
         account = view.account_of(binding)
         if not roles or account is None:
             continue
         org, name = binding.props["org"], binding.props["serviceAccount"]
-        if Permission.RECORDING_VIEW not in account.props["scopes"]:
+        # Scopes do not limit a client-credentials token on genesys-cloud: C1 does not exist there.
+        if not _genesys(config) and Permission.RECORDING_VIEW not in account.props["scopes"]:
             yield Violation(
                 f"service account '{name}' holds {Permission.RECORDING_VIEW} in org '{org}' through {_quoted(roles)}, "
                 f"but its token cannot carry it (cause C1); add {Permission.RECORDING_VIEW} to its `scopes`",
@@ -162,7 +226,7 @@ def recording_view_needs_scope_and_license(view: Declared, _config: Config) -> I
             )
         if not view.license_on(org, "analytics"):
             yield Violation(
-                f"service account '{name}' holds {Permission.RECORDING_VIEW} in org '{org}', but the org does not "
+                f"service account '{name}' holds {recording_view} in org '{org}', but the org does not "
                 "declare the analytics license on, so recordings answer 403 (cause C4); "
                 f"add `licenses: {{analytics: true}}` to org '{org}'",
                 binding.urn,
@@ -182,14 +246,14 @@ def screen_recording_admin_justified(view: Declared, _config: Config) -> Iterato
 
 
 def scopes_used_by_roles(view: Declared, _config: Config) -> Iterator[Violation]:
-    used: dict[str, set[str]] = {urn: set() for urn in (a.urn for a in view.accounts.values())}
+    used: dict[str, set[str]] = {account.urn: set() for account in view.accounts}
     for binding in view.bindings:
         account = view.account_of(binding)
         if account:
-            for role in binding.props["roles"]:
-                used[account.urn] |= view.permissions(binding.props["org"], role)
-    for account in sorted(view.accounts.values(), key=lambda a: a.urn):
-        unused = set(account.props["scopes"]) - used[account.urn]
+            for name in binding.props["roles"]:
+                used[account.urn] |= view.permissions(binding.props["org"], name)
+    for account in view.accounts:
+        unused = {s for s in account.props["scopes"] if not held([s]) <= used[account.urn]}
         if unused:
             yield Violation(
                 f"service account '{account.props['name']}' has scope(s) {_quoted(unused)} that no role "
@@ -229,7 +293,7 @@ RULES: Sequence[Rule] = (
         "grant-type-client-credentials",
         "A service account's grant type is client_credentials.",
         True,
-        "ServiceAccount",
+        service_account.KIND.name,
         grant_type_client_credentials,
     ),
     StackRule(
@@ -240,7 +304,8 @@ RULES: Sequence[Rule] = (
     ),
     StackRule(
         "recording-view-needs-scope-and-license",
-        "Where an account holds recording:view, it has the scope (C1) and the org analytics on (C4).",
+        "Where an account holds recording:view (recording:screenRecording:view on genesys-cloud), it has the "
+        "scope (C1, seed platform only) and the org analytics on (C4).",
         True,
         recording_view_needs_scope_and_license,
     ),
@@ -248,14 +313,14 @@ RULES: Sequence[Rule] = (
         "no-admin-for-apps",
         "No app service account is bound to the built-in admin role.",
         True,
-        "RoleBinding",
+        role_binding.KIND.name,
         no_admin_for_apps,
     ),
     ResourceRule(
         "permission-allow-list",
         "Custom roles carry only allow-listed permissions.",
         True,
-        "Role",
+        role.KIND.name,
         permission_allow_list,
         {ALLOWED_KEY: {"type": "array", "items": {"type": "string"}, "default": list(DEFAULT_ALLOWED)}},
     ),
@@ -263,12 +328,13 @@ RULES: Sequence[Rule] = (
         "secret-rotation-not-a-secret",
         "secretRotation is a label, never a secret.",
         True,
-        "ServiceAccount",
+        service_account.KIND.name,
         secret_rotation_not_a_secret,
     ),
     StackRule(
         "screen-recording-admin-justified",
-        "admin:screen_recordings is bound only with a justification.",
+        "admin:screen_recordings (recording:screenRecording:delete on genesys-cloud) is bound only with a "
+        "justification.",
         False,
         screen_recording_admin_justified,
     ),

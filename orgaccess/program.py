@@ -1,4 +1,4 @@
-"""The Pulumi program: access.yaml in, one resource per declared object out.
+"""The Pulumi program: access.yaml in, a resource per service account and per org out.
 
 Everything that can be wrong with the input is found here, before the engine asks
 any provider to write: the file's own rules, then which orgs the credentials reach.
@@ -12,14 +12,14 @@ import pulumi
 
 from orgaccess import session, settings
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
-from orgaccess.desired import Desired, account_orgs, plan
+from orgaccess.desired import Desired, per_org, plan
 from orgaccess.fleet.shard import Shard, parse_shard
+from orgaccess.kinds import KINDS, service_account
+from orgaccess.kinds.base import FAILED, Composite
 from orgaccess.platform.dialect import Dialect
 from orgaccess.preflight import check_addressable
 from orgaccess.settings import SettingsError
-from providers import LicenseFeature, Role, RoleBinding, ServiceAccount
-
-RESOURCES = {cls.__name__: cls for cls in (ServiceAccount, Role, RoleBinding, LicenseFeature)}
+from providers import Convergence, resource_type
 
 
 def run() -> None:
@@ -36,16 +36,28 @@ def run() -> None:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
     # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
-    resources = register(shard.select(plan(decls, platform)))
+    resources = register(per_org(shard.select(plan(decls, platform))))
     export_summary(decls, resources, shard, platform)
+    fail_on_part_failures(resources)
 
 
 def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
     made: dict[tuple[str, str], Any] = {}
     for item in desired:
         needs = [made[key] for key in item.depends_on]
-        made[item.key] = RESOURCES[item.kind](item.name, item.props, pulumi.ResourceOptions(depends_on=needs))
+        made[item.key] = resource_type(item.kind)(item.name, item.props, pulumi.ResourceOptions(depends_on=needs))
     return made
+
+
+def fail_on_part_failures(resources: dict[tuple[str, str], Any]) -> None:
+    """Fails the `up` with every object that could not converge, once every org has converged.
+
+    An org resource lists such objects under `failed` instead of failing, so that the objects it
+    did converge are saved (kinds/base.Composite); one `Convergence` resource turns them back into
+    the `up`'s error.
+    """
+    failed = [getattr(r, FAILED) for (kind, _), r in resources.items() if isinstance(KINDS[kind], Composite)]
+    Convergence(pulumi.Output.all(*failed).apply(lambda per_org: [line for lines in per_org for line in lines or ()]))
 
 
 def export_summary(
@@ -67,14 +79,14 @@ def export_summary(
         # One client per org, each with its own secret output: `{account: {org: {clientId, secret}}}`.
         clients = {
             a.name: {
-                org: _credentials(resources[("ServiceAccount", f"{org}/{a.name}")])
-                for org in account_orgs(decls, a.name, platform)
+                org: _credentials(resources[service_account.KIND.key_of(org, a.name)])
+                for org in service_account.account_orgs(decls, a.name, platform)
             }
             for a in decls.serviceAccounts
         }
         pulumi.export("serviceAccounts", clients)
         return
-    accounts = {a.name: resources[("ServiceAccount", f"{decls.homeOrg}/{a.name}")] for a in decls.serviceAccounts}
+    accounts = {a.name: resources[service_account.KIND.key_of(decls.homeOrg, a.name)] for a in decls.serviceAccounts}
     pulumi.export("serviceAccounts", {n: _credentials(r) for n, r in accounts.items()})
 
 

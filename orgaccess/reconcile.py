@@ -3,6 +3,9 @@
 The Pulumi providers call these and only translate results; `orgaccess drift` calls
 `drift_of`. Errors that a user can fix come back as one clear line: `KindError` and
 the client's typed `PlatformError`s carry messages written for people.
+
+A composite kind (an org's `OrgAccess`) is driven part by part through the same functions:
+its drift is its objects' drift, each line naming the object.
 """
 
 from __future__ import annotations
@@ -12,13 +15,27 @@ from typing import Any
 
 from orgaccess import session
 from orgaccess.drift import Drift, compare
-from orgaccess.kinds.base import Kind, Props
+from orgaccess.kinds.base import (
+    FAILED,
+    OBJECTS,
+    Composite,
+    Kind,
+    KindError,
+    Props,
+    known_objects,
+    label,
+    objects_output,
+)
+from orgaccess.platform.errors import PlatformError
 
 # Input properties that describe, rather than declare: never a reason to change.
 DRIFT_KEY = "drift"
+AnyKind = Kind | Composite
 
 
-def drift_of(kind: Kind, props: Props) -> list[Drift]:
+def drift_of(kind: AnyKind, props: Props) -> list[Drift]:
+    if isinstance(kind, Composite):
+        return [found for part_kind, part in kind.parts_of(props) for found in drift_of(part_kind, part)]
     observed = kind.observe(session.fleet(), props)
     return compare(
         org=kind.org_of(props),
@@ -31,36 +48,80 @@ def drift_of(kind: Kind, props: Props) -> list[Drift]:
     )
 
 
-def check(kind: Kind, news: Props) -> dict[str, Any]:
+def check(kind: AnyKind, news: Props) -> dict[str, Any]:
     """The inputs, plus the live drift spelled out, so a plain preview shows which fields differ."""
-    return {**news, DRIFT_KEY: [d.describe() for d in drift_of(kind, news)]}
+    drift = drift_of(kind, news)
+    if isinstance(kind, Composite):
+        lines = [f"{d.kind} {d.name.split('/', 1)[-1]}: {d.describe()}" for d in drift]
+    else:
+        lines = [d.describe() for d in drift]
+    return {**news, DRIFT_KEY: lines}
 
 
 def _declared(props: Props) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k != DRIFT_KEY and not k.startswith("__")}
 
 
-def diff(kind: Kind, olds: Props, news: Props) -> tuple[bool, list[str]]:
+def _comparable(value: Any) -> Any:
+    # The engine keeps no null property inside an object, so `description: None` comes back absent.
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
+def diff(kind: AnyKind, olds: Props, news: Props) -> tuple[bool, list[str]]:
     """(changes, replaces): a change when the declaration changed or the platform drifted."""
     replaces = [f for f in kind.identity if olds.get(f) != news.get(f)]
     declared = _declared(news)
-    inputs_changed = any(value != olds.get(key) for key, value in declared.items())
-    return bool(replaces or inputs_changed or drift_of(kind, news)), replaces
+    inputs_changed = any(_comparable(value) != _comparable(olds.get(key)) for key, value in declared.items())
+    # A part that failed last time is tried again, even if the platform has since been fixed by hand:
+    # the update is what clears the recorded failure.
+    return bool(replaces or inputs_changed or olds.get(FAILED) or drift_of(kind, news)), replaces
 
 
-def create(kind: Kind, props: Props) -> tuple[str, dict[str, Any]]:
-    outs = kind.converge(session.fleet(), _declared(props), {})
-    if outs.get("adopted"):
-        note(f"{kind.name} {kind.resource_id(props)}: adopted the existing object of the same name")
-    return kind.resource_id(props), outs
+def create(kind: AnyKind, props: Props) -> tuple[str, dict[str, Any]]:
+    return kind.resource_id(props), _converge(kind, _declared(props), {})
 
 
-def update(kind: Kind, olds: Props, news: Props) -> dict[str, Any]:
-    return kind.converge(session.fleet(), _declared(news), olds)
+def update(kind: AnyKind, olds: Props, news: Props) -> dict[str, Any]:
+    return _converge(kind, _declared(news), olds)
 
 
-def read(kind: Kind, props: Props) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _converge(kind: AnyKind, props: Props, prior: Props) -> dict[str, Any]:
+    if isinstance(kind, Kind):
+        outs = kind.converge(session.fleet(), props, prior)
+        if not prior and outs.get("adopted"):
+            note(f"{kind.name} {kind.resource_id(props)}: adopted the existing object of the same name")
+        return outs
+    # Every object of the org converges that can. What could not is kept in the outputs, not raised:
+    # a Python dynamic provider cannot save a partly converged resource, and the objects it did make
+    # must be in the state (program.fail_on_part_failures fails the `up` with them afterwards).
+    known = known_objects(prior)
+    objects: dict[str, Any] = {}
+    failures: list[str] = []
+    for part_kind, part in kind.parts_of(props):
+        name = label(part_kind, part)
+        try:
+            outs = _converge(part_kind, part, known.get(name) or {})
+        except (KindError, PlatformError) as exc:
+            failures.append(f"{kind.org_of(props)}, {name}: {exc}")
+            continue
+        objects[name] = {k: v for k, v in outs.items() if k not in part}
+    # Objects no longer declared go, as their own resources went: bindings before their roles. A
+    # failed delete raises, so the state keeps the prior declaration that still names the object.
+    declared = {label(part_kind, part) for part_kind, part in kind.parts_of(props)}
+    gone = [(part_kind, part) for part_kind, part in kind.parts_of(prior) if label(part_kind, part) not in declared]
+    for part_kind, part in reversed(gone):
+        delete(part_kind, {**part, **(known.get(label(part_kind, part)) or {})})
+    return {**props, OBJECTS: objects_output(objects), FAILED: failures}
+
+
+def read(kind: AnyKind, props: Props) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(outputs, inputs) as live now, or None when the object is gone."""
+    if isinstance(kind, Composite):
+        return _read_parts(kind, props)
     observed = kind.observe(session.fleet(), props)
     if observed.props is None:
         return None
@@ -68,7 +129,33 @@ def read(kind: Kind, props: Props) -> tuple[dict[str, Any], dict[str, Any]] | No
     return {**props, **observed.props, **observed.facts}, inputs
 
 
-def delete(kind: Kind, props: Props) -> None:
+def _read_parts(kind: Composite, props: Props) -> tuple[dict[str, Any], dict[str, Any]]:
+    # An object gone from the platform leaves the list, so the next preview shows it missing.
+    known = known_objects(props)
+    listed: dict[str, list[dict[str, Any]]] = {}
+    objects: dict[str, Any] = {}
+    for key, part_kind in kind.parts:
+        listed[key] = []
+        for part in kind.listed(props)[key]:
+            found = read(part_kind, part)
+            if found is not None:
+                listed[key].append({k: found[1][k] for k in part})
+                name = label(part_kind, part)
+                objects[name] = {**(known.get(name) or {}), **{k: v for k, v in found[0].items() if k not in part}}
+    outputs_only = (OBJECTS, FAILED)
+    inputs = {k: v for k, v in _declared(props).items() if k not in outputs_only}
+    inputs |= kind.declared(kind.org_of(props), listed)
+    # A refresh records the platform as it is; a failure of the last `up` is not part of that.
+    return {**inputs, OBJECTS: objects_output(objects), FAILED: []}, inputs
+
+
+def delete(kind: AnyKind, props: Props) -> None:
+    if isinstance(kind, Composite):
+        known = known_objects(props)
+        # Bindings before the roles they grant.
+        for part_kind, part in reversed(list(kind.parts_of(props))):
+            delete(part_kind, {**part, **(known.get(label(part_kind, part)) or {})})
+        return
     if props.get("adopted"):
         note(f"{kind.name} {kind.resource_id(props)}: released (adopted, so left on the platform)")
         return

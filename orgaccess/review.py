@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,37 +23,31 @@ from typing import Any
 from orgaccess import engine_result
 from orgaccess.engine import Operations, WorkspaceStack, selected_stack
 from orgaccess.engine_result import Result
+from orgaccess.kinds import KINDS, in_reading_order, object_kind
+from orgaccess.kinds.base import Change, Composite, Kind, label
 from orgaccess.policy_rules import kind_of
 from orgaccess.printable import escape, markdown
 
-KIND_ORDER = ("ServiceAccount", "Role", "RoleBinding", "LicenseFeature")
 # Engine messages that only restate the outcome the header already gives.
 _OUTCOME_NOISE = {"preview failed"}
 
 Props = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Step:
-    """One resource in the preview: `old`/`new` are its declared inputs (None: absent)."""
-
-    op: str
-    kind: str
-    old: Props | None
-    new: Props | None
+class Step(Change):
+    """One object in the preview; each kind writes its own review line of it (kinds/base.Kind.review)."""
 
     @property
-    def props(self) -> Props:
-        return self.new if self.new is not None else self.old or {}
+    def of(self) -> Kind:
+        return object_kind(self.kind)
 
     @property
     def name(self) -> str:
-        props = self.props
-        return str(props.get("name") or props.get("serviceAccount") or props["feature"])
+        return self.of.name_of(self.props)
 
     @property
     def org(self) -> str:
-        return str(self.props.get("org") or self.props["homeOrg"])
+        return self.of.org_of(self.props)
 
 
 @dataclass(frozen=True)
@@ -83,15 +77,43 @@ def review_preview(stack: Operations, policy_pack: str, config: str | None = Non
 
 def preview_of(result: Result) -> Preview:
     """The steps, policy results and errors of the review's preview."""
-    steps = [step for step in map(_step, result.steps) if step is not None]
+    steps = [part for step in result.steps for part in _steps(step)]
     policies = [_policy_result(violation) for violation in result.policy_violations]
     errors = [d.message for d in result.errors if d.message not in _OUTCOME_NOISE]
     return Preview(steps, policies, errors)
 
 
-def _step(step: engine_result.Step) -> Step | None:
+def _steps(step: engine_result.Step) -> list[Step]:
     kind = kind_of(step.type)
-    return Step(step.op, kind, step.old_inputs, step.new_inputs) if kind else None
+    if kind not in KINDS:  # another provider's resource, or the stack's Convergence check
+        return []
+    known = KINDS[kind]
+    if isinstance(known, Composite):
+        return _object_steps(known, step.op, step.old_inputs, step.new_inputs)
+    return [Step(step.op, kind, step.old_inputs, step.new_inputs)]
+
+
+def _object_steps(composite: Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
+    """An org's resource as one step per object, as if each were its own resource."""
+
+    def objects(props: Props | None) -> dict[str, tuple[str, Props]]:
+        return {label(kind, part): (kind.name, part) for kind, part in composite.parts_of(props or {})}
+
+    before, after = objects(old), objects(new)
+    lines = (new or {}).get("drift") or []
+    steps = []
+    for name in [*after, *(n for n in before if n not in after)]:
+        kind = (after.get(name) or before[name])[0]
+        drift = [line.removeprefix(f"{name}: ") for line in lines if line.startswith(f"{name}: ")]
+        old_part = before[name][1] if name in before else None
+        new_part = {**after[name][1], "drift": drift} if name in after else None
+        if old_part is None or new_part is None:
+            part_op = "create" if old_part is None else "delete"
+        else:
+            changed = drift or any(old_part.get(k) != v for k, v in after[name][1].items() if v is not None)
+            part_op = "update" if op != "same" and changed else "same"
+        steps.append(Step(part_op, kind, old_part, new_part))
+    return steps
 
 
 def _subject(urn: str) -> str:
@@ -111,52 +133,8 @@ def _policy_result(violation: engine_result.PolicyViolation) -> PolicyResult:
 # ---- rendering
 
 
-def _delta(old: Iterable[str], new: Iterable[str]) -> str:
-    before, after = set(old), set(new)
-    return ", ".join([f"+ {x}" for x in sorted(after - before)] + [f"- {x}" for x in sorted(before - after)])
-
-
-def _label(step: Step) -> str:
-    return {"create": " (new)", "delete": " (no longer declared)"}.get(step.op, "")
-
-
-def _onoff(value: Any) -> str:
-    return {True: "on", False: "off"}.get(value, "unmanaged")
-
-
-def _change(step: Step) -> str | None:
-    """The declared change of one step, in one line, or None when the declaration is unchanged."""
-    old, new, props = step.old or {}, step.new or {}, step.props
-    if step.kind == "RoleBinding":
-        delta = _delta(old.get("roles", []), new.get("roles", []))
-        # The reason is what a reviewer weighs a new grant against.
-        why = new.get("justification") if "+ " in delta else None
-        return delta and f"Grants to {props['serviceAccount']}{_label(step)}: {delta}" + (
-            f' — justification: "{why}"' if why else ""
-        )
-    if step.kind == "Role":
-        delta = _delta(old.get("permissions", []), new.get("permissions", []))
-        return delta and f"Role {props['name']}{_label(step)}: {delta}"
-    if step.kind == "LicenseFeature":
-        before, after = old.get("enabled"), new.get("enabled")
-        return None if before == after else f"License {props['feature']}: {_onoff(before)} → {_onoff(after)}"
-    return _account_change(step)
-
-
-def _account_change(step: Step) -> str | None:
-    old, new = step.old or {}, step.new or {}
-    parts = [f"{f} {old.get(f, '—')} → {new.get(f, '—')}" for f in ("grantType", "orgLock") if old.get(f) != new.get(f)]
-    if scopes := _delta(old.get("scopes", []), new.get("scopes", [])):
-        parts.append(f"scopes {scopes}")
-    if old and new and old.get("secretRotation") != new.get("secretRotation"):
-        parts.append("secret rotated")
-    if not parts:
-        return None
-    return f"Service account {step.props['name']}{_label(step)}: " + "; ".join(parts)
-
-
 def _order(step: Step) -> tuple[str, int, str]:
-    return step.org, KIND_ORDER.index(step.kind), step.name
+    return step.org, list(in_reading_order()).index(step.of), step.name
 
 
 def _summary(preview: Preview) -> str:
@@ -185,7 +163,7 @@ def render(preview: Preview) -> str:
     steps = sorted(preview.steps, key=_order)
     changes: dict[str, list[str]] = {}
     for step in steps:
-        if line := _change(step):
+        if line := step.of.review(step):
             changes.setdefault(step.org, []).append(markdown(line))
     out += ["### Declared changes per org", ""]
     for org in sorted(changes):

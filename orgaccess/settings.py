@@ -89,7 +89,7 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
     ca_bundle = pick("caBundle", CA_BUNDLE_ENV)
     if ca_bundle:
         _check_ca_bundle(ca_bundle, _where(config, "caBundle", CA_BUNDLE_ENV))
-    platform = platform_of(pick("platform", "ORGACCESS_PLATFORM"))
+    platform = platform_of(pick("platform", PLATFORM_ENV), _where(config, "platform", PLATFORM_ENV))
     if platform is Dialect.GENESYS_CLOUD:
         credentials = org_credentials(config("orgCredentials") or os.environ.get("ORGACCESS_ORG_CREDENTIALS"))
         return Settings(
@@ -119,6 +119,7 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
 
 
 INSECURE_ENV = "ORGACCESS_ALLOW_INSECURE_HTTP"
+PLATFORM_ENV = "ORGACCESS_PLATFORM"
 CA_BUNDLE_ENV = "ORGACCESS_CA_BUNDLE"
 _LOOPBACK_NAMES = {"localhost"}
 
@@ -183,18 +184,18 @@ def _check_ca_bundle(path: str, where: str) -> None:
 def platform_from(config: Lookup = _no_config) -> Dialect:
     """The dialect from stack config `orgaccess:platform`, else env ORGACCESS_PLATFORM, else seed."""
     value = config("platform")
-    return platform_of(str(value) if value else os.environ.get("ORGACCESS_PLATFORM"))
+    return platform_of(str(value) if value else os.environ.get(PLATFORM_ENV), _where(config, "platform", PLATFORM_ENV))
 
 
-def platform_of(value: str | None) -> Dialect:
-    """The dialect named by `orgaccess:platform` (seed when unset)."""
+def platform_of(value: str | None, where: str = f"{NAMESPACE}:platform") -> Dialect:
+    """The dialect named by `value`, set in `where` (seed when unset)."""
     if not value:
         return Dialect.SEED
     try:
         return Dialect(value)
     except ValueError:
         known = ", ".join(d.value for d in Dialect)
-        raise SettingsError(f"orgaccess:platform {value!r} is not a known platform; use one of: {known}") from None
+        raise SettingsError(f"{where} {value!r} is not a known platform; use one of: {known}") from None
 
 
 _CREDENTIALS_HINT = (

@@ -2,11 +2,17 @@
 
 Only wiring: the rules live in orgaccess.policy_rules, where they are unit-tested.
 Levels and the permission allow-list are set with `--policy-pack-config FILE`
-(see config.example.json).
+(see config.example.json). The dialect is the stack's (`orgaccess:platform`, else env
+ORGACCESS_PLATFORM): the engine gives the pack the stack's config, and each rule gets it as
+`platform` in its config.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.runtime import get_config
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -19,23 +25,30 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from orgaccess.policy_rules import RULES, Declared, Resource, ResourceRule, Rule, StackRule, kind_of
+from orgaccess.policy_rules import PLATFORM_KEY, RULES, Declared, ResourceRule, Rule, StackRule, resources_of
+from orgaccess.settings import platform_from, stack_lookup
+
+PLATFORM = platform_from(stack_lookup(get_config)).value
+
+
+def _config(configured: Mapping[str, Any]) -> dict[str, Any]:
+    return {**configured, PLATFORM_KEY: PLATFORM}
 
 
 def _resource_policy(rule: ResourceRule, common: dict) -> Policy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if kind_of(args.resource_type) == rule.kind:
-            for message in rule.check(args.props, args.get_config()):
-                report(message, None)
+        for found in resources_of(args.resource_type, args.urn, args.props):
+            if found.kind == rule.kind:
+                for message in rule.check(found.props, _config(args.get_config())):
+                    report(message, None)
 
     return ResourceValidationPolicy(validate=validate, **common)
 
 
 def _stack_policy(rule: StackRule, common: dict) -> Policy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        typed = [(kind_of(r.resource_type), r) for r in args.resources]
-        view = Declared(Resource(kind, r.urn, r.props) for kind, r in typed if kind)
-        for violation in rule.check(view, args.get_config()):
+        view = Declared(found for r in args.resources for found in resources_of(r.resource_type, r.urn, r.props))
+        for violation in rule.check(view, _config(args.get_config())):
             report(violation.message, violation.urn)
 
     return StackValidationPolicy(validate=validate, **common)

@@ -5,6 +5,6 @@ on refresh and destroy (pulumi#6490), so the provider only names its kind and ca
 the `orgaccess` package, imported fresh in each provider process.
 """
 
-from providers.resources import LicenseFeature, Role, RoleBinding, ServiceAccount
+from providers.resources import Convergence, resource_type
 
-__all__ = ["LicenseFeature", "Role", "RoleBinding", "ServiceAccount"]
+__all__ = ["Convergence", "resource_type"]

@@ -17,8 +17,8 @@ from pulumi.dynamic import (
 )
 
 from orgaccess import reconcile, session
-from orgaccess.kinds import KINDS
-from orgaccess.kinds.base import KindError
+from orgaccess.kinds import KINDS, is_part
+from orgaccess.kinds.base import FAILED, KindError
 from orgaccess.platform.errors import PlatformError
 from orgaccess.settings import SettingsError
 
@@ -32,6 +32,13 @@ class OrgAccessError(Exception):
 
 # The engine shows `<module>.<class>: message`; make that read as orgaccess's own word.
 OrgAccessError.__module__ = "orgaccess"
+
+
+def superseded(kind: str) -> bool:
+    """Before 0.2 each role, binding and license was its own resource. The program no longer declares
+    them, so the engine deletes them from a stack on its first `up` with 0.2, after the org's
+    OrgAccess resource has adopted the same objects: deleting them then only leaves the state."""
+    return is_part(KINDS[kind])
 
 
 class KindProvider(ResourceProvider):
@@ -78,7 +85,10 @@ class KindProvider(ResourceProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(_explained(reconcile.update, KINDS[self.kind], olds, news))
 
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if superseded(self.kind):
+            reconcile.note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
+            return
         _explained(reconcile.delete, KINDS[self.kind], props)
 
 
@@ -90,3 +100,33 @@ def _explained(step: Any, *args: Any) -> Any:
         # alone. This process serves one deployment only, so the setting dies with it.
         sys.tracebacklimit = 0
         raise OrgAccessError(str(exc)) from None
+
+
+class ConvergenceProvider(ResourceProvider):
+    """Fails when an org's resource could not converge some of its objects; stateless otherwise.
+
+    An org's resource saves what converged and lists the rest (orgaccess/kinds/base.Composite).
+    Failing this one resource, rather than the program, keeps the `up` going: the engine still
+    deletes what is no longer declared, and the error names only the objects that failed.
+    """
+
+    serialize_as_secret_always = False
+
+    def __reduce__(self) -> tuple[type[ConvergenceProvider], tuple[()]]:
+        return (ConvergenceProvider, ())
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=olds.get(FAILED) != news.get(FAILED))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult("convergence", _converged(props))
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(_converged(news))
+
+
+def _converged(props: dict[str, Any]) -> dict[str, Any]:
+    if props.get(FAILED):
+        sys.tracebacklimit = 0
+        raise OrgAccessError("could not converge:\n" + "\n".join(f"  {line}" for line in props[FAILED]))
+    return props

@@ -1,40 +1,58 @@
-"""The four resource types, as the program and the policy pack see them."""
+"""The resource types, as the program and the policy pack see them: one per registered kind.
+
+A service account is one resource; everything else declared for an org is that org's
+`OrgAccess` resource (orgaccess/kinds/org_access.py). Each type is made from its kind
+(`resource_type`): its name and outputs are the kind's.
+"""
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from providers.provider import KindProvider
+from orgaccess.kinds import KINDS
+from orgaccess.kinds.base import Composite, Kind
+from providers.provider import ConvergenceProvider, KindProvider
 
 
-class _OrgAccessResource(Resource):
+class OrgAccessResource(Resource):
+    """A resource of one kind: its declared inputs, the live `drift`, and the kind's outputs."""
+
     _outputs: tuple[str, ...] = ()
+    _secret_outputs: tuple[str, ...] = ()
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
         kind = type(self).__name__
         outputs = dict.fromkeys(self._outputs)
+        if self._secret_outputs:
+            # Encrypted in the state and masked in every output.
+            secret = pulumi.ResourceOptions(additional_secret_outputs=list(self._secret_outputs))
+            opts = pulumi.ResourceOptions.merge(opts, secret)
         super().__init__(KindProvider(kind), name, {**props, "drift": None, **outputs}, opts)
 
 
-class ServiceAccount(_OrgAccessResource, module="orgaccess", name="ServiceAccount"):
-    _outputs = ("clientId", "secret", "adopted")
-
-    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
-        # The secret is encrypted in the state and masked in every output.
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["secret"])
-        super().__init__(name, props, pulumi.ResourceOptions.merge(opts, secret_opts))
+def resource_type(kind: str) -> type[OrgAccessResource]:
+    """`pulumi-python:dynamic/orgaccess:<kind>`, with the outputs the kind declares."""
+    return _TYPES.get(kind) or _TYPES.setdefault(kind, _made(KINDS[kind]))
 
 
-class Role(_OrgAccessResource, module="orgaccess", name="Role"):
-    _outputs = ("roleId", "builtIn", "adopted")
+_TYPES: dict[str, type[OrgAccessResource]] = {}
 
 
-class RoleBinding(_OrgAccessResource, module="orgaccess", name="RoleBinding"):
-    _outputs = ("subjectId", "preexisting", "adopted")
+def _made(known: Kind | Composite) -> type[OrgAccessResource]:
+    kind = known.name
+    body = {"_outputs": known.outputs, "_secret_outputs": known.secret_outputs}
+    type_name = {"module": "orgaccess", "name": kind}
+    made = types.new_class(kind, (OrgAccessResource,), type_name, lambda namespace: namespace.update(body))
+    made.__module__ = __name__
+    return made
 
 
-class LicenseFeature(_OrgAccessResource, module="orgaccess", name="LicenseFeature"):
-    _outputs = ("selfService", "adopted")
+class Convergence(Resource, module="orgaccess", name="Convergence"):
+    """One per stack: fails the `up` with the objects that the orgs' resources could not converge."""
+
+    def __init__(self, failed: pulumi.Input[list[str]]) -> None:
+        super().__init__(ConvergenceProvider(), "convergence", {"failed": failed})

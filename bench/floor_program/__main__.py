@@ -2,6 +2,8 @@
 
 Same names, inputs and dependencies as the real program, so the engine does the same work;
 only the provider differs. The kind prefixes the name: one type means one URN namespace.
+Config `orgaccess:floorShape` `nested` sends an org's objects as nested lists instead of the
+one JSON string `spec` (bench/floor_shape.py measures what that costs the engine).
 """
 
 from pathlib import Path
@@ -9,10 +11,18 @@ from pathlib import Path
 import pulumi
 
 from orgaccess.declarations import load_declarations
-from orgaccess.desired import plan
+from orgaccess.desired import per_org, plan
 from orgaccess.enginecheck import Noop
+from orgaccess.kinds import org_access
 
+config = pulumi.Config("orgaccess")
+nested = config.get("floorShape") == "nested"
 made: dict[tuple[str, str], Noop] = {}
-for item in plan(load_declarations(Path(pulumi.Config("orgaccess").require("declarations")))):
+for item in per_org(plan(load_declarations(Path(config.require("declarations"))))):
     needs = [made[key] for key in item.depends_on]
-    made[item.key] = Noop(f"{item.kind}/{item.name}", item.props, pulumi.ResourceOptions(depends_on=needs))
+    props = item.props
+    if nested and item.kind == org_access.KIND.name:
+        props = {"org": item.org, **org_access.KIND.listed(props)}
+    made[item.key] = Noop(f"{item.kind}/{item.name}", props, pulumi.ResourceOptions(depends_on=needs))
+# The program's one Convergence check, after every org (orgaccess/program.fail_on_part_failures).
+Noop("Convergence/convergence", {"failed": []}, pulumi.ResourceOptions(depends_on=list(made.values())))

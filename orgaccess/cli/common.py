@@ -76,10 +76,10 @@ ClientSecretFileOption = Annotated[
     ),
 ]
 PlatformOption = Annotated[
-    str | None,
+    Dialect | None,
     typer.Option(
         "--platform",
-        help="The platform's dialect: seed or genesys-cloud (env ORGACCESS_PLATFORM; default seed). "
+        help="The platform's dialect (env ORGACCESS_PLATFORM; default seed). "
         "On genesys-cloud orgaccess's credentials are one admin client per org, in env ORGACCESS_ORG_CREDENTIALS "
         '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}).',
         show_default=False,
@@ -123,13 +123,13 @@ def log_to_stderr() -> None:
 
 
 def credentials(
-    api_url: str | None, client_id: str | None, client_secret_file: Path | None, platform: str | None = None
+    api_url: str | None, client_id: str | None, client_secret_file: Path | None, platform: Dialect | None = None
 ) -> Settings:
     """orgaccess's own settings: flags first, then env, as the stack's (without Pulumi config)."""
     overrides = {
         "clientId": client_id,
         "clientSecret": read_secret(client_secret_file) if client_secret_file else None,
-        "platform": platform,
+        "platform": platform.value if platform else None,
     }
     try:
         return resolve(overrides.get, api_url=api_url)
@@ -140,6 +140,11 @@ def credentials(
             "orgaccess has no credentials for the platform; set --client-id or env ORGACCESS_CLIENT_ID "
             "and --client-secret-file or env ORGACCESS_CLIENT_SECRET"
         ) from None
+
+
+def dialect(platform: Dialect | None) -> Dialect:
+    """The dialect of a command that reads no credentials: --platform, else env ORGACCESS_PLATFORM, else seed."""
+    return platform or platform_from()
 
 
 def connect(settings: Settings) -> Fleet:

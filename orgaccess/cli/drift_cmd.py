@@ -18,6 +18,7 @@ from orgaccess.cli.common import (
     ClientSecretFileOption,
     CommandError,
     DeclarationsOption,
+    PlatformOption,
     connect,
     credentials,
     explained_errors,
@@ -81,19 +82,21 @@ def drift(
     api_url: ApiUrlOption = None,
     client_id: ClientIdOption = None,
     client_secret_file: ClientSecretFileOption = None,
+    platform: PlatformOption = None,
 ) -> None:
     """Show every field where the platform differs from the declarations (reads only)."""
-    decls = load_declarations(declarations)
-    fleet = connect(credentials(api_url, client_id, client_secret_file))
+    settings = credentials(api_url, client_id, client_secret_file, platform)
+    decls = load_declarations(declarations, settings.platform)
+    fleet = connect(settings)
     check_addressable(decls, declarations, fleet)
     orgs = fleet_org_ids(decls)
     with progress("Comparing orgs", len(orgs)) as done:
         if output_format is Format.HTML:
-            health = org_health(decls, objects_by_org(orgs, plan(decls)), done=done)
+            health = org_health(decls, objects_by_org(orgs, plan(decls, settings.platform)), done=done)
             report = render(health, Source(declarations, datetime.now(UTC)))
             summary, code = totals_line(health), HTML_EXIT.get(exit_state(health), 0)
         else:
-            found = fleet_drift(decls, done=done)
+            found = fleet_drift(decls, settings.platform, done=done)
             render_as = {Format.TEXT: _text, Format.JSON: _json, Format.MARKDOWN: _markdown}[output_format]
             report, summary, code = render_as(found, len(orgs)), _summary(found, len(orgs)), DRIFT_EXIT if found else 0
     emit(report, output, summary)

@@ -12,6 +12,7 @@ from orgaccess.cli.common import (
     ClientIdOption,
     ClientSecretFileOption,
     CommandError,
+    PlatformOption,
     connect,
     credentials,
     explained_errors,
@@ -57,9 +58,10 @@ def export(
     api_url: ApiUrlOption = None,
     client_id: ClientIdOption = None,
     client_secret_file: ClientSecretFileOption = None,
+    platform: PlatformOption = None,
 ) -> None:
     """Print access.yaml for the live state of the given orgs."""
-    fleet = connect(credentials(api_url, client_id, client_secret_file))
+    fleet = connect(credentials(api_url, client_id, client_secret_file, platform))
     home = home_org or credentials_home(fleet, org)
     if home is None:
         raise CommandError("none of the --org holds orgaccess's own account; name the home org with --home-org")

@@ -23,8 +23,10 @@ from orgaccess.cli.common import (
     ClientSecretFileOption,
     CommandError,
     DeclarationsOption,
+    PlatformOption,
     connect,
     credentials,
+    dialect,
     explained_errors,
     out,
     progress,
@@ -131,11 +133,12 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
         api_url: ApiUrlOption = None,
         client_id: ClientIdOption = None,
         client_secret_file: ClientSecretFileOption = None,
+        platform: PlatformOption = None,
     ) -> None:
         # Bad declarations stop here, before any stack runs; each stack's program checks them again.
-        decls = load_declarations(declarations)
+        decls = load_declarations(declarations, dialect(platform))
         specs = _selected(fleet_stacks(decls, stacks), only)
-        settings = credentials(api_url, client_id, client_secret_file)
+        settings = credentials(api_url, client_id, client_secret_file, platform)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
         with progress(f"fleet {operation.value}", len(specs)) as advance:
             outcomes = run_fleet(
@@ -155,7 +158,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
             raise typer.Exit(exit_code(outcomes))
         # The page's detail is read here, after the stacks ran, by the comparison their providers make.
         connect(settings)
-        by_org = stack_objects(decls, specs)
+        by_org = stack_objects(decls, specs, settings.platform)
         with progress("Reading orgs for the page", len(by_org)) as done:
             health = org_health(decls, by_org, done=done)
         page = render(health, Source(declarations, datetime.now(UTC)), stack_rows(outcomes, applied=applied))
@@ -202,9 +205,10 @@ def list_stacks(
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="json: a list of names, for a CI matrix.")
     ] = Format.TEXT,
+    platform: PlatformOption = None,
 ) -> None:
     """The fleet's stack names, the accounts stack first (for `--only` and CI matrices)."""
-    specs = fleet_stacks(load_declarations(declarations), stacks)
+    specs = fleet_stacks(load_declarations(declarations, dialect(platform)), stacks)
     if output_format is Format.JSON:
         typer.echo(json.dumps([spec.name for spec in specs]))
         return

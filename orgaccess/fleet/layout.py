@@ -8,6 +8,7 @@ from orgaccess.declarations import Declarations, fleet_org_ids
 from orgaccess.desired import Desired, plan
 from orgaccess.fleet.shard import ACCOUNTS, parse_shard
 from orgaccess.fleetdrift import objects_by_org
+from orgaccess.platform.dialect import Dialect
 
 ACCOUNTS_STACK = ACCOUNTS
 
@@ -46,11 +47,15 @@ def select_stacks(specs: list[StackSpec], names: list[str]) -> list[StackSpec]:
     return [spec for spec in specs if not names or spec.name in names]
 
 
-def stack_objects(decls: Declarations, specs: list[StackSpec]) -> dict[str, list[Desired]]:
-    """What `specs` manage, by org: the home org's accounts for the accounts stack, each org stack's orgs."""
+def stack_objects(
+    decls: Declarations, specs: list[StackSpec], platform: Dialect = Dialect.SEED
+) -> dict[str, list[Desired]]:
+    """What `specs` manage, by org: the accounts for the accounts stack (in the home org, and on
+    genesys-cloud in every org that binds them), each org stack's orgs."""
     held = {org for spec in specs for org in spec.orgs}
     if any(spec.is_accounts for spec in specs):
         held.add(decls.homeOrg)
-    planned = plan(decls)
+    planned = plan(decls, platform)
     objects = [d for spec in specs for d in parse_shard(spec.shard).select(planned)]
+    held |= {d.org for d in objects}
     return objects_by_org([org for org in fleet_org_ids(decls) if org in held], objects)

@@ -17,10 +17,10 @@ import zlib
 from dataclasses import dataclass, replace
 
 from orgaccess.desired import Desired
+from orgaccess.kinds import KINDS, is_part
 from orgaccess.settings import SettingsError
 
 ACCOUNTS = "accounts"
-ACCOUNT_KIND = "ServiceAccount"
 _ORGS = re.compile(r"orgs:(\d+)/(\d+)")
 
 
@@ -41,9 +41,10 @@ class Shard:
     def select(self, desired: list[Desired]) -> list[Desired]:
         """The objects of this shard, their dependencies on objects of other shards dropped.
 
+        The objects that are resources of their own (the service accounts) are the accounts stack's.
         A dropped dependency is on a service account, which the accounts stack creates first.
         """
-        mine = [d for d in desired if (self.accounts if d.kind == ACCOUNT_KIND else self.holds_org(d.org))]
+        mine = [d for d in desired if (self.holds_org(d.org) if is_part(KINDS[d.kind]) else self.accounts)]
         keys = {d.key for d in mine}
         return [replace(d, depends_on=tuple(k for k in d.depends_on if k in keys)) for d in mine]
 

@@ -8,6 +8,7 @@ environment and never written to a config file.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -46,6 +47,15 @@ def environment(backend: Backend, settings: Settings) -> dict[str, str]:
         "PULUMI_PYTHON_CMD": sys.executable,
         "ORGACCESS_CLIENT_ID": settings.client_id,
         "ORGACCESS_CLIENT_SECRET": settings.client_secret.get_secret_value(),
+        # On genesys-cloud: one admin client per org (empty on the seed platform).
+        "ORGACCESS_ORG_CREDENTIALS": json.dumps(
+            {
+                org: {"clientId": c.clientId, "clientSecret": c.clientSecret.get_secret_value()}
+                for org, c in settings.org_credentials
+            }
+        )
+        if settings.org_credentials
+        else "",
     }
 
 
@@ -72,6 +82,8 @@ def open_stack(
             "orgaccess:shard": auto.ConfigValue(spec.shard),
             # Config, not env: Pulumi.yaml gives apiUrl a default, which would win over the env.
             "orgaccess:apiUrl": auto.ConfigValue(settings.api_url),
+            # Config, not env: it wins over an ORGACCESS_PLATFORM the runner's shell may hold.
+            "orgaccess:platform": auto.ConfigValue(settings.platform.value),
         }
     )
     return stack

@@ -1,16 +1,22 @@
 """What every kind provides, so that one generic driver reconciles them all.
 
 A kind turns declared properties into a live observation (through the shared
-snapshot), converges the platform to the declaration, and deletes or releases. The
-driver (`orgaccess.reconcile`) and the Pulumi providers know nothing else about it.
+snapshot), converges the platform to the declaration, and deletes or releases. It also
+says everything else about itself: how it is planned from the declarations, what its
+resource keeps, its line in a review and its column on the drift page. The driver
+(`orgaccess.reconcile`), the program, the review, the policy pack and the providers
+reach it through the registry (`orgaccess.kinds`) and know nothing else about it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgaccess.declarations import Declarations
+from orgaccess.platform.dialect import Dialect
 from orgaccess.snapshot import Fleet
 
 Props = Mapping[str, Any]
@@ -36,8 +42,58 @@ class Observed:
 
 
 @dataclass(frozen=True)
+class Desired:
+    """One object to reconcile, planned from the declarations by its kind."""
+
+    kind: str
+    # The resource name, readable in `pulumi preview`: `org-partner-a/Recording Analyst`.
+    name: str
+    org: str
+    props: dict[str, Any]
+    # Keys of the objects that must exist first.
+    depends_on: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.name)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One object in a preview, for its review line: `old`/`new` are its declared inputs (None: absent)."""
+
+    op: str
+    kind: str
+    old: Props | None
+    new: Props | None
+
+    @property
+    def props(self) -> Props:
+        return self.new if self.new is not None else self.old or {}
+
+    @property
+    def before(self) -> Props:
+        return self.old or {}
+
+    @property
+    def after(self) -> Props:
+        return self.new or {}
+
+    @property
+    def marker(self) -> str:
+        """What a review adds to the object's name: new, or no longer declared."""
+        return {"create": " (new)", "delete": " (no longer declared)"}.get(self.op, "")
+
+
+def delta(old: Iterable[str], new: Iterable[str]) -> str:
+    """A set's change for a review line: `+ added, - removed`, empty when equal."""
+    before, after = set(old), set(new)
+    return ", ".join([f"+ {x}" for x in sorted(after - before)] + [f"- {x}" for x in sorted(before - after)])
+
+
+@dataclass(frozen=True)
 class Kind:
-    """One managed kind: `pulumi-python:dynamic/orgaccess:<name>`."""
+    """One managed kind: `pulumi-python:dynamic/orgaccess:<name>`, or a part of a `Composite`."""
 
     name: str
     # The declared fields compared with the platform.
@@ -50,9 +106,105 @@ class Kind:
     converge: Callable[[Fleet, Props, Props], dict[str, Any]]
     # Deletes what orgaccess made; releases (leaves alone) what it adopted.
     delete: Callable[[Fleet, Props], None]
+    # Its objects in the declarations, each org's in file order; only kinds listed before it in the
+    # registry may be named in `depends_on`.
+    plan: Callable[[Declarations, Dialect], Iterable[Desired]]
+    # Its line in a review (orgaccess.review), None when its declaration did not change.
+    review: Callable[[Change], str | None]
+    # Its column on the drift page (orgaccess.health).
+    column: str
+    # What its resource keeps beyond the inputs, when it is a resource of its own; the secret ones
+    # are encrypted in the state and masked in every output.
+    outputs: tuple[str, ...] = ()
+    secret_outputs: tuple[str, ...] = ()
+
+    def resource_id(self, props: Props) -> str:
+        return "/".join(str(props[f]) for f in self.identity)
+
+    def key_of(self, *identity: str) -> tuple[str, str]:
+        """The key of the object named by these values of `identity`, for `Desired.depends_on`."""
+        return (self.name, "/".join(identity))
+
+    def desired(self, props: dict[str, Any], depends_on: Iterable[tuple[str, str]] = ()) -> Desired:
+        return Desired(self.name, self.resource_id(props), self.org_of(props), props, tuple(depends_on))
+
+    def org_of(self, props: Props) -> str:
+        return str(props.get("org") or props["homeOrg"])
+
+    def name_of(self, props: Props) -> str:
+        """The object's name within its org: `Recording Analyst`."""
+        return str(props[self.identity[-1]])
+
+
+@dataclass(frozen=True)
+class Composite:
+    """Several kinds' objects in one resource, each still observed, compared and converged by its kind.
+
+    The engine's cost is per resource and per property value it walks when it saves the state, after
+    every step that changes it (bench/results/profile.md). So an org's objects are one resource, and
+    the lists of them are one JSON string, `props["spec"]`: `{key: [object props]}`, keys as in
+    `parts`. The engine shows a change of it as a JSON diff. What each object keeps once converged
+    (ids, adopted) is one JSON string too, `outputs["objects"]`: `{label: {field: value}}`.
+    """
+
+    name: str
+    identity: tuple[str, ...]
+    # (key in the spec, the kind of the objects listed under it), in the order they converge.
+    # A list, so that `orgaccess.kinds.register` can add a part.
+    parts: list[tuple[str, Kind]]
+    outputs: tuple[str, ...] = ()
+    secret_outputs: tuple[str, ...] = ()
 
     def resource_id(self, props: Props) -> str:
         return "/".join(str(props[f]) for f in self.identity)
 
     def org_of(self, props: Props) -> str:
-        return str(props.get("org") or props["homeOrg"])
+        return str(props["org"])
+
+    def declared(self, org: str, listed: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        return {"org": org, SPEC: _encode({key: list(listed.get(key) or ()) for key, _ in self.parts})}
+
+    def desired(
+        self, org: str, listed: Mapping[str, list[dict[str, Any]]], depends_on: Iterable[tuple[str, str]] = ()
+    ) -> Desired:
+        """The org's resource holding `listed`: `{key: [object props]}`."""
+        return Desired(self.name, org, org, self.declared(org, listed), tuple(depends_on))
+
+    def listed(self, props: Props) -> dict[str, list[dict[str, Any]]]:
+        spec = _decode(props.get(SPEC))
+        return {key: spec.get(key) or [] for key, _ in self.parts}
+
+    def parts_of(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+        listed = self.listed(props)
+        for key, kind in self.parts:
+            for part in listed[key]:
+                yield kind, part
+
+
+SPEC = "spec"
+OBJECTS = "objects"
+# The objects of the last create or update that could not converge, one line each, for people.
+FAILED = "failed"
+
+
+def known_objects(props: Props) -> dict[str, dict[str, Any]]:
+    """`{label: outputs}` of a composite's objects as last converged."""
+    return _decode(props.get(OBJECTS))
+
+
+def objects_output(objects: Mapping[str, Mapping[str, Any]]) -> str:
+    return _encode(objects)
+
+
+def _encode(value: Mapping[str, Any]) -> str:
+    # Sorted and compact: equal declarations are equal strings, so the engine sees no change.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _decode(text: Any) -> dict[str, Any]:
+    return json.loads(text) if isinstance(text, str) and text else {}
+
+
+def label(kind: Kind, props: Props) -> str:
+    """An object within its org, as people name it: `Role Recording Analyst`."""
+    return f"{kind.name} {kind.resource_id(props).split('/', 1)[-1]}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from orgaccess.kinds.base import ContractRequired, Kind, KindError, Observed, Props
+from orgaccess.declarations import Declarations
+from orgaccess.kinds.base import Change, ContractRequired, Desired, Kind, KindError, Observed, Props
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import LicenseContractRequired
 from orgaccess.platform.models import LicenseFeature
 from orgaccess.snapshot import Fleet
@@ -12,6 +15,21 @@ from orgaccess.snapshot import Fleet
 
 def declared(org: str, feature: str, enabled: bool) -> dict[str, Any]:
     return {"org": org, "feature": feature, "enabled": enabled}
+
+
+def plan(decls: Declarations, _platform: Dialect) -> Iterator[Desired]:
+    for org in decls.orgs:
+        for feature, on in org.licenses.items():
+            yield KIND.desired(declared(org.id, feature, on))
+
+
+def review(change: Change) -> str | None:
+    before, after = change.before.get("enabled"), change.after.get("enabled")
+    return None if before == after else f"License {change.props['feature']}: {_onoff(before)} → {_onoff(after)}"
+
+
+def _onoff(value: Any) -> str:
+    return {True: "on", False: "off"}.get(value, "unmanaged")
 
 
 def contract_reason(org: str, feature: str) -> str:
@@ -60,4 +78,7 @@ KIND = Kind(
     observe=observe,
     converge=converge,
     delete=delete,
+    plan=plan,
+    review=review,
+    column="license",
 )

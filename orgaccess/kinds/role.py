@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from orgaccess.declarations import RoleDecl
-from orgaccess.kinds.base import Kind, KindError, Observed, Props
+from orgaccess.declarations import Declarations, RoleDecl
+from orgaccess.kinds.base import Change, Desired, Kind, KindError, Observed, Props, delta
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.models import Role, RoleSpec, RoleUpdate
 from orgaccess.snapshot import Fleet
@@ -19,6 +21,18 @@ def declared(org: str, role: RoleDecl) -> dict[str, Any]:
         "permissions": sorted(set(role.permissions)),
         "description": role.description,
     }
+
+
+def plan(decls: Declarations, _platform: Dialect) -> Iterator[Desired]:
+    """Each custom role in every org that binds it."""
+    for org in decls.orgs:
+        for role in decls.roles_bound_in(org.id):
+            yield KIND.desired(declared(org.id, role))
+
+
+def review(change: Change) -> str | None:
+    added = delta(change.before.get("permissions", []), change.after.get("permissions", []))
+    return added and f"Role {change.props['name']}{change.marker}: {added}"
 
 
 def _facts(role: Role) -> dict[str, Any]:
@@ -67,4 +81,7 @@ KIND = Kind(
     observe=observe,
     converge=converge,
     delete=delete,
+    plan=plan,
+    review=review,
+    column="roles",
 )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from orgaccess.declarations import BindingDecl
-from orgaccess.kinds.base import Kind, KindError, Observed, Props
+from orgaccess.declarations import BindingDecl, Declarations
+from orgaccess.kinds import role as role_kind
+from orgaccess.kinds import service_account
+from orgaccess.kinds.base import Change, Desired, Kind, KindError, Observed, Props, delta
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.models import OAuthClient
 from orgaccess.snapshot import Fleet
@@ -20,6 +24,27 @@ def declared(org: str, home_org: str, binding: BindingDecl) -> dict[str, Any]:
         "roles": sorted(set(binding.roles)),
         "justification": binding.justification,
     }
+
+
+def plan(decls: Declarations, platform: Dialect) -> Iterator[Desired]:
+    """One binding per (org, account), after the account and the roles it grants."""
+    for org in decls.orgs:
+        # Where the bound account lives: its own org on genesys-cloud, the home org elsewhere.
+        account_home = org.id if platform is Dialect.GENESYS_CLOUD else decls.homeOrg
+        roles = [r.name for r in decls.roles_bound_in(org.id)]
+        for binding in org.bindings:
+            needs = [service_account.KIND.key_of(account_home, binding.serviceAccount)]
+            needs += [role_kind.KIND.key_of(org.id, name) for name in roles if name in binding.roles]
+            yield KIND.desired(declared(org.id, account_home, binding), needs)
+
+
+def review(change: Change) -> str | None:
+    added = delta(change.before.get("roles", []), change.after.get("roles", []))
+    # The reason is what a reviewer weighs a new grant against.
+    why = change.after.get("justification") if "+ " in added else None
+    return added and f"Grants to {change.props['serviceAccount']}{change.marker}: {added}" + (
+        f' — justification: "{why}"' if why else ""
+    )
 
 
 def _account(fleet: Fleet, props: Props, *, fresh: bool = False) -> OAuthClient | None:
@@ -85,4 +110,7 @@ KIND = Kind(
     observe=observe,
     converge=converge,
     delete=delete,
+    plan=plan,
+    review=review,
+    column="grants",
 )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from orgaccess.declarations import ServiceAccountDecl
-from orgaccess.kinds.base import Kind, Observed, Props
+from orgaccess.declarations import Declarations, ServiceAccountDecl
+from orgaccess.kinds.base import Change, Desired, Kind, Observed, Props, delta
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.models import GrantType, OAuthClient, OAuthClientSpec, OAuthClientUpdate, OrgLock
 from orgaccess.snapshot import Fleet
@@ -24,6 +26,34 @@ def declared(home_org: str, account: ServiceAccountDecl) -> dict[str, Any]:
         "description": account.description,
         "secretRotation": account.secretRotation,
     }
+
+
+def plan(decls: Declarations, platform: Dialect) -> Iterator[Desired]:
+    """On genesys-cloud a client acts in its own org only, so each account is a client in the home
+    org and in every org that binds it (and is bound there as itself)."""
+    for account in decls.serviceAccounts:
+        for org in account_orgs(decls, account.name, platform):
+            yield KIND.desired(declared(org, account))
+
+
+def account_orgs(decls: Declarations, account: str, platform: Dialect) -> list[str]:
+    """The orgs where `account` exists: the home org, and on genesys-cloud each org that binds it."""
+    orgs = [decls.homeOrg]
+    if platform is Dialect.GENESYS_CLOUD:
+        orgs += [org.id for org in decls.orgs if any(b.serviceAccount == account for b in org.bindings)]
+    return list(dict.fromkeys(orgs))
+
+
+def review(change: Change) -> str | None:
+    old, new = change.before, change.after
+    parts = [f"{f} {old.get(f, '—')} → {new.get(f, '—')}" for f in ("grantType", "orgLock") if old.get(f) != new.get(f)]
+    if scopes := delta(old.get("scopes", []), new.get("scopes", [])):
+        parts.append(f"scopes {scopes}")
+    if old and new and old.get("secretRotation") != new.get("secretRotation"):
+        parts.append("secret rotated")
+    if not parts:
+        return None
+    return f"Service account {change.props['name']}{change.marker}: " + "; ".join(parts)
 
 
 def _live_props(client: OAuthClient) -> dict[str, Any]:
@@ -85,4 +115,9 @@ KIND = Kind(
     observe=observe,
     converge=converge,
     delete=delete,
+    plan=plan,
+    review=review,
+    column="account",
+    outputs=("clientId", "secret", "adopted"),
+    secret_outputs=("secret",),
 )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
+from orgaccess.demo_genesys import ADMINS, APP_SECRETS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import PROJECT_DIR, project_stack
+from orgaccess.platform.dialect import Dialect
 from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli, Converged, admin_env, workdir
 
 
@@ -49,3 +53,24 @@ def converged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Converged]:
         )
         stack.up()
         yield Converged(emulator, stack, Cli(emulator.url, scratch, admin_env(emulator.url)))
+
+
+@pytest.fixture(scope="module")
+def genesys() -> Iterator[EmulatorHandle]:
+    """The emulator's genesys-cloud dialect, shared by a module; each test resets it to genesys-403."""
+    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+        yield handle
+
+
+@pytest.fixture
+def genesys_cli(genesys: EmulatorHandle, tmp_path: Path) -> Cli:
+    """orgaccess against genesys-403, each org's admin and app credentials in env, the Genesys example
+    access.yaml in its directory; the dialect is left to each test (flag or env)."""
+    genesys.reset("genesys-403")
+    shutil.copy(PROJECT_DIR / "examples" / "genesys-cloud" / "access.yaml", tmp_path / "access.yaml")
+    env = {
+        "ORGACCESS_API_URL": genesys.url,
+        "ORGACCESS_ORG_CREDENTIALS": json.dumps(ADMINS),
+        "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APP_SECRETS),
+    }
+    return Cli(genesys.url, tmp_path, env)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from orgaccess.diagnose import Check, Remedy, Status
 from orgaccess.drift import Drift
-from orgaccess.health import CAUSES, COLUMNS, KIND_COLUMNS, FailedCheck, OrgHealth, State
+from orgaccess.health import CAUSES, FailedCheck, OrgHealth, State, columns
+from orgaccess.kinds import service_account
 
 ACCOUNT = "Premium App"
 HOME = "org-primary"
@@ -36,9 +37,9 @@ ACCOUNT_CAUSES = [
 
 
 def org(org_id: str, *, drifted: bool = False, fixable: bool = True, error: str | None = None) -> OrgHealth:
-    cells = dict.fromkeys(COLUMNS, State.OK) | {KIND_COLUMNS["ServiceAccount"]: State.NONE}
+    cells = dict.fromkeys(columns(), State.OK) | {service_account.KIND.column: State.NONE}
     if error is not None:
-        cells = dict.fromkeys(COLUMNS, State.UNREADABLE)
+        cells = dict.fromkeys(columns(), State.UNREADABLE)
         return OrgHealth(org_id, cells, error=error)
     drift: list[Drift] = []
     failed = list(ACCOUNT_CAUSES)
@@ -74,7 +75,7 @@ def org(org_id: str, *, drifted: bool = False, fixable: bool = True, error: str 
         )
         cells |= {"roles": State.DRIFT, "C3": State.DRIFT}
         cells |= {"license": State.DRIFT if fixable else State.NOT_FIXABLE, "C4": State.DRIFT}
-    assert set(cells) == set(COLUMNS) and set(CAUSES) <= set(cells)
+    assert set(cells) == set(columns()) and set(CAUSES) <= set(cells)
     return OrgHealth(org_id, cells, drift, failed)
 
 

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
-from orgaccess.demo_genesys import ADMINS, APP_SECRETS
-from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR
-from orgaccess.platform.dialect import Dialect
+from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.genesys.client import GenesysClient
 from tests.cli.support import Cli
 
 
-@pytest.fixture(scope="module")
-def genesys() -> Iterator[EmulatorHandle]:
-    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
-        yield handle
-
-
 @pytest.fixture
-def cli(genesys: EmulatorHandle, tmp_path: Path) -> Cli:
-    genesys.reset("genesys-403")
-    shutil.copy(PROJECT_DIR / "examples" / "genesys-cloud" / "access.yaml", tmp_path / "access.yaml")
-    env = {
-        "ORGACCESS_API_URL": genesys.url,
-        "ORGACCESS_ORG_CREDENTIALS": json.dumps(ADMINS),
-        "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APP_SECRETS),
-    }
-    return Cli(genesys.url, tmp_path, env)
+def cli(genesys_cli: Cli) -> Cli:
+    return genesys_cli
 
 
 def by_org(run_json: dict[str, Any]) -> dict[str, dict[str, Any]]:

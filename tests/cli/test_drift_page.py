@@ -13,7 +13,7 @@ from orgaccess.drift import Drift
 from orgaccess.driftpage import Source, render
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.emulator.scenario import BUILTIN_DIR
-from orgaccess.health import COLUMNS, OrgHealth, State
+from orgaccess.health import OrgHealth, State, columns
 from tests.cli import pagegen
 from tests.cli.support import ADMIN_ID, AS_LIVE, Cli
 
@@ -72,7 +72,7 @@ def test_each_org_is_one_row_with_a_cell_per_check(tmp_path: Path) -> None:
 
     rows = re.findall(r'<tr class="org" data-org="([^"]+)" data-state="([^"]+)">(.*?)</tr>', page)
     assert [(org, state) for org, state, _ in rows] == [("org-a", "ok"), ("org-b", State.NOT_FIXABLE.value)]
-    assert all(cells.count("<td") == len(COLUMNS) + 1 for _, _, cells in rows)
+    assert all(cells.count("<td") == len(columns()) + 1 for _, _, cells in rows)
 
 
 def test_html_exits_2_on_drift_like_the_other_formats(cli: Cli) -> None:

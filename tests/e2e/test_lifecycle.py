@@ -12,9 +12,10 @@ import pytest
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.engine_result import Result
+from orgaccess.kinds import org_access
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
-from tests.e2e.e2e_support import ADMIN, APP
+from tests.e2e.e2e_support import ADMIN, APP, drift_by_resource
 
 pytestmark = pytest.mark.e2e
 
@@ -103,13 +104,13 @@ def test_refresh_brings_the_state_to_live_values_and_preview_then_shows_the_fiel
     (role,) = admin.list_roles("org-partner-a", name="Recording Analyst")
     admin.update_role("org-partner-a", role.id, RoleUpdate(name=role.name, permissions=[], version=role.version))
     stack.refresh().check()
-    (state,) = [
-        r for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("org-partner-a/Recording Analyst")
-    ]
-    assert state["outputs"]["permissions"] == []
-    (step,) = [s for s in stack.preview().check().steps if s.changes]
-    assert (step.name, step.op) == ("org-partner-a/Recording Analyst", "update")
-    assert "permissions" in step.diffs
+    (state,) = [r for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("OrgAccess::org-partner-a")]
+    (saved,) = [r for r in org_access.KIND.listed(state["outputs"])["roles"] if r["name"] == "Recording Analyst"]
+    assert saved["permissions"] == []
+    preview = stack.preview().check()
+    assert [(s.name, s.op) for s in preview.steps if s.changes] == [("org-partner-a", "update")]
+    (drift,) = drift_by_resource(preview)["Role::org-partner-a/Recording Analyst"]
+    assert drift.startswith("permissions: live [] -> declared [recording:view]"), drift
     stack.up().check()
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import Stack
+from orgaccess.kinds.base import known_objects
 from tests.e2e.e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource, failed_resources
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +53,14 @@ def test_up_fixes_all_but_the_contract_managed_license(stack: Stack) -> None:
     failed = failed_resources(result)
     assert list(failed) == ["org-partner-d/analytics"]
     assert "contract change" in failed["org-partner-d/analytics"]
+
+
+def test_the_org_with_a_contract_managed_license_is_saved_with_the_objects_that_converged(stack: Stack) -> None:
+    resources = stack.export()["deployment"]["resources"]
+    (org,) = [r for r in resources if r["type"].endswith(":OrgAccess") and r["id"] == "org-partner-d"]
+    assert sorted(known_objects(org["outputs"])) == ["Role Recording Analyst", "RoleBinding Premium App"]
+    (failed,) = org["outputs"]["failed"]
+    assert failed.startswith("org-partner-d, LicenseFeature analytics: ")
 
 
 def test_the_app_gets_200_everywhere_but_in_the_contract_managed_org(probe: Callable[[str], int]) -> None:

@@ -12,7 +12,8 @@ import yaml
 from orgaccess.declarations import parse_declarations
 from orgaccess.desired import plan
 from orgaccess.engine_result import Result
-from orgaccess.policy_rules import RULES, Declared, Resource, ResourceRule
+from orgaccess.platform.dialect import Dialect
+from orgaccess.policy_rules import PLATFORM_KEY, RULES, Declared, Resource, ResourceRule
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "policies"
@@ -20,6 +21,7 @@ DECLARATIONS = Path(__file__).parent / "declarations"
 # preview(declarations, config=None): the review's preview of a declarations file.
 Preview = Callable[..., Result]
 FIXED = yaml.safe_load((REPO / "access.yaml").read_text(encoding="utf-8"))
+GENESYS_FIXED = yaml.safe_load((REPO / "examples" / "genesys-cloud" / "access.yaml").read_text(encoding="utf-8"))
 
 
 def fixed() -> dict[str, Any]:
@@ -27,10 +29,23 @@ def fixed() -> dict[str, Any]:
     return copy.deepcopy(FIXED)
 
 
-def messages(declarations: dict[str, Any], rule_name: str, config: dict[str, Any] | None = None) -> list[str]:
+def genesys_fixed() -> dict[str, Any]:
+    """A fresh copy of the declared fix of genesys-403 (examples/genesys-cloud/access.yaml)."""
+    return copy.deepcopy(GENESYS_FIXED)
+
+
+def messages(
+    declarations: dict[str, Any],
+    rule_name: str,
+    config: dict[str, Any] | None = None,
+    platform: Dialect = Dialect.SEED,
+) -> list[str]:
+    """The rule's messages on `declarations` read and planned for `platform`, as the pack gives them."""
     (rule,) = [r for r in RULES if r.name == rule_name]
-    decls = parse_declarations(yaml.safe_dump(declarations))
-    resources = [Resource(d.kind, f"urn:pulumi:t::orgaccess::{d.kind}::{d.name}", d.props) for d in plan(decls)]
+    decls = parse_declarations(yaml.safe_dump(declarations), platform=platform)
+    planned = plan(decls, platform)
+    resources = [Resource(d.kind, f"urn:pulumi:t::orgaccess::{d.kind}::{d.name}", d.props) for d in planned]
+    given = {**(config or {}), PLATFORM_KEY: platform.value}
     if isinstance(rule, ResourceRule):
-        return [m for r in resources if r.kind == rule.kind for m in rule.check(r.props, config or {})]
-    return [v.message for v in rule.check(Declared(resources), config or {})]
+        return [m for r in resources if r.kind == rule.kind for m in rule.check(r.props, given)]
+    return [v.message for v in rule.check(Declared(resources), given)]

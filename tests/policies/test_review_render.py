@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from orgaccess.engine_result import Diagnostic, PolicyViolation, Result, Step
+from orgaccess.kinds import org_access
 from orgaccess.review import preview_of, render
 
 BINDING = "pulumi-python:dynamic/orgaccess:RoleBinding"
@@ -39,3 +40,30 @@ def test_a_removed_grant_shows_no_justification() -> None:
 def test_engine_errors_are_shown_without_the_generic_outcome_line() -> None:
     errors = tuple(Diagnostic("error", m) for m in ("access.yaml:3: unknown key", "preview failed"))
     assert preview_of(Result("preview", 255, diagnostics=errors)).errors == ["access.yaml:3: unknown key"]
+
+
+ORG = "pulumi-python:dynamic/orgaccess:OrgAccess"
+
+
+def org_step(op: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> Result:
+    return Result("preview", 0, steps=(Step(f"urn:pulumi:t::orgaccess::{ORG}::org-partner-a", ORG, op, (), old, new),))
+
+
+def org(roles: list[str], drift: list[str]) -> dict[str, Any]:
+    role = {"org": "org-partner-a", "name": "Recording Analyst", "permissions": ["recording:view"]}
+    grants = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": roles}
+    spec = org_access.KIND.declared("org-partner-a", {"roles": [role], "bindings": [grants]})
+    return {**spec, "drift": drift}
+
+
+def test_an_org_resource_reads_as_one_change_per_object_with_its_drift() -> None:
+    drift = ["RoleBinding Premium App: roles: live [] -> declared [Recording Analyst]"]
+    preview = preview_of(org_step("update", org([], []), org(["Recording Analyst"], drift)))
+    assert [(s.op, s.kind, s.name) for s in preview.steps] == [
+        ("same", "Role", "Recording Analyst"),
+        ("update", "RoleBinding", "Premium App"),
+    ]
+    report = render(preview)
+    assert "Resources: 1 to update." in report
+    assert "- Grants to Premium App: + Recording Analyst\n" in report
+    assert "- org-partner-a RoleBinding Premium App: roles: live [] -> declared [Recording Analyst]" in report

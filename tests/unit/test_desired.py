@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 from orgaccess.declarations import load_declarations
-from orgaccess.desired import Desired, plan
+from orgaccess.desired import Desired, per_org, plan
 from orgaccess.engine import PROJECT_DIR
+from orgaccess.kinds import org_access
+from orgaccess.kinds.base import Props
 
 PLAN = plan(load_declarations(PROJECT_DIR / "access.yaml"))
 BY_KEY = {d.key: d for d in PLAN}
@@ -45,3 +50,33 @@ def test_dependencies_come_before_their_dependents() -> None:
 def test_declared_lists_are_sorted_so_previews_are_stable() -> None:
     binding: Desired = BY_KEY[("RoleBinding", "org-partner-a/Premium App")]
     assert binding.props["roles"] == sorted(binding.props["roles"])
+
+
+RESOURCES = per_org(PLAN)
+
+
+def test_the_program_has_one_resource_per_account_and_one_per_org() -> None:
+    kinds = [d.kind for d in RESOURCES]
+    orgs = {d.org for d in PLAN if d.kind != "ServiceAccount"}
+    assert kinds.count("ServiceAccount") == len([d for d in PLAN if d.kind == "ServiceAccount"])
+    assert sorted(d.name for d in RESOURCES if d.kind == "OrgAccess") == sorted(orgs)
+
+
+def test_an_org_resource_holds_every_object_planned_for_that_org() -> None:
+    org = next(d for d in RESOURCES if d.name == "org-partner-a")
+    held = [part for _, part in org_access.KIND.parts_of(org.props)]
+    planned = [d.props for d in PLAN if d.org == "org-partner-a" and d.kind != "ServiceAccount"]
+
+    def in_order(parts: Sequence[Props]) -> list[Props]:
+        return sorted(parts, key=lambda part: json.dumps(part, sort_keys=True))
+
+    assert in_order(held) == in_order(planned)
+
+
+def test_an_org_resource_depends_on_the_accounts_it_binds_and_comes_after_them() -> None:
+    org = next(d for d in RESOURCES if d.name == "org-partner-a")
+    assert org.depends_on == (("ServiceAccount", "org-primary/Premium App"),)
+    seen: set[tuple[str, str]] = set()
+    for item in RESOURCES:
+        assert set(item.depends_on) <= seen, item.key
+        seen.add(item.key)
