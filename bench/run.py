@@ -35,7 +35,8 @@ from bench.projects import FLOOR, ORGACCESS, REPO, stage
 from bench.rss import PROVIDER
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import Result, Stack
+from orgaccess.engine import Stack
+from orgaccess.engine_result import Result
 
 RESULTS = REPO / "bench" / "results"
 WORK = REPO / ".state" / "bench"
@@ -68,19 +69,19 @@ class Engine:
 
     def __init__(self, name: str, parallel: int | None, env: dict[str, str]) -> None:
         self.name = name
-        self.args = ("--parallel", str(parallel)) if parallel else ()
+        self.options = {"parallel": parallel} if parallel else {}
         self.env = env
 
     def describe(self) -> dict[str, Any]:
-        return {"args": list(self.args), "env": self.env}
+        return {"args": [arg for k, v in self.options.items() for arg in (f"--{k}", str(v))], "env": self.env}
 
     def session(self, stack: Stack, run: Callable[..., Step], prefix: str) -> dict[str, Step]:
         """Preview from nothing, converge, preview converged, refresh: an operator's first day."""
         steps = [
-            ("preview", lambda: stack.preview(*self.args), (0,)),
-            ("up", lambda: stack.up("--continue-on-error", *self.args), (0,)),
-            ("previewConverged", lambda: stack.preview("--expect-no-changes", *self.args), (0,)),
-            ("refresh", lambda: stack.refresh(*self.args), (0,)),
+            ("preview", lambda: stack.preview(**self.options), (0,)),
+            ("up", lambda: stack.up(**self.options), (0,)),
+            ("previewConverged", lambda: stack.preview(expect_no_changes=True, **self.options), (0,)),
+            ("refresh", lambda: stack.refresh(**self.options), (0,)),
         ]
         return {
             name: run(f"{prefix}{name}", lambda act=act: _outcome(act()), expected=expected)

@@ -7,15 +7,16 @@ and prints a short account of it; the full outputs are kept under .state/demo/.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, Result, private_dir, project_stack
+from orgaccess.engine import PROJECT_DIR, private_dir, project_stack
+from orgaccess.engine_result import Result
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import PlatformError
 
@@ -56,7 +57,7 @@ def main() -> int:
         heading("6. orgaccess doctor: all pass but the contract-managed org")
         orgaccess(env, "doctor")
         heading("7. pulumi preview --expect-no-changes: only what needs a contract change remains")
-        result = keep("preview-after", stack.preview("--expect-no-changes"))
+        result = keep("preview-after", stack.preview(expect_no_changes=True))
         show_drift(result)
         print(f"   exit code {result.returncode} (7 = changes remain)")
     print(f"\nDone in {time.monotonic() - started:.0f} s. Full outputs: {STATE.relative_to(Path.cwd())}/")
@@ -86,34 +87,37 @@ def probe(emulator: EmulatorHandle) -> None:
 def orgaccess(env: dict[str, str], *args: str) -> None:
     command = [sys.executable, "-m", "orgaccess", *args]
     done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, check=False)
-    print(re.sub(r"^", "   ", done.stdout.rstrip(), flags=re.M))
+    print(textwrap.indent(done.stdout.rstrip(), "   "))
     if done.stderr.strip():
-        print(re.sub(r"^", "   ", done.stderr.rstrip(), flags=re.M))
+        print(textwrap.indent(done.stderr.rstrip(), "   "))
     print(f"   exit code {done.returncode}")
 
 
 def show_drift(result: Result) -> None:
-    current = ""
-    for line in result.stdout.splitlines():
-        urn = re.search(r"\[urn=.*dynamic/orgaccess:(\w+)::(.+)\]", line)
-        if urn:
-            current = f"{urn.group(1)} {urn.group(2)}"
-        item = re.match(r'\s+[~+]?\s*\[\d+\]: "(.*)"$', line)
-        if item and current and ("live" in item.group(1) or "missing" in item.group(1)):
-            print(f"   {current:48} {item.group(1).split(' => ')[-1].strip(chr(34))}")
-    summary = re.search(r"Resources:\n((?:\s+.*\n?)+)", result.stdout)
-    if summary:
-        print("   " + " / ".join(s.strip() for s in summary.group(1).splitlines() if s.strip()))
+    """Each drifted field the preview's steps carry (the provider's `drift` input), then the summary."""
+    for step in result.steps:
+        for line in (step.new_inputs or {}).get("drift") or [] if step.changes else []:
+            print(f"   {_resource(step.type, step.name):48} {line}")
+    show_summary(result)
 
 
 def show_up(result: Result) -> None:
-    for line in result.stdout.splitlines():
-        failed_object = re.match(r"\s+[\w-]+, \w+ [^:]+: ", line)  # `org, Kind name: why`, under the error
-        if failed_object or ("error: orgaccess" in line and not re.search(r"\*\*|creating|updating", line)):
+    for urn, message in result.errors_by_urn().items():
+        # A message may go on with one line per object that did not converge (`org, Kind name: why`).
+        first, *more = message.splitlines()
+        print(f"   error: {_resource(*urn.rsplit('::', 2)[-2:])}: {first}")
+        for line in more:
             print(f"   {line.strip()}")
-    summary = re.search(r"Resources:\n((?:\s+.*\n?)+)", result.stdout)
-    if summary:
-        print("   " + " / ".join(s.strip() for s in summary.group(1).splitlines() if s.strip()))
+    show_summary(result)
+
+
+def show_summary(result: Result) -> None:
+    if result.changes:
+        print("   " + " / ".join(f"{n} {op}" for op, n in sorted(result.changes.items())))
+
+
+def _resource(type_: str, name: str) -> str:
+    return f"{type_.rsplit(':', 1)[-1]} {name}"
 
 
 def _main() -> None:

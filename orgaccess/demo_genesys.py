@@ -64,7 +64,7 @@ def main() -> int:
         heading("6. orgaccess doctor: all pass but the contract-managed org")
         orgaccess(env, "doctor", "--declarations", str(DECLARATIONS))
         heading("7. pulumi preview --expect-no-changes: only what needs a contract change remains")
-        result = keep("preview-after", stack.preview("--expect-no-changes"), STATE)
+        result = keep("preview-after", stack.preview(expect_no_changes=True), STATE)
         show_drift(result)
         print(f"   exit code {result.returncode} (7 = changes remain)")
     print(f"\nDone in {time.monotonic() - started:.0f} s. Full outputs: {STATE.relative_to(Path.cwd())}/")

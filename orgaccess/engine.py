@@ -1,23 +1,28 @@
-"""Running the real Pulumi CLI on a stack with the local file backend.
+"""Running the real Pulumi engine on a stack, through Pulumi's Automation API.
 
-Tests, benchmarks and `make demo` drive `pulumi` exactly as an operator does, through
-this one place, so that the environment (which engine, which backend, which
-passphrase) is set the same way everywhere and no Pulumi Cloud account is involved.
+Tests, benchmarks, the demos and `orgaccess recover` drive the engine through this one place,
+so that the environment (which engine, which backend, which passphrase) is set the same way
+everywhere and no Pulumi Cloud account is involved. Operations answer a `Result` of typed facts
+read from the engine's events (engine_result.py).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pulumi import automation as auto
+
+from orgaccess.engine_result import Result, run_operation
 
 PULUMI_VERSION = "3.274.1"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -44,42 +49,73 @@ def engine_bin_dir() -> Path:
     return root / "pulumi" / PULUMI_VERSION / "bin"
 
 
-@dataclass(frozen=True)
-class Result:
-    """One finished `pulumi` command."""
+def engine_command() -> auto.PulumiCommand:
+    """The `pulumi` the Automation API runs: the one `make toolchain` built when it is there,
+    else the one on PATH (the operator's own)."""
+    root = engine_bin_dir().parent
+    return _pulumi_command(root if (root / "bin" / "pulumi").exists() else None)
 
-    args: tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
+
+@functools.cache
+def _pulumi_command(root: Path | None) -> auto.PulumiCommand:
+    # Making one runs `pulumi version` to check it: once per process is enough.
+    return auto.PulumiCommand(root=str(root) if root else None)
+
+
+class Operations:
+    """The operations of a stack, through its Automation API stack (`automation`)."""
+
+    name: str
+    project_dir: Path
 
     @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
+    def automation(self) -> auto.Stack:
+        raise NotImplementedError
 
-    def check(self) -> Result:
-        if self.returncode != 0:
-            raise PulumiCommandError(self)
-        return self
+    def preview(self, **options: Any) -> Result:
+        """`pulumi preview --diff`; `options` are the Automation API's (expect_no_changes=True, ...)."""
+        return _operation("preview", self.automation.preview, diff=True, **options)
 
+    def up(self, **options: Any) -> Result:
+        # One org's contract-managed license must not stop the others from converging.
+        return _operation("up", self.automation.up, continue_on_error=True, **options)
 
-class PulumiCommandError(RuntimeError):
-    def __init__(self, result: Result) -> None:
-        tail = "\n".join(result.output.strip().splitlines()[-40:])
-        super().__init__(f"`pulumi {' '.join(result.args)}` exited {result.returncode}:\n{tail}")
-        self.result = result
+    def refresh(self, **options: Any) -> Result:
+        return _operation("refresh", self.automation.refresh, **options)
 
+    def destroy(self, **options: Any) -> Result:
+        return _operation("destroy", self.automation.destroy, **options)
 
-def run_pulumi(args: tuple[str, ...], cwd: Path, env: dict[str, str], timeout: float = 900) -> Result:
-    """`pulumi ARGS --non-interactive` in `cwd`; never raises on a non-zero exit."""
-    argv = ("pulumi", *args, "--non-interactive")
-    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    return Result(tuple(args), done.returncode, done.stdout, done.stderr)
+    def cancel(self) -> None:
+        self.automation.cancel()
+
+    def export(self, *, show_secrets: bool = False) -> dict[str, Any]:
+        """The stack's state; secrets stay ciphertext unless `show_secrets`."""
+        if show_secrets:
+            exported = self.automation.export_stack()
+            return {"version": exported.version, "deployment": exported.deployment}
+        return json.loads(self.cli("stack", "export").stdout)
+
+    def outputs(self, *, show_secrets: bool = False) -> dict[str, Any]:
+        """The stack's outputs; a secret, even one nested in a map, reads `[secret]` unless `show_secrets`."""
+        if show_secrets:
+            return {key: output.value for key, output in self.automation.outputs().items()}
+        return json.loads(self.cli("stack", "output", "--json").stdout)
+
+    def cli(self, *args: str) -> auto.CommandResult:
+        """`pulumi ARGS --stack NAME` as the Automation API runs its commands; raises CommandError.
+
+        For what the Automation API does not offer: its export and outputs always decrypt the
+        secrets, and a caller that must show that nothing leaks needs them as the CLI masks them.
+        """
+        workspace = self.automation.workspace
+        return workspace.pulumi_command.run([*args, "--stack", self.name], str(self.project_dir), workspace.env_vars)
 
 
 @dataclass
-class Stack:
-    """A stack of the Pulumi project in `project_dir`, state under `backend_dir`."""
+class Stack(Operations):
+    """A stack of the Pulumi project in `project_dir`, state under `backend_dir`, run through
+    the Automation API with the environment every test, benchmark and demo shares."""
 
     project_dir: Path
     backend_dir: Path
@@ -87,58 +123,53 @@ class Stack:
     passphrase: str = LOCAL_PASSPHRASE
     extra_env: dict[str, str] = field(default_factory=dict)
 
+    def engine_env(self) -> dict[str, str]:
+        """What the engine sees on top of this process's environment."""
+        path = os.pathsep.join([str(engine_bin_dir()), str(Path(sys.executable).parent), os.environ["PATH"]])
+        return {
+            "PATH": path,
+            "PULUMI_BACKEND_URL": f"file://{self.backend_dir}",
+            "PULUMI_CONFIG_PASSPHRASE": self.passphrase,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_HOME": str(self.backend_dir / ".pulumi-home"),
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PULUMI_PYTHON_CMD": sys.executable,
+            **self.extra_env,
+        }
+
     def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env["PATH"] = f"{engine_bin_dir()}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-        env.update(
-            PULUMI_BACKEND_URL=f"file://{self.backend_dir}",
-            PULUMI_CONFIG_PASSPHRASE=self.passphrase,
-            PULUMI_SKIP_UPDATE_CHECK="true",
-            PULUMI_HOME=str(self.backend_dir / ".pulumi-home"),
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
-            PULUMI_PYTHON_CMD=sys.executable,
-        )
-        env.update(self.extra_env)
-        return env
+        """The whole environment of a `pulumi` (or `orgaccess`) process run on this stack by hand."""
+        return {**os.environ, **self.engine_env()}
 
     @property
     def backend_url(self) -> str:
-        return self.env()["PULUMI_BACKEND_URL"]
+        return self.engine_env()["PULUMI_BACKEND_URL"]
 
-    def run(self, *args: str, timeout: float = 900) -> Result:
-        """Runs `pulumi ARGS` on this stack; never raises on a non-zero exit."""
+    @functools.cached_property
+    def automation(self) -> auto.Stack:
+        """The Automation API's stack: selected, created the first time."""
         private_dir(self.backend_dir)
-        return run_pulumi(args, self.project_dir, self.env(), timeout)
+        env = self.engine_env()
+        workspace = auto.LocalWorkspace(
+            work_dir=str(self.project_dir),
+            pulumi_home=env["PULUMI_HOME"],
+            env_vars=env,
+            pulumi_command=engine_command(),
+        )
+        return auto.Stack.create_or_select(self.name, workspace)
 
     def init(self) -> Stack:
         """Selects the stack, creating it the first time."""
-        if self.run("stack", "select", self.name).returncode != 0:
-            self.run("stack", "init", self.name).check()
+        _ = self.automation
         return self
 
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
-        self.run("config", "set", "--stack", self.name, *(["--secret"] if secret else []), key, value).check()
+        self.automation.set_config(key, auto.ConfigValue(value, secret=secret))
 
-    def preview(self, *args: str) -> Result:
-        return self.run("preview", "--stack", self.name, "--diff", *args)
 
-    def up(self, *args: str) -> Result:
-        # One org's contract-managed license must not stop the others from converging.
-        return self.run("up", "--stack", self.name, "--yes", "--skip-preview", "--continue-on-error", *args)
-
-    def refresh(self, *args: str) -> Result:
-        return self.run("refresh", "--stack", self.name, "--yes", "--skip-preview", *args)
-
-    def destroy(self, *args: str) -> Result:
-        return self.run("destroy", "--stack", self.name, "--yes", "--skip-preview", *args)
-
-    def export(self, *, show_secrets: bool = False) -> dict[str, Any]:
-        args = ["stack", "export", "--stack", self.name, *(["--show-secrets"] if show_secrets else [])]
-        return json.loads(self.run(*args).check().stdout)
-
-    def outputs(self, *, show_secrets: bool = False) -> dict[str, Any]:
-        args = ["stack", "output", "--stack", self.name, "--json"]
-        return json.loads(self.run(*args, *(["--show-secrets"] if show_secrets else [])).check().stdout)
+def _operation(command: str, operation: Callable[..., Any], **options: Any) -> Result:
+    # The text is kept for people: plain, whatever the terminal.
+    return run_operation(command, functools.partial(operation, **{"color": "never", **options}))
 
 
 def project_stack(
@@ -150,15 +181,17 @@ def project_stack(
     declarations: Path | None = None,
     name: str = "dev",
     backend_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Stack:
     """The orgaccess program's stack, configured for a platform (the emulator, in tests).
 
     It runs on a copy of the project under `backend_dir`: `pulumi config set` writes
     Pulumi.<stack>.yaml beside Pulumi.yaml, and tests must never write into the checkout.
     The state is in `backend_dir` too, unless `backend_url` names another backend (PostgreSQL).
+    `extra_env` is what the engine's processes see besides (the workspace is made with it).
     """
-    extra_env = {"PULUMI_BACKEND_URL": backend_url} if backend_url else {}
-    stack = Stack(project_copy(backend_dir / "project"), backend_dir, name=name, extra_env=extra_env).init()
+    env = {**(extra_env or {}), **({"PULUMI_BACKEND_URL": backend_url} if backend_url else {})}
+    stack = Stack(project_copy(backend_dir / "project"), backend_dir, name=name, extra_env=env).init()
     stack.set_config("orgaccess:apiUrl", api_url)
     stack.set_config("orgaccess:clientId", client_id)
     stack.set_config("orgaccess:clientSecret", client_secret, secret=True)
@@ -180,26 +213,27 @@ def project_copy(workdir: Path) -> Path:
 
 
 @dataclass
-class WorkspaceStack:
+class WorkspaceStack(Operations):
     """A stack as the operator's own `pulumi` sees it from `project_dir`: their environment (backend,
-    passphrase, PULUMI_HOME) as it is, with this checkout's engine first on PATH when it is built."""
+    passphrase, PULUMI_HOME) as it is, with this checkout's engine when it is built."""
 
     project_dir: Path
     name: str
 
     def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        if (engine_bin_dir() / "pulumi").exists():
-            env["PATH"] = f"{engine_bin_dir()}{os.pathsep}{env.get('PATH', '')}"
-        env.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
-        return env
+        return {"PULUMI_SKIP_UPDATE_CHECK": "true", **os.environ}
 
     @property
     def backend_url(self) -> str:
         return backend_url(self.project_dir, self.env())
 
-    def run(self, *args: str, timeout: float = 900) -> Result:
-        return run_pulumi(args, self.project_dir, self.env(), timeout)
+    @functools.cached_property
+    def automation(self) -> auto.Stack:
+        """Selected as `pulumi stack select` does (the Automation API knows no other way in)."""
+        workspace = auto.LocalWorkspace(
+            work_dir=str(self.project_dir), env_vars=self.env(), pulumi_command=engine_command()
+        )
+        return auto.Stack.select(self.name, workspace)
 
 
 def backend_url(project_dir: Path, env: dict[str, str]) -> str:

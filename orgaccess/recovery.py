@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psutil
+from pulumi import automation as auto
 
-from orgaccess.engine import Result, project_settings
+from orgaccess.engine import project_settings
+from orgaccess.engine_result import Result
 from orgaccess.statestore import StateStore, open_store
 
 # The Python dynamic provider's command line, and the executables of Pulumi's plugins.
@@ -59,7 +61,9 @@ class PulumiStack(Protocol):
     @property
     def backend_url(self) -> str: ...
 
-    def run(self, *args: str, timeout: float = 900) -> Result: ...
+    def export(self, *, show_secrets: bool = False) -> dict[str, Any]: ...
+
+    def refresh(self, **options: Any) -> Result: ...
 
 
 @dataclass(frozen=True)
@@ -174,10 +178,10 @@ def _pending(store: StateStore, keys: Keys, stack: PulumiStack) -> list[dict[str
 
 
 def _export(stack: PulumiStack) -> dict[str, Any]:
-    exported = stack.run("stack", "export", "--stack", stack.name)
-    if exported.returncode != 0:
-        raise RecoveryError(f"`pulumi stack export` still fails: {_last_line(exported)}")
-    return dict(json.loads(exported.stdout))
+    try:
+        return stack.export()
+    except auto.CommandError as exc:
+        raise RecoveryError(f"`pulumi stack export` still fails: {_last_line(str(exc))}") from None
 
 
 def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None) -> Recovered:
@@ -241,10 +245,11 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
 
 
 def _refresh(stack: PulumiStack, pending: int, did: Callable[[str], None]) -> None:
-    refreshed = stack.run("refresh", "--stack", stack.name, "--yes", "--skip-preview", "--clear-pending-creates")
-    if refreshed.returncode != 0:
+    refreshed = stack.refresh(clear_pending_creates=True)
+    if not refreshed.ok:
+        reason = refreshed.errors[0].message if refreshed.errors else _last_line(refreshed.output)
         raise RecoveryError(
-            f"the refresh failed: {_last_line(refreshed)}\n"
+            f"the refresh failed: {reason}\n"
             "the stack is unlocked and readable; once the platform answers, run "
             f"`pulumi refresh --yes --clear-pending-creates --stack {stack.name}`"
         )
@@ -370,6 +375,7 @@ def checkpoint_problem(content: bytes) -> str | None:
     return None
 
 
-def _last_line(result: Result) -> str:
-    lines = [line for line in result.output.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else f"exit {result.returncode}"
+def _last_line(text: str) -> str:
+    # What the engine said last, when it failed before it could send an event.
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no output"

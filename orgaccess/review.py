@@ -2,10 +2,10 @@
 
     python -m orgaccess.review [--stack NAME] [--policy-pack policies] [--output review.md]
 
-One `pulumi preview --json --policy-pack ...` run with streaming JSON gives both halves of
-the review: the steps (each resource's declared inputs before and after, with the live
-`drift` the provider computed) and the policy results, which the plain `--json` summary
-leaves out. One run also means both halves describe the same moment of the platform.
+One `pulumi preview --policy-pack ...` run through the Automation API gives both halves of the
+review in its engine events: the steps (each resource's declared inputs before and after, with
+the live `drift` the provider computed) and the policy results. One run also means both halves
+describe the same moment of the platform.
 
 The report is deterministic (sorted, no stack names, URLs or timings), so it can be
 compared with a reviewed golden file.
@@ -14,22 +14,20 @@ compared with a reviewed golden file.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orgaccess import engine_result
+from orgaccess.engine import Operations, WorkspaceStack, selected_stack
+from orgaccess.engine_result import Result
 from orgaccess.kinds import KINDS, in_reading_order, object_kind
 from orgaccess.kinds.base import Change, Composite, Kind, label
 from orgaccess.policy_rules import kind_of
 from orgaccess.printable import escape, markdown
 
-# Makes `pulumi preview --json` print engine events, policy events among them, one per line.
-STREAMING_ENV = {"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"}
 # Engine messages that only restate the outcome the header already gives.
 _OUTCOME_NOISE = {"preview failed"}
 
@@ -72,46 +70,27 @@ class Preview:
     errors: list[str]
 
 
-def preview_args(policy_pack: str, config: str | None = None, stack: str | None = None) -> list[str]:
-    """The `pulumi` arguments of the review's preview; run them with STREAMING_ENV set."""
-    args = ["preview", "--json", "--policy-pack", policy_pack]
-    args += ["--policy-pack-config", config] if config else []
-    return args + (["--stack", stack] if stack else [])
+def review_preview(stack: Operations, policy_pack: str, config: str | None = None) -> Result:
+    """The review's preview of `stack`, with the policy pack (and its config file)."""
+    return stack.preview(policy_packs=[policy_pack], policy_pack_configs=[config] if config else None)
 
 
-def parse_events(lines: Iterable[str]) -> Preview:
-    """The steps, policy results and errors of a streaming `pulumi preview --json` output."""
-    steps: list[Step] = []
-    policies: list[PolicyResult] = []
-    errors: list[str] = []
-    for line in lines:
-        if not line.startswith("{"):
-            continue
-        event = json.loads(line)
-        if "resourcePreEvent" in event:
-            steps += _steps(event["resourcePreEvent"]["metadata"])
-        elif "policyEvent" in event:
-            policies.append(_policy_result(event["policyEvent"]))
-        elif event.get("diagnosticEvent", {}).get("severity") == "error":
-            message = event["diagnosticEvent"]["message"].strip()
-            if message not in _OUTCOME_NOISE:
-                errors.append(message)
+def preview_of(result: Result) -> Preview:
+    """The steps, policy results and errors of the review's preview."""
+    steps = [part for step in result.steps for part in _steps(step)]
+    policies = [_policy_result(violation) for violation in result.policy_violations]
+    errors = [d.message for d in result.errors if d.message not in _OUTCOME_NOISE]
     return Preview(steps, policies, errors)
 
 
-def _steps(meta: Mapping[str, Any]) -> list[Step]:
-    kind = kind_of(meta["type"])
+def _steps(step: engine_result.Step) -> list[Step]:
+    kind = kind_of(step.type)
     if kind not in KINDS:  # another provider's resource, or the stack's Convergence check
         return []
-
-    def inputs(state: Mapping[str, Any] | None) -> Props | None:
-        return state.get("inputs") if state else None
-
-    old, new = inputs(meta.get("old")), inputs(meta.get("new"))
     known = KINDS[kind]
     if isinstance(known, Composite):
-        return _object_steps(known, meta["op"], old, new)
-    return [Step(meta["op"], kind, old, new)]
+        return _object_steps(known, step.op, step.old_inputs, step.new_inputs)
+    return [Step(step.op, kind, step.old_inputs, step.new_inputs)]
 
 
 def _object_steps(composite: Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
@@ -144,11 +123,11 @@ def _subject(urn: str) -> str:
     return f"{kind} {name}" if kind else "stack"
 
 
-def _policy_result(event: Mapping[str, Any]) -> PolicyResult:
+def _policy_result(violation: engine_result.PolicyViolation) -> PolicyResult:
     # The engine sends "<policy description>\n<message>"; the description is in the pack.
-    message = event["message"].strip().split("\n", 1)[-1]
-    urn = event.get("resourceUrn") or ""
-    return PolicyResult(event["policyName"], event["enforcementLevel"], _subject(urn) if urn else "stack", message)
+    message = violation.message.split("\n", 1)[-1]
+    subject = _subject(violation.urn) if violation.urn else "stack"
+    return PolicyResult(violation.policy, violation.level, subject, message)
 
 
 # ---- rendering
@@ -207,21 +186,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--policy-pack-config", help="its config file (levels, allow-list)")
     parser.add_argument("--output", type=Path, help="write the markdown here instead of stdout")
     args = parser.parse_args(argv)
-    done = subprocess.run(
-        ["pulumi", *preview_args(args.policy_pack, args.policy_pack_config, args.stack), "--non-interactive"],
-        env={**os.environ, **STREAMING_ENV},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    name = args.stack or selected_stack(Path.cwd(), WorkspaceStack(Path.cwd(), "").env())
+    if not name:
+        parser.error("no stack is selected here; pass --stack NAME")
+    done = review_preview(WorkspaceStack(Path.cwd(), name), args.policy_pack, args.policy_pack_config)
     sys.stderr.write(done.stderr)
-    report = render(parse_events(done.stdout.splitlines()))
+    report = render(preview_of(done))
     if args.output:
         args.output.write_text(report, encoding="utf-8")
     else:
         sys.stdout.write(report)
     # A failed preview (a mandatory violation among the reasons) fails the CI job, after the report.
-    return 0 if done.returncode == 0 else 1
+    return 0 if done.ok else 1
 
 
 if __name__ == "__main__":

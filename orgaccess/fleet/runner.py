@@ -11,22 +11,19 @@ from __future__ import annotations
 import enum
 import functools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from pulumi import automation as auto
 
+from orgaccess.engine_result import Result, run_operation
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.settings import Settings
 
-T = TypeVar("T")
 ERROR_LINES = 3
-# How the DIY backends refuse a stack another process holds (pulumi/pkg/backend/diy).
-LOCKED = "the stack is currently locked"
 LOCK_POLL_SECONDS = 2.0
 
 
@@ -116,58 +113,57 @@ def run_stack(
         with log.open("w", encoding="utf-8") as sink:
             stack = open_stack(spec, declarations, backend, settings, env)
             output = functools.partial(print, file=sink, flush=True)
-            changes = while_locked(lambda: _apply(operation, stack, output), timeout=lock_timeout, note=output)
-    except auto.CommandError as exc:
-        return Outcome(spec, seconds=time.monotonic() - started, error=_first_errors(str(exc)), log=log)
+            result = while_locked(lambda: _apply(operation, stack, output), timeout=lock_timeout, note=output)
+    except auto.CommandError as exc:  # opening the stack (select, config) failed
+        return Outcome(spec, seconds=time.monotonic() - started, error=_last_lines(str(exc)), log=log)
     except Exception as exc:  # anything else that breaks one stack is still only that stack's result
         return Outcome(spec, seconds=time.monotonic() - started, error=f"{type(exc).__name__}: {exc}", log=log)
-    return Outcome(spec, changes, time.monotonic() - started, log=log)
+    seconds = time.monotonic() - started
+    if not result.ok:
+        return Outcome(spec, dict(result.changes), seconds, error=_errors(result), log=log)
+    return Outcome(spec, dict(result.changes), seconds, log=log)
 
 
 def while_locked(
-    attempt: Callable[[], T],
+    attempt: Callable[[], Result],
     *,
     timeout: float,
     note: Callable[[str], None],
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
-) -> T:
+) -> Result:
     """`attempt()`, tried again while another runner holds the stack's lock, for up to `timeout` seconds."""
     deadline = clock() + timeout
     while True:
-        try:
-            return attempt()
-        except auto.CommandError as exc:
-            left = deadline - clock()
-            if LOCKED not in str(exc) or left <= 0:
-                raise
-            note(f"orgaccess: the stack is locked by another runner; trying again for up to {left:.0f}s")
-            sleep(min(LOCK_POLL_SECONDS, left))
+        result = attempt()
+        left = deadline - clock()
+        if not result.locked or left <= 0:
+            return result
+        note(f"orgaccess: the stack is locked by another runner; trying again for up to {left:.0f}s")
+        sleep(min(LOCK_POLL_SECONDS, left))
 
 
-def _apply(operation: Operation, stack: auto.Stack, output: Callable[[str], None]) -> dict[str, int]:
+def _apply(operation: Operation, stack: auto.Stack, output: Callable[[str], None]) -> Result:
     if operation is Operation.PREVIEW:
-        return _counts(stack.preview(diff=True, on_output=output, on_error=output).change_summary)
+        return run_operation("preview", functools.partial(stack.preview, diff=True), on_output=output)
     # One org's contract-managed license must not stop the other orgs of the stack converging.
-    result = stack.up(diff=True, continue_on_error=True, on_output=output, on_error=output)
-    return _counts(result.summary.resource_changes or {})
+    up = functools.partial(stack.up, diff=True, continue_on_error=True)
+    return run_operation("up", up, on_output=output)
 
 
-def _counts(summary: Mapping[auto.OpType, int]) -> dict[str, int]:
-    # The SDK types the keys as OpType but passes the engine's JSON strings; OpType() takes both.
-    return {auto.OpType(op).value: n for op, n in summary.items()}
+def _errors(result: Result) -> str:
+    """The engine's errors, which name the cause; the full output is in the stack's log. Refused
+    before the engine started (another runner's lock), only the CLI's last words say why."""
+    said = [line for d in result.errors for line in _summary(d.message).splitlines()]
+    return "\n".join(list(dict.fromkeys(said))[:ERROR_LINES]) or _last_lines(result.stderr)
 
 
-def _first_errors(text: str) -> str:
-    """The engine's error lines, which name the cause; the full output is in the stack's log.
+def _summary(message: str) -> str:
+    # An error that introduces a traceback (`...unhandled exception:`) is followed by the exception.
+    lines = message.splitlines()
+    return f"{lines[0]} {lines[-1]}" if len(lines) > 1 and lines[0].endswith(":") else message
 
-    An error that introduces a traceback (`...unhandled exception:`) is followed by its last
-    line, the exception itself.
-    """
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = list(dict.fromkeys(line.removeprefix("stderr: ") for line in lines if "error:" in line[:20]))
-    if not errors:
-        return lines[-1] if lines else "failed"
-    if errors[0].endswith(":"):
-        errors = [f"{errors[0]} {lines[-1]}"]
-    return "\n".join(errors[:ERROR_LINES])
+
+def _last_lines(text: str, count: int = ERROR_LINES) -> str:
+    lines = [line.strip().removeprefix("stderr: ") for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[-count:]) or "failed"

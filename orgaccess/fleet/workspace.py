@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from orgaccess.engine import engine_bin_dir, project_copy
+from orgaccess.engine import engine_bin_dir, engine_command, project_copy
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.settings import Settings
 
@@ -68,7 +68,7 @@ def open_stack(
         work_dir=str(work_dir),
         pulumi_home=str(backend.work_dir / ".pulumi-home"),
         env_vars=env,
-        pulumi_command=auto.PulumiCommand(root=str(engine_bin_dir().parent)),
+        pulumi_command=engine_command(),
     )
     try:
         stack = auto.Stack.create_or_select(spec.name, workspace)

@@ -51,7 +51,7 @@ def converged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Converged]:
             declarations=scratch / "access.yaml",
             name="cli",
         )
-        stack.up("--continue-on-error")
+        stack.up()
         yield Converged(emulator, stack, Cli(emulator.url, scratch, admin_env(emulator.url)))
 
 

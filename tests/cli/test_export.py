@@ -25,7 +25,7 @@ def applying_changes_nothing(emulator: EmulatorHandle, exported: Path, backend: 
         backend, api_url=emulator.url, client_id=ADMIN_ID, client_secret=ADMIN_SECRET, declarations=exported
     )
     stack.up().check()
-    stack.preview("--expect-no-changes").check()
+    stack.preview(expect_no_changes=True).check()
 
 
 @pytest.mark.e2e

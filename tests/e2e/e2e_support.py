@@ -1,8 +1,8 @@
-"""What the end-to-end tests share: the seed-403 cast and reading drift out of a preview."""
+"""What the end-to-end tests share: the seed-403 cast and reading drift out of a preview's steps."""
 
 from __future__ import annotations
 
-import re
+from orgaccess.engine_result import Result, Step
 
 ADMIN = ("orgaccess-admin", "s3cret-admin")
 APP = ("premium-app", "s3cret-app")
@@ -10,49 +10,47 @@ PARTNERS = ("org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d")
 ORGS = ("org-primary", *PARTNERS)
 
 
-def drift_by_resource(preview_output: str) -> dict[str, list[str]]:
-    """Object (kind::org/name) -> the drift lines the preview shows for it now.
+def resource(step: Step) -> str:
+    """`Kind::name` of a step's resource (the last part of its type)."""
+    return f"{step.type.rsplit(':', 1)[-1]}::{step.name}"
 
-    An org's OrgAccess resource shows each object's drift as `Kind name: text`; it is filed
-    under that object. The state keeps the drift seen at the last `up`, so a changed line
-    reads `old => new`; a line marked `-` is drift that went away.
+
+def drift_by_resource(result: Result) -> dict[str, list[str]]:
+    """Object (Kind::org/name) -> its drift now: the `drift` input the provider's check gave each
+    changing step (a resource with no drift is a `same` step, or changes for another reason).
+
+    An org's OrgAccess resource carries each object's drift as `Kind name: text`; it is filed
+    under that object.
     """
     found: dict[str, list[str]] = {}
-    current, in_drift = "", False
-    for line in preview_output.splitlines():
-        urn = re.search(r"\[urn=urn:pulumi:[^:]+::[^:]+::pulumi-python:dynamic/orgaccess:(\w+)::(.+)\]", line)
-        item = re.match(r'\s+([~+]\s+)?\[\d+\]: (".*")$', line)
-        if urn:
-            current, in_drift = f"{urn.group(1)}::{urn.group(2)}", False
-        elif re.match(r"\s+[~+]?\s*drift\s*: \[", line):
-            in_drift = True
-        elif in_drift and item:
-            text = item.group(2).split(" => ")[-1].strip('"')
-            key = current
-            if current.startswith("OrgAccess::"):
-                kind, _, rest = text.partition(" ")
+    for step in result.steps:
+        for line in (step.changes and (step.new_inputs or {}).get("drift")) or []:
+            key, text = resource(step), line
+            if key.startswith("OrgAccess::"):
+                kind, _, rest = line.partition(" ")
                 name, _, text = rest.partition(": ")
-                key = f"{kind}::{current.removeprefix('OrgAccess::')}/{name}"
+                key = f"{kind}::{step.name}/{name}"
             found.setdefault(key, []).append(text)
-        elif in_drift and re.match(r"\s+-\s+\[\d+\]: ", line):
-            continue
-        else:
-            in_drift = False
     return found
 
 
-def failed_resources(up_output: str) -> dict[str, str]:
+def failed_resources(result: Result) -> dict[str, str]:
     """Object (org/name) -> its error, for the objects an `up` could not converge.
 
-    An org's resource saves what converged and lists the rest; the program then fails the `up`
-    with one line per object: `org, Kind name: error`.
+    An org's resource saves what converged and lists the rest; the stack's Convergence check then
+    fails the `up` with an error of one line per object after the first: `org, Kind name: error`.
     """
-    lines = re.findall(r"(?m)^\s+([\w-]+), \w+ ([^:]+): (.*)$", up_output)
-    return {f"{org}/{name}": error for org, name, error in lines}
+    found: dict[str, str] = {}
+    for error in result.errors:
+        for line in error.message.splitlines()[1:]:
+            org, _, rest = line.strip().partition(", ")
+            kind_and_name, _, why = rest.partition(": ")
+            found[f"{org}/{kind_and_name.partition(' ')[2]}"] = why
+    return found
 
 
-def assert_drift(preview_output: str, expected: dict[str, str]) -> None:
+def assert_drift(result: Result, expected: dict[str, str]) -> None:
     """The preview shows drift on exactly the `expected` resources, each starting with its text."""
-    drift = drift_by_resource(preview_output)
+    drift = drift_by_resource(result)
     assert set(drift) == set(expected)
     assert {resource: drift[resource][0][: len(text)] for resource, text in expected.items()} == expected

@@ -84,8 +84,9 @@ def test_bad_declarations_stop_up_with_a_located_message_and_no_write(
 
     assert result.returncode != 0
     # One message per problem; a misspelt key is also a missing one, so find the line that explains it.
-    messages = [line for line in result.output.splitlines() if str(path) in line and fragment in line]
-    assert messages, result.output
+    said = [line for error in result.errors for line in error.message.splitlines()]
+    messages = [line for line in said if str(path) in line and fragment in line]
+    assert messages, said
     message = messages[0]
     if located:
         assert f"{path}:{line_of(text, located)}:" in message, message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.engine_result import Result
 from orgaccess.platform.client import PlatformClient
-from tests.e2e.e2e_support import APP
+from tests.e2e.e2e_support import APP, resource
 
 pytestmark = pytest.mark.e2e
 
@@ -23,12 +23,9 @@ START = FULL[: FULL.index("  - id: org-partner-c")]
 CONVERGENCE = ("update", "Convergence", "convergence")
 
 
-def ops(preview: str) -> set[tuple[str, str, str]]:
+def ops(preview: Result) -> set[tuple[str, str, str]]:
     """(op, kind, name) of every orgaccess step the preview proposes."""
-    steps = re.findall(
-        r"([+~-]) pulumi-python:dynamic/orgaccess:(\w+): \((\w+)\)\n.*\n?\s+\[urn=[^\]]*::([^:\]]+)\]", preview
-    )
-    return {(op, kind, name) for _, kind, op, name in steps}
+    return {(s.op, resource(s).split("::")[0], s.name) for s in preview.steps if s.changes and "orgaccess:" in s.type}
 
 
 def writes(platform: EmulatorHandle, since: int) -> set[str | None]:
@@ -48,10 +45,10 @@ def apply(
     stack: Stack, platform: EmulatorHandle, path: Path, text: str
 ) -> tuple[set[tuple[str, str, str]], set[str | None]]:
     path.write_text(text)
-    planned = ops(stack.preview().check().stdout)
+    planned = ops(stack.preview().check())
     before = platform.audit_count()
     stack.up().check()
-    assert ops(stack.preview().check().stdout) == set()
+    assert ops(stack.preview().check()) == set()
     return planned, writes(platform, before)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import sys
 from pathlib import Path
 
@@ -40,7 +39,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, note_file: Path) -> Stack:
 def test_preview_shows_a_create(stack: Stack) -> None:
     result = stack.preview()
     assert result.returncode == 0, result.output
-    assert "+ pulumi-python:dynamic/orgaccess:FileNote: (create)" in result.stdout
+    assert [(s.type, s.op) for s in result.steps if s.changes][-1] == (
+        "pulumi-python:dynamic/orgaccess:FileNote",
+        "create",
+    )
 
 
 def test_up_creates_the_file(stack: Stack, note_file: Path) -> None:
@@ -49,20 +51,21 @@ def test_up_creates_the_file(stack: Stack, note_file: Path) -> None:
 
 
 def test_preview_expecting_no_changes_passes_when_converged(stack: Stack) -> None:
-    stack.preview("--expect-no-changes").check()
+    stack.preview(expect_no_changes=True).check()
 
 
 def test_out_of_band_change_fails_expect_no_changes_with_the_change_shown(stack: Stack, note_file: Path) -> None:
     note_file.write_text("edited by hand")
-    result = stack.preview("--expect-no-changes")
+    result = stack.preview(expect_no_changes=True)
     assert result.returncode != 0
-    assert "~ pulumi-python:dynamic/orgaccess:FileNote: (update)" in result.stdout
+    (step,) = [s for s in result.steps if s.changes]
+    assert (step.type, step.op) == ("pulumi-python:dynamic/orgaccess:FileNote", "update")
 
 
 def test_up_fixes_the_drift(stack: Stack, note_file: Path) -> None:
     stack.up().check()
     assert note_file.read_text() == "declared"
-    stack.preview("--expect-no-changes").check()
+    stack.preview(expect_no_changes=True).check()
 
 
 def test_refresh_reads_the_live_file(stack: Stack, note_file: Path) -> None:
@@ -86,4 +89,4 @@ def test_pickled_provider_refers_to_the_package_instead_of_carrying_it(stack: St
 def test_destroy_removes_the_file(stack: Stack, note_file: Path) -> None:
     stack.destroy().check()
     assert not note_file.exists()
-    assert json.loads(stack.run("stack", "output", "--json").stdout or "{}") == {}
+    assert stack.outputs() == {}

@@ -50,13 +50,13 @@ def test_each_orgs_app_client_gets_403_in_every_partner_org_before_the_fix(platf
 
 def test_preview_shows_the_drift_of_each_cause_and_writes_nothing(stack: Stack, platform: EmulatorHandle) -> None:
     before = platform.audit_count()
-    assert_drift(stack.preview().check().stdout, EXPECTED_DRIFT)
+    assert_drift(stack.preview().check(), EXPECTED_DRIFT)
     methods = {e.method for e in platform.audit(since=before) if e.path != "/oauth/token"}
     assert methods == {"GET"}
 
 
 def test_up_fixes_all_but_the_contract_managed_toggle(stack: Stack) -> None:
-    failed = failed_resources(stack.up().stdout)
+    failed = failed_resources(stack.up())
     assert list(failed) == ["org-partner-d/analytics"]
     assert "contract change" in failed["org-partner-d/analytics"]
 
@@ -66,9 +66,9 @@ def test_each_orgs_app_client_gets_200_but_in_the_contract_managed_org(platform:
 
 
 def test_after_up_only_the_contract_managed_toggle_remains_as_drift(stack: Stack) -> None:
-    result = stack.preview("--expect-no-changes")
+    result = stack.preview(expect_no_changes=True)
     assert result.returncode != 0
-    assert list(drift_by_resource(result.stdout)) == ["LicenseFeature::org-partner-d/analytics"]
+    assert list(drift_by_resource(result)) == ["LicenseFeature::org-partner-d/analytics"]
 
 
 def test_each_org_has_its_own_client_output_and_no_admin_secret_is_in_the_state(stack: Stack) -> None:
@@ -89,4 +89,4 @@ def test_a_declared_org_lock_stops_the_preview_at_its_line(stack: Stack, tmp_pat
     finally:
         stack.set_config("orgaccess:declarations", str(DECLARATIONS))
     assert result.returncode != 0
-    assert f"{locked}:{line}: orgLock does not exist on genesys-cloud" in result.output
+    assert any(f"{locked}:{line}: orgLock does not exist on genesys-cloud" in e.message for e in result.errors)

@@ -79,13 +79,13 @@ def stack(platform: EmulatorHandle, tmp_path_factory: pytest.TempPathFactory) ->
 def test_the_preview_of_the_drifted_fleet_shows_every_broken_org(stack: Stack) -> None:
     result = stack.preview()
     assert result.returncode == 0, result.output
-    drifted = {resource.split("::")[1].split("/")[0] for resource in drift_by_resource(result.stdout)}
+    drifted = {resource.split("::")[1].split("/")[0] for resource in drift_by_resource(result)}
     assert drifted == {org for n, org in enumerate(ORGS) if n % 5}
 
 
 def test_one_up_converges_the_fleet_and_the_second_preview_is_clean(stack: Stack) -> None:
     assert stack.up().check().returncode == 0
-    result = stack.preview("--expect-no-changes")
+    result = stack.preview(expect_no_changes=True)
     assert result.returncode == 0, result.output
 
 

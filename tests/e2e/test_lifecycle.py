@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import httpx
@@ -10,10 +11,11 @@ import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.engine_result import Result
 from orgaccess.kinds import org_access
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
-from tests.e2e.e2e_support import ADMIN, APP
+from tests.e2e.e2e_support import ADMIN, APP, drift_by_resource
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +46,8 @@ def declarations(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 @pytest.fixture(scope="module")
-def first_up(stack: Stack, declarations: Path) -> str:
-    return stack.up().check().output
+def first_up(stack: Stack, declarations: Path) -> Result:
+    return stack.up().check()
 
 
 def bot_secret(stack: Stack) -> str:
@@ -57,23 +59,24 @@ def token_status(platform: EmulatorHandle, client_id: str, secret: str) -> int:
     return httpx.post(f"{platform.url}/oauth/token", data=form).status_code
 
 
-def test_up_says_which_existing_objects_it_adopted(first_up: str) -> None:
-    assert "ServiceAccount org-primary/Premium App: adopted the existing object of the same name" in first_up
+def test_up_says_which_existing_objects_it_adopted(first_up: Result) -> None:
+    said = [d.message for d in first_up.diagnostics]
+    assert "orgaccess: ServiceAccount org-primary/Premium App: adopted the existing object of the same name" in said
 
 
-def test_a_created_accounts_secret_authenticates(first_up: str, stack: Stack, platform: EmulatorHandle) -> None:
+def test_a_created_accounts_secret_authenticates(first_up: Result, stack: Stack, platform: EmulatorHandle) -> None:
     bot_id = stack.outputs()["serviceAccounts"][BOT]["clientId"]
     assert token_status(platform, bot_id, bot_secret(stack)) == 200
 
 
-def test_the_secret_is_encrypted_in_the_state_and_masked_in_outputs(first_up: str, stack: Stack) -> None:
+def test_the_secret_is_encrypted_in_the_state_and_masked_in_outputs(first_up: Result, stack: Stack) -> None:
     secret = bot_secret(stack)
     assert secret not in str(stack.export())
-    assert secret not in stack.run("stack", "output", "--json").output
+    assert secret not in json.dumps(stack.outputs())
     assert stack.outputs()["serviceAccounts"][BOT]["secret"] == "[secret]"
 
 
-def test_the_pickled_provider_carries_a_kind_name_and_no_credentials(first_up: str, stack: Stack) -> None:
+def test_the_pickled_provider_carries_a_kind_name_and_no_credentials(first_up: Result, stack: Stack) -> None:
     resources = stack.export(show_secrets=True)["deployment"]["resources"]
     for resource in (r for r in resources if "orgaccess:" in r["type"]):
         provider = resource["inputs"]["__provider"]
@@ -83,7 +86,7 @@ def test_the_pickled_provider_carries_a_kind_name_and_no_credentials(first_up: s
 
 
 def test_changing_secret_rotation_rotates_the_secret(
-    first_up: str, stack: Stack, declarations: Path, platform: EmulatorHandle
+    first_up: Result, stack: Stack, declarations: Path, platform: EmulatorHandle
 ) -> None:
     bot_id = stack.outputs()["serviceAccounts"][BOT]["clientId"]
     old = bot_secret(stack)
@@ -96,7 +99,7 @@ def test_changing_secret_rotation_rotates_the_secret(
 
 
 def test_refresh_brings_the_state_to_live_values_and_preview_then_shows_the_field(
-    first_up: str, stack: Stack, admin: PlatformClient
+    first_up: Result, stack: Stack, admin: PlatformClient
 ) -> None:
     (role,) = admin.list_roles("org-partner-a", name="Recording Analyst")
     admin.update_role("org-partner-a", role.id, RoleUpdate(name=role.name, permissions=[], version=role.version))
@@ -104,13 +107,15 @@ def test_refresh_brings_the_state_to_live_values_and_preview_then_shows_the_fiel
     (state,) = [r for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("OrgAccess::org-partner-a")]
     (saved,) = [r for r in org_access.KIND.listed(state["outputs"])["roles"] if r["name"] == "Recording Analyst"]
     assert saved["permissions"] == []
-    preview = stack.preview().check().stdout
-    assert '+ [0]: "recording:view"' in preview, preview
+    preview = stack.preview().check()
+    assert ("org-partner-a", "update") in [(s.name, s.op) for s in preview.steps if s.changes]
+    (drift,) = drift_by_resource(preview)["Role::org-partner-a/Recording Analyst"]
+    assert drift.startswith("permissions: live [] -> declared [recording:view]"), drift
     stack.up().check()
 
 
 def test_destroy_releases_adopted_objects_and_deletes_what_it_created(
-    first_up: str, stack: Stack, admin: PlatformClient
+    first_up: Result, stack: Stack, admin: PlatformClient
 ) -> None:
     bot_id = stack.outputs()["serviceAccounts"][BOT]["clientId"]
     stack.destroy().check()

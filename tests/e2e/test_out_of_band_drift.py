@@ -80,13 +80,13 @@ def test_out_of_band_cause_is_previewed_then_fixed_by_up(
     probe: Callable[[str], int],
 ) -> None:
     inject(admin)
-    drift = drift_by_resource(stack.preview().check().stdout)
+    drift = drift_by_resource(stack.preview().check())
     assert set(drift) - {CONTRACT_DRIFT} == CAUSES[inject], drift
 
     stack.up()
 
     assert probe(ORG) == 200
-    assert set(drift_by_resource(stack.preview().check().stdout)) == {CONTRACT_DRIFT}
+    assert set(drift_by_resource(stack.preview().check())) == {CONTRACT_DRIFT}
 
 
 def test_an_undeclared_grant_is_revoked_not_kept(stack: Stack, admin: PlatformClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -33,7 +34,7 @@ def test_the_app_gets_403_in_every_partner_org_before_the_fix(probe: Callable[[s
 def test_preview_shows_the_drift_of_each_cause_and_nothing_else(stack: Stack) -> None:
     result = stack.preview()
     assert result.returncode == 0, result.output
-    drift = drift_by_resource(result.stdout)
+    drift = drift_by_resource(result)
     assert set(drift) == set(EXPECTED_DRIFT)
     for resource, text in EXPECTED_DRIFT.items():
         assert drift[resource][0].startswith(text), (resource, drift[resource])
@@ -49,7 +50,7 @@ def test_preview_writes_nothing_to_the_platform(stack: Stack, platform: Emulator
 def test_up_fixes_all_but_the_contract_managed_license(stack: Stack) -> None:
     result = stack.up()
     assert result.returncode != 0
-    failed = failed_resources(result.stdout)
+    failed = failed_resources(result)
     assert list(failed) == ["org-partner-d/analytics"]
     assert "contract change" in failed["org-partner-d/analytics"]
 
@@ -72,13 +73,13 @@ def test_the_contract_managed_reason_is_in_the_platform_audit(platform: Emulator
 
 
 def test_after_up_only_the_contract_managed_license_remains_as_drift(stack: Stack) -> None:
-    result = stack.preview("--expect-no-changes")
+    result = stack.preview(expect_no_changes=True)
     assert result.returncode != 0
-    assert list(drift_by_resource(result.stdout)) == ["LicenseFeature::org-partner-d/analytics"]
+    assert list(drift_by_resource(result)) == ["LicenseFeature::org-partner-d/analytics"]
 
 
 def test_the_secrets_of_the_scenario_are_in_no_output_and_not_in_the_state(stack: Stack) -> None:
-    outputs = [stack.preview().output, stack.run("stack", "output", "--json").output]
+    outputs = [stack.preview().output, json.dumps(stack.outputs())]
     state = stack.export()
     blob = "\n".join(outputs) + str(state)
     for secret in (ADMIN[1], APP[1]):

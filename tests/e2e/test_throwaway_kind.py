@@ -15,7 +15,7 @@ import pytest
 
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine import project_stack
-from orgaccess.review import STREAMING_ENV, Preview, parse_events, preview_args, render
+from orgaccess.review import Preview, preview_of, render, review_preview
 from tests.e2e.e2e_support import ADMIN
 from tests.throwaway_kind import KIND, RULE, registered
 
@@ -28,19 +28,22 @@ ORG = "org-partner-a"
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
-    """The review's preview (`pulumi preview --json --policy-pack policies`) of access.yaml on seed-403, read
+    """The review's preview (`pulumi preview --policy-pack policies`) of access.yaml on seed-403, read
     as `python -m orgaccess.review` reads it."""
+    path = [str(TESTS / "throwaway_site"), str(REPO), os.environ.get("PYTHONPATH", "")]
     with running_emulator("seed-403", db=tmp_path_factory.mktemp("emulator") / "db.sqlite") as emulator:
         stack = project_stack(
-            tmp_path_factory.mktemp("state"), api_url=emulator.url, client_id=ADMIN[0], client_secret=ADMIN[1]
+            tmp_path_factory.mktemp("state"),
+            api_url=emulator.url,
+            client_id=ADMIN[0],
+            client_secret=ADMIN[1],
+            extra_env={"PYTHONPATH": os.pathsep.join(filter(None, path))},
         )
-        path = [str(TESTS / "throwaway_site"), str(REPO), os.environ.get("PYTHONPATH", "")]
-        stack.extra_env.update({**STREAMING_ENV, "PYTHONPATH": os.pathsep.join(filter(None, path))})
-        run = stack.run(*preview_args(str(REPO / "policies"), None, stack.name))
+        run = review_preview(stack, str(REPO / "policies"))
         assert run.returncode == 0, run.output
         # The review reads the preview in this process, which knows the kind as the engine's did.
         with registered():
-            yield parse_events(run.stdout.splitlines())
+            yield preview_of(run)
 
 
 def test_the_engine_previews_the_kinds_objects_in_their_orgs_resource(preview: Preview) -> None:

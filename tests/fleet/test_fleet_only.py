@@ -13,12 +13,15 @@ from typer.testing import CliRunner
 from bench.scenario import generate
 from orgaccess.cli.main import app
 from orgaccess.declarations import Declarations, parse_declarations
+from orgaccess.engine_result import Result
 from orgaccess.fleet.layout import fleet_stacks, select_stacks, stack_objects
-from orgaccess.fleet.runner import LOCK_POLL_SECONDS, LOCKED, while_locked
+from orgaccess.fleet.runner import LOCK_POLL_SECONDS, while_locked
 
 FLEET = generate(12, drift_fraction=0.0, seed=2)
 STACKS = 3
-LOCKED_ERROR = auto.CommandError(auto.CommandResult("", f"error: {LOCKED} by 1 lock(s).", 255))
+LOCKED = "error: the stack is currently locked by 1 lock(s)."
+REFUSED = Result("up", 255, stderr=LOCKED, error=auto.ConcurrentUpdateError(auto.CommandResult("", LOCKED, 255)))
+DONE = Result("up", 0)
 
 
 @pytest.fixture
@@ -76,14 +79,12 @@ class _Clock:
         self.now += seconds
 
 
-def _locked_for(attempts: int) -> Callable[[], str]:
+def _locked_for(attempts: int) -> Callable[[], Result]:
     """An `up` refused by another runner's lock `attempts` times, then done."""
     calls = iter(range(attempts + 1))
 
-    def attempt() -> str:
-        if next(calls) < attempts:
-            raise LOCKED_ERROR
-        return "done"
+    def attempt() -> Result:
+        return REFUSED if next(calls) < attempts else DONE
 
     return attempt
 
@@ -93,7 +94,7 @@ def test_a_locked_stack_is_tried_again_until_it_is_free_within_the_lock_timeout(
 
     done = while_locked(_locked_for(2), timeout=60, note=notes.append, sleep=clock.sleep, clock=lambda: clock.now)
 
-    assert done == "done"
+    assert done == DONE
     assert clock.slept == [LOCK_POLL_SECONDS] * 2
     assert len(notes) == 2 and "locked by another runner" in notes[0]
 
@@ -101,29 +102,28 @@ def test_a_locked_stack_is_tried_again_until_it_is_free_within_the_lock_timeout(
 def test_a_lock_held_past_the_lock_timeout_fails_the_stack_with_the_lock_message() -> None:
     clock = _Clock()
 
-    with pytest.raises(auto.CommandError, match=LOCKED):
-        while_locked(_locked_for(100), timeout=5, note=lambda _: None, sleep=clock.sleep, clock=lambda: clock.now)
+    done = while_locked(_locked_for(100), timeout=5, note=lambda _: None, sleep=clock.sleep, clock=lambda: clock.now)
 
+    assert done.locked and LOCKED in done.stderr
     assert sum(clock.slept) == 5
 
 
 def test_without_a_lock_timeout_a_locked_stack_fails_at_once() -> None:
     clock = _Clock()
 
-    with pytest.raises(auto.CommandError, match=LOCKED):
-        while_locked(_locked_for(1), timeout=0, note=lambda _: None, sleep=clock.sleep, clock=lambda: clock.now)
+    done = while_locked(_locked_for(1), timeout=0, note=lambda _: None, sleep=clock.sleep, clock=lambda: clock.now)
+
+    assert done.locked
 
     assert clock.slept == []
 
 
 def test_an_error_other_than_a_lock_is_never_retried() -> None:
     clock = _Clock()
-    broken = auto.CommandError(auto.CommandResult("", "error: preview failed", 255))
+    broken = Result("preview", 255, error=auto.CommandError(auto.CommandResult("", "error: preview failed", 255)))
 
-    def attempt() -> str:
-        raise broken
+    done = while_locked(lambda: broken, timeout=60, note=lambda _: None, sleep=clock.sleep, clock=lambda: clock.now)
 
-    with pytest.raises(auto.CommandError, match="preview failed"):
-        while_locked(attempt, timeout=60, note=lambda _: None, sleep=clock.sleep, clock=lambda: clock.now)
+    assert done is broken
 
     assert clock.slept == []

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import Result, Stack
-from orgaccess.review import STREAMING_ENV, preview_args
+from orgaccess.engine import Stack
+from orgaccess.engine_result import Result
+from orgaccess.review import review_preview
 from tests.policies.policy_helpers import PACK, REPO, Preview
 
 
@@ -22,7 +23,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     config_file = REPO / f"Pulumi.{name}.yaml"
     with running_emulator("seed-403") as emulator:
         try:
-            stack = Stack(REPO, tmp_path_factory.mktemp("backend"), name, extra_env=dict(STREAMING_ENV)).init()
+            stack = Stack(REPO, tmp_path_factory.mktemp("backend"), name).init()
             stack.set_config("orgaccess:apiUrl", emulator.url)
             stack.set_config("orgaccess:clientId", "orgaccess-admin")
             stack.set_config("orgaccess:clientSecret", "s3cret-admin", secret=True)
@@ -33,10 +34,10 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture(scope="module")
 def preview(stack: Stack) -> Preview:
-    """`pulumi preview --json --policy-pack policies` of a declarations file, as the review runs it."""
+    """`pulumi preview --policy-pack policies` of a declarations file, as the review runs it."""
 
     def run(declarations: Path, config: Path | None = None) -> Result:
         stack.set_config("orgaccess:declarations", str(declarations))
-        return stack.run(*preview_args(str(PACK), str(config) if config else None, stack.name))
+        return review_preview(stack, str(PACK), str(config) if config else None)
 
     return run

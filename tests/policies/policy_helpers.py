@@ -11,7 +11,7 @@ import yaml
 
 from orgaccess.declarations import parse_declarations
 from orgaccess.desired import plan
-from orgaccess.engine import Result
+from orgaccess.engine_result import Result
 from orgaccess.platform.dialect import Dialect
 from orgaccess.policy_rules import PLATFORM_KEY, RULES, Declared, Resource, ResourceRule
 

@@ -6,15 +6,15 @@ import json
 
 import pytest
 
-from orgaccess.engine import Result
-from orgaccess.review import PolicyResult, parse_events
+from orgaccess.engine_result import Result
+from orgaccess.review import PolicyResult, preview_of
 from tests.policies.policy_helpers import DECLARATIONS, REPO, Preview
 
 pytestmark = pytest.mark.e2e
 
 
 def results(run: Result) -> list[PolicyResult]:
-    return parse_events(run.stdout.splitlines()).policies
+    return preview_of(run).policies
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,10 @@ import yaml
 
 from orgaccess.demo_genesys import ADMINS
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import Result, Stack
+from orgaccess.engine import Stack
+from orgaccess.engine_result import Result
 from orgaccess.platform.dialect import Dialect
-from orgaccess.review import STREAMING_ENV, PolicyResult, parse_events, preview_args
+from orgaccess.review import PolicyResult, preview_of, review_preview
 from tests.e2e.genesys_support import genesys_stack
 from tests.policies.policy_helpers import PACK, REPO, genesys_fixed
 
@@ -28,17 +29,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     admins = {org: (c["clientId"], c["clientSecret"]) for org, c in ADMINS.items()}
     with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as emulator:
         stack = genesys_stack(tmp_path_factory.mktemp("backend"), emulator.url, admins, EXAMPLE)
-        stack.extra_env.update(STREAMING_ENV)
         yield stack
 
 
 def preview(stack: Stack, declarations: Path) -> Result:
     stack.set_config("orgaccess:declarations", str(declarations))
-    return stack.run(*preview_args(str(PACK), None, stack.name))
+    return review_preview(stack, str(PACK))
 
 
 def results(run: Result) -> list[PolicyResult]:
-    return parse_events(run.stdout.splitlines()).policies
+    return preview_of(run).policies
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from orgaccess.engine import Stack
-from orgaccess.review import parse_events, render
+from orgaccess.review import preview_of, render
 from tests.policies.policy_helpers import DECLARATIONS, Preview
 
 GOLDEN = DECLARATIONS.parent / "golden" / "before-to-after.md"
@@ -18,7 +18,7 @@ def test_the_report_of_a_known_change_matches_the_reviewed_golden_file(stack: St
     stack.set_config("orgaccess:declarations", str(DECLARATIONS / "before.yaml"))
     stack.up().check()
     run = preview(DECLARATIONS / "after.yaml")
-    report = render(parse_events(run.stdout.splitlines()))
+    report = render(preview_of(run))
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(report, encoding="utf-8")
     assert report == GOLDEN.read_text(encoding="utf-8")

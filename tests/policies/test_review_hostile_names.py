@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from orgaccess.review import parse_events, render
+from orgaccess.engine_result import Diagnostic, Result, Step
+from orgaccess.review import preview_of, render
 
 BINDING = "pulumi-python:dynamic/orgaccess:RoleBinding"
 URN = f"urn:pulumi:t::orgaccess::{BINDING}::org-partner-a/Premium App"
@@ -16,15 +16,14 @@ UNESCAPED = re.compile(r"(?<!\\)(\]\(|<img)")
 HOSTILE = "Analyst\u202e\x1b[2J[approve](https://evil.example)</details><img src=x>"
 
 
-def drifted_binding(drift: list[str]) -> str:
+def drifted_binding(drift: list[str]) -> Result:
     props = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": ["A"]}
-    state: dict[str, Any] = {"inputs": {**props, "justification": None, "drift": drift}}
-    meta = {"op": "update", "urn": URN, "type": BINDING, "old": state, "new": state}
-    return json.dumps({"resourcePreEvent": {"metadata": meta}})
+    inputs: dict[str, Any] = {**props, "justification": None, "drift": drift}
+    return Result("preview", 0, steps=(Step(URN, BINDING, "update", ("drift",), inputs, inputs),))
 
 
 def test_a_hostile_live_name_in_the_drift_is_escaped_in_the_review() -> None:
-    report = render(parse_events([drifted_binding([f"roles: live [{HOSTILE}] -> declared [A]"])]))
+    report = render(preview_of(drifted_binding([f"roles: live [{HOSTILE}] -> declared [A]"])))
     assert "\u202e" not in report and "\x1b" not in report
     assert not UNESCAPED.search(report)
     assert len(re.findall(r"(?<!\\)</details>", report)) == 1
@@ -34,6 +33,6 @@ def test_a_hostile_live_name_in_the_drift_is_escaped_in_the_review() -> None:
 
 def test_an_engine_error_quoting_the_platform_cannot_close_its_code_block() -> None:
     message = "platform said: ```\n# Approved\x1b[8m"
-    preview = parse_events([json.dumps({"diagnosticEvent": {"severity": "error", "message": message}})])
+    preview = preview_of(Result("preview", 255, diagnostics=(Diagnostic("error", message),)))
     report = render(preview)
     assert "\x1b" not in report and report.count("```") == 2

@@ -18,7 +18,8 @@ from pathlib import Path
 import psutil
 
 from orgaccess import recovery
-from orgaccess.engine import PROJECT_DIR, Result, Stack
+from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.engine_result import Result
 from orgaccess.statestore import StateStore, open_store
 from tests.reliability.support import FleetRun, duplicate_roles, grant_differences, start_up
 
@@ -107,7 +108,7 @@ def converged(fleet: FleetRun) -> list[str]:
         doubles = duplicate_roles(admin, fleet.declarations)
         problems = [f"duplicate roles: {doubles}"] if doubles else []
         problems += grant_differences(admin, fleet.declarations)
-    preview = fleet.stack.preview("--expect-no-changes", "--refresh")
+    preview = fleet.stack.preview(expect_no_changes=True, refresh=True)
     if preview.returncode != 0:
         problems.append(preview.output[-3000:])
     return problems
@@ -125,7 +126,7 @@ def recover_cli(stack: Stack, *args: str) -> Result:
         timeout=600,
         check=False,
     )
-    return Result(("recover", *args), done.returncode, done.stdout, done.stderr)
+    return Result(" ".join(("recover", *args)), done.returncode, done.stdout, done.stderr)
 
 
 @contextmanager

@@ -27,7 +27,8 @@ from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.declarations import Declarations, parse_declarations
 from orgaccess.emulator import reasons
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import Result, Stack, project_stack
+from orgaccess.engine import Stack, project_stack
+from orgaccess.engine_result import Result
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import AuditEntry
 
@@ -277,7 +278,7 @@ class BackgroundUp:
     def finish(self, timeout: float = 300.0) -> Result:
         """Waits for `pulumi` to exit; its output as a Result."""
         output, _ = self.process.communicate(timeout=timeout)
-        return Result(("up",), self.process.returncode, output, "")
+        return Result("up", self.process.returncode, output)
 
     def end(self) -> None:
         self._descendants()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from orgaccess import recovery
-from orgaccess.engine import Result
+from orgaccess.engine_result import Result
 from tests.reliability.support import (
     FIGURES,
     FleetRun,
@@ -83,7 +83,7 @@ def test_after_recovery_every_binding_holds_exactly_its_declared_roles(crash: Cr
 
 
 def test_after_recovery_the_state_matches_the_platform(crash: Crash) -> None:
-    result = crash.fleet.stack.preview("--expect-no-changes", "--refresh")
+    result = crash.fleet.stack.preview(expect_no_changes=True, refresh=True)
     assert result.returncode == 0, result.output[-4000:]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from orgaccess.engine import Result
+from orgaccess.engine_result import Result
 from orgaccess.platform.models import AuditEntry
 from tests.reliability.support import (
     FIGURES,
@@ -88,11 +88,11 @@ def test_every_rate_limit_is_waited_out(faulted: Outcome) -> None:
 
 
 def test_after_converging_through_faults_preview_expects_no_changes(faulted: Outcome) -> None:
-    result = faulted.fleet.stack.preview("--expect-no-changes")
+    result = faulted.fleet.stack.preview(expect_no_changes=True)
     assert result.returncode == 0, result.output[-4000:]
 
 
 def test_without_faults_one_up_converges(converged: Converged) -> None:
     assert converged.up.returncode == 0, converged.up.output[-4000:]
-    result = converged.fleet.stack.preview("--expect-no-changes")
+    result = converged.fleet.stack.preview(expect_no_changes=True)
     assert result.returncode == 0, result.output[-4000:]

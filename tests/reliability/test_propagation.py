@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, PREMIUM
-from orgaccess.engine import Result
+from orgaccess.engine_result import Result
 from tests.reliability.support import FleetRun, drifted_fleet
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +59,7 @@ def test_up_reports_no_failure_while_changes_propagate(delayed: Delayed) -> None
 
 def test_the_state_matches_the_platform_at_once(delayed: Delayed) -> None:
     # Management reads see a change at once; only the data plane lags.
-    result = delayed.fleet.stack.preview("--expect-no-changes")
+    result = delayed.fleet.stack.preview(expect_no_changes=True)
     assert result.returncode == 0, result.output[-4000:]
 
 

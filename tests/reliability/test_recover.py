@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pulumi import automation as auto
 
 from orgaccess import recovery
 from orgaccess.statestore import ATTRS
@@ -47,9 +48,8 @@ def checkpoint_path(fleet: FleetRun) -> Path:
 def test_an_empty_checkpoint_metadata_file_is_what_fails_pulumi_with_eof(fleet: FleetRun) -> None:
     checkpoint_path(fleet).with_name(checkpoint_path(fleet).name + ATTRS).write_text("")
     try:
-        exported = fleet.stack.run("stack", "export", "--stack", fleet.stack.name)
-        assert exported.returncode != 0
-        assert "failed to load checkpoint: EOF" in exported.output
+        with pytest.raises(auto.CommandError, match="failed to load checkpoint: EOF"):
+            fleet.stack.export()
     finally:
         recovery.recover(fleet.stack)
 
@@ -172,8 +172,8 @@ def test_a_kill_while_pulumi_rewrites_the_checkpoint_metadata_is_recovered_from_
     attrs = checkpoint_path(fleet).with_name(checkpoint_path(fleet).name + ATTRS)
     with killed_at_first_write(fleet.stack, attrs) as killed:
         assert attrs.stat().st_size == 0, "the kill lands after the truncation, before the write"
-        answer = fleet.stack.run("cancel", "--yes", "--stack", fleet.stack.name)
-        assert "failed to load checkpoint: EOF" in answer.output
+        with pytest.raises(auto.CommandError, match="failed to load checkpoint: EOF"):
+            fleet.stack.cancel()
         done = recover_cli(fleet.stack)
         assert done.returncode == 0, done.output
         assert killed.wait(timeout=60) is not None, "the dead run's provider was ended"

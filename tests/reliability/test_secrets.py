@@ -44,7 +44,7 @@ def test_pulumi_output_never_shows_a_secret(converged: Converged) -> None:
 
 def test_the_engine_verbose_log_never_shows_a_secret(converged: Converged) -> None:
     # At -v=9 the engine logs every gRPC payload, the state's olds (with the secret) among them.
-    logged = converged.fleet.stack.preview("--logtostderr", "-v=9")
+    logged = converged.fleet.stack.preview(log_to_std_err=True, log_verbosity=9)
     assert len(logged.stderr) > 10_000 and leaked(logged.output, _secrets(converged)) == []
 
 

@@ -39,8 +39,7 @@ def test_a_project_copy_and_the_directories_made_for_it_are_private(tmp_path: Pa
 
 @pytest.mark.e2e
 def test_a_stack_backend_directory_is_private(tmp_path: Path) -> None:
-    stack = Stack(project_copy(tmp_path / "project"), tmp_path / "backend")
-    stack.run("version").check()
+    Stack(project_copy(tmp_path / "project"), tmp_path / "backend").init()
     assert mode(tmp_path / "backend") == 0o700
 
 

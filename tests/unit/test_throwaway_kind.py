@@ -5,7 +5,6 @@ tests/e2e/test_throwaway_kind.py shows the same kind on the real engine.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,10 +14,11 @@ from orgaccess import policy_rules
 from orgaccess.declarations import load_declarations
 from orgaccess.desired import Desired, per_org, plan
 from orgaccess.engine import PROJECT_DIR
+from orgaccess.engine_result import Result, Step
 from orgaccess.health import columns
 from orgaccess.kinds import KINDS, org_access
 from orgaccess.policy_rules import Declared, resources_of
-from orgaccess.review import parse_events, render
+from orgaccess.review import preview_of, render
 from tests import throwaway_kind
 from tests.throwaway_kind import KIND
 
@@ -61,8 +61,8 @@ def test_its_objects_are_parts_of_their_orgs_resource() -> None:
 @pytest.mark.usefixtures("registered")
 def test_the_review_writes_its_line_after_the_kinds_before_it() -> None:
     note = {"org": ORG, "serviceAccount": "Premium App", "text": "SEC-1: legal"}
-    meta = {"op": "update", "urn": URN, "type": TYPE, "old": {"inputs": inputs([])}, "new": {"inputs": inputs([note])}}
-    report = render(parse_events([json.dumps({"resourcePreEvent": {"metadata": meta}})]))
+    step = Step(URN, TYPE, "update", (), inputs([]), inputs([note]))
+    report = render(preview_of(Result("preview", 0, steps=(step,))))
     assert f"**{ORG}**\n\n- Note on Premium App (new): SEC-1: legal\n" in report
 
 
