@@ -125,8 +125,8 @@ class Kind:
         """The key of the object named by these values of `identity`, for `Desired.depends_on`."""
         return (self.name, "/".join(identity))
 
-    def desired(self, props: dict[str, Any], depends_on: Iterable[tuple[str, str]] = ()) -> Desired:
-        return Desired(self.name, self.resource_id(props), self.org_of(props), props, tuple(depends_on))
+    def desired(self, props: Props, depends_on: Iterable[tuple[str, str]] = ()) -> Desired:
+        return Desired(self.name, self.resource_id(props), self.org_of(props), dict(props), tuple(depends_on))
 
     def org_of(self, props: Props) -> str:
         return str(props.get("org") or props["homeOrg"])

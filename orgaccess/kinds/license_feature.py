@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from orgaccess.declarations import Declarations
 from orgaccess.kinds.base import Change, ContractRequired, Desired, Kind, KindError, Observed, Props
@@ -13,7 +13,15 @@ from orgaccess.platform.models import LicenseFeature
 from orgaccess.snapshot import Fleet
 
 
-def declared(org: str, feature: str, enabled: bool) -> dict[str, Any]:
+class LicenseProps(TypedDict):
+    """One license feature of one org, on or off."""
+
+    org: str
+    feature: str
+    enabled: bool
+
+
+def declared(org: str, feature: str, enabled: bool) -> LicenseProps:
     return {"org": org, "feature": feature, "enabled": enabled}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from orgaccess.declarations import Declarations, RoleDecl
 from orgaccess.kinds.base import Change, Desired, Kind, KindError, Observed, Props, delta
@@ -14,7 +14,16 @@ from orgaccess.platform.models import Role, RoleSpec, RoleUpdate
 from orgaccess.snapshot import Fleet
 
 
-def declared(org: str, role: RoleDecl) -> dict[str, Any]:
+class RoleProps(TypedDict):
+    """A role as declared in one org: its resource's inputs."""
+
+    org: str
+    name: str
+    permissions: list[str]
+    description: str
+
+
+def declared(org: str, role: RoleDecl) -> RoleProps:
     return {
         "org": org,
         "name": role.name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from orgaccess.declarations import BindingDecl, Declarations
 from orgaccess.kinds import role as role_kind
@@ -16,7 +16,17 @@ from orgaccess.platform.models import OAuthClient
 from orgaccess.snapshot import Fleet
 
 
-def declared(org: str, home_org: str, binding: BindingDecl) -> dict[str, Any]:
+class BindingProps(TypedDict):
+    """An account's complete set of roles in one org; `homeOrg` is where the account lives."""
+
+    org: str
+    homeOrg: str
+    serviceAccount: str
+    roles: list[str]
+    justification: str | None
+
+
+def declared(org: str, home_org: str, binding: BindingDecl) -> BindingProps:
     return {
         "org": org,
         "homeOrg": home_org,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from orgaccess.declarations import Declarations, ServiceAccountDecl
 from orgaccess.kinds.base import Change, Desired, Kind, Observed, Props, delta
@@ -16,7 +16,19 @@ from orgaccess.snapshot import Fleet
 FIELDS = ("grantType", "scopes", "orgLock")
 
 
-def declared(home_org: str, account: ServiceAccountDecl) -> dict[str, Any]:
+class AccountProps(TypedDict):
+    """A service account in the org it lives in (`homeOrg`)."""
+
+    homeOrg: str
+    name: str
+    grantType: str
+    scopes: list[str]
+    orgLock: str
+    description: str
+    secretRotation: str | None
+
+
+def declared(home_org: str, account: ServiceAccountDecl) -> AccountProps:
     return {
         "homeOrg": home_org,
         "name": account.name,
