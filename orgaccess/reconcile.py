@@ -62,20 +62,11 @@ def _declared(props: Props) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k != DRIFT_KEY and not k.startswith("__")}
 
 
-def _comparable(value: Any) -> Any:
-    # The engine keeps no null property inside an object, so `description: None` comes back absent.
-    if isinstance(value, dict):
-        return {k: _comparable(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_comparable(v) for v in value]
-    return value
-
-
 def diff(kind: AnyKind, olds: Props, news: Props) -> tuple[bool, list[str]]:
     """(changes, replaces): a change when the declaration changed or the platform drifted."""
     replaces = [f for f in kind.identity if olds.get(f) != news.get(f)]
     declared = _declared(news)
-    inputs_changed = any(_comparable(value) != _comparable(olds.get(key)) for key, value in declared.items())
+    inputs_changed = any(value != olds.get(key) for key, value in declared.items())
     # A part that failed last time is tried again, even if the platform has since been fixed by hand:
     # the update is what clears the recorded failure.
     return bool(replaces or inputs_changed or olds.get(FAILED) or drift_of(kind, news)), replaces
@@ -114,7 +105,7 @@ def _converge(kind: AnyKind, props: Props, prior: Props) -> dict[str, Any]:
     declared = {label(part_kind, part) for part_kind, part in kind.parts_of(props)}
     gone = [(part_kind, part) for part_kind, part in kind.parts_of(prior) if label(part_kind, part) not in declared]
     for part_kind, part in reversed(gone):
-        delete(part_kind, {**part, **(known.get(label(part_kind, part)) or {})})
+        _delete_part(part_kind, part, known)
     return {**props, OBJECTS: objects_output(objects), FAILED: failures}
 
 
@@ -132,11 +123,12 @@ def read(kind: AnyKind, props: Props) -> tuple[dict[str, Any], dict[str, Any]] |
 def _read_parts(kind: Composite, props: Props) -> tuple[dict[str, Any], dict[str, Any]]:
     # An object gone from the platform leaves the list, so the next preview shows it missing.
     known = known_objects(props)
+    declared = kind.listed(props)
     listed: dict[str, list[dict[str, Any]]] = {}
     objects: dict[str, Any] = {}
     for key, part_kind in kind.parts:
         listed[key] = []
-        for part in kind.listed(props)[key]:
+        for part in declared[key]:
             found = read(part_kind, part)
             if found is not None:
                 listed[key].append({k: found[1][k] for k in part})
@@ -154,12 +146,17 @@ def delete(kind: AnyKind, props: Props) -> None:
         known = known_objects(props)
         # Bindings before the roles they grant.
         for part_kind, part in reversed(list(kind.parts_of(props))):
-            delete(part_kind, {**part, **(known.get(label(part_kind, part)) or {})})
+            _delete_part(part_kind, part, known)
         return
     if props.get("adopted"):
         note(f"{kind.name} {kind.resource_id(props)}: released (adopted, so left on the platform)")
         return
     kind.delete(session.fleet(), props)
+
+
+def _delete_part(kind: Kind, part: Props, known: dict[str, dict[str, Any]]) -> None:
+    """Deletes one object of a composite, with what its kind kept of it (ids, adopted)."""
+    delete(kind, {**part, **(known.get(label(kind, part)) or {})})
 
 
 def note(message: str) -> None:

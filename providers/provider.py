@@ -119,14 +119,13 @@ class ConvergenceProvider(ResourceProvider):
         return DiffResult(changes=olds.get(FAILED) != news.get(FAILED))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult("convergence", _converged(props))
+        return CreateResult("convergence", _explained(_converged, props))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(_converged(news))
+        return UpdateResult(_explained(_converged, news))
 
 
 def _converged(props: dict[str, Any]) -> dict[str, Any]:
     if props.get(FAILED):
-        sys.tracebacklimit = 0
-        raise OrgAccessError("could not converge:\n" + "\n".join(f"  {line}" for line in props[FAILED]))
+        raise KindError("could not converge:\n" + "\n".join(f"  {line}" for line in props[FAILED]))
     return props
