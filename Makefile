@@ -67,6 +67,7 @@ bench: venv toolchain
 bench-full: venv toolchain
 	$(PY) -m bench.run --orgs 10 100 300 500
 	$(PY) -m bench.floor_shape --orgs 500
+	$(PY) -m bench.backends --orgs 200
 
 stress: venv toolchain
 	$(PY) -m pytest -m stress --run-stress

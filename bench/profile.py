@@ -156,11 +156,15 @@ def _seconds(value: str, unit: str) -> float:
     return round(float(value) / (1000 if unit == "ms" else 1), 2)
 
 
-def profile_size(n_orgs: int, command: str, env: dict[str, str], latency_ms: int, profiling: bool) -> dict[str, Any]:
+def profile_size(
+    n_orgs: int, command: str, env: dict[str, str], latency_ms: int, profiling: bool, label: str = ""
+) -> dict[str, Any]:
+    """One `command` on a fresh stack of `n_orgs` (`label` tells apart runs of one size and command)."""
+    name = f"{command}_{n_orgs}{'_' + label if label else ''}"
     if env.get("PULUMI_BACKEND_URL", "").startswith("postgres"):
-        env = {**env, "PULUMI_BACKEND_URL": f"{env['PULUMI_BACKEND_URL']}&table=profile_{command}_{n_orgs}"}
+        env = {**env, "PULUMI_BACKEND_URL": f"{env['PULUMI_BACKEND_URL']}&table=profile_{name}"}
     fleet = generate(n_orgs, 0.3, 0)
-    root = WORK / f"{command}-{n_orgs}"
+    root = WORK / name.replace("_", "-")
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     declarations = root / "access.yaml"

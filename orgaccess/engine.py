@@ -14,10 +14,11 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pulumi import automation as auto
@@ -28,6 +29,8 @@ PULUMI_VERSION = "3.274.1"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The documented passphrase of local demo and test stacks; real stacks set their own.
 LOCAL_PASSPHRASE = "orgaccess-local-demo"
+# The DIY backend's checkpoint compression switches; whichever the operator set is theirs to keep.
+COMPRESSION_VARIABLES = ("PULUMI_DIY_BACKEND_ZSTD", "PULUMI_DIY_BACKEND_GZIP")
 
 
 def private_dir(path: Path) -> Path:
@@ -126,7 +129,7 @@ class Stack(Operations):
     def engine_env(self) -> dict[str, str]:
         """What the engine sees on top of this process's environment."""
         path = os.pathsep.join([str(engine_bin_dir()), str(Path(sys.executable).parent), os.environ["PATH"]])
-        return {
+        env = {
             "PATH": path,
             "PULUMI_BACKEND_URL": f"file://{self.backend_dir}",
             "PULUMI_CONFIG_PASSPHRASE": self.passphrase,
@@ -136,6 +139,7 @@ class Stack(Operations):
             "PULUMI_PYTHON_CMD": sys.executable,
             **self.extra_env,
         }
+        return {**env, **state_compression(env["PULUMI_BACKEND_URL"], {**os.environ, **env})}
 
     def env(self) -> dict[str, str]:
         """The whole environment of a `pulumi` (or `orgaccess`) process run on this stack by hand."""
@@ -221,7 +225,8 @@ class WorkspaceStack(Operations):
     name: str
 
     def env(self) -> dict[str, str]:
-        return {"PULUMI_SKIP_UPDATE_CHECK": "true", **os.environ}
+        env = {"PULUMI_SKIP_UPDATE_CHECK": "true", **os.environ}
+        return {**env, **state_compression(backend_url(self.project_dir, env), env)}
 
     @property
     def backend_url(self) -> str:
@@ -251,6 +256,19 @@ def backend_url(project_dir: Path, env: dict[str, str]) -> str:
     except (OSError, ValueError):
         current = None
     return str(current or "https://api.pulumi.com")
+
+
+def state_compression(url: str, env: Mapping[str, str]) -> dict[str, str]:
+    """The engine variables orgaccess adds for this backend, unless `env` already chose a compression.
+
+    PostgreSQL keeps each checkpoint as base64 in a JSON column, and the engine rewrites it and its
+    backup after every step of an `up`: the bytes, not the rows, cost. zstd-compressed, one 200-org
+    `up` takes about 1.2x the file backend's time instead of 2.7x (bench/results/backends.json).
+    The engine reads either form whatever is set, so plain `pulumi` runs keep working on the stack.
+    """
+    if urlsplit(url).scheme not in ("postgres", "postgresql") or any(v in env for v in COMPRESSION_VARIABLES):
+        return {}
+    return {"PULUMI_DIY_BACKEND_ZSTD": "true"}
 
 
 def selected_stack(project_dir: Path, env: dict[str, str]) -> str | None:

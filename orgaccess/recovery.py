@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psutil
+import zstandard
 from pulumi import automation as auto
 
 from orgaccess.engine import project_settings
@@ -72,10 +73,12 @@ class Keys:
 
     project: str
     stack: str
+    # How the engine compressed the checkpoint: "", ".gz" or ".zst" (PULUMI_DIY_BACKEND_GZIP / _ZSTD).
+    compression: str = ""
 
     @property
     def checkpoint(self) -> str:
-        return f".pulumi/stacks/{self.project}/{self.stack}.json"
+        return f".pulumi/stacks/{self.project}/{self.stack}.json{self.compression}"
 
     @property
     def backup(self) -> str:
@@ -90,12 +93,24 @@ class Keys:
         return f".pulumi/history/{self.project}/{self.stack}/"
 
 
-def keys_of(stack: PulumiStack) -> Keys:
+def keys_of(stack: PulumiStack, store: StateStore) -> Keys:
     project = project_settings(stack.project_dir).get("name")
     if not project:
         raise RecoveryError(f"{stack.project_dir}: no Pulumi.yaml with a project name; run from the project directory")
     # `--stack org/project/name` and `organization/name` name the same stack of this project.
-    return Keys(str(project), stack.name.rsplit("/", 1)[-1])
+    return located(store, Keys(str(project), stack.name.rsplit("/", 1)[-1]))
+
+
+COMPRESSIONS = ("", ".gz", ".zst")
+
+
+def located(store: StateStore, keys: Keys) -> Keys:
+    """`keys` naming the checkpoint the engine reads: of the compressions present, the newest (the
+    engine deletes the other one only after writing the new one), as the engine itself picks."""
+    variants = [Keys(keys.project, keys.stack, compression) for compression in COMPRESSIONS]
+    present = set(store.keys(keys.checkpoint))
+    found = [variant for variant in variants if variant.checkpoint in present]
+    return max(found, key=lambda variant: store.modified(variant.checkpoint)) if found else keys
 
 
 @dataclass(frozen=True)
@@ -129,7 +144,8 @@ class Recovered:
 
 def locks(stack: PulumiStack) -> list[Lock]:
     """The locks held on the stack, live or stale."""
-    return _locks(open_store(stack.backend_url), keys_of(stack))
+    store = open_store(stack.backend_url)
+    return _locks(store, keys_of(stack, store))
 
 
 def _locks(store: StateStore, keys: Keys) -> list[Lock]:
@@ -165,15 +181,13 @@ def _owner_alive(lock: Lock) -> bool:
 
 def pending_operations(stack: PulumiStack) -> list[dict[str, Any]]:
     """The operations a run had begun and not finished when it stopped."""
-    return _pending(open_store(stack.backend_url), keys_of(stack), stack)
+    store = open_store(stack.backend_url)
+    return _pending(store, keys_of(stack, store))
 
 
-def _pending(store: StateStore, keys: Keys, stack: PulumiStack) -> list[dict[str, Any]]:
-    # Read from the checkpoint itself, which saves starting the engine, unless Python cannot decode it.
-    content = store.read(keys.checkpoint)
-    if content.startswith(ZSTD_MAGIC):
-        return list(_export(stack)["deployment"].get("pending_operations") or [])
-    latest = json.loads(gzip.decompress(content) if content.startswith(GZIP_MAGIC) else content)["checkpoint"]
+def _pending(store: StateStore, keys: Keys) -> list[dict[str, Any]]:
+    # Read from the checkpoint itself, which saves starting the engine.
+    latest = json.loads(decompressed(store.read(keys.checkpoint)))["checkpoint"]
     return list((latest.get("latest") or {}).get("pending_operations") or [])
 
 
@@ -200,7 +214,7 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
         say(f"did: {line}")
 
     store = open_store(stack.backend_url)
-    keys = keys_of(stack)
+    keys = keys_of(stack, store)
     held = _locks(store, keys)
     live = [lock for lock in held if lock.held_by_a_live_process]
     if live:
@@ -226,14 +240,14 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
         did(f"released the lock {lock.key}")
     done.released_locks = len(held)
 
-    pending = _pending(store, keys, stack)
+    pending = _pending(store, keys)
     for operation in pending:
         resource = operation.get("resource") or {}
         found(f"pending {operation.get('type', '?')} of {resource.get('urn', '?')}")
     done.dropped_operations = len(pending)
     if done.found:
         _refresh(stack, len(pending), did)
-        if remaining := _pending(store, keys, stack):
+        if remaining := _pending(store, keys):
             raise RecoveryError(
                 f"{len(remaining)} pending operation(s) remain after the refresh; "
                 "remove `pending_operations` by `pulumi stack export` / `pulumi stack import`"
@@ -362,17 +376,22 @@ def checkpoint_problem(content: bytes) -> str | None:
     """Why a checkpoint file cannot be read, or None when it can."""
     if not content.strip():
         return "is empty"
-    if content.startswith(ZSTD_MAGIC):
-        return None  # the engine reads it; Python's standard library cannot
     try:
-        if content.startswith(GZIP_MAGIC):
-            content = gzip.decompress(content)
-        document = json.loads(content)
-    except (OSError, EOFError, ValueError):
+        document = json.loads(decompressed(content))
+    except (OSError, EOFError, ValueError, zstandard.ZstdError):
         return "is not a complete JSON document"
     if not isinstance(document, dict) or "checkpoint" not in document:
         return "is JSON but not a checkpoint"
     return None
+
+
+def decompressed(content: bytes) -> bytes:
+    """A checkpoint's JSON, as the engine wrote it plain, gzip- or zstd-compressed (told by its magic)."""
+    if content.startswith(ZSTD_MAGIC):
+        # A stream reader: the engine's frames need not carry their decompressed size.
+        with zstandard.ZstdDecompressor().stream_reader(content) as reader:
+            return reader.read()
+    return gzip.decompress(content) if content.startswith(GZIP_MAGIC) else content
 
 
 def _last_line(text: str) -> str:

@@ -39,6 +39,10 @@ class StateStore(Protocol):
 
     def read(self, key: str) -> bytes: ...
 
+    def modified(self, key: str) -> float:
+        """When `key` was last written, in seconds since the epoch."""
+        ...
+
     def write(self, key: str, data: bytes) -> None: ...
 
     def delete(self, key: str) -> None: ...
@@ -101,6 +105,9 @@ class FileStore:
             return self.path(key).read_bytes()
         except FileNotFoundError:
             raise KeyError(key) from None
+
+    def modified(self, key: str) -> float:
+        return self.path(key).stat().st_mtime
 
     def write(self, key: str, data: bytes) -> None:
         # The same temporary file and rename as fileblob: a reader never sees half of it.
@@ -201,6 +208,14 @@ class PostgresStore:
         except (ValueError, KeyError, TypeError, binascii.Error):
             # The row is there but not in the backend's shape: to a reader it holds nothing usable.
             return b""
+
+    def modified(self, key: str) -> float:
+        rows = self._run(
+            "SELECT extract(epoch FROM updated_at)::float8 FROM {table} WHERE key = :k", k=self.prefix + key
+        )
+        if not rows:
+            raise KeyError(key)
+        return float(rows[0][0])
 
     def write(self, key: str, data: bytes) -> None:
         row = json.dumps({"data": base64.b64encode(data).decode()})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from orgaccess.engine import engine_bin_dir, engine_command, project_copy
+from orgaccess.engine import engine_bin_dir, engine_command, project_copy, state_compression
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.settings import Settings
 
@@ -45,6 +45,7 @@ def environment(backend: Backend, settings: Settings) -> dict[str, str]:
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         "PULUMI_PYTHON_CMD": sys.executable,
+        **state_compression(backend.url, os.environ),
         "ORGACCESS_CLIENT_ID": settings.client_id,
         "ORGACCESS_CLIENT_SECRET": settings.client_secret.get_secret_value(),
         # On genesys-cloud: one admin client per org (empty on the seed platform).

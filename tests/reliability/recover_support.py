@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
+import zstandard
 
 from orgaccess import recovery
 from orgaccess.engine import PROJECT_DIR, Stack
@@ -29,7 +31,7 @@ def store_of(stack: Stack) -> StateStore:
 
 
 def keys(stack: Stack) -> recovery.Keys:
-    return recovery.keys_of(stack)
+    return recovery.keys_of(stack, store_of(stack))
 
 
 def put_lock(stack: Stack, pid: int, *, hostname: str | None = None, age: timedelta = timedelta(0)) -> str:
@@ -88,7 +90,8 @@ def make_pending_create(stack: Stack) -> str:
     Written into the checkpoint directly, as the engine does: `pulumi stack import` drops pending
     operations."""
     store, key = store_of(stack), keys(stack).checkpoint
-    document = json.loads(store.read(key))
+    original = store.read(key)
+    document = json.loads(recovery.decompressed(original))
     deployment = document["checkpoint"]["latest"]
     depended_on = {urn for r in deployment["resources"] for urn in r.get("dependencies", [])}
     leaf = next(
@@ -98,8 +101,15 @@ def make_pending_create(stack: Stack) -> str:
     )
     deployment["resources"].remove(leaf)
     deployment["pending_operations"] = [{"resource": leaf, "type": "creating"}]
-    store.write(key, json.dumps(document).encode())
+    store.write(key, compressed_like(original, json.dumps(document).encode()))
     return str(leaf["urn"])
+
+
+def compressed_like(original: bytes, content: bytes) -> bytes:
+    """`content` in the form of the checkpoint it replaces: the engine reads a stack's file by its name."""
+    if original.startswith(recovery.ZSTD_MAGIC):
+        return zstandard.ZstdCompressor().compress(content)
+    return gzip.compress(content) if original.startswith(recovery.GZIP_MAGIC) else content
 
 
 def converged(fleet: FleetRun) -> list[str]:

@@ -36,6 +36,12 @@ def test_the_stack_lives_in_postgres(fleet: FleetRun) -> None:
     assert keys(fleet.stack).checkpoint in store_of(fleet.stack).keys(".pulumi/stacks/")
 
 
+def test_the_engine_orgaccess_runs_there_keeps_the_checkpoint_zstd_compressed(fleet: FleetRun) -> None:
+    checkpoint = keys(fleet.stack).checkpoint
+    assert checkpoint.endswith(".json.zst")
+    assert recovery.checkpoint_problem(store_of(fleet.stack).read(checkpoint)) is None
+
+
 def test_a_stale_lock_an_unreadable_checkpoint_and_a_pending_create_are_recovered(fleet: FleetRun) -> None:
     make_pending_create(fleet.stack)
     put_lock(fleet.stack, a_dead_pid())

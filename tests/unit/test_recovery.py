@@ -95,6 +95,21 @@ def lock(pid: int, *, hostname: str | None = None, age: timedelta = timedelta(0)
     return recovery.Lock("k", pid, hostname or socket.gethostname(), datetime.now(UTC) - age)
 
 
+def test_a_compressed_checkpoint_is_the_one_recovery_reads(tmp_path: Path) -> None:
+    zstd = recovery.Keys("orgaccess", "dev", ".zst")
+    store = backend(tmp_path, {zstd.checkpoint: b"(zstd)", zstd.backup: b"(zstd)"})
+    assert recovery.located(store, KEYS) == zstd
+
+
+def test_of_two_compressions_left_by_a_kill_the_newest_is_read(tmp_path: Path) -> None:
+    # The engine writes the new form first and deletes the old one after: a kill between leaves both.
+    zstd = recovery.Keys("orgaccess", "dev", ".zst")
+    store = backend(tmp_path, {KEYS.checkpoint: CHECKPOINT, zstd.checkpoint: b"(zstd)"})
+    os.utime(tmp_path / KEYS.checkpoint, (1_800_000_000, 1_800_000_000))
+    os.utime(tmp_path / zstd.checkpoint, (1_700_000_000, 1_700_000_000))
+    assert recovery.located(store, KEYS) == KEYS
+
+
 def test_a_lock_of_a_finished_process_is_stale() -> None:
     finished = subprocess.Popen(["true"])
     finished.wait()
