@@ -9,28 +9,24 @@ read from the engine's events (engine_result.py).
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import yaml
 from pulumi import automation as auto
 
+from orgaccess.backend import backend_url, state_compression
 from orgaccess.engine_result import Result, run_operation
 
 PULUMI_VERSION = "3.274.1"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The documented passphrase of local demo and test stacks; real stacks set their own.
 LOCAL_PASSPHRASE = "orgaccess-local-demo"
-# The DIY backend's checkpoint compression switches; whichever the operator set is theirs to keep.
-COMPRESSION_VARIABLES = ("PULUMI_DIY_BACKEND_ZSTD", "PULUMI_DIY_BACKEND_GZIP")
 
 
 def private_dir(path: Path) -> Path:
@@ -239,59 +235,3 @@ class WorkspaceStack(Operations):
             work_dir=str(self.project_dir), env_vars=self.env(), pulumi_command=engine_command()
         )
         return auto.Stack.select(self.name, workspace)
-
-
-def backend_url(project_dir: Path, env: dict[str, str]) -> str:
-    """The backend `pulumi` uses in `project_dir`: PULUMI_BACKEND_URL, else the project's `backend.url`,
-    else the one `pulumi login` stored (PULUMI_HOME/credentials.json), else Pulumi Cloud."""
-    if env.get("PULUMI_BACKEND_URL"):
-        return env["PULUMI_BACKEND_URL"]
-    project = project_settings(project_dir)
-    configured = (project.get("backend") or {}).get("url")
-    if configured:
-        return str(configured)
-    home = Path(env.get("PULUMI_HOME") or Path.home() / ".pulumi")
-    try:
-        current = json.loads((home / "credentials.json").read_text()).get("current")
-    except (OSError, ValueError):
-        current = None
-    return str(current or "https://api.pulumi.com")
-
-
-def state_compression(url: str, env: Mapping[str, str]) -> dict[str, str]:
-    """The engine variables orgaccess adds for this backend, unless `env` already chose a compression.
-
-    PostgreSQL keeps each checkpoint as base64 in a JSON column, and the engine rewrites it and its
-    backup after every step of an `up`: the bytes, not the rows, cost. zstd-compressed, one 200-org
-    `up` takes about 1.2x the file backend's time instead of 2.7x (bench/results/backends.json).
-    The engine reads either form whatever is set, so plain `pulumi` runs keep working on the stack.
-    """
-    if urlsplit(url).scheme not in ("postgres", "postgresql") or any(v in env for v in COMPRESSION_VARIABLES):
-        return {}
-    return {"PULUMI_DIY_BACKEND_ZSTD": "true"}
-
-
-def selected_stack(project_dir: Path, env: dict[str, str]) -> str | None:
-    """The stack `pulumi stack select` chose in `project_dir` for its backend, read from the workspace
-    file as pulumi reads it (pulumi itself fails to tell while the stack's checkpoint is unreadable):
-    PULUMI_HOME/workspaces/<project>-<sha1 of Pulumi.yaml's real path>-workspace.json."""
-    project_file = (project_dir / "Pulumi.yaml").resolve()
-    digest = hashlib.sha1(str(project_file).encode(), usedforsecurity=False).hexdigest()
-    home = Path(env.get("PULUMI_HOME") or Path.home() / ".pulumi")
-    path = home / "workspaces" / f"{project_settings(project_dir).get('name')}-{digest}-workspace.json"
-    try:
-        settings = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    chosen = (settings.get("stacks") or {}).get(backend_url(project_dir, env)) or settings.get("stack")
-    # Stored fully qualified (organization/<project>/<stack>); the file and PostgreSQL backends need only the last part.
-    return str(chosen).rsplit("/", 1)[-1] if chosen else None
-
-
-def project_settings(project_dir: Path) -> dict[str, Any]:
-    """Pulumi.yaml of `project_dir`; {} when there is none."""
-    path = project_dir / "Pulumi.yaml"
-    if not path.exists():
-        return {}
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return loaded if isinstance(loaded, dict) else {}

@@ -6,11 +6,14 @@ any provider to write: the file's own rules, then which orgs the credentials rea
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pulumi
 
 from orgaccess import session, settings
+from orgaccess.backend import compression_advice
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
 from orgaccess.desired import Desired, per_org, plan
 from orgaccess.fleet.shard import Shard, parse_shard
@@ -35,6 +38,8 @@ def run() -> None:
     except (DeclarationError, SettingsError) as exc:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
+    if advice := compression_advice(Path.cwd(), dict(os.environ)):
+        pulumi.log.warn(advice)
     # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
     resources = register(per_org(shard.select(plan(decls, platform))))
     export_summary(decls, resources, shard, platform)

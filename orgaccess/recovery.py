@@ -33,7 +33,7 @@ import psutil
 import zstandard
 from pulumi import automation as auto
 
-from orgaccess.engine import project_settings
+from orgaccess.backend import project_settings
 from orgaccess.engine_result import Result
 from orgaccess.statestore import StateStore, open_store
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from orgaccess import engine_result
-from orgaccess.engine import Operations, WorkspaceStack, selected_stack
+from orgaccess.backend import selected_stack
+from orgaccess.engine import Operations, WorkspaceStack
 from orgaccess.engine_result import Result
 from orgaccess.kinds import KINDS, in_reading_order, object_kind
 from orgaccess.kinds.base import Change, Composite, Kind, label

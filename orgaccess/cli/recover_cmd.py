@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from orgaccess.backend import selected_stack
 from orgaccess.cli.common import CommandError, explained_errors, fail, out
-from orgaccess.engine import WorkspaceStack, selected_stack
+from orgaccess.engine import WorkspaceStack
 from orgaccess.recovery import RecoveryError, recover
 from orgaccess.statestore import StoreError, redact
 

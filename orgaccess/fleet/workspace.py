@@ -16,7 +16,8 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from orgaccess.engine import engine_bin_dir, engine_command, project_copy, state_compression
+from orgaccess.backend import state_compression
+from orgaccess.engine import engine_bin_dir, engine_command, project_copy
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.settings import Settings
 

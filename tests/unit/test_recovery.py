@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from orgaccess import recovery
+from orgaccess.backend import backend_url, selected_stack
 from orgaccess.cli.main import app
-from orgaccess.engine import backend_url, selected_stack
 from orgaccess.statestore import FileStore, StoreError, open_store, redact
 
 CHECKPOINT = json.dumps({"version": 3, "checkpoint": {"stack": "organization/orgaccess/dev"}}).encode()
