@@ -8,6 +8,7 @@ import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine import Stack
+from orgaccess.platform.models import AuditEntry
 
 pytestmark = pytest.mark.e2e
 
@@ -16,11 +17,17 @@ BUDGET = 3 + ACCOUNTS
 
 
 @pytest.fixture(scope="module")
-def calls_per_org(stack: Stack, platform: EmulatorHandle) -> Counter[str]:
+def preview_calls(stack: Stack, platform: EmulatorHandle) -> list[AuditEntry]:
+    """The API calls of one preview of the converged stack: every test here reads the same preview."""
     stack.up()
     before = platform.audit_count()
     stack.preview().check()
-    return Counter(e.org for e in platform.audit(since=before) if e.path.startswith("/api/") and e.org)
+    return [e for e in platform.audit(since=before) if e.path.startswith("/api/")]
+
+
+@pytest.fixture(scope="module")
+def calls_per_org(preview_calls: list[AuditEntry]) -> Counter[str]:
+    return Counter(e.org for e in preview_calls if e.org)
 
 
 def test_every_partner_org_is_read_within_budget(calls_per_org: Counter[str]) -> None:
@@ -37,8 +44,5 @@ def test_the_fleet_average_is_within_budget(calls_per_org: Counter[str]) -> None
     assert sum(calls_per_org.values()) / len(calls_per_org) <= BUDGET, calls_per_org
 
 
-def test_every_call_names_its_target_org(stack: Stack, platform: EmulatorHandle) -> None:
-    before = platform.audit_count()
-    stack.preview().check()
-    api_calls = [e for e in platform.audit(since=before) if e.path.startswith("/api/")]
-    assert api_calls and all(e.reason != "C6.header.missing" for e in api_calls)
+def test_every_call_names_its_target_org(preview_calls: list[AuditEntry]) -> None:
+    assert preview_calls and all(e.reason != "C6.header.missing" for e in preview_calls)

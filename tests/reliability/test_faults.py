@@ -26,9 +26,12 @@ from tests.reliability.support import (
 pytestmark = pytest.mark.e2e
 
 FAULTS = {"latencyMs": 20, "errorRate": 0.2, "dropRate": 0.1, "lostAnswerRate": 0.05}
-# Low enough that the busiest org (the home org: accounts, plus the app's own reads and writes)
-# is refused, high enough that a refill of the bucket (Retry-After) costs seconds, not minutes.
-RATE_LIMIT_PER_MINUTE = {10: 12, 50: 12}
+# Low enough that the busiest org is refused several times: the home org (accounts, plus the app's
+# own reads and writes) takes about 25 calls of the 10-org fleet's `up` in one burst of under a
+# second, at least 24 even with no fault, so a bucket of 20 runs dry in every run. High enough that
+# a refill (Retry-After: 60 / the limit, rounded up: 3 s at 20) costs seconds, not minutes: each
+# call past the bucket waits one, and at 12 a minute the 10-org run spent over a minute waiting.
+RATE_LIMIT_PER_MINUTE = {10: 20, 50: 12}
 # A call fails at about 0.3 per attempt here (a 429 costs no attempt, only waiting); a provider
 # gives up after 8 attempts (0.3^8, about 1 in 15,000), other clients after 5: an `up` may still
 # lose one call and report it; the next `up` finishes the work. A read lost in `check` even stops
