@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from orgaccess import session, settings
+from orgaccess import session, settings, startup
 from orgaccess.backend import compression_advice
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
 from orgaccess.desired import Desired, per_org, plan
@@ -26,6 +26,7 @@ from providers import Convergence, resource_type
 
 
 def run() -> None:
+    startup.engine_process()
     config = pulumi.Config(settings.NAMESPACE)
     path = settings.declarations_path(config.get)
     try:

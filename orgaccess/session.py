@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 
 from orgaccess import settings as settings_
-from orgaccess import warmup
+from orgaccess import startup, warmup
 from orgaccess.connect import connect
 from orgaccess.declarations import DeclarationError, load_declarations
 from orgaccess.fleet.shard import parse_shard
@@ -31,6 +31,7 @@ def start(get: Callable[[str], object]) -> None:
 
     `get` looks up a namespaced stack-config key, as a provider's `configure` receives it.
     """
+    startup.engine_process()
     try:
         configure(settings_.resolve(settings_.stack_lookup(get)))
     except SettingsError as exc:

@@ -22,6 +22,14 @@ def emulator(tmp_path: Path) -> Iterator[EmulatorHandle]:
         yield handle
 
 
+@pytest.fixture(scope="module")
+def module_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
+    """One seed-403 emulator process for a module; suites that give each test a fresh platform
+    (tests/cli, tests/emulator) override `emulator` to reset it instead of starting one per test."""
+    with running_emulator("seed-403", db=tmp_path_factory.mktemp("emulator") / "emulator.db") as handle:
+        yield handle
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL state backend of this session only (fleet and recovery tests), removed at its end.

@@ -17,7 +17,6 @@ from typing import Any
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from orgaccess.cli.common import CommandError
-from orgaccess.engine import engine_bin_dir
 
 ENV_SECRET = "ORGACCESS_APP_CLIENT_SECRET"
 # On genesys-cloud each org has its own app client: `{"<account>": {"<org id>": "<secret>"}}`.
@@ -80,7 +79,10 @@ def _stack_outputs(stack_dir: Path, stack: str | None) -> dict[str, Any]:
     argv += ["--stack", stack] if stack else []
     env = dict(os.environ)
     if shutil.which("pulumi") is None:
-        # The engine `make toolchain` builds, when no other pulumi is on PATH.
+        # The engine `make toolchain` builds, when no other pulumi is on PATH. Imported here: the
+        # engine module loads Pulumi's Automation API, which `doctor` needs only on this path.
+        from orgaccess.engine import engine_bin_dir
+
         env["PATH"] = f"{engine_bin_dir()}{os.pathsep}{env.get('PATH', '')}"
     where = f"`pulumi stack output serviceAccounts` in {stack_dir}"
     try:

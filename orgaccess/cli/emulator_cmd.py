@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from orgaccess.emulator.scenario import ScenarioError
 from orgaccess.platform.dialect import Dialect
 
 _SCENARIO_HELP = (
@@ -29,7 +28,8 @@ def emulator(
     ] = Dialect.SEED,
 ) -> None:
     """Serve the platform API (docs/api.md, docs/genesys-cloud.md) on 127.0.0.1 until stopped, in either dialect."""
-    # Imported here so other commands start without loading the server stack.
+    # Imported here so other commands start without loading the server stack (FastAPI).
+    from orgaccess.emulator.scenario import ScenarioError
     from orgaccess.emulator.server import prepare, serve
 
     try:

@@ -55,6 +55,7 @@ app = typer.Typer(
     name="fleet",
     help="Run access.yaml as a fleet of stacks (one for the accounts, n for the orgs) on a shared backend.",
     no_args_is_help=True,
+    add_completion=False,
 )
 
 StacksOption = Annotated[

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
+from typer import _click  # Typer's own copy of click: the types TyperGroup's methods take
+from typer.core import TyperGroup
 
-from orgaccess.cli import doctor_cmd, drift_cmd, emulator_cmd, export_cmd, fleet_cmd, recover_cmd
+from orgaccess.cli import doctor_cmd, drift_cmd, emulator_cmd, export_cmd
 from orgaccess.cli.common import log_to_stderr
+
+# Commands that drive the engine, by the module whose `app` holds them. They import Pulumi's
+# Automation API (0.5 s), so they are loaded only when run or listed, not on every `drift`.
+ENGINE_COMMANDS = {"recover": "orgaccess.cli.recover_cmd", "fleet": "orgaccess.cli.fleet_cmd"}
+
+
+class _Commands(TyperGroup):
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *ENGINE_COMMANDS]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name not in ENGINE_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        command = typer.main.get_command(importlib.import_module(ENGINE_COMMANDS[cmd_name]).app)
+        command.name = cmd_name
+        return command
+
 
 app = typer.Typer(
     name="orgaccess",
@@ -15,6 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Commands,
 )
 
 
@@ -33,5 +54,3 @@ app.command("emulator")(emulator_cmd.emulator)
 app.command("doctor", epilog=doctor_cmd.EXAMPLES)(doctor_cmd.doctor)
 app.command("drift", epilog=drift_cmd.EXAMPLES)(drift_cmd.drift)
 app.command("export", epilog=export_cmd.EXAMPLES)(export_cmd.export)
-app.command("recover", epilog=recover_cmd.EXAMPLES)(recover_cmd.recover_command)
-app.add_typer(fleet_cmd.app, name="fleet")

@@ -54,3 +54,7 @@ def _selected_stack(project_dir: Path) -> str:
     if not name:
         raise CommandError(f"no stack is selected in {project_dir}; pass --stack NAME")
     return name
+
+
+app = typer.Typer(add_completion=False)
+app.command("recover", epilog=EXAMPLES)(recover_command)

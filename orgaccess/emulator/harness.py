@@ -55,6 +55,9 @@ class EmulatorHandle:
 
         The audit log keeps growing; read it with `since=audit_count()` taken after the reset.
         """
+        # An emulator shared by several tests may have died in an earlier one: say so, not ConnectError.
+        if self.process.poll() is not None:
+            raise EmulatorError(f"the emulator exited earlier (status {self.process.returncode}); cannot reset it")
         self.load_scenario(scenario if isinstance(scenario, dict) else read_scenario(scenario)[1])
         self.set_faults()
         self.set_clock_offset(0)

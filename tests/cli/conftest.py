@@ -18,6 +18,14 @@ from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli, Converged, admin_env,
 
 
 @pytest.fixture
+def emulator(module_emulator: EmulatorHandle) -> EmulatorHandle:
+    """Overrides the root fixture here: a fresh seed-403 platform per test, reset in the module's
+    one emulator process (as in tests/emulator) instead of a process started per test."""
+    module_emulator.reset()
+    return module_emulator
+
+
+@pytest.fixture
 def cli(emulator: EmulatorHandle, tmp_path: Path) -> Cli:
     """orgaccess against a fresh seed-403 emulator, as the reconciler's admin, the app's secret at hand."""
     return Cli(emulator.url, workdir(tmp_path), admin_env(emulator.url))

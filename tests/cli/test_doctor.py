@@ -44,13 +44,14 @@ def test_on_seed_403_names_the_cause_of_each_partner_org_and_exits_1(cli: Cli) -
 
 
 def test_probes_as_the_app_with_the_org_header_and_shows_the_403(cli: Cli, emulator: EmulatorHandle) -> None:
+    since = emulator.audit_count()
     run = cli("doctor", "--format", "json")
 
     partner_a = findings(run.json())[("org-partner-a", "Premium App")]
     assert partner_a["probe"]["status"] == "fail" and partner_a["probe"]["httpStatus"] == 403
     (header,) = [c for c in partner_a["checks"] if c["cause"] == "C6"]
     assert "X-GCC-Organization-Id: org-partner-a" in header["evidence"]
-    probes = [e for e in emulator.audit() if e.path == "/api/v2/analytics/screenrecordings"]
+    probes = [e for e in emulator.audit(since) if e.path == "/api/v2/analytics/screenrecordings"]
     assert {(e.client, e.org) for e in probes} >= {("premium-app", org) for org in PARTNERS}
 
 

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from orgaccess.emulator.harness import EmulatorHandle, running_emulator
+from orgaccess.emulator.harness import EmulatorHandle
 from tests.emulator.emulator_api import Caller
-
-
-@pytest.fixture(scope="module")
-def module_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
-    with running_emulator("seed-403", db=tmp_path_factory.mktemp("emulator") / "emulator.db") as handle:
-        yield handle
 
 
 @pytest.fixture

@@ -1,0 +1,36 @@
+"""Short-lived processes start without what they never run: each engine command starts a program
+and a provider afresh, and each `orgaccess` command a process of its own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from orgaccess.engine import PROJECT_DIR
+
+# A provider process as the engine starts one: the provider module, then `configure` (engine_process)
+# before its first platform client.
+PROVIDER_START = """
+import providers.provider
+from orgaccess import startup
+startup.engine_process()
+import httpx
+httpx.Client().close()
+"""
+
+
+def loaded(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` a fresh interpreter has imported after running `code` in the checkout."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {modules!r} if sys.modules.get(m)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.split()
+
+
+def test_a_provider_process_loads_neither_trio_nor_httpxs_command_line_client() -> None:
+    assert loaded(PROVIDER_START, ("trio", "rich", "click")) == []
+
+
+def test_the_command_loads_the_engine_and_the_emulator_server_only_for_the_commands_that_run_them() -> None:
+    assert loaded("import orgaccess.cli.main", ("pulumi", "fastapi")) == []
