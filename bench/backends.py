@@ -25,8 +25,6 @@ from bench.profile import RESULTS, profile_size
 from bench.projects import REPO
 from orgaccess.fleet.postgres import running_postgres
 
-BACKENDS = ("file", "postgres", "postgresPlain")
-
 
 def measure(n_orgs: int, repeat: int, latency_ms: int, postgres_url: str) -> dict[str, Any]:
     envs = {
@@ -34,10 +32,10 @@ def measure(n_orgs: int, repeat: int, latency_ms: int, postgres_url: str) -> dic
         "postgres": {"PULUMI_BACKEND_URL": postgres_url},
         "postgresPlain": {"PULUMI_BACKEND_URL": postgres_url, "PULUMI_DIY_BACKEND_ZSTD": "false"},
     }
-    runs: dict[str, list[float]] = {backend: [] for backend in BACKENDS}
+    runs: dict[str, list[float]] = {backend: [] for backend in envs}
     for attempt in range(repeat):
-        for backend in BACKENDS:
-            row = profile_size(n_orgs, "up", envs[backend], latency_ms, profiling=False, label=f"{backend}{attempt}")
+        for backend, env in envs.items():
+            row = profile_size(n_orgs, "up", env, latency_ms, profiling=False, label=f"{backend}{attempt}")
             runs[backend].append(row["seconds"])
             print(f"{n_orgs} orgs, up on {backend}: {row['seconds']} s", flush=True)
     best = {backend: min(seconds) for backend, seconds in runs.items()}
