@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
@@ -155,6 +155,16 @@ def check_takeover(db: sqlite3.Connection, caller: Caller, target: store.ClientR
     require_held(db, caller, target.client.scopes)
     if caller.org_lock is OrgLock.PRIMARY_ONLY and target.client.orgLock is not OrgLock.PRIMARY_ONLY:
         raise forbidden(reasons.GRANT_EXCEEDS)
+
+
+def check_lock_write(db: sqlite3.Connection, caller: Caller, current: store.ClientRecord, lock: OrgLock) -> None:
+    """Lifting an account's org lock hands it, in every linked org, the roles it holds there: a
+    widening like any other, so only for a caller covering the account as it would be (as a
+    rotation asks), which a caller kept home by its own lock never does. Keeping or adding a lock
+    is always allowed."""
+    if lock.widens(current.client.orgLock):
+        widened = current.client.model_copy(update={"orgLock": lock})
+        check_takeover(db, caller, replace(current, client=widened))
 
 
 def check_holds_all_of(db: sqlite3.Connection, caller: Caller, subject_id: str) -> None:

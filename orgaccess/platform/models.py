@@ -25,6 +25,10 @@ class OrgLock(StrEnum):
     PRIMARY_ONLY = "PRIMARY_ONLY"
     LINKED_ORGS = "LINKED_ORGS"
 
+    def widens(self, current: OrgLock) -> bool:
+        """Whether changing a lock from `current` to this one lets the account reach more orgs."""
+        return self is OrgLock.LINKED_ORGS and current is OrgLock.PRIMARY_ONLY
+
 
 class _Wire(BaseModel):
     # Responses may grow fields; a newer platform must not break an older client.

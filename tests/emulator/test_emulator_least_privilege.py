@@ -21,6 +21,8 @@ EXCEEDS = "grant.exceeds.own.permissions"
 ROLE_EDITOR = ("role-editor", "role-editor-secret")
 ACCOUNT_EDITOR = ("account-editor", "account-editor-secret")
 LOCKED_ADMIN = ("locked-admin", "locked-admin-secret")
+LOCKED_EDITOR = ("locked-editor", "locked-editor-secret")
+LOCKED_VIEWER = ("locked-viewer", "locked-viewer-secret")
 
 
 def _client(ids: tuple[str, str], lock: str = "LINKED_ORGS") -> dict[str, Any]:
@@ -44,6 +46,8 @@ SCENARIO = {
                 _client(ROLE_EDITOR),
                 _client(ACCOUNT_EDITOR),
                 _client(LOCKED_ADMIN, lock="PRIMARY_ONLY"),
+                _client(LOCKED_EDITOR, lock="PRIMARY_ONLY"),
+                _client(LOCKED_VIEWER, lock="PRIMARY_ONLY"),
             ],
             "grants": [
                 {"subject": "admin", "role": "admin"},
@@ -51,6 +55,8 @@ SCENARIO = {
                 {"subject": ROLE_EDITOR[0], "role": "Role editor"},
                 {"subject": ACCOUNT_EDITOR[0], "role": "Account editor"},
                 {"subject": LOCKED_ADMIN[0], "role": "admin"},
+                {"subject": LOCKED_EDITOR[0], "role": "Account editor"},
+                {"subject": LOCKED_VIEWER[0], "role": "Viewer"},
             ],
         },
         {
@@ -62,6 +68,8 @@ SCENARIO = {
                 {"subject": "admin", "role": "admin"},
                 {"subject": "app", "role": "Viewer"},
                 {"subject": LOCKED_ADMIN[0], "role": "admin"},
+                {"subject": LOCKED_EDITOR[0], "role": "Viewer"},
+                {"subject": LOCKED_VIEWER[0], "role": "Viewer"},
             ],
         },
     ]
@@ -189,6 +197,61 @@ def test_account_locked_to_its_home_org_cannot_take_over_an_account_reaching_lin
     # It holds admin in both orgs, but its lock keeps it out of the partner; the admin's secret would not.
     locked = caller_for(emulator, *LOCKED_ADMIN)
     assert_refused_without_change(emulator, admin, lambda: locked("POST", f"{CLIENTS}/admin/secret", org=HOME))
+
+
+# Org locks: a lock is what keeps an account's roles in linked orgs out of reach, so lifting it is
+# a widening like any other, and an account kept home by its lock holds less than one that is not.
+
+
+def unlocked(caller: Caller, client_id: str) -> dict[str, Any]:
+    return {**editable(caller, f"{CLIENTS}/{client_id}"), "orgLock": "LINKED_ORGS"}
+
+
+@pytest.mark.parametrize("ids", [LOCKED_ADMIN, LOCKED_EDITOR], ids=["admin", "account-editor"])
+def test_account_locked_to_its_home_org_cannot_widen_its_own_lock(
+    emulator: EmulatorHandle, admin: Caller, ids: tuple[str, str]
+) -> None:
+    locked = caller_for(emulator, *ids)
+    body = unlocked(admin, ids[0])
+    assert_refused_without_change(emulator, admin, lambda: locked("PUT", f"{CLIENTS}/{ids[0]}", org=HOME, json=body))
+
+
+def test_account_locked_to_its_home_org_cannot_widen_another_accounts_lock(
+    emulator: EmulatorHandle, admin: Caller
+) -> None:
+    locked = caller_for(emulator, *LOCKED_ADMIN)
+    path, body = f"{CLIENTS}/{LOCKED_VIEWER[0]}", unlocked(admin, LOCKED_VIEWER[0])
+    assert_refused_without_change(emulator, admin, lambda: locked("PUT", path, org=HOME, json=body))
+
+
+def test_locked_account_still_cannot_rotate_the_admins_secret_after_trying_to_unlock_itself(
+    emulator: EmulatorHandle, admin: Caller
+) -> None:
+    # The review's chain: unlock itself, then take over the org-wide admin.
+    locked = caller_for(emulator, *LOCKED_ADMIN)
+    locked("PUT", f"{CLIENTS}/{LOCKED_ADMIN[0]}", org=HOME, json=unlocked(admin, LOCKED_ADMIN[0]))
+    assert_refused_without_change(emulator, admin, lambda: locked("POST", f"{CLIENTS}/admin/secret", org=HOME))
+    assert emulator.token("admin", "admin-secret")
+
+
+def test_account_editor_cannot_widen_the_lock_of_an_account_holding_what_it_lacks(
+    emulator: EmulatorHandle, admin: Caller, account_editor: Caller
+) -> None:
+    # Unlocking the locked admin would hand it admin in the partner org, which the editor lacks.
+    path, body = f"{CLIENTS}/{LOCKED_ADMIN[0]}", unlocked(admin, LOCKED_ADMIN[0])
+    assert_refused_without_change(emulator, admin, lambda: account_editor("PUT", path, org=HOME, json=body))
+
+
+def test_admin_may_widen_the_lock_of_an_account_it_covers(admin: Caller) -> None:
+    answer = admin("PUT", f"{CLIENTS}/{LOCKED_VIEWER[0]}", org=HOME, json=unlocked(admin, LOCKED_VIEWER[0]))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["orgLock"] == "LINKED_ORGS"
+
+
+def test_locked_account_may_narrow_and_keep_its_own_lock(emulator: EmulatorHandle, admin: Caller) -> None:
+    locked = caller_for(emulator, *LOCKED_EDITOR)
+    renamed = {**editable(admin, f"{CLIENTS}/{LOCKED_EDITOR[0]}"), "description": "kept home"}
+    assert locked("PUT", f"{CLIENTS}/{LOCKED_EDITOR[0]}", org=HOME, json=renamed).status_code == 200
 
 
 def test_account_editor_may_rotate_the_secret_of_an_account_it_covers(

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, check_client_write, check_takeover, emulator, requires
+from orgaccess.emulator.access import (
+    Caller,
+    check_client_write,
+    check_lock_write,
+    check_takeover,
+    emulator,
+    requires,
+)
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
     PageParams,
@@ -73,6 +80,7 @@ async def update_client(clientId: str, update: OAuthClientUpdate, request: Reque
     with emulator(request).store.write() as db:
         record = _own(db, caller, clientId)
         check_client_write(db, caller, update.scopes, record.client.scopes)
+        check_lock_write(db, caller, record, update.orgLock)
         require_version(update.version, record.client.version)
         if store.client_name_taken(db, caller.target, update.name, except_id=clientId):
             raise duplicate_name(update.name)
