@@ -136,7 +136,7 @@ class Probes:
                 call = f"GET {PROBE_PATH} with {ORG_HEADER}: {org} as {show(account.id)}"
                 found = f"{len(client.list_screen_recordings(org))} recordings"
         except PlatformError as exc:
-            answer = f"answered {exc.status} {exc.code}" if exc.status else f"failed: {exc.message}"
+            answer = f"answered {exc.status} {show(exc.code)}" if exc.status else f"failed: {exc.message}"
             context = f" (contextId {exc.context_id})" if exc.context_id else ""
             return Probe(status=Status.FAIL, httpStatus=exc.status, evidence=f"{call} {answer}{context}")
         return Probe(status=Status.PASS, httpStatus=200, evidence=f"{call} answered 200 with {found}")

@@ -2,7 +2,7 @@
 
 Every error names the org and the call it came from, because the same 403 means different
 things in different orgs. Messages never carry request or response bodies beyond the server's
-own error message and context id, both scrubbed of every secret the process knows, in any form.
+own error message, code and context id, each scrubbed of every secret the process knows, in any form.
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ class PlatformError(Exception):
         path: str = "",
         context_id: str = "",
     ) -> None:
+        # Every field reaches text somewhere (the message, doctor's evidence, JSON reports), and any
+        # of them may echo what the request carried: each is scrubbed here, once, where the answer
+        # becomes an error.
         self.message = redact(message)
         self.status = status
-        self.code = code
-        self.org = org
+        self.code = redact(code)
+        self.org = redact(org) if org is not None else None
         self.method = method
-        self.path = path
+        self.path = redact(path)
         self.context_id = redact(context_id)
         super().__init__(self._describe())
 

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import httpx
 import pytest
 
+from orgaccess.diagnose import GENESYS_PROBE_PATH, PROBE_PATH
 from tests.cli.support import Cli, workdir
 from tests.loopback_http import JsonHandler, serving
 
@@ -105,3 +107,52 @@ def test_an_echoed_request_shows_no_form_of_the_secret_in_the_verbose_log(echo_c
     run = echo_cli("-v", "drift")
     assert run.code == 1 and "/oauth/token" in run.stderr  # the log of each call is on
     assert shown(run.stdout + run.stderr) == []
+
+
+# The doctor's probe: the app's own call, whose error answer becomes the doctor's evidence.
+
+
+class EchoingProbe(JsonHandler):
+    """Forwards every call to the emulator at `upstream`, but answers the doctor's probe with a 403
+    whose error `code` is the credential the probe sent (and `echoed` keeps it, for the test)."""
+
+    upstream = ""
+    echoed: list[str]
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        if self.path.split("?")[0] in (PROBE_PATH, GENESYS_PROBE_PATH):
+            credential = self.headers.get("Authorization", "").partition(" ")[2]
+            self.echoed.append(credential)
+            self.answer(403, {"status": 403, "code": credential, "message": "forbidden", "contextId": "c-1"})
+            return
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+        body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        forwarded = httpx.request(self.command, self.upstream + self.path, headers=headers, content=body, timeout=30)
+        self.answer(forwarded.status_code, forwarded.json())
+
+
+@pytest.fixture(params=["seed", "genesys-cloud"])
+def probed_cli(request: pytest.FixtureRequest) -> Iterator[tuple[Cli, list[str]]]:
+    dialect_cli: Cli = request.getfixturevalue("cli" if request.param == "seed" else "genesys_cli")
+    echoed: list[str] = []
+    handler = type("Handler", (EchoingProbe,), {"upstream": dialect_cli.url, "echoed": echoed})
+    with serving(handler) as url:
+        env = {**dialect_cli.env, "ORGACCESS_API_URL": url, "ORGACCESS_PLATFORM": request.param}
+        yield Cli(url, dialect_cli.cwd, env), echoed
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_doctor_shows_no_credential_a_server_echoes_as_its_error_code(
+    probed_cli: tuple[Cli, list[str]], output: str
+) -> None:
+    cli, echoed = probed_cli
+    run = cli("doctor", "--format", output)
+    assert run.code == 1, run.stderr
+    assert echoed and "answered 403" in run.stdout  # the probe ran and its answer is the evidence
+    assert [credential for credential in echoed if credential in run.stdout + run.stderr] == []
