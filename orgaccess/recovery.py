@@ -5,7 +5,8 @@ What a dead run can leave, and what is done about each (docs/recovery.md has the
 - its lock: every later command answers "the stack is currently locked". Released, but only
   when the process that took it is gone; a live one (or one on another host) stops recovery.
 - its plugin processes (the Python dynamic provider `python -m pulumi.dynamic`, the language
-  host): they outlive a `pulumi` killed with SIGKILL and may still finish a platform call. Ended.
+  host): they outlive a `pulumi` killed with SIGKILL and may still finish a platform call. Ended,
+  once the stack is known to exist, and only those that are provably that run's (`leftover_plugins`).
 - an unreadable stack checkpoint. With the file backend, a kill while fileblob rewrites the
   `<stack>.json.attrs` metadata file leaves it empty, and the engine then fails every command
   with "failed to load checkpoint: EOF" although `<stack>.json` itself is complete: the empty
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import socket
 import time
@@ -226,13 +228,14 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
     for lock in held:
         found(f"a stale lock ({lock.describe()}): that process is gone")
 
-    for process in leftover_plugins(stack.project_dir):
+    # First whether the stack exists at all (and readable): nothing is ended for a stack that is not there.
+    done.restored_from = make_readable_state(store, keys, found, did)
+
+    for process in leftover_plugins(stack.project_dir, held):
         found(f"plugin process {process.pid} of a dead run still running ({_command(process)})")
         _end(process)
         did(f"ended process {process.pid}")
         done.ended_processes += 1
-
-    done.restored_from = make_readable_state(store, keys, found, did)
 
     for lock in held:
         # Only the locks judged stale above: `pulumi cancel` would delete every lock, a new run's too.
@@ -273,31 +276,82 @@ def _refresh(stack: PulumiStack, pending: int, did: Callable[[str], None]) -> No
 # Plugin processes left by a dead run.
 
 
-def leftover_plugins(project_dir: Path) -> list[psutil.Process]:
-    """Plugin processes of a dead run of this project: a Pulumi plugin (the Python dynamic provider,
-    a language host or a provider binary) working in `project_dir` (the engine starts plugins in
-    the project directory), with no live `pulumi` above it (a live run's plugins have one)."""
+def leftover_plugins(project_dir: Path, dead_runs: list[Lock]) -> list[psutil.Process]:
+    """The plugin processes of the dead runs whose stale locks are `dead_runs`.
+
+    The kernel does not keep a process's first parent, so what ties a plugin to its dead engine is
+    what Pulumi does when it starts one and what the kernel still shows of it. A process is one when
+    all of these hold:
+    - it is this user's (same real uid): recovery never ends another user's process, even as root;
+    - it is started as Pulumi starts plugins: a plugin's command line (`is_plugin`), in a process
+      group led by a plugin (the engine calls setpgid for each plugin it starts; the Python dynamic
+      provider is the child of its `pulumi-resource-pulumi-python` script, in that script's group),
+      in the engine's session (a session of its own was not made by the engine);
+    - it works in `project_dir` (the engine starts every plugin there);
+    - it started after a dead run locked the stack (the engine locks before it starts any plugin);
+    - no live `pulumi` is above it (the kernel gave it to init when its engine died).
+    Without a stale lock there is no dead run, and nothing is a leftover.
+    """
+    locked = [lock.taken.timestamp() for lock in dead_runs if lock.taken is not None]
+    if not locked:
+        return []
+    since = min(locked) - PID_REUSE_SLACK_SECONDS
     where = project_dir.resolve()
     left = []
-    for process in psutil.process_iter(["pid", "cmdline"]):
+    for process in psutil.process_iter(["pid", "cmdline", "uids", "create_time"]):
         try:
-            if not is_plugin(process.info["cmdline"] or []) or Path(process.cwd()).resolve() != where:
+            info = process.info
+            if not info["uids"] or info["uids"].real != os.getuid() or info["create_time"] < since:
+                continue
+            if not is_plugin(info["cmdline"] or []) or not _in_a_plugin_group(process.pid):
+                continue
+            if Path(process.cwd()).resolve() != where:
                 continue
             if any(parent.name() == "pulumi" for parent in process.parents()):
                 continue
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, ProcessLookupError):
             continue
         left.append(process)
     return left
 
 
+def _in_a_plugin_group(pid: int) -> bool:
+    """In a process group as the engine makes one for a plugin: led by a plugin of this user, which
+    is not a session leader (setpgid, not setsid)."""
+    group = os.getpgid(pid)
+    if os.getsid(group) == group:
+        return False
+    # While a group exists the kernel gives nobody else its id as a pid: this is the group's leader.
+    leader = psutil.Process(group)
+    return leader.uids().real == os.getuid() and is_plugin(leader.cmdline())
+
+
+# The interpreters that run a plugin given as a script (`sh pulumi-resource-...`, `python -u
+# pulumi-language-python-exec`).
+INTERPRETER = re.compile(r"(ba|da)?sh|python[0-9.]*")
+
+
 def is_plugin(cmdline: list[str]) -> bool:
-    """A Pulumi plugin: its executable, or the script its interpreter runs (`sh pulumi-resource-...`,
-    `python -u pulumi-language-python-exec`), is named pulumi-language-* or pulumi-resource-*; or
-    it is the Python dynamic provider, `python -m pulumi.dynamic`."""
-    if any(Path(arg).name.startswith(PLUGIN_PREFIXES) for arg in cmdline[:3]):
+    """A Pulumi plugin's command line: its executable is named pulumi-language-* or pulumi-resource-*,
+    or an interpreter runs a script so named (the first argument that is not an option), or it is
+    the Python dynamic provider, `python -m pulumi.dynamic`. Any other command that merely has
+    such a name among its arguments (`tail -f pulumi-resource-notes.log`) is not."""
+    if not cmdline:
+        return False
+    if _plugin_named(cmdline[0]):
         return True
-    return PROVIDER_MODULE in cmdline and cmdline[cmdline.index(PROVIDER_MODULE) - 1] == "-m"
+    if not INTERPRETER.fullmatch(Path(cmdline[0]).name):
+        return False
+    arguments = cmdline[1:]
+    if "-m" in arguments:
+        module = arguments.index("-m") + 1
+        return module < len(arguments) and arguments[module] == PROVIDER_MODULE
+    script = next((argument for argument in arguments if not argument.startswith("-")), "")
+    return _plugin_named(script)
+
+
+def _plugin_named(path: str) -> bool:
+    return Path(path).name.startswith(PLUGIN_PREFIXES)
 
 
 def _command(process: psutil.Process) -> str:

@@ -23,6 +23,7 @@ from orgaccess import recovery
 from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.engine_result import Result
 from orgaccess.statestore import StateStore, open_store
+from tests.dead_run import dead_run_plugin
 from tests.reliability.support import FleetRun, duplicate_roles, grant_differences, start_up
 
 
@@ -66,21 +67,12 @@ def sleeping() -> Iterator[subprocess.Popen[bytes]]:
 
 
 @contextmanager
-def provider_process(cwd: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`python -m pulumi.dynamic` working in `cwd`, with no `pulumi` above it: what a killed run leaves."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pulumi.dynamic"],
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
+def provider_process(stack: Stack, cwd: Path) -> Iterator[psutil.Process]:
+    """`python -m pulumi.dynamic` started in `cwd` as the engine starts it, by a run that took the
+    stack's lock and was then killed: what a killed run leaves. Ended on exit if still running."""
+    with dead_run_plugin(cwd, [sys.executable, "-m", "pulumi.dynamic"]) as (engine, plugin):
+        put_lock(stack, engine, age=timedelta(seconds=1))
+        yield plugin
 
 
 def make_pending_create(stack: Stack) -> str:
@@ -154,7 +146,7 @@ def killed_at_first_write(stack: Stack, path: Path) -> Iterator[subprocess.Popen
         with suppress(ProcessLookupError):
             os.killpg(tracer.pid, signal.SIGKILL)
         # The dead run's plugins, if the test did not get to recover: strace waits for them.
-        for plugin in recovery.leftover_plugins(stack.project_dir):
+        for plugin in recovery.leftover_plugins(stack.project_dir, recovery.locks(stack)):
             with suppress(psutil.NoSuchProcess):
                 plugin.kill()
         tracer.wait(timeout=60)

@@ -128,16 +128,16 @@ def test_pending_creates_are_dropped_and_the_next_up_adopts_the_objects(fleet: F
 
 
 def test_a_provider_process_left_running_in_the_project_is_ended(fleet: FleetRun) -> None:
-    with provider_process(fleet.stack.project_dir) as left:
+    with provider_process(fleet.stack, fleet.stack.project_dir) as left:
         recovered = recovery.recover(fleet.stack)
-        assert left.wait(timeout=30) is not None
+        left.wait(timeout=30)  # raises if it is still running
     assert recovered.ended_processes == 1
 
 
 def test_a_provider_process_of_another_project_is_left_alone(fleet: FleetRun, tmp_path: Path) -> None:
-    with provider_process(tmp_path) as other:
+    with provider_process(fleet.stack, tmp_path) as other:
         recovery.recover(fleet.stack)
-        assert other.poll() is None
+        assert other.is_running()
 
 
 def test_the_command_recovers_an_empty_checkpoint_from_the_outside(fleet: FleetRun) -> None:

@@ -138,6 +138,7 @@ def test_a_lock_of_another_host_is_taken_for_live() -> None:
         (["/bin/sh", "/cache/bin/pulumi-resource-pulumi-python", "127.0.0.1:4"], True),
         (["/venv/bin/python", "-u", "/cache/bin/pulumi-language-python-exec", "--stack", "dev"], True),
         (["vim", "pulumi.dynamic"], False),
+        (["tail", "-f", "pulumi-resource-notes.log"], False),
         (["/cache/bin/pulumi", "up"], False),
         ([], False),
     ],
