@@ -27,6 +27,7 @@ import httpx
 from pydantic import ValidationError
 
 from orgaccess.platform._pacing import OrgPacing
+from orgaccess.platform._proxy import environment_proxy
 from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
 from orgaccess.platform._token import TokenCache
 from orgaccess.platform.errors import InvalidResponse, PlatformError, RateLimited, TransportError, error_class
@@ -140,8 +141,11 @@ class Transport:
             limits=httpx.Limits(max_connections=limits.pool_size, max_keepalive_connections=limits.pool_size),
             transport=transport,
             follow_redirects=False,
-            # Always verified: against the system's CAs, or the platform's own CA bundle.
+            # Always verified: against the system's CAs, or the platform's own CA bundle; never a
+            # trust store, proxy or .netrc that the environment happens to hold (see _proxy).
             verify=ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True,
+            trust_env=False,
+            proxy=environment_proxy(base_url),
         )
 
     def close(self) -> None:

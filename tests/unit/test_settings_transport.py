@@ -89,7 +89,7 @@ class _Organization(JsonHandler):
 
     def do_POST(self) -> None:
         self.body()
-        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 3600})
+        self.answer(200, {"access_token": "loopback-test-token-0123456789", "token_type": "bearer", "expires_in": 3600})
 
 
 @pytest.fixture
@@ -150,3 +150,69 @@ def test_every_genesys_cloud_org_client_trusts_the_ca_bundle_and_only_it(
     ca.cert_pem.write_to_path(str(bundle))
     with connect(genesys(monkeypatch, apiUrl=tls_platform, caBundle=str(bundle)), max_attempts=1) as trusting:
         assert trusting.get_organization("org-primary").id == "org-primary"
+
+
+# What orgaccess takes from the environment: a proxy for a remote platform, never for loopback, and
+# no trust store (only the system's CAs or caBundle).
+
+
+class _Proxy(JsonHandler):
+    """A forward proxy that forwards nothing: it notes each request it gets and refuses it."""
+
+    seen: list[str]
+
+    def do_GET(self) -> None:
+        self._refuse()
+
+    def do_POST(self) -> None:
+        self._refuse()
+
+    def do_CONNECT(self) -> None:
+        self._refuse()
+
+    def _refuse(self) -> None:
+        self.seen.append(f"{self.command} {self.path} {self.headers.get('Authorization', '')}")
+        self.answer(502, {"message": "a test proxy forwards nothing"})
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    seen: list[str] = []
+    with serving(type("Proxy", (_Proxy,), {"seen": seen})) as url:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+            monkeypatch.setenv(name, url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        yield seen
+
+
+def test_a_proxy_in_the_environment_receives_no_loopback_traffic(
+    monkeypatch: pytest.MonkeyPatch, proxy: list[str]
+) -> None:
+    with serving(_Organization) as url:
+        chosen = settings(monkeypatch, apiUrl=url)
+        with PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1) as client:
+            assert client.get_organization("org-primary").id == "org-primary"
+    assert proxy == []
+
+
+def test_a_remote_platform_is_reached_through_the_environments_proxy(
+    monkeypatch: pytest.MonkeyPatch, proxy: list[str]
+) -> None:
+    chosen = settings(monkeypatch, apiUrl="https://platform.example")
+    client = PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1)
+    with client, pytest.raises(TransportError):
+        client.get_organization("org-primary")
+    assert proxy == ["CONNECT platform.example:443 "]  # a tunnel: the proxy never sees the credential
+
+
+def test_ssl_cert_file_in_the_environment_is_not_trusted(
+    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca: trustme.CA, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    chosen = settings(monkeypatch, apiUrl=tls_platform)
+    client = PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1)
+    with client, pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
+        client.get_organization("org-primary")
