@@ -20,6 +20,7 @@ What a dead run can leave, and what is done about each (docs/recovery.md has the
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from typing import Any, Protocol
 import psutil
 import zstandard
 from pulumi import automation as auto
+from pydantic import BaseModel, Field
 
 from orgaccess.backend import project_settings
 from orgaccess.engine_result import Result
@@ -48,6 +50,11 @@ END_GRACE_SECONDS = 5.0
 # than clock granularity) is not the lock's owner but a later process given the same pid.
 PID_REUSE_SLACK_SECONDS = 2.0
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+MIB = 1 << 20
+# The largest checkpoint recovery decompresses. A stack of 5,000 orgs (far past the size at which
+# docs/fleet.md splits a fleet) has a checkpoint of 26.6 MB, 25.4 MiB (bench/checkpoint_size.py): 2.5x that.
+MAX_CHECKPOINT_BYTES = 64 * MIB
+DECOMPRESSION_CHUNK = MIB
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -110,7 +117,7 @@ def located(store: StateStore, keys: Keys) -> Keys:
     """`keys` naming the checkpoint the engine reads: of the compressions present, the newest (the
     engine deletes the other one only after writing the new one), as the engine itself picks."""
     variants = [Keys(keys.project, keys.stack, compression) for compression in COMPRESSIONS]
-    present = set(store.keys(keys.checkpoint))
+    present = set(store.keys(variants[0].checkpoint))  # the plain name is the prefix of every form
     found = [variant for variant in variants if variant.checkpoint in present]
     return max(found, key=lambda variant: store.modified(variant.checkpoint)) if found else keys
 
@@ -150,13 +157,21 @@ def locks(stack: PulumiStack) -> list[Lock]:
     return _locks(store, keys_of(stack, store))
 
 
+class LockFile(BaseModel):
+    """A lock as the engine writes it (pkg/backend/diy/lock.go); anything else in the backend is refused."""
+
+    pid: int = Field(gt=0, strict=True)
+    hostname: str
+    timestamp: object = None
+
+
 def _locks(store: StateStore, keys: Keys) -> list[Lock]:
     found = []
     for key in store.keys(keys.locks):
         try:
-            content = json.loads(store.read(key))
-            found.append(Lock(key, int(content["pid"]), str(content["hostname"]), _time(content.get("timestamp"))))
-        except (KeyError, ValueError, TypeError):
+            content = LockFile.model_validate_json(store.read(key))
+            found.append(Lock(key, content.pid, content.hostname, _time(content.timestamp)))
+        except (KeyError, ValueError):
             # Nobody can tell whose it is; taking it for live keeps two runs from writing one state.
             raise RecoveryError(
                 f"lock {key} cannot be read; if no `pulumi` runs on this stack, delete it and recover again"
@@ -188,8 +203,13 @@ def pending_operations(stack: PulumiStack) -> list[dict[str, Any]]:
 
 
 def _pending(store: StateStore, keys: Keys) -> list[dict[str, Any]]:
-    # Read from the checkpoint itself, which saves starting the engine.
-    latest = json.loads(decompressed(store.read(keys.checkpoint)))["checkpoint"]
+    # Read from the checkpoint itself, which saves starting the engine; located again, since a
+    # refresh run without the compression variable rewrites a `.json.zst` one as `.json`.
+    checkpoint = located(store, keys).checkpoint
+    try:
+        latest = json.loads(decompressed(store.read(checkpoint), checkpoint))["checkpoint"]
+    except KeyError:
+        raise RecoveryError(f"no stack '{keys.stack}' of project '{keys.project}' in this backend") from None
     return list((latest.get("latest") or {}).get("pending_operations") or [])
 
 
@@ -394,7 +414,7 @@ def make_readable_state(
             # Harmless to `up`, but `pulumi stack history` and a restore from it would fail on it too.
             store.drop_metadata(copy)
             did(f"removed the unreadable metadata file of {copy}")
-    problem = checkpoint_problem(content)
+    problem = checkpoint_problem(content, keys.checkpoint)
     if problem is None:
         return None
     found(f"the checkpoint {keys.checkpoint} {problem}")
@@ -403,7 +423,7 @@ def make_readable_state(
             candidate = store.read(source)
         except KeyError:
             continue
-        if (why := checkpoint_problem(candidate)) is not None:
+        if (why := checkpoint_problem(candidate, source)) is not None:
             found(f"{source} {why}: not usable")
             continue
         aside = f"{keys.checkpoint}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}"
@@ -426,26 +446,48 @@ def _history_checkpoints(store: StateStore, keys: Keys) -> list[str]:
     return [key for _, key in sorted(stamped)]
 
 
-def checkpoint_problem(content: bytes) -> str | None:
-    """Why a checkpoint file cannot be read, or None when it can."""
+def checkpoint_problem(content: bytes, name: str) -> str | None:
+    """Why the checkpoint file `name` cannot be read, or None when it can.
+
+    Raises RecoveryError for one that expands past MAX_CHECKPOINT_BYTES: no copy is trusted then."""
     if not content.strip():
         return "is empty"
     try:
-        document = json.loads(decompressed(content))
+        document = json.loads(decompressed(content, name))
     except (OSError, EOFError, ValueError, zstandard.ZstdError):
         return "is not a complete JSON document"
-    if not isinstance(document, dict) or "checkpoint" not in document:
+    if not isinstance(document, dict) or not isinstance(document.get("checkpoint"), dict):
         return "is JSON but not a checkpoint"
     return None
 
 
-def decompressed(content: bytes) -> bytes:
-    """A checkpoint's JSON, as the engine wrote it plain, gzip- or zstd-compressed (told by its magic)."""
+def decompressed(content: bytes, name: str) -> bytes:
+    """A checkpoint's JSON, as the engine wrote it plain, gzip- or zstd-compressed (told by its magic).
+
+    Anyone who can write the backend can plant a compressed file that expands without end: what it
+    expands to is read in chunks and refused past MAX_CHECKPOINT_BYTES, so memory stays bounded."""
     if content.startswith(ZSTD_MAGIC):
         # A stream reader: the engine's frames need not carry their decompressed size.
         with zstandard.ZstdDecompressor().stream_reader(content) as reader:
-            return reader.read()
-    return gzip.decompress(content) if content.startswith(GZIP_MAGIC) else content
+            return _bounded(reader.read, name)
+    if content.startswith(GZIP_MAGIC):
+        with gzip.GzipFile(fileobj=io.BytesIO(content)) as reader:
+            return _bounded(reader.read, name)
+    return content
+
+
+def _bounded(read: Callable[[int], bytes], name: str) -> bytes:
+    chunks, size = [], 0
+    while chunk := read(DECOMPRESSION_CHUNK):
+        size += len(chunk)
+        if size > MAX_CHECKPOINT_BYTES:
+            raise RecoveryError(
+                f"{name} decompresses to more than {MAX_CHECKPOINT_BYTES // MIB} MiB, more than any checkpoint "
+                "orgaccess writes (docs/recovery.md): refusing to read it. If nobody planted it, restore the "
+                "stack by hand (`pulumi stack import`); otherwise find who can write this backend"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _last_line(text: str) -> str:

@@ -90,7 +90,21 @@ class FileStore:
         return Path(path).expanduser().resolve()
 
     def path(self, key: str) -> Path:
-        return self.root / key
+        """Where `key` lives, refused when a link below the root would take recovery elsewhere.
+
+        Whoever can write the backend could link `<stack>.json.bak` to a file of their choosing (and
+        recovery would restore it as the state) or the locks folder to any folder (and recovery would
+        delete in it): every object is read, written and deleted only inside the backend."""
+        root = self.root
+        current = root
+        for part in Path(key).parts:
+            current = current / part
+            if current.is_symlink():
+                raise StoreError(
+                    f"backend {redact(self.url)}: {current.relative_to(root)} is a symbolic link; recovery "
+                    "reads, writes and deletes only inside the backend: replace the link by what it points to"
+                )
+        return current
 
     def keys(self, prefix: str) -> list[str]:
         base = self.root
@@ -112,9 +126,13 @@ class FileStore:
     def write(self, key: str, data: bytes) -> None:
         # The same temporary file and rename as fileblob: a reader never sees half of it.
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = target.with_name(f"{target.name}.orgaccess-{os.getpid()}.tmp")
-        temporary.write_bytes(data)
+        temporary.unlink(missing_ok=True)
+        # 0600 like the engine's own files (fileblob's os.CreateTemp): the state holds ciphertext of secrets.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
         os.replace(temporary, target)
         # Its metadata (an MD5 among it) described the old content; fileblob reads a missing sidecar as defaults.
         self.drop_metadata(key)

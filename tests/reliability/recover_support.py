@@ -83,7 +83,7 @@ def make_pending_create(stack: Stack) -> str:
     operations."""
     store, key = store_of(stack), keys(stack).checkpoint
     original = store.read(key)
-    document = json.loads(recovery.decompressed(original))
+    document = json.loads(recovery.decompressed(original, key))
     deployment = document["checkpoint"]["latest"]
     depended_on = {urn for r in deployment["resources"] for urn in r.get("dependencies", [])}
     leaf = next(

@@ -39,7 +39,7 @@ def test_the_stack_lives_in_postgres(fleet: FleetRun) -> None:
 def test_the_engine_orgaccess_runs_there_keeps_the_checkpoint_zstd_compressed(fleet: FleetRun) -> None:
     checkpoint = keys(fleet.stack).checkpoint
     assert checkpoint.endswith(".json.zst")
-    assert recovery.checkpoint_problem(store_of(fleet.stack).read(checkpoint)) is None
+    assert recovery.checkpoint_problem(store_of(fleet.stack).read(checkpoint), checkpoint) is None
 
 
 def test_a_stale_lock_an_unreadable_checkpoint_and_a_pending_create_are_recovered(fleet: FleetRun) -> None:

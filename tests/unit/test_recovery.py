@@ -36,7 +36,7 @@ KEYS = recovery.Keys("orgaccess", "dev")
     ids=["empty", "torn", "not-a-checkpoint", "json", "gzip"],
 )
 def test_a_checkpoint_is_judged_by_its_content(content: bytes, problem: str | None) -> None:
-    assert recovery.checkpoint_problem(content) == problem
+    assert recovery.checkpoint_problem(content, "dev.json") == problem
 
 
 def backend(tmp_path: Path, files: dict[str, bytes]) -> FileStore:
