@@ -249,7 +249,7 @@ def _explain(error: Any, data: Any) -> str:
     if kind == "unsafe_character":
         character = error["ctx"]["character"]
         return (
-            f"{subject} holds {character}, a control or bidi character that can hide or "
+            f"{subject} holds {character}, a control or bidi character or an invisible one, that can hide or "
             "disguise text where it is printed; remove it"
         )
     if kind == "string_too_short":

@@ -1,10 +1,12 @@
-"""Control and bidi characters in access.yaml are refused with `file:line`, never passed on to be printed."""
+"""Control, bidi and other invisible format characters in access.yaml are refused with `file:line`,
+never passed on to be printed; from the platform, they are printed escaped."""
 
 from __future__ import annotations
 
 import pytest
 
 from orgaccess.declarations import DeclarationError, parse_declarations
+from orgaccess.printable import escape, markdown
 
 # YAML double-quoted escapes, so that the file itself stays plain text.
 UNSAFE = {
@@ -17,6 +19,13 @@ UNSAFE = {
     "left-to-right embedding": r"\u202a",
     "first strong isolate": r"\u2068",
     "right-to-left mark": r"\u200f",
+    # The rest of Unicode's format characters (category Cf): invisible, or reordering, all of them.
+    "arabic letter mark": r"\u061c",
+    "zero width space": r"\u200b",
+    "zero width no-break space (BOM)": r"\ufeff",
+    "soft hyphen": r"\xad",
+    "word joiner": r"\u2060",
+    "language tag": r"\U000e0001",
 }
 
 
@@ -62,3 +71,14 @@ def test_the_refusal_names_the_character_and_never_prints_it() -> None:
 def test_a_description_may_span_lines_but_not_hold_escapes() -> None:
     assert parse_declarations(declarations(description=r"first line\nsecond line"), "access.yaml")
     assert "access.yaml:9: 'description' in role 'Analyst'" in refusal(declarations(description=r"red\e[31m"))
+
+
+@pytest.mark.parametrize("character", ["\u061c", "\u200b", "\ufeff", "\u2060", "\U000e0001"])
+def test_a_live_name_with_an_invisible_format_character_is_printed_escaped(character: str) -> None:
+    shown = escape(f"Recording{character} Analyst")
+    assert character not in shown and character not in markdown(f"Recording{character} Analyst")
+    assert shown == f"Recording{character.encode('unicode_escape').decode()} Analyst"
+
+
+def test_letters_of_every_script_are_printed_as_they_are() -> None:
+    assert escape("Analyste Québec, 分析员, محلل") == "Analyste Québec, 分析员, محلل"
