@@ -185,7 +185,14 @@ def test_a_client_cannot_grant_a_role_with_permissions_it_lacks(
 def test_a_client_cannot_learn_the_secret_of_a_client_holding_more(
     admin_a: ApiClient, login: Callable[[str, str], ApiClient]
 ) -> None:
-    authorization = AuthorizationApi(admin_a)
+    with pytest.raises(ApiException) as refused:
+        OAuthApi(client_editor(admin_a, login)).post_oauth_client_secret("orgaccess-admin-a")
+    assert refused.value.status == 403
+
+
+def client_editor(admin: ApiClient, login: Callable[[str, str], ApiClient]) -> ApiClient:
+    """A client holding `oauth:client:edit` and `view`, and no grant permission."""
+    authorization = AuthorizationApi(admin)
     editor = DomainPermissionPolicy()
     editor.domain, editor.entity_name, editor.action_set = "oauth", "client", ["edit", "view"]
     role = DomainOrganizationRoleCreate()
@@ -193,7 +200,27 @@ def test_a_client_cannot_learn_the_secret_of_a_client_holding_more(
     granted = RoleDivision()
     granted.role_id = authorization.post_authorization_roles(role).id
     granted.division_id = authorization.get_authorization_divisions_home().id
-    narrow = OAuthApi(admin_a).post_oauth_clients(client_request("Narrow", granted))
+    narrow = OAuthApi(admin).post_oauth_clients(client_request("Narrow", granted))
+    return login(narrow.id, narrow.secret)
+
+
+def test_a_client_editor_cannot_remove_a_clients_roles_by_putting_it_without_them(
+    admin_a: ApiClient, login: Callable[[str, str], ApiClient]
+) -> None:
+    # Changing a client's grants needs the grant permissions, whatever the endpoint.
+    before = AuthorizationApi(admin_a).get_authorization_subject("orgaccess-admin-a").grants
     with pytest.raises(ApiException) as refused:
-        OAuthApi(login(narrow.id, narrow.secret)).post_oauth_client_secret("orgaccess-admin-a")
+        OAuthApi(client_editor(admin_a, login)).put_oauth_client(
+            "orgaccess-admin-a", client_request("orgaccess-admin-a")
+        )
     assert refused.value.status == 403
+    assert AuthorizationApi(admin_a).get_authorization_subject("orgaccess-admin-a").grants == before
+
+
+def test_a_client_editor_may_edit_a_client_leaving_its_roles_as_they_are(
+    admin_a: ApiClient, login: Callable[[str, str], ApiClient]
+) -> None:
+    current = OAuthApi(admin_a).get_oauth_client("premium-app-a")
+    renamed = client_request("Premium App, renamed", *current.role_divisions)
+    edited = OAuthApi(client_editor(admin_a, login)).put_oauth_client("premium-app-a", renamed)
+    assert edited.name == "Premium App, renamed" and edited.role_divisions == current.role_divisions

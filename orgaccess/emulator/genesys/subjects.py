@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, check_grant, emulator
+from orgaccess.emulator.access import Caller, check_grant, emulator, require_permission
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.genesys.access import Authenticated, requires
 from orgaccess.emulator.genesys.common import granted_roles, home_division, require_home, role_or_404
@@ -24,8 +24,9 @@ from orgaccess.platform.models import Role
 
 router = APIRouter(prefix="/api/v2/authorization", tags=["grants"], responses=documented(*PLATFORM_ERRORS))
 Reader = Annotated[Caller, Depends(requires("authorization:grant:view"))]
-Granter = Annotated[Caller, Depends(requires("authorization:grant:add"))]
-Revoker = Annotated[Caller, Depends(requires("authorization:grant:delete"))]
+GRANT_ADD, GRANT_DELETE = "authorization:grant:add", "authorization:grant:delete"
+Granter = Annotated[Caller, Depends(requires(GRANT_ADD))]
+Revoker = Annotated[Caller, Depends(requires(GRANT_DELETE))]
 SubjectType = Annotated[str, Query(alias="subjectType", description="PC_OAUTH_CLIENT: the subject is a client")]
 
 
@@ -60,9 +61,16 @@ def subject(db: sqlite3.Connection, org_id: str, subject_id: str, name: str) -> 
 
 
 def replace_grants(db: sqlite3.Connection, caller: Caller, subject_id: str, roles: Sequence[Role]) -> None:
-    """The subject holds exactly `roles` afterwards; the caller must hold what it adds."""
+    """The subject holds exactly `roles` afterwards; the caller must hold what it adds.
+
+    Changing grants needs the grant permissions whatever the endpoint: a client's `roleDivisions`
+    written with `oauth:client:edit` alone must not add or remove what `/subjects` would refuse."""
     current = {role.id for role in store.subject_roles(db, caller.target, subject_id)}
     wanted = {role.id for role in roles}
+    if wanted - current:
+        require_permission(db, caller, GRANT_ADD)
+    if current - wanted:
+        require_permission(db, caller, GRANT_DELETE)
     for role in roles:
         if role.id not in current:
             check_grant(db, caller, role)
