@@ -28,6 +28,25 @@ class JsonHandler(BaseHTTPRequestHandler):
         pass
 
 
+class AnyMethodHandler(JsonHandler):
+    """Answers every method (CONNECT too) with `handle_request`, for servers that tell requests apart by path."""
+
+    def handle_request(self) -> None:
+        raise NotImplementedError
+
+    def do_GET(self) -> None:
+        self.handle_request()
+
+    def do_POST(self) -> None:
+        self.handle_request()
+
+    def do_PUT(self) -> None:
+        self.handle_request()
+
+    def do_CONNECT(self) -> None:
+        self.handle_request()
+
+
 @contextmanager
 def serving(handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None) -> Iterator[str]:
     """The server's base URL while the block runs; stopped and closed after it."""

@@ -18,7 +18,7 @@ import pytest
 
 from orgaccess.diagnose import GENESYS_PROBE_PATH, PROBE_PATH
 from tests.cli.support import Cli, workdir
-from tests.loopback_http import JsonHandler, serving
+from tests.loopback_http import AnyMethodHandler, JsonHandler, serving
 
 CLIENT_ID = "orgaccess-admin"
 # Characters that URL-encoding and base64 each spell differently.
@@ -112,20 +112,14 @@ def test_an_echoed_request_shows_no_form_of_the_secret_in_the_verbose_log(echo_c
 # The doctor's probe: the app's own call, whose error answer becomes the doctor's evidence.
 
 
-class EchoingProbe(JsonHandler):
+class EchoingProbe(AnyMethodHandler):
     """Forwards every call to the emulator at `upstream`, but answers the doctor's probe with a 403
     whose error `code` is the credential the probe sent (and `echoed` keeps it, for the test)."""
 
     upstream = ""
     echoed: list[str]
 
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def _handle(self) -> None:
+    def handle_request(self) -> None:
         if self.path.split("?")[0] in (PROBE_PATH, GENESYS_PROBE_PATH):
             credential = self.headers.get("Authorization", "").partition(" ")[2]
             self.echoed.append(credential)

@@ -13,7 +13,7 @@ from orgaccess.connect import connect
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import TransportError
 from orgaccess.settings import Settings, SettingsError, resolve
-from tests.loopback_http import JsonHandler, serving
+from tests.loopback_http import AnyMethodHandler, JsonHandler, serving
 
 CREDENTIALS = {"clientId": "orgaccess-admin", "clientSecret": "s3cret-admin"}
 
@@ -105,19 +105,33 @@ def tls_platform(ca: trustme.CA) -> Iterator[str]:
         yield url
 
 
-def test_a_certificate_from_an_unknown_ca_is_refused(monkeypatch: pytest.MonkeyPatch, tls_platform: str) -> None:
-    chosen = settings(monkeypatch, apiUrl=tls_platform)
-    client = PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1)
+@pytest.fixture
+def ca_pem(ca: trustme.CA, tmp_path: Path) -> Path:
+    """The test CA's certificate as a PEM file."""
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    return bundle
+
+
+def client_of(chosen: Settings) -> PlatformClient:
+    """The platform client of `chosen`, giving up at the first failure."""
+    return PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1)
+
+
+def assert_refused_as_unknown(monkeypatch: pytest.MonkeyPatch, tls_platform: str) -> None:
+    client = client_of(settings(monkeypatch, apiUrl=tls_platform))
     with client, pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
         client.get_organization("org-primary")
 
 
+def test_a_certificate_from_an_unknown_ca_is_refused(monkeypatch: pytest.MonkeyPatch, tls_platform: str) -> None:
+    assert_refused_as_unknown(monkeypatch, tls_platform)
+
+
 def test_the_ca_bundle_option_trusts_the_platforms_own_ca(
-    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca: trustme.CA, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca_pem: Path
 ) -> None:
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("ORGACCESS_CA_BUNDLE", str(bundle))
+    monkeypatch.setenv("ORGACCESS_CA_BUNDLE", str(ca_pem))
     chosen = resolve({**CREDENTIALS, "apiUrl": tls_platform}.get)
     client = PlatformClient(
         chosen.api_url, chosen.client_id, chosen.client_secret, ca_bundle=chosen.ca_bundle, max_attempts=1
@@ -141,14 +155,12 @@ def test_plain_http_to_a_remote_genesys_cloud_is_refused(monkeypatch: pytest.Mon
 
 
 def test_every_genesys_cloud_org_client_trusts_the_ca_bundle_and_only_it(
-    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca: trustme.CA, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca_pem: Path
 ) -> None:
     untrusting = connect(genesys(monkeypatch, apiUrl=tls_platform), max_attempts=1)
     with untrusting, pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
         untrusting.get_organization("org-primary")
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    with connect(genesys(monkeypatch, apiUrl=tls_platform, caBundle=str(bundle)), max_attempts=1) as trusting:
+    with connect(genesys(monkeypatch, apiUrl=tls_platform, caBundle=str(ca_pem)), max_attempts=1) as trusting:
         assert trusting.get_organization("org-primary").id == "org-primary"
 
 
@@ -156,21 +168,12 @@ def test_every_genesys_cloud_org_client_trusts_the_ca_bundle_and_only_it(
 # no trust store (only the system's CAs or caBundle).
 
 
-class _Proxy(JsonHandler):
+class _Proxy(AnyMethodHandler):
     """A forward proxy that forwards nothing: it notes each request it gets and refuses it."""
 
     seen: list[str]
 
-    def do_GET(self) -> None:
-        self._refuse()
-
-    def do_POST(self) -> None:
-        self._refuse()
-
-    def do_CONNECT(self) -> None:
-        self._refuse()
-
-    def _refuse(self) -> None:
+    def handle_request(self) -> None:
         self.seen.append(f"{self.command} {self.path} {self.headers.get('Authorization', '')}")
         self.answer(502, {"message": "a test proxy forwards nothing"})
 
@@ -191,7 +194,7 @@ def test_a_proxy_in_the_environment_receives_no_loopback_traffic(
 ) -> None:
     with serving(_Organization) as url:
         chosen = settings(monkeypatch, apiUrl=url)
-        with PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1) as client:
+        with client_of(chosen) as client:
             assert client.get_organization("org-primary").id == "org-primary"
     assert proxy == []
 
@@ -200,19 +203,14 @@ def test_a_remote_platform_is_reached_through_the_environments_proxy(
     monkeypatch: pytest.MonkeyPatch, proxy: list[str]
 ) -> None:
     chosen = settings(monkeypatch, apiUrl="https://platform.example")
-    client = PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1)
+    client = client_of(chosen)
     with client, pytest.raises(TransportError):
         client.get_organization("org-primary")
     assert proxy == ["CONNECT platform.example:443 "]  # a tunnel: the proxy never sees the credential
 
 
 def test_ssl_cert_file_in_the_environment_is_not_trusted(
-    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca: trustme.CA, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca_pem: Path
 ) -> None:
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
-    chosen = settings(monkeypatch, apiUrl=tls_platform)
-    client = PlatformClient(chosen.api_url, chosen.client_id, chosen.client_secret, max_attempts=1)
-    with client, pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
-        client.get_organization("org-primary")
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_pem))
+    assert_refused_as_unknown(monkeypatch, tls_platform)
