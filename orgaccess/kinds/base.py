@@ -135,6 +135,10 @@ class Kind:
         """The object's name within its org: `Recording Analyst`."""
         return str(props[self.identity[-1]])
 
+    def objects(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+        """The objects its resource holds: this one object (a `Composite` holds several)."""
+        yield self, props
+
 
 @dataclass(frozen=True)
 class Composite:
@@ -174,7 +178,8 @@ class Composite:
         spec = _decode(props.get(SPEC))
         return {key: spec.get(key) or [] for key, _ in self.parts}
 
-    def parts_of(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+    def objects(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+        """The objects its resource holds, in the order they converge."""
         listed = self.listed(props)
         for key, kind in self.parts:
             for part in listed[key]:
