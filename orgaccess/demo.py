@@ -94,10 +94,10 @@ def orgaccess(env: dict[str, str], *args: str) -> None:
 
 
 def show_drift(result: Result) -> None:
-    """Each drifted field the preview's steps carry (the provider's `drift` input), then the summary."""
-    for step in result.steps:
-        for line in (step.new_inputs or {}).get("drift") or [] if step.changes else []:
-            print(f"   {_resource(step.type, step.name):48} {line}")
+    """Each drifted field, as the plain preview warns of it under its resource, then the summary."""
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "warning" and diagnostic.urn:
+            print(f"   {_resource(*diagnostic.urn.rsplit('::', 2)[-2:]):30} {diagnostic.message}")
     show_summary(result)
 
 

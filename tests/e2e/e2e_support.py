@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from orgaccess.drift import Drift, from_records
 from orgaccess.engine_result import Result, Step
 
 ADMIN = ("orgaccess-admin", "s3cret-admin")
@@ -16,21 +17,26 @@ def resource(step: Step) -> str:
 
 
 def drift_by_resource(result: Result) -> dict[str, list[str]]:
-    """Object (Kind::org/name) -> its drift now: the `drift` input the provider's check gave each
-    changing step (a resource with no drift is a `same` step, or changes for another reason).
-
-    An org's OrgAccess resource carries each object's drift as `Kind name: text`; it is filed
-    under that object.
-    """
+    """Object (Kind::org/name) -> its drift now, each record as people read it (`Drift.describe`):
+    the records the provider's check gave each changing step under `drift` (a resource with no
+    drift is a `same` step, or changes for another reason)."""
     found: dict[str, list[str]] = {}
-    for step in result.steps:
-        for line in (step.changes and (step.new_inputs or {}).get("drift")) or []:
-            key, text = resource(step), line
-            if key.startswith("OrgAccess::"):
-                kind, _, rest = line.partition(" ")
-                name, _, text = rest.partition(": ")
-                key = f"{kind}::{step.name}/{name}"
-            found.setdefault(key, []).append(text)
+    for drift in drift_records(result):
+        found.setdefault(f"{drift.kind}::{drift.name}", []).append(drift.describe())
+    return found
+
+
+def drift_records(result: Result) -> list[Drift]:
+    """Every drift record of a preview's changing steps, in step order: what `--json` carries."""
+    return [d for step in result.steps if step.changes for d in from_records((step.new_inputs or {}).get("drift"))]
+
+
+def drift_warnings(result: Result) -> dict[str, list[str]]:
+    """Resource name -> the warnings the program logged under it: what a plain preview prints."""
+    found: dict[str, list[str]] = {}
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "warning" and diagnostic.urn:
+            found.setdefault(diagnostic.urn.rsplit("::", 1)[-1], []).append(diagnostic.message)
     return found
 
 

@@ -1,0 +1,105 @@
+"""Drift in a plain `pulumi preview`, on the real engine: every drifted field, under its org, every time.
+
+One story on seed-403, in order: the first preview, the `up` that fixes all but the contract-managed
+license, a drift made out of band, the same drift again after it was fixed, and a different one.
+Each step asserts on the text a person reads and on the engine events a machine reads.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from orgaccess.engine import Stack
+from orgaccess.engine_result import Result
+from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.models import RoleUpdate
+from tests.e2e.e2e_support import drift_records, drift_warnings
+
+pytestmark = pytest.mark.e2e
+
+ORG_RESOURCE = "pulumi-python:dynamic/orgaccess:OrgAccess ({org}):"
+CONTRACT = "LicenseFeature analytics: enabled: live false -> declared true (NOT FIXABLE: contract-managed, needs a contract change)"  # noqa: E501
+ANALYTICS_OFF = "LicenseFeature analytics: enabled: live false -> declared true; `pulumi up` fixes it"
+NO_PERMISSION = "Role Recording Analyst: permissions: live [] -> declared [recording:view]; `pulumi up` fixes it"
+
+
+def plain_preview(stack: Stack) -> Result:
+    return stack.preview(diff=False).check()
+
+
+def shown_under(result: Result, org: str) -> list[str]:
+    """The lines a plain preview prints under `org`'s resource in its Diagnostics section."""
+    text = result.stdout.split("Diagnostics:", 1)[-1]
+    block = text.split(ORG_RESOURCE.format(org=org), 1)
+    if len(block) == 1:
+        return []
+    lines = block[1].split("\n\n", 1)[0].strip().splitlines()
+    return [line.strip().removeprefix("warning: ") for line in lines]
+
+
+def diff_of(result: Result, org: str) -> str:
+    """What `pulumi preview --diff` prints of `org`'s resource before its spec: the drift, the org."""
+    return result.stdout.split(f"OrgAccess::{org}]", 1)[1].split("spec", 1)[0]
+
+
+def test_the_first_preview_warns_of_each_drifted_field_under_its_org(stack: Stack) -> None:
+    result = plain_preview(stack)
+    assert shown_under(result, "org-partner-c") == [ANALYTICS_OFF]
+    assert shown_under(result, "org-partner-d") == [CONTRACT]
+    assert drift_warnings(result)["org-partner-c"] == [ANALYTICS_OFF]
+    # One warning per record, and the records are the step's `drift` input.
+    assert sum(map(len, drift_warnings(result).values())) == len(drift_records(result))
+
+
+def test_up_says_per_object_what_it_fixed(stack: Stack) -> None:
+    result = stack.up()
+    said = [d.message for d in result.diagnostics if d.message.startswith("orgaccess: ")]
+    assert "orgaccess: org-partner-c, LicenseFeature analytics: fixed enabled: live false -> declared true" in said
+    assert not [line for line in said if "org-partner-d, LicenseFeature" in line]
+
+
+def test_after_up_the_state_holds_no_drift(stack: Stack) -> None:
+    resources = stack.export()["deployment"]["resources"]
+    assert [r["urn"] for r in resources if "drift" in r.get("inputs", {}) or "drift" in r.get("outputs", {})] == []
+
+
+def test_a_part_that_failed_stays_visible_in_every_preview(stack: Stack) -> None:
+    for _ in range(2):
+        result = plain_preview(stack)
+        assert set(drift_warnings(result)) == {"org-partner-d"}
+        assert shown_under(result, "org-partner-d") == [CONTRACT]
+
+
+def test_an_org_without_drift_shows_nothing(stack: Stack) -> None:
+    result = plain_preview(stack)
+    assert shown_under(result, "org-partner-a") == []
+    assert "org-partner-a" not in drift_warnings(result)
+
+
+def test_a_drift_made_out_of_band_shows_in_a_plain_preview(stack: Stack, admin: PlatformClient) -> None:
+    admin.set_license_feature("org-partner-c", "analytics", False)
+    result = plain_preview(stack)
+    assert shown_under(result, "org-partner-c") == [ANALYTICS_OFF]
+    assert [(d.org, d.kind, d.field, d.actual, d.declared) for d in drift_records(result) if d.fixable] == [
+        ("org-partner-c", "LicenseFeature", "enabled", False, True)
+    ]
+
+
+def test_a_drift_that_comes_back_after_its_fix_shows_again(stack: Stack, admin: PlatformClient) -> None:
+    stack.up()
+    admin.set_license_feature("org-partner-c", "analytics", False)
+    assert shown_under(plain_preview(stack), "org-partner-c") == [ANALYTICS_OFF]
+    # `--diff` marks it as a change, not as a line already in the state.
+    diff = diff_of(stack.preview().check(), "org-partner-c")
+    assert "+ drift: [" in diff and '+ field   : "enabled"' in diff
+
+
+def test_a_changed_drift_shows_only_what_differs_now(stack: Stack, admin: PlatformClient) -> None:
+    stack.up()
+    (role,) = admin.list_roles("org-partner-a", name="Recording Analyst")
+    admin.update_role("org-partner-a", role.id, RoleUpdate(name=role.name, permissions=[], version=role.version))
+    result = plain_preview(stack)
+    assert shown_under(result, "org-partner-a") == [NO_PERMISSION]
+    assert shown_under(result, "org-partner-c") == []
+    diff = diff_of(stack.preview().check(), "org-partner-a")
+    assert '+ field   : "permissions"' in diff and "analytics" not in diff
