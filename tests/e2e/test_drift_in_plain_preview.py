@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from orgaccess.engine import Stack
+from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.engine_result import Result
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
@@ -49,6 +49,9 @@ def test_the_first_preview_warns_of_each_drifted_field_under_its_org(stack: Stac
     assert drift_warnings(result)["org-partner-c"] == [ANALYTICS_OFF]
     # One warning per record, and the records are the step's `drift` input.
     assert sum(map(len, drift_warnings(result).values())) == len(drift_records(result))
+    # What the README shows is what a person reads.
+    shown = {line.strip() for line in result.stdout.splitlines()}
+    assert [line for line in readme_snippet("seed-403 plain preview") if line not in shown] == []
 
 
 def test_up_says_per_object_what_it_fixed(stack: Stack) -> None:
@@ -103,3 +106,10 @@ def test_a_changed_drift_shows_only_what_differs_now(stack: Stack, admin: Platfo
     assert shown_under(result, "org-partner-c") == []
     diff = diff_of(stack.preview().check(), "org-partner-a")
     assert '+ field   : "permissions"' in diff and "analytics" not in diff
+
+
+def readme_snippet(marker: str) -> list[str]:
+    """The lines of the README's code block after `<!-- snippet: marker -->`, stripped."""
+    text = (PROJECT_DIR / "README.md").read_text().split(f"<!-- snippet: {marker} -->", 1)[1]
+    block = text.split("```", 2)[1]
+    return [line.strip() for line in block.splitlines() if line.strip()]
