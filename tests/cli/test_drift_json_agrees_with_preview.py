@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import project_stack
 from orgaccess.platform.client import PlatformClient
 from tests.cli.fleetgen import generated_fleet
-from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli
+from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli, admin_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -40,13 +39,7 @@ def test_the_preview_json_and_the_drift_report_agree_record_for_record_on_a_drif
                     admin.set_license_feature(org["id"], feature, not license_["enabled"])
 
     report = cli("drift", "-d", "access.yaml", "--client-secret-file", "admin.secret", "--format", "json")
-    stack = project_stack(
-        tmp_path / "backend",
-        api_url=emulator.url,
-        client_id=ADMIN_ID,
-        client_secret=ADMIN_SECRET,
-        declarations=tmp_path / "access.yaml",
-    )
+    stack = admin_stack(tmp_path / "backend", emulator.url, tmp_path / "access.yaml")
     preview = json.loads(stack.cli("preview", "--json").stdout)
 
     reported = json.loads(report.stdout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from orgaccess.drift import Drift, from_records
+from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.engine_result import Result, Step
 
 ADMIN = ("orgaccess-admin", "s3cret-admin")
@@ -60,3 +61,38 @@ def assert_drift(result: Result, expected: dict[str, str]) -> None:
     drift = drift_by_resource(result)
     assert set(drift) == set(expected)
     assert {resource: drift[resource][0][: len(text)] for resource, text in expected.items()} == expected
+
+
+ORG_RESOURCE = "pulumi-python:dynamic/orgaccess:OrgAccess ({org}):"
+
+
+def plain_preview(stack: Stack) -> Result:
+    """`pulumi preview` without flags, as a person types it."""
+    return stack.preview(diff=False).check()
+
+
+def shown_under(result: Result, org: str) -> list[str]:
+    """The lines a plain preview prints under `org`'s resource in its Diagnostics section."""
+    text = result.stdout.split("Diagnostics:", 1)[-1]
+    block = text.split(ORG_RESOURCE.format(org=org), 1)
+    if len(block) == 1:
+        return []
+    lines = block[1].split("\n\n", 1)[0].strip().splitlines()
+    return [line.strip().removeprefix("warning: ") for line in lines]
+
+
+def diff_of(result: Result, org: str) -> str:
+    """What `pulumi preview --diff` prints of `org`'s resource before its spec: the drift, the org."""
+    return result.stdout.split(f"OrgAccess::{org}]", 1)[1].split("spec", 1)[0]
+
+
+def fixed_notes(result: Result) -> list[str]:
+    """What an `up` said it fixed, one line per object and field."""
+    return [d.message for d in result.diagnostics if d.message.startswith("orgaccess: ") and ": fixed " in d.message]
+
+
+def readme_snippet(marker: str) -> list[str]:
+    """The lines of the README's code block after `<!-- snippet: marker -->`, stripped."""
+    text = (PROJECT_DIR / "README.md").read_text().split(f"<!-- snippet: {marker} -->", 1)[1]
+    block = text.split("```", 2)[1]
+    return [line.strip() for line in block.splitlines() if line.strip()]

@@ -9,37 +9,24 @@ from __future__ import annotations
 
 import pytest
 
-from orgaccess.engine import PROJECT_DIR, Stack
-from orgaccess.engine_result import Result
+from orgaccess.engine import Stack
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
-from tests.e2e.e2e_support import drift_records, drift_warnings
+from tests.e2e.e2e_support import (
+    diff_of,
+    drift_records,
+    drift_warnings,
+    fixed_notes,
+    plain_preview,
+    readme_snippet,
+    shown_under,
+)
 
 pytestmark = pytest.mark.e2e
 
-ORG_RESOURCE = "pulumi-python:dynamic/orgaccess:OrgAccess ({org}):"
 CONTRACT = "LicenseFeature analytics: enabled: live false -> declared true (NOT FIXABLE: contract-managed, needs a contract change)"  # noqa: E501
 ANALYTICS_OFF = "LicenseFeature analytics: enabled: live false -> declared true; `pulumi up` fixes it"
 NO_PERMISSION = "Role Recording Analyst: permissions: live [] -> declared [recording:view]; `pulumi up` fixes it"
-
-
-def plain_preview(stack: Stack) -> Result:
-    return stack.preview(diff=False).check()
-
-
-def shown_under(result: Result, org: str) -> list[str]:
-    """The lines a plain preview prints under `org`'s resource in its Diagnostics section."""
-    text = result.stdout.split("Diagnostics:", 1)[-1]
-    block = text.split(ORG_RESOURCE.format(org=org), 1)
-    if len(block) == 1:
-        return []
-    lines = block[1].split("\n\n", 1)[0].strip().splitlines()
-    return [line.strip().removeprefix("warning: ") for line in lines]
-
-
-def diff_of(result: Result, org: str) -> str:
-    """What `pulumi preview --diff` prints of `org`'s resource before its spec: the drift, the org."""
-    return result.stdout.split(f"OrgAccess::{org}]", 1)[1].split("spec", 1)[0]
 
 
 def test_the_first_preview_warns_of_each_drifted_field_under_its_org(stack: Stack) -> None:
@@ -56,9 +43,10 @@ def test_the_first_preview_warns_of_each_drifted_field_under_its_org(stack: Stac
 
 def test_up_says_per_object_what_it_fixed(stack: Stack) -> None:
     result = stack.up()
-    said = [d.message for d in result.diagnostics if d.message.startswith("orgaccess: ")]
+    said = fixed_notes(result)
     assert "orgaccess: org-partner-c, LicenseFeature analytics: fixed enabled: live false -> declared true" in said
-    assert not [line for line in said if "org-partner-d, LicenseFeature" in line]
+    assert "orgaccess: org-partner-a, Role Recording Analyst: fixed missing on the platform" in said
+    assert not [line for line in said if "org-partner-d" in line]
 
 
 def test_after_up_the_state_holds_no_drift(stack: Stack) -> None:
@@ -106,10 +94,3 @@ def test_a_changed_drift_shows_only_what_differs_now(stack: Stack, admin: Platfo
     assert shown_under(result, "org-partner-c") == []
     diff = diff_of(stack.preview().check(), "org-partner-a")
     assert '+ field   : "permissions"' in diff and "analytics" not in diff
-
-
-def readme_snippet(marker: str) -> list[str]:
-    """The lines of the README's code block after `<!-- snippet: marker -->`, stripped."""
-    text = (PROJECT_DIR / "README.md").read_text().split(f"<!-- snippet: {marker} -->", 1)[1]
-    block = text.split("```", 2)[1]
-    return [line.strip() for line in block.splitlines() if line.strip()]
