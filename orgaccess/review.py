@@ -95,17 +95,15 @@ def _steps(step: engine_result.Step) -> list[Step]:
     kind = kind_of(step.type)
     if kind not in KINDS:  # another provider's resource, or the stack's Convergence check
         return []
-    known = KINDS[kind]
-    if isinstance(known, Composite):
-        return _object_steps(known, step.op, step.old_inputs, step.new_inputs)
-    return [Step(step.op, kind, step.old_inputs, step.new_inputs)]
+    return _object_steps(KINDS[kind], step.op, step.old_inputs, step.new_inputs)
 
 
-def _object_steps(composite: Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
-    """An org's resource as one step per object, as if each were its own resource."""
+def _object_steps(resource: Kind | Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
+    """A resource as one step per object it holds (an org's resource holds several), as if each
+    were its own resource."""
 
     def objects(props: Props | None) -> dict[str, tuple[str, Props]]:
-        return {label(kind, part): (kind.name, part) for kind, part in composite.objects(props or {})}
+        return {label(kind, part): (kind.name, part) for kind, part in resource.objects(props or {})}
 
     before, after = objects(old), objects(new)
     found = from_records((new or {}).get(DRIFT_KEY))

@@ -18,7 +18,7 @@ from pulumi.dynamic import (
 
 from orgaccess import reconcile, session
 from orgaccess.kinds import KINDS, is_part
-from orgaccess.kinds.base import FAILED, KindError
+from orgaccess.kinds.base import FAILED, KindError, note
 from orgaccess.platform.errors import PlatformError
 from orgaccess.settings import SettingsError
 
@@ -87,7 +87,7 @@ class KindProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if superseded(self.kind):
-            reconcile.note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
+            note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
             return
         _on_platform(reconcile.delete, KINDS[self.kind], props)
 
