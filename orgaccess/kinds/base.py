@@ -138,8 +138,9 @@ class Kind:
         return str(props[self.identity[-1]])
 
     def objects(self, props: Props) -> Iterator[tuple[Kind, Props]]:
-        """The objects its resource holds: this one object (a `Composite` holds several)."""
-        yield self, props
+        """The objects its resource holds: this one object, none when absent (a `Composite` holds several)."""
+        if props:
+            yield self, props
 
     # The resource protocol, which `Composite` speaks too: the driver (orgaccess.reconcile) calls
     # these with the fleet it was given, and never asks which of the two it holds.

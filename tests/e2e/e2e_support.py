@@ -91,8 +91,8 @@ def fixed_notes(result: Result) -> list[str]:
     return [d.message for d in result.diagnostics if d.message.startswith("orgaccess: ") and ": fixed " in d.message]
 
 
-def readme_snippet(marker: str) -> list[str]:
-    """The lines of the README's code block after `<!-- snippet: marker -->`, stripped."""
-    text = (PROJECT_DIR / "README.md").read_text().split(f"<!-- snippet: {marker} -->", 1)[1]
+def doc_snippet(path: str, marker: str) -> list[str]:
+    """The lines of the code block after `<!-- snippet: marker -->` in the document at `path`, stripped."""
+    text = (PROJECT_DIR / path).read_text().split(f"<!-- snippet: {marker} -->", 1)[1]
     block = text.split("```", 2)[1]
     return [line.strip() for line in block.splitlines() if line.strip()]
