@@ -81,7 +81,10 @@ def test_a_drift_made_out_of_band_shows_in_a_plain_preview(stack: Stack, admin: 
 def test_a_drift_that_comes_back_after_its_fix_shows_again(stack: Stack, admin: PlatformClient) -> None:
     stack.up()
     admin.set_license_feature("org-partner-c", "analytics", False)
-    assert shown_under(plain_preview(stack), "org-partner-c") == [ANALYTICS_OFF]
+    result = plain_preview(stack)
+    assert shown_under(result, "org-partner-c") == [ANALYTICS_OFF]
+    assert drift_warnings(result)["org-partner-c"] == [ANALYTICS_OFF]
+    assert "org-partner-c" in {step.name for step in result.steps if step.changes}
     # `--diff` marks it as a change, not as a line already in the state.
     diff = diff_of(stack.preview().check(), "org-partner-c")
     assert "+ drift: [" in diff and '+ field   : "enabled"' in diff
@@ -94,5 +97,9 @@ def test_a_changed_drift_shows_only_what_differs_now(stack: Stack, admin: Platfo
     result = plain_preview(stack)
     assert shown_under(result, "org-partner-a") == [NO_PERMISSION]
     assert shown_under(result, "org-partner-c") == []
+    assert set(drift_warnings(result)) == {"org-partner-a", "org-partner-d"}
+    assert [(d.name, d.field) for d in drift_records(result) if d.org == "org-partner-a"] == [
+        ("org-partner-a/Recording Analyst", "permissions")
+    ]
     diff = diff_of(stack.preview().check(), "org-partner-a")
     assert '+ field   : "permissions"' in diff and "analytics" not in diff

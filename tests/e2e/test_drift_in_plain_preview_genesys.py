@@ -93,6 +93,7 @@ def test_a_drift_that_comes_back_after_its_fix_shows_again(stack: Stack, admin: 
         admin.set_license_feature("org-partner-c", "analytics", False)
         result = plain_preview(stack)
         assert shown_under(result, "org-partner-c") == [ANALYTICS_OFF]
+        assert drift_warnings(result)["org-partner-c"] == [ANALYTICS_OFF]
         assert "+ drift: [" in diff_of(stack.preview().check(), "org-partner-c")
         stack.up()
 
@@ -103,4 +104,8 @@ def test_a_changed_drift_shows_only_what_differs_now(stack: Stack, admin: Genesy
     result = plain_preview(stack)
     assert shown_under(result, "org-partner-b") == [NO_PERMISSION]
     assert shown_under(result, "org-partner-c") == []
+    assert set(drift_warnings(result)) == {"org-partner-b", "org-partner-d"}
+    assert [(d.name, d.field) for d in drift_records(result) if d.org == "org-partner-b"] == [
+        ("org-partner-b/Recording Analyst", "permissions")
+    ]
     assert "analytics" not in diff_of(stack.preview().check(), "org-partner-b")
