@@ -81,6 +81,17 @@ def shown_under(result: Result, org: str) -> list[str]:
     return [line.strip().removeprefix("warning: ") for line in lines]
 
 
+def shown_in_previews(stack: Stack, org: str, times: int = 2) -> list[tuple[set[str], list[str]]]:
+    """For `times` plain previews in a row: the resources warned of, and the lines shown under `org`."""
+    return [(set(drift_warnings(r)), shown_under(r, org)) for r in (plain_preview(stack) for _ in range(times))]
+
+
+def kept_drift(stack: Stack) -> list[str]:
+    """The urns of the resources whose state holds drift, in its inputs or outputs."""
+    resources = stack.export()["deployment"]["resources"]
+    return [r["urn"] for r in resources if "drift" in r.get("inputs", {}) or "drift" in r.get("outputs", {})]
+
+
 def diff_of(result: Result, org: str) -> str:
     """What `pulumi preview --diff` prints of `org`'s resource before its spec: the drift, the org."""
     return result.stdout.split(f"OrgAccess::{org}]", 1)[1].split("spec", 1)[0]
