@@ -49,7 +49,7 @@ def main() -> int:
         heading("2. orgaccess doctor: why?")
         orgaccess(env, "doctor")
         heading("3. pulumi preview: the drift, field by field")
-        show_drift(keep("preview", stack.preview()))
+        show_drift(keep("preview", stack.preview(diff=False)))
         heading("4. pulumi up: the fix")
         show_up(keep("up", stack.up()))
         heading("5. The same call again")
@@ -57,7 +57,7 @@ def main() -> int:
         heading("6. orgaccess doctor: all pass but the contract-managed org")
         orgaccess(env, "doctor")
         heading("7. pulumi preview --expect-no-changes: only what needs a contract change remains")
-        result = keep("preview-after", stack.preview(expect_no_changes=True))
+        result = keep("preview-after", stack.preview(diff=False, expect_no_changes=True))
         show_drift(result)
         print(f"   exit code {result.returncode} (7 = changes remain)")
     print(f"\nDone in {time.monotonic() - started:.0f} s. Full outputs: {STATE.relative_to(Path.cwd())}/")
@@ -102,6 +102,10 @@ def show_drift(result: Result) -> None:
 
 
 def show_up(result: Result) -> None:
+    # What the providers said they did, object by object (adopted, fixed).
+    for diagnostic in result.diagnostics:
+        if diagnostic.message.startswith("orgaccess: "):
+            print(f"   {diagnostic.message}")
     for urn, message in result.errors_by_urn().items():
         # A message may go on with one line per object that did not converge (`org, Kind name: why`).
         first, *more = message.splitlines()
