@@ -49,7 +49,7 @@ def main() -> int:
         heading("2. orgaccess doctor: why?")
         orgaccess(env, "doctor")
         heading("3. pulumi preview: the drift, field by field")
-        show_drift(keep("preview", stack.preview()))
+        show_drift(keep("preview", stack.preview(diff=False)))
         heading("4. pulumi up: the fix")
         show_up(keep("up", stack.up()))
         heading("5. The same call again")
@@ -57,7 +57,7 @@ def main() -> int:
         heading("6. orgaccess doctor: all pass but the contract-managed org")
         orgaccess(env, "doctor")
         heading("7. pulumi preview --expect-no-changes: only what needs a contract change remains")
-        result = keep("preview-after", stack.preview(expect_no_changes=True))
+        result = keep("preview-after", stack.preview(diff=False, expect_no_changes=True))
         show_drift(result)
         print(f"   exit code {result.returncode} (7 = changes remain)")
     print(f"\nDone in {time.monotonic() - started:.0f} s. Full outputs: {STATE.relative_to(Path.cwd())}/")
@@ -94,14 +94,18 @@ def orgaccess(env: dict[str, str], *args: str) -> None:
 
 
 def show_drift(result: Result) -> None:
-    """Each drifted field the preview's steps carry (the provider's `drift` input), then the summary."""
-    for step in result.steps:
-        for line in (step.new_inputs or {}).get("drift") or [] if step.changes else []:
-            print(f"   {_resource(step.type, step.name):48} {line}")
+    """Each drifted field, as the plain preview warns of it under its resource, then the summary."""
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "warning" and diagnostic.urn:
+            print(f"   {_resource(*diagnostic.urn.rsplit('::', 2)[-2:]):30} {diagnostic.message}")
     show_summary(result)
 
 
 def show_up(result: Result) -> None:
+    # What the providers said they did, object by object (adopted, fixed).
+    for diagnostic in result.diagnostics:
+        if diagnostic.message.startswith("orgaccess: "):
+            print(f"   {diagnostic.message}")
     for urn, message in result.errors_by_urn().items():
         # A message may go on with one line per object that did not converge (`org, Kind name: why`).
         first, *more = message.splitlines()

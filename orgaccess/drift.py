@@ -2,7 +2,8 @@
 
 The providers (to decide and show a change) and `orgaccess drift` (to report it) build
 the same records from the same comparison, so a preview and a drift report never
-disagree.
+disagree. A record travels as its JSON form (`as_records` / `from_records`), the same in a
+preview's `drift` input and in `orgaccess drift --format json`; no text is ever parsed back.
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ class Drift(BaseModel):
     fixable: bool = True
     # Why it cannot be fixed by `pulumi up`, when it cannot.
     reason: str = ""
+
+    @property
+    def object(self) -> str:
+        """The object within its org, as people name it: `Role Recording Analyst`."""
+        return f"{self.kind} {self.name.split('/', 1)[-1]}"
+
+    def headline(self) -> str:
+        """The record as a preview shows it: the object, the field, live and declared, and who can fix it."""
+        return f"{self.object}: {self.describe()}" + ("; `pulumi up` fixes it" if self.fixable else "")
 
     def describe(self) -> str:
         """One line for people: `permissions: live [] -> declared ['recording:view']`."""
@@ -91,3 +101,13 @@ def compare(
         for f in fields
         if f in changed
     ]
+
+
+def as_records(found: Iterable[Drift]) -> list[dict[str, Any]]:
+    """The records as JSON values: a resource's `drift` input, and `orgaccess drift --format json`."""
+    return [d.model_dump(mode="json") for d in found]
+
+
+def from_records(value: Any) -> list[Drift]:
+    """The records of a `drift` input (none when absent)."""
+    return [Drift.model_validate(record) for record in value or ()]

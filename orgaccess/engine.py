@@ -72,8 +72,8 @@ class Operations:
         raise NotImplementedError
 
     def preview(self, **options: Any) -> Result:
-        """`pulumi preview --diff`; `options` are the Automation API's (expect_no_changes=True, ...)."""
-        return _operation("preview", self.automation.preview, diff=True, **options)
+        """`pulumi preview --diff` (`diff=False`: a plain preview); `options` are the Automation API's."""
+        return _operation("preview", self.automation.preview, **{"diff": True, **options})
 
     def up(self, **options: Any) -> Result:
         # One org's contract-managed license must not stop the others from converging.

@@ -16,6 +16,7 @@ from orgaccess.kinds import KINDS
 from orgaccess.perorg import for_each_org
 from orgaccess.platform.dialect import Dialect
 from orgaccess.reconcile import drift_of
+from orgaccess.session import fleet
 
 
 def fleet_drift(
@@ -42,4 +43,4 @@ def objects_by_org(orgs: Iterable[str], objects: Iterable[Desired]) -> dict[str,
 
 def objects_drift(objects: Iterable[Desired]) -> list[Drift]:
     """Every drifted field of `objects`, in their order."""
-    return [found for d in objects for found in drift_of(KINDS[d.kind], d.props)]
+    return [found for d in objects for found in drift_of(fleet(), KINDS[d.kind], d.props)]

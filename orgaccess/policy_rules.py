@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgaccess.kinds import KINDS, license_feature, object_kind, role, role_binding, service_account
-from orgaccess.kinds.base import Composite, Kind
+from orgaccess.kinds.base import Kind
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.permissions import from_seed
 from orgaccess.settings import platform_of
@@ -64,11 +64,8 @@ def resources_of(resource_type: str, urn: str, props: Props) -> Iterator[Resourc
     None of another provider's resource, or of the stack's `Convergence` check, which declares nothing.
     """
     kind = KINDS.get(kind_of(resource_type) or "")
-    if isinstance(kind, Composite):
-        for part_kind, part in kind.parts_of(props):
-            yield Resource(part_kind.name, urn, part)
-    elif kind:
-        yield Resource(kind.name, urn, props)
+    for held, declared in kind.objects(props) if kind else ():
+        yield Resource(held.name, urn, declared)
 
 
 def _identity(kind: Kind, props: Props) -> tuple[str, ...]:

@@ -16,9 +16,10 @@ from orgaccess import session, settings, startup
 from orgaccess.backend import compression_advice
 from orgaccess.declarations import DeclarationError, Declarations, load_declarations
 from orgaccess.desired import Desired, per_org, plan
+from orgaccess.drift import from_records
 from orgaccess.fleet.shard import Shard, parse_shard
 from orgaccess.kinds import KINDS, service_account
-from orgaccess.kinds.base import FAILED, Composite
+from orgaccess.kinds.base import FAILED
 from orgaccess.platform.dialect import Dialect
 from orgaccess.preflight import check_addressable
 from orgaccess.settings import SettingsError
@@ -52,7 +53,24 @@ def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
     for item in desired:
         needs = [made[key] for key in item.depends_on]
         made[item.key] = resource_type(item.kind)(item.name, item.props, pulumi.ResourceOptions(depends_on=needs))
+        show_drift(made[item.key])
     return made
+
+
+def show_drift(resource: Any) -> None:
+    """In a preview, one warning under `resource` per drifted field of its objects.
+
+    A plain `pulumi preview` shows a resource's diagnostics under its name, and only the keys of
+    the properties that change: the warnings are what says which object and field differ, on every
+    preview, whatever the state holds. The records are the provider's check (its `drift` input),
+    which a preview hands back as the resource's outputs; an `up` and an unchanged resource have none.
+    """
+
+    def warn(records: Any) -> None:
+        for found in from_records(records):
+            pulumi.log.warn(found.headline(), resource=resource)
+
+    resource.drift.apply(warn)
 
 
 def fail_on_part_failures(resources: dict[tuple[str, str], Any]) -> None:
@@ -62,7 +80,7 @@ def fail_on_part_failures(resources: dict[tuple[str, str], Any]) -> None:
     did converge are saved (kinds/base.Composite); one `Convergence` resource turns them back into
     the `up`'s error.
     """
-    failed = [getattr(r, FAILED) for (kind, _), r in resources.items() if isinstance(KINDS[kind], Composite)]
+    failed = [getattr(r, FAILED) for (kind, _), r in resources.items() if FAILED in KINDS[kind].outputs]
     Convergence(pulumi.Output.all(*failed).apply(lambda per_org: [line for lines in per_org for line in lines or ()]))
 
 

@@ -22,12 +22,14 @@ from typing import Any
 
 from orgaccess import engine_result
 from orgaccess.backend import selected_stack
+from orgaccess.drift import Drift, as_records, from_records
 from orgaccess.engine import Operations, WorkspaceStack
 from orgaccess.engine_result import Result
 from orgaccess.kinds import KINDS, in_reading_order, object_kind
 from orgaccess.kinds.base import Change, Composite, Kind, label
 from orgaccess.policy_rules import kind_of
 from orgaccess.printable import escape, markdown
+from orgaccess.reconcile import DRIFT_KEY
 
 # Engine messages that only restate the outcome the header already gives.
 _OUTCOME_NOISE = {"preview failed"}
@@ -49,6 +51,11 @@ class Step(Change):
     @property
     def org(self) -> str:
         return self.of.org_of(self.props)
+
+    @property
+    def drift(self) -> list[Drift]:
+        """The drift the preview found on this object."""
+        return from_records((self.new or {}).get(DRIFT_KEY))
 
 
 @dataclass(frozen=True)
@@ -88,26 +95,24 @@ def _steps(step: engine_result.Step) -> list[Step]:
     kind = kind_of(step.type)
     if kind not in KINDS:  # another provider's resource, or the stack's Convergence check
         return []
-    known = KINDS[kind]
-    if isinstance(known, Composite):
-        return _object_steps(known, step.op, step.old_inputs, step.new_inputs)
-    return [Step(step.op, kind, step.old_inputs, step.new_inputs)]
+    return _object_steps(KINDS[kind], step.op, step.old_inputs, step.new_inputs)
 
 
-def _object_steps(composite: Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
-    """An org's resource as one step per object, as if each were its own resource."""
+def _object_steps(resource: Kind | Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
+    """A resource as one step per object it holds (an org's resource holds several), as if each
+    were its own resource."""
 
     def objects(props: Props | None) -> dict[str, tuple[str, Props]]:
-        return {label(kind, part): (kind.name, part) for kind, part in composite.parts_of(props or {})}
+        return {label(kind, part): (kind.name, part) for kind, part in resource.objects(props or {})}
 
     before, after = objects(old), objects(new)
-    lines = (new or {}).get("drift") or []
+    found = from_records((new or {}).get(DRIFT_KEY))
     steps = []
     for name in [*after, *(n for n in before if n not in after)]:
         kind = (after.get(name) or before[name])[0]
-        drift = [line.removeprefix(f"{name}: ") for line in lines if line.startswith(f"{name}: ")]
+        drift = as_records(d for d in found if d.object == name)
         old_part = before[name][1] if name in before else None
-        new_part = {**after[name][1], "drift": drift} if name in after else None
+        new_part = {**after[name][1], DRIFT_KEY: drift} if name in after else None
         if old_part is None or new_part is None:
             part_op = "create" if old_part is None else "delete"
         else:
@@ -171,7 +176,7 @@ def render(preview: Preview) -> str:
         out += [f"**{markdown(org)}**", "", *(f"- {line}" for line in changes[org]), ""]
     if not changes:
         out += ["None.", ""]
-    drift = sorted(f"{s.org} {s.kind} {s.name}: {d}" for s in steps for d in (s.new or {}).get("drift") or [])
+    drift = sorted(f"{s.org} {s.kind} {s.name}: {d.describe()}" for s in steps for d in s.drift)
     if drift:
         out += [f"<details><summary>Live state that differs from the declarations ({len(drift)})</summary>", ""]
         # The live half of each line is the platform's, names and all.

@@ -18,7 +18,7 @@ from pulumi.dynamic import (
 
 from orgaccess import reconcile, session
 from orgaccess.kinds import KINDS, is_part
-from orgaccess.kinds.base import FAILED, KindError
+from orgaccess.kinds.base import FAILED, KindError, note
 from orgaccess.platform.errors import PlatformError
 from orgaccess.settings import SettingsError
 
@@ -63,33 +63,38 @@ class KindProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         try:
-            return CheckResult(reconcile.check(KINDS[self.kind], news), [])
+            return CheckResult(reconcile.check(session.fleet(), KINDS[self.kind], news), [])
         except _EXPLAINED as exc:
             return CheckResult(news, [CheckFailure("drift", str(exc))])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changes, replaces = _explained(reconcile.diff, KINDS[self.kind], olds, news)
+        changes, replaces = _on_platform(reconcile.diff, KINDS[self.kind], olds, news)
         return DiffResult(changes=changes, replaces=replaces, delete_before_replace=True)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        id_, outs = _explained(reconcile.create, KINDS[self.kind], props)
+        id_, outs = _on_platform(reconcile.create, KINDS[self.kind], props)
         return CreateResult(id_, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        found = _explained(reconcile.read, KINDS[self.kind], props)
+        found = _on_platform(reconcile.read, KINDS[self.kind], props)
         if found is None:
             return ReadResult(None, {})
         outs, inputs = found
         return ReadResult(id_, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(_explained(reconcile.update, KINDS[self.kind], olds, news))
+        return UpdateResult(_on_platform(reconcile.update, KINDS[self.kind], olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if superseded(self.kind):
-            reconcile.note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
+            note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
             return
-        _explained(reconcile.delete, KINDS[self.kind], props)
+        _on_platform(reconcile.delete, KINDS[self.kind], props)
+
+
+def _on_platform(step: Any, *args: Any) -> Any:
+    """`step(fleet, *args)` with this process's fleet, its errors explained."""
+    return _explained(lambda: step(session.fleet(), *args))
 
 
 def _explained(step: Any, *args: Any) -> Any:

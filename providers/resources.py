@@ -15,11 +15,12 @@ from pulumi.dynamic import Resource
 
 from orgaccess.kinds import KINDS
 from orgaccess.kinds.base import Composite, Kind
+from orgaccess.reconcile import DRIFT_KEY, PREVIEW_KEY
 from providers.provider import ConvergenceProvider, KindProvider
 
 
 class OrgAccessResource(Resource):
-    """A resource of one kind: its declared inputs, the live `drift`, and the kind's outputs."""
+    """A resource of one kind: its declared inputs, the live `drift` (in a preview), and the kind's outputs."""
 
     _outputs: tuple[str, ...] = ()
     _secret_outputs: tuple[str, ...] = ()
@@ -31,7 +32,9 @@ class OrgAccessResource(Resource):
             # Encrypted in the state and masked in every output.
             secret = pulumi.ResourceOptions(additional_secret_outputs=list(self._secret_outputs))
             opts = pulumi.ResourceOptions.merge(opts, secret)
-        super().__init__(KindProvider(kind), name, {**props, "drift": None, **outputs}, opts)
+        # `drift` is filled by the provider's check in a preview only (orgaccess.reconcile.PREVIEW_KEY).
+        inputs = {**props, DRIFT_KEY: None, PREVIEW_KEY: pulumi.runtime.is_dry_run(), **outputs}
+        super().__init__(KindProvider(kind), name, inputs, opts)
 
 
 def resource_type(kind: str) -> type[OrgAccessResource]:

@@ -27,7 +27,7 @@ from orgaccess.cli.common import (
 )
 from orgaccess.declarations import fleet_org_ids, load_declarations
 from orgaccess.desired import plan
-from orgaccess.drift import EXISTS, Drift
+from orgaccess.drift import EXISTS, Drift, as_records
 from orgaccess.driftpage import Source, render, totals_line
 from orgaccess.fleetdrift import fleet_drift, objects_by_org
 from orgaccess.health import State, exit_state, org_health
@@ -138,7 +138,7 @@ def _text(found: list[Drift], orgs: int) -> str:
 
 
 def _json(found: list[Drift], _orgs: int) -> str:
-    return json.dumps([d.model_dump(mode="json") for d in found], indent=2) + "\n"
+    return json.dumps(as_records(found), indent=2) + "\n"
 
 
 def _markdown(found: list[Drift], orgs: int) -> str:

@@ -11,12 +11,14 @@ reach it through the registry (`orgaccess.kinds`) and know nothing else about it
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from orgaccess.declarations import Declarations
 from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.errors import PlatformError
 from orgaccess.snapshot import Fleet
 
 Props = Mapping[str, Any]
@@ -135,6 +137,41 @@ class Kind:
         """The object's name within its org: `Recording Analyst`."""
         return str(props[self.identity[-1]])
 
+    def objects(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+        """The objects its resource holds: this one object, none when absent (a `Composite` holds several)."""
+        if props:
+            yield self, props
+
+    # The resource protocol, which `Composite` speaks too: the driver (orgaccess.reconcile) calls
+    # these with the fleet it was given, and never asks which of the two it holds.
+
+    def converge_resource(self, fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
+        """Makes the platform match `props` (adopting an object of the same name on create); raises
+        when it cannot."""
+        outs = self.converge(fleet, props, prior)
+        if not prior and outs.get("adopted"):
+            note(f"{self.name} {self.resource_id(props)}: adopted the existing object of the same name")
+        return outs
+
+    def unconverged(self, _props: Props, _outs: Props) -> set[str]:
+        """The objects (`label`) a converge that returned `outs` left as they were: none, it raises instead."""
+        return set()
+
+    def read_resource(self, fleet: Fleet, props: Props) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(outputs, inputs) as live now, or None when the object is gone."""
+        observed = self.observe(fleet, props)
+        if observed.props is None:
+            return None
+        inputs = {**_inputs(props), **observed.props}
+        return {**props, **observed.props, **observed.facts}, inputs
+
+    def delete_resource(self, fleet: Fleet, props: Props) -> None:
+        """Deletes what orgaccess made, releases (leaves on the platform) what it adopted."""
+        if props.get("adopted"):
+            note(f"{self.name} {self.resource_id(props)}: released (adopted, so left on the platform)")
+            return
+        self.delete(fleet, props)
+
 
 @dataclass(frozen=True)
 class Composite:
@@ -174,11 +211,70 @@ class Composite:
         spec = _decode(props.get(SPEC))
         return {key: spec.get(key) or [] for key, _ in self.parts}
 
-    def parts_of(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+    def objects(self, props: Props) -> Iterator[tuple[Kind, Props]]:
+        """The objects its resource holds, in the order they converge."""
         listed = self.listed(props)
         for key, kind in self.parts:
             for part in listed[key]:
                 yield kind, part
+
+    def converge_resource(self, fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
+        """Converges every object that can, and deletes those no longer declared.
+
+        What could not converge is kept in the outputs (`failed`), not raised: a Python dynamic
+        provider cannot save a partly converged resource, and the objects it did make must be in the
+        state (program.fail_on_part_failures fails the `up` with them afterwards).
+        """
+        known = known_objects(prior)
+        objects: dict[str, Any] = {}
+        failures: list[str] = []
+        for kind, part in self.objects(props):
+            name = label(kind, part)
+            try:
+                outs = kind.converge_resource(fleet, part, known.get(name) or {})
+            except (KindError, PlatformError) as exc:
+                failures.append(f"{self.org_of(props)}, {name}: {exc}")
+                continue
+            objects[name] = {k: v for k, v in outs.items() if k not in part}
+        # Objects no longer declared go, as their own resources went: bindings before their roles. A
+        # failed delete raises, so the state keeps the prior declaration that still names the object.
+        declared = {label(kind, part) for kind, part in self.objects(props)}
+        gone = [(kind, part) for kind, part in self.objects(prior) if label(kind, part) not in declared]
+        self._delete_objects(fleet, gone, known)
+        return {**props, OBJECTS: objects_output(objects), FAILED: failures}
+
+    def unconverged(self, props: Props, outs: Props) -> set[str]:
+        """The objects (`label`) a converge that returned `outs` could not converge: those it kept nothing of."""
+        return {label(kind, part) for kind, part in self.objects(props)} - set(known_objects(outs))
+
+    def read_resource(self, fleet: Fleet, props: Props) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(outputs, inputs) as live now: an object gone from the platform leaves the spec, so the
+        next preview shows it missing."""
+        known = known_objects(props)
+        declared = self.listed(props)
+        listed: dict[str, list[dict[str, Any]]] = {}
+        objects: dict[str, Any] = {}
+        for key, kind in self.parts:
+            listed[key] = []
+            for part in declared[key]:
+                found = kind.read_resource(fleet, part)
+                if found is not None:
+                    listed[key].append({k: found[1][k] for k in part})
+                    name = label(kind, part)
+                    objects[name] = {**(known.get(name) or {}), **{k: v for k, v in found[0].items() if k not in part}}
+        inputs = {k: v for k, v in _inputs(props).items() if k not in (OBJECTS, FAILED)}
+        inputs |= self.declared(self.org_of(props), listed)
+        # A refresh records the platform as it is; a failure of the last `up` is not part of that.
+        return {**inputs, OBJECTS: objects_output(objects), FAILED: []}, inputs
+
+    def delete_resource(self, fleet: Fleet, props: Props) -> None:
+        self._delete_objects(fleet, list(self.objects(props)), known_objects(props))
+
+    def _delete_objects(self, fleet: Fleet, objects: list[tuple[Kind, Props]], known: Mapping[str, Any]) -> None:
+        """Deletes `objects` in reverse (bindings before the roles they grant), each with what its
+        kind kept of it (ids, adopted)."""
+        for kind, part in reversed(objects):
+            kind.delete_resource(fleet, {**part, **(known.get(label(kind, part)) or {})})
 
 
 SPEC = "spec"
@@ -203,6 +299,19 @@ def _encode(value: Mapping[str, Any]) -> str:
 
 def _decode(text: Any) -> dict[str, Any]:
     return json.loads(text) if isinstance(text, str) and text else {}
+
+
+def _inputs(props: Props) -> dict[str, Any]:
+    # What a read keeps as inputs: not the engine's own properties (`__provider`).
+    return {k: v for k, v in props.items() if not k.startswith("__")}
+
+
+def note(message: str) -> None:
+    """A line for the person running the engine; it shows in the run's Diagnostics.
+
+    pulumi.log does not reach the engine from a provider process (pulumi#6065); stderr does.
+    """
+    print(f"orgaccess: {message}", file=sys.stderr, flush=True)
 
 
 def label(kind: Kind, props: Props) -> str:

@@ -12,9 +12,9 @@ import yaml
 
 from orgaccess.demo_genesys import ADMINS, APP_SECRETS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, project_stack
+from orgaccess.engine import PROJECT_DIR
 from orgaccess.platform.dialect import Dialect
-from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli, Converged, admin_env, workdir
+from tests.cli.support import Cli, Converged, admin_env, admin_stack, workdir
 
 
 @pytest.fixture
@@ -51,14 +51,7 @@ def converged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Converged]:
     partner_a["bindings"].append({"serviceAccount": READER["name"], "roles": ["Recording Analyst"]})
     (scratch / "access.yaml").write_text(yaml.safe_dump(declarations, sort_keys=False))
     with running_emulator("seed-403", db=scratch / "emulator.db") as emulator:
-        stack = project_stack(
-            scratch / "backend",
-            api_url=emulator.url,
-            client_id=ADMIN_ID,
-            client_secret=ADMIN_SECRET,
-            declarations=scratch / "access.yaml",
-            name="cli",
-        )
+        stack = admin_stack(scratch / "backend", emulator.url, scratch / "access.yaml", name="cli")
         stack.up()
         yield Converged(emulator, stack, Cli(emulator.url, scratch, admin_env(emulator.url)))
 

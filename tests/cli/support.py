@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.engine import PROJECT_DIR, Stack, project_stack
 
 ORGACCESS = Path(sys.executable).parent / "orgaccess"
 ADMIN_ID, ADMIN_SECRET = "orgaccess-admin", "s3cret-admin"
@@ -60,6 +60,13 @@ def admin_env(url: str) -> dict[str, str]:
         "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
         "ORGACCESS_APP_CLIENT_SECRET": APP_SECRET,
     }
+
+
+def admin_stack(backend_dir: Path, url: str, declarations: Path, name: str = "dev") -> Stack:
+    """The orgaccess program's stack over `declarations`, as the reconciler's admin on the platform at `url`."""
+    return project_stack(
+        backend_dir, api_url=url, client_id=ADMIN_ID, client_secret=ADMIN_SECRET, declarations=declarations, name=name
+    )
 
 
 def pulumi_env(stack: Stack) -> dict[str, str]:

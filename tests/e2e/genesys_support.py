@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from orgaccess.demo_genesys import ADMINS, DECLARATIONS
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import Stack, project_copy
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.genesys.client import GenesysClient
 
@@ -21,6 +25,18 @@ def genesys_stack(backend_dir: Path, api_url: str, admins: dict[str, tuple[str, 
     stack.set_config("orgaccess:orgCredentials", json.dumps(credentials), secret=True)
     stack.set_config("orgaccess:declarations", str(declarations))
     return stack
+
+
+def genesys_403() -> Iterator[EmulatorHandle]:
+    """The emulator on the genesys-403 scenario, for a module's `platform` fixture."""
+    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+        yield handle
+
+
+def genesys_403_stack(backend_dir: Path, api_url: str) -> Stack:
+    """The stack of examples/genesys-cloud/access.yaml on the genesys-403 scenario, with its admin clients."""
+    admins = {org: (cred["clientId"], cred["clientSecret"]) for org, cred in ADMINS.items()}
+    return genesys_stack(backend_dir, api_url, admins, DECLARATIONS)
 
 
 def app_status(api_url: str, org: str, client_id: str, secret: str) -> int:

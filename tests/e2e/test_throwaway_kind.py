@@ -53,7 +53,7 @@ def test_the_engine_previews_the_kinds_objects_in_their_orgs_resource(preview: P
 
 def test_the_provider_process_observes_the_kind(preview: Preview) -> None:
     (note,) = [s for s in preview.steps if s.kind == KIND.name]
-    assert (note.new or {}).get("drift") == ["missing on the platform"]
+    assert [d.describe() for d in note.drift] == ["missing on the platform"]
 
 
 def test_the_review_writes_the_kinds_line_and_drift(preview: Preview) -> None:

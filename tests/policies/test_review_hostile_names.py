@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from orgaccess.drift import Drift, as_records
 from orgaccess.engine_result import Diagnostic, Result, Step
 from orgaccess.review import preview_of, render
 
@@ -16,14 +17,16 @@ UNESCAPED = re.compile(r"(?<!\\)(\]\(|<img)")
 HOSTILE = "Analyst\u202e\x1b[2J[approve](https://evil.example)</details><img src=x>"
 
 
-def drifted_binding(drift: list[str]) -> Result:
+def drifted_binding(live: list[str]) -> Result:
     props = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": ["A"]}
-    inputs: dict[str, Any] = {**props, "justification": None, "drift": drift}
+    drift = Drift(org="org-partner-a", kind="RoleBinding", name="org-partner-a/Premium App", field="roles",
+                  declared=["A"], actual=live)  # fmt: skip
+    inputs: dict[str, Any] = {**props, "justification": None, "drift": as_records([drift])}
     return Result("preview", 0, steps=(Step(URN, BINDING, "update", ("drift",), inputs, inputs),))
 
 
 def test_a_hostile_live_name_in_the_drift_is_escaped_in_the_review() -> None:
-    report = render(preview_of(drifted_binding([f"roles: live [{HOSTILE}] -> declared [A]"])))
+    report = render(preview_of(drifted_binding([HOSTILE])))
     assert "\u202e" not in report and "\x1b" not in report
     assert not UNESCAPED.search(report)
     assert len(re.findall(r"(?<!\\)</details>", report)) == 1

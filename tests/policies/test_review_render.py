@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orgaccess.drift import Drift, as_records
 from orgaccess.engine_result import Diagnostic, PolicyViolation, Result, Step
 from orgaccess.kinds import org_access
 from orgaccess.review import preview_of, render
@@ -49,15 +50,25 @@ def org_step(op: str, old: dict[str, Any] | None, new: dict[str, Any] | None) ->
     return Result("preview", 0, steps=(Step(f"urn:pulumi:t::orgaccess::{ORG}::org-partner-a", ORG, op, (), old, new),))
 
 
-def org(roles: list[str], drift: list[str]) -> dict[str, Any]:
+def org(roles: list[str], drift: list[Drift]) -> dict[str, Any]:
     role = {"org": "org-partner-a", "name": "Recording Analyst", "permissions": ["recording:view"]}
     grants = {"org": "org-partner-a", "homeOrg": "org-primary", "serviceAccount": "Premium App", "roles": roles}
     spec = org_access.KIND.declared("org-partner-a", {"roles": [role], "bindings": [grants]})
-    return {**spec, "drift": drift}
+    return {**spec, "drift": as_records(drift)}
 
 
 def test_an_org_resource_reads_as_one_change_per_object_with_its_drift() -> None:
-    drift = ["RoleBinding Premium App: roles: live [] -> declared [Recording Analyst]"]
+    binding = "org-partner-a/Premium App"
+    drift = [
+        Drift(
+            org="org-partner-a",
+            kind="RoleBinding",
+            name=binding,
+            field="roles",
+            declared=["Recording Analyst"],
+            actual=[],
+        )
+    ]
     preview = preview_of(org_step("update", org([], []), org(["Recording Analyst"], drift)))
     assert [(s.op, s.kind, s.name) for s in preview.steps] == [
         ("same", "Role", "Recording Analyst"),

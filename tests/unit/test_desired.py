@@ -64,7 +64,7 @@ def test_the_program_has_one_resource_per_account_and_one_per_org() -> None:
 
 def test_an_org_resource_holds_every_object_planned_for_that_org() -> None:
     org = next(d for d in RESOURCES if d.name == "org-partner-a")
-    held = [part for _, part in org_access.KIND.parts_of(org.props)]
+    held = [part for _, part in org_access.KIND.objects(org.props)]
     planned = [d.props for d in PLAN if d.org == "org-partner-a" and d.kind != "ServiceAccount"]
 
     def in_order(parts: Sequence[Props]) -> list[Props]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from orgaccess.drift import Drift, compare
+from orgaccess.drift import Drift, as_records, compare, from_records
 
 WHERE: dict[str, Any] = {"org": "org-partner-b", "kind": "Role", "name": "org-partner-b/Recording Analyst"}
 
@@ -63,3 +64,30 @@ def test_describe_reads_live_then_declared() -> None:
 def test_describe_marks_what_cannot_be_fixed() -> None:
     drift = Drift(**WHERE, field="enabled", declared=True, actual=False, fixable=False, reason="needs a contract")
     assert drift.describe() == "enabled: live false -> declared true (NOT FIXABLE: needs a contract)"
+
+
+def test_the_headline_names_the_object_and_says_that_up_fixes_it() -> None:
+    drift = Drift(**WHERE, field="permissions", declared=["recording:view"], actual=[])
+    assert drift.headline() == (
+        "Role Recording Analyst: permissions: live [] -> declared [recording:view]; `pulumi up` fixes it"
+    )
+
+
+def test_the_headline_of_what_up_cannot_fix_says_why_instead() -> None:
+    drift = Drift(**WHERE, field="enabled", declared=True, actual=False, fixable=False, reason="needs a contract")
+    expected = "Role Recording Analyst: enabled: live false -> declared true (NOT FIXABLE: needs a contract)"
+    assert drift.headline() == expected
+
+
+def test_the_headline_shows_a_hostile_live_name_escaped() -> None:
+    drift = Drift(**WHERE, field="roles", declared=["A"], actual=["Analyst\u202e\x1b[2J"])
+    assert "\u202e" not in drift.headline() and "\x1b" not in drift.headline()
+
+
+def test_records_round_trip_through_their_json_form() -> None:
+    found = [
+        Drift(**WHERE, field="permissions", declared=["recording:view"], actual=[]),
+        Drift(**WHERE, field="exists", declared=True, actual=False, fixable=False, reason="why"),
+    ]
+    assert from_records(json.loads(json.dumps(as_records(found)))) == found
+    assert from_records(None) == []
