@@ -38,7 +38,8 @@ ToggleEditor = Annotated[Caller, Depends(requires("directory:organization:admin"
 async def get_organization(request: Request, caller: Authenticated) -> wire.Organization:
     with emulator(request).store.read() as db:
         org = store.get_org(db, caller.target)
-    return wire.Organization(id=org.id, name=org.name, selfUri=f"/api/v2/organizations/{org.id}")
+    # The emulator never edits an org's settings, so each stays at its first version.
+    return wire.Organization(id=org.id, name=org.name, version=1, selfUri=f"/api/v2/organizations/{org.id}")
 
 
 @_route("GET", "/api/v2/license/toggles/{featureName}", wire.LicenseToggle, "licenses")

@@ -64,6 +64,8 @@ class EntityRef(_Answer):
 class Organization(_Answer):
     id: str
     name: str
+    # The one field the SDK's `Organization` requires: the org's settings version.
+    version: int
     state: str = "active"
     selfUri: str | None = None
 
