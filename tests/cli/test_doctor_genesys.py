@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -66,3 +67,20 @@ def test_a_disabled_toggle_is_not_claimed_self_service(cli: Cli) -> None:
     c4 = next(c for c in by_org(run.json())["org-partner-d"]["checks"] if c["cause"] == "C4")
     assert "selfService" not in c4["evidence"]
     assert c4["fix"].endswith("if Genesys refuses the switch, it needs a contract change")
+
+
+def test_a_refused_login_is_reported_with_the_oauth_error(cli: Cli) -> None:
+    secrets = {"Premium App": {"org-partner-a": "not-the-app-secret"}}
+    run = cli(
+        "doctor",
+        "--format",
+        "json",
+        ORGACCESS_PLATFORM="genesys-cloud",
+        ORGACCESS_APP_CLIENT_SECRETS=json.dumps(secrets),
+    )
+    probe = by_org(run.json())["org-partner-a"]["probe"]
+    assert probe["status"] == "fail" and probe["httpStatus"] == 401
+    assert probe["evidence"].startswith(
+        "the login of 'premium-app-a' in org-partner-a: POST /oauth/token answered 401 invalid_client"
+    )
+    assert "not-the-app-secret" not in run.stdout + run.stderr
