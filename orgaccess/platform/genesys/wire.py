@@ -145,6 +145,8 @@ class Role(_Answer):
     permissionPolicies: list[PermissionPolicy] = Field(default_factory=list)
     default: bool = False
     base: bool = False
+    # Genesys marks a role whose permissions it changed; the emulator never does.
+    roleNeedsUpdate: bool = False
     selfUri: str | None = None
 
 
@@ -174,13 +176,18 @@ class RoleRequest(Replacement):
     permissionPolicies: list[PermissionPolicy] = Field(default_factory=list)
 
 
-class RolePatch(RoleRequest):
-    """A PATCH names only what changes."""
+class RolePatch(Replacement):
+    """`DomainOrganizationRole` as PATCH takes it: the call changes only `roleNeedsUpdate` (the
+    SDK: "Patch Organization Role for needsUpdate Field"); the other fields may come back as a GET
+    answered them."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
-    description: str | None = None  # type: ignore[assignment]
-    permissions: list[str] | None = None  # type: ignore[assignment]
-    permissionPolicies: list[PermissionPolicy] | None = None  # type: ignore[assignment]
+    read_only = RoleRequest.read_only - {"roleNeedsUpdate"}
+
+    name: str | None = None
+    description: str | None = None
+    permissions: list[str] | None = None
+    permissionPolicies: list[PermissionPolicy] | None = None
+    roleNeedsUpdate: bool | None = None
 
 
 class GrantPolicy(_Answer):
