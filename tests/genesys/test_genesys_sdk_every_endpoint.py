@@ -106,7 +106,11 @@ CALLS: dict[tuple[str, str], Call] = {
     ("DELETE", "/api/v2/authorization/roles/{roleId}"): lambda c: AuthorizationApi(c).delete_authorization_role(
         _new_role(c)
     ),
+    ("GET", "/api/v2/authorization/divisions"): lambda c: AuthorizationApi(c).get_authorization_divisions(),
     ("GET", "/api/v2/authorization/divisions/home"): lambda c: AuthorizationApi(c).get_authorization_divisions_home(),
+    ("GET", "/api/v2/authorization/divisions/{divisionId}"): lambda c: AuthorizationApi(c).get_authorization_division(
+        _home(c)
+    ),
     ("GET", "/api/v2/authorization/subjects/{subjectId}"): lambda c: AuthorizationApi(c).get_authorization_subject(
         SUBJECT
     ),

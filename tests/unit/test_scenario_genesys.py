@@ -13,7 +13,7 @@ def seed_403_rows(dialect: Dialect) -> StateRows:
 
 def test_on_genesys_cloud_a_client_keeps_only_the_grants_in_its_own_org() -> None:
     rows = seed_403_rows(Dialect.GENESYS_CLOUD)
-    assert {(org, subject) for org, subject, _ in rows.grants} == {
+    assert {(org, subject) for org, subject, _, _ in rows.grants} == {
         ("org-primary", "orgaccess-admin"),
         ("org-primary", "premium-app"),
     }
@@ -32,4 +32,4 @@ def test_on_genesys_cloud_permissions_are_stored_by_their_genesys_names() -> Non
 
 def test_on_the_seed_dialect_cross_org_grants_stay() -> None:
     rows = seed_403_rows(Dialect.SEED)
-    assert ("org-partner-b", "premium-app") in {(org, subject) for org, subject, _ in rows.grants}
+    assert ("org-partner-b", "premium-app") in {(org, subject) for org, subject, _, _ in rows.grants}

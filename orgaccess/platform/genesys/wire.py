@@ -17,6 +17,8 @@ from orgaccess.platform.models import Replacement
 
 T = TypeVar("T")
 SUBJECT_TYPE_CLIENT = "PC_OAUTH_CLIENT"
+# The division id of a grant in every division, present and future.
+ALL_DIVISIONS = "*"
 TOKEN_VALIDITY_SECONDS = 86_400
 
 
