@@ -37,6 +37,7 @@ def test_names_the_cause_of_each_partner_org_and_exits_1(cli: Cli) -> None:
         "org-partner-b": ["C3"],
         "org-partner-c": ["C4"],
         "org-partner-d": ["C4"],
+        "org-partner-e": ["C7"],
     }
     assert report["org-primary"]["verdict"] == "ok"
     assert "403" in report["org-partner-a"]["probe"]["evidence"]
@@ -84,3 +85,20 @@ def test_a_refused_login_is_reported_with_the_oauth_error(cli: Cli) -> None:
         "the login of 'premium-app-a' in org-partner-a: POST /oauth/token answered 401 invalid_client"
     )
     assert "not-the-app-secret" not in run.stdout + run.stderr
+
+
+def test_a_role_granted_in_the_home_division_only_fails_c7_naming_both_divisions(cli: Cli) -> None:
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    finding = by_org(run.json())["org-partner-e"]
+    c7 = next(c for c in finding["checks"] if c["cause"] == "C7")
+    assert "the role reaches divisions [Home]; the recordings are in [Queue East]" in c7["evidence"]
+    # The example access.yaml grants it in every division: `pulumi up` is the fix.
+    assert (c7["remedy"], c7["fix"]) == ("pulumi-up", "pulumi up: access.yaml grants the role in divisions [*]")
+    # The call itself answers 200, with none of the recordings.
+    assert finding["probe"]["httpStatus"] == 200 and "0 screen recordings" in finding["probe"]["evidence"]
+
+
+def test_c7_passes_where_the_role_reaches_every_division_with_queues(cli: Cli) -> None:
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    c7 = next(c for c in by_org(run.json())["org-primary"]["checks"] if c["cause"] == "C7")
+    assert c7["status"] == "pass" and "reaches divisions [Home]" in c7["evidence"]

@@ -89,5 +89,5 @@ def test_a_scope_no_bound_role_uses_is_reported_in_every_org_of_the_client() -> 
 
     found = messages(decls, "scopes-used-by-roles")
 
-    assert len(found) == 5  # one client per org that binds the app
+    assert len(found) == 6  # one client per org that binds the app
     assert all(f"scope(s) '{DELETE}' that no role" in m for m in found)

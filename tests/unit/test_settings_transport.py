@@ -85,11 +85,11 @@ def test_a_ca_bundle_that_is_not_pem_is_refused(monkeypatch: pytest.MonkeyPatch,
 
 class _Organization(JsonHandler):
     def do_GET(self) -> None:
-        self.answer(200, {"id": "org-primary", "name": "Primary", "linkedOrganizations": []})
+        self.answer(200, {"id": "org-primary", "name": "Primary", "linkedOrganizations": [], "version": 1})
 
     def do_POST(self) -> None:
         self.body()
-        self.answer(200, {"access_token": "t", "token_type": "bearer", "expires_in": 3600})
+        self.answer(200, {"access_token": "t0ken-settings-1234", "token_type": "bearer", "expires_in": 3600})
 
 
 @pytest.fixture

@@ -72,10 +72,18 @@ def _division(division_id: str, name: str, description: str, home: bool = False)
     )
 
 
-def divisions(db: sqlite3.Connection, org_id: str) -> list[wire.Division]:
-    """The org's divisions, home first."""
+def divisions(db: sqlite3.Connection, org_id: str, counted: bool = False) -> list[wire.Division]:
+    """The org's divisions, home first; `counted`, with their `objectCounts`."""
     others = [_division(i, name, f"The {name} division") for i, name in store.list_divisions(db, org_id)]
-    return [home_division(org_id), *others]
+    found = [home_division(org_id), *others]
+    if not counted:
+        return found
+    # The emulator models one queue per division that holds recordings: a recording belongs to its
+    # conversation, and a conversation to the division of its queue.
+    recorded = store.recording_divisions(db, org_id)
+    return [
+        d.model_copy(update={"objectCounts": {"QUEUE": int(stored_division(d, org_id) in recorded)}}) for d in found
+    ]
 
 
 def wire_division(db: sqlite3.Connection, org_id: str, stored: str) -> wire.Division:

@@ -91,9 +91,14 @@ def _granting(request: Request, caller: Caller, subject_id: str, subject_type: s
 
 
 @router.get("/divisions", response_model=wire.Listing[wire.Division], response_model_exclude_none=True)
-async def list_divisions(request: Request, page: PageParams, caller: Authenticated) -> dict[str, Any]:
+async def list_divisions(
+    request: Request,
+    page: PageParams,
+    caller: Authenticated,
+    objectCount: Annotated[bool, Query(description="Answer each division's objectCounts")] = False,
+) -> dict[str, Any]:
     with emulator(request).store.read() as db:
-        return page.page(divisions(db, caller.target))
+        return page.page(divisions(db, caller.target, counted=objectCount))
 
 
 @router.get("/divisions/home", response_model=wire.Division, response_model_exclude_none=True)

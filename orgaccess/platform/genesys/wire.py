@@ -79,6 +79,8 @@ class Division(_Answer):
     name: str
     description: str = ""
     homeDivision: bool = False
+    # With `objectCount=true`: how many objects of each type (`QUEUE`, ...) the division holds.
+    objectCounts: dict[str, int] | None = None
     selfUri: str | None = None
 
 
