@@ -91,7 +91,9 @@ class GenesysDiagnosis(_Diagnosis):
         call = f"{self.grants_call(account)} and GET /api/v2/authorization/divisions?objectCount=true"
         if not reach:
             return self._skipped(Cause.DIVISION, "division", f"no role carries {self.view_permission} (C3)")
-        unreached = [] if ALL_DIVISIONS in reach else [d for d in queued if d not in reach]
+        if ALL_DIVISIONS in reach:
+            return self._passed(Cause.DIVISION, "division", f"{call}: the role is granted in every division ('*')")
+        unreached = [d for d in queued if d not in reach]
         if not unreached:
             return self._passed(
                 Cause.DIVISION,
