@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.genesys.client import GenesysClient
+from orgaccess.platform.models import EVERY_DIVISION
 from tests.cli.support import Cli
 
 
@@ -102,3 +103,15 @@ def test_c7_passes_where_the_role_reaches_every_division_with_queues(cli: Cli) -
     run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
     c7 = next(c for c in by_org(run.json())["org-primary"]["checks"] if c["cause"] == "C7")
     assert c7["status"] == "pass" and "reaches divisions [Home]" in c7["evidence"]
+
+
+def test_c7_passes_once_the_role_is_granted_in_every_division(cli: Cli, genesys: EmulatorHandle) -> None:
+    credentials = {"org-partner-e": ("orgaccess-admin-e", SecretStr("s3cret-admin-e"))}
+    with GenesysClient(genesys.url, credentials) as admin:
+        analyst = admin.list_roles("org-partner-e", name="Recording Analyst")[0]
+        admin.grant_role("org-partner-e", "premium-app-e", analyst.id, EVERY_DIVISION)
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    finding = by_org(run.json())["org-partner-e"]
+    c7 = next(c for c in finding["checks"] if c["cause"] == "C7")
+    assert c7["status"] == "pass" and c7["evidence"].endswith("the role is granted in every division ('*')")
+    assert finding["verdict"] == "ok" and "4 screen recordings" in finding["probe"]["evidence"]
