@@ -70,6 +70,13 @@ def test_divisions_list_the_home_one_first_then_the_others(divided: EmulatorHand
     assert assert_parsed(admin_a, one).name == "Queue East"
 
 
+def test_object_counts_say_which_divisions_hold_the_queues_of_recorded_conversations(
+    divided: EmulatorHandle, admin_a: ApiClient
+) -> None:
+    listing = assert_parsed(admin_a, AuthorizationApi(admin_a).get_authorization_divisions(object_count=True))
+    assert {d.name: d.object_counts for d in listing.entities} == {"Home": {"QUEUE": 0}, "Queue East": {"QUEUE": 1}}
+
+
 def test_a_role_granted_in_home_only_does_not_see_another_divisions_recordings(
     divided: EmulatorHandle, login: Callable[[str, str], ApiClient]
 ) -> None:
