@@ -38,9 +38,14 @@ def test_on_the_seed_dialect_cross_org_grants_stay() -> None:
 
 
 def test_a_grant_or_recordings_in_a_division_the_org_does_not_have_are_named() -> None:
-    org = {"id": "org-a", "name": "A", "divisions": ["Queue East"], "screenRecordingsDivision": "Queue West"}
-    org["clients"] = [{"id": "app", "secret": "s", "name": "App"}]
-    org["grants"] = [{"subject": "app", "role": "employee", "division": "Queue North"}]
+    org = {
+        "id": "org-a",
+        "name": "A",
+        "divisions": ["Queue East"],
+        "screenRecordingsDivision": "Queue West",
+        "clients": [{"id": "app", "secret": "s", "name": "App"}],
+        "grants": [{"subject": "app", "role": "employee", "division": "Queue North"}],
+    }
     with pytest.raises(ScenarioError) as refused:
         parse_scenario("s.yaml", {"organizations": [org]})
     assert refused.value.problems == [
