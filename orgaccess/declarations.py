@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys import permissions as genesys_permissions
+from orgaccess.platform.models import ALL_DIVISIONS
 from orgaccess.printable import unsafe_character
 from orgaccess.vocabulary import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
 from orgaccess.yamlsource import Path as DataPath
@@ -79,6 +80,8 @@ class BindingDecl(_Decl):
     roles: list[Name] = Field(max_length=100, examples=["[Recording Analyst]"])
     # Why a sensitive role is bound; the policy pack reads it.
     justification: Text | None = Field(default=None, examples=["Deletes recordings on legal request"])
+    # genesys-cloud: the divisions each role is granted in ('*' for all); the home division when absent.
+    divisions: list[Name] | None = Field(default=None, min_length=1, max_length=100, examples=["['*']"])
 
 
 class OrgDecl(_Decl):
@@ -361,6 +364,24 @@ def _reference_problems(
                     + _suggest(feature, sorted(LICENSE_FEATURES), "known features"),
                 )
         yield from _binding_problems(decls, i, line)
+        for j, binding in enumerate(org.bindings):
+            yield from _division_problems(("orgs", i, "bindings", j, "divisions"), binding, genesys)
+
+
+def _division_problems(path: DataPath, binding: BindingDecl, genesys: bool) -> Iterator[tuple[DataPath, str]]:
+    if binding.divisions is None:
+        return
+    if not genesys:
+        yield (
+            path,
+            "divisions exist on genesys-cloud only (the seed platform grants a role in the whole org); remove the line",
+        )
+        return
+    for k, name in enumerate(binding.divisions):
+        if name in binding.divisions[:k]:
+            yield ((*path, k), f"division {show(name)} is listed twice in one binding; remove one")
+    if ALL_DIVISIONS in binding.divisions and len(binding.divisions) > 1:
+        yield (path, "'*' is every division already; list either '*' or division names")
 
 
 def _binding_problems(decls: Declarations, i: int, line: Callable[[DataPath], int]) -> Iterator[tuple[DataPath, str]]:

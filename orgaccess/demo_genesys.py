@@ -31,6 +31,7 @@ ORGS = {
     "org-partner-b": "b",
     "org-partner-c": "c",
     "org-partner-d": "d",
+    "org-partner-e": "e",
 }
 ADMINS = {org: {"clientId": f"orgaccess-admin-{n}", "clientSecret": f"s3cret-admin-{n}"} for org, n in ORGS.items()}
 # Each org's app secret, for doctor's live probe: orgaccess adopts these clients, so the stack never

@@ -13,12 +13,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, SecretStr
 
 from orgaccess.declarations import Declarations
 from orgaccess.perorg import for_each_org
-from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.client import TOKEN_PATH, PlatformClient
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import Forbidden, NotFound, PlatformError
 from orgaccess.platform.genesys.client import GenesysClient
@@ -137,6 +138,12 @@ class Probes:
                 found = f"{len(client.list_screen_recordings(org))} recordings"
         except PlatformError as exc:
             answer = f"answered {exc.status} {show(exc.code)}" if exc.status else f"failed: {exc.message}"
+            if exc.path is not None and urlsplit(exc.path).path == TOKEN_PATH:
+                # The login was refused before the call was made: say so, with the login service's reason.
+                call, answer = (
+                    f"the login of {show(account.id)} in {org}: POST {TOKEN_PATH}",
+                    f"{answer}: {exc.message}",
+                )
             context = f" (contextId {exc.context_id})" if exc.context_id else ""
             return Probe(status=Status.FAIL, httpStatus=exc.status, evidence=f"{call} {answer}{context}")
         return Probe(status=Status.PASS, httpStatus=200, evidence=f"{call} answered 200 with {found}")

@@ -1,17 +1,19 @@
-"""The doctor's checks on genesys-cloud: which of C1-C6 exist there, and how C3-C5 read.
+"""The doctor's checks on genesys-cloud: which of C1-C6 exist there, how C3-C5 read, and C7.
 
 A Genesys client acts in its own org only, so the account checked in an org is that org's own
 client of the declared name. C1 (scopes) and C2 (org lock) and C6 (the org header) do not exist
 there and are reported as such; the grant type still decides whether the client gets a token.
+C7 exists there only: the role is granted in divisions that do not hold the recordings.
 """
 
 from __future__ import annotations
 
 from orgaccess.declarations import Declarations
-from orgaccess.diagnose import Check, Finding, Probe, Probes, Remedy, Status, _Diagnosis, _fix, _verdict
+from orgaccess.diagnose import Check, Finding, Probe, Probes, Remedy, Status, _Diagnosis, _fix, _listed, _verdict
+from orgaccess.platform.errors import Forbidden, NotFound
 from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.genesys.permissions import RECORDING_DELETE, RECORDING_VIEW
-from orgaccess.platform.models import GrantType, OAuthClient
+from orgaccess.platform.models import ALL_DIVISIONS, GrantType, OAuthClient
 from orgaccess.snapshot import Fleet
 from orgaccess.vocabulary import Cause
 from orgaccess.yamlsource import show
@@ -55,6 +57,11 @@ class GenesysDiagnosis(_Diagnosis):
         c4 = self._license()
         c5 = self._client_in_org(account)
         checks = [c1, c2, c3, c4, c5]
+        checks.append(
+            self._division(account)
+            if account is not None
+            else self._skipped(Cause.DIVISION, "division", "the client does not exist")
+        )
         probe = (
             probes.run(self.org, self.name, account)
             if account is not None
@@ -71,6 +78,41 @@ class GenesysDiagnosis(_Diagnosis):
             why = "scopes do not limit a client-credentials token, its roles do"
             return self._absent(Cause.SCOPE, "scope", why)
         return self._scope(account)
+
+    def _division(self, account: OAuthClient) -> Check:
+        """C7: the roles carrying the permission reach every division holding queues, whose
+        conversations (and so their recordings) belong to that division."""
+        try:
+            grants = self.fleet.grant_pairs(self.org, account.id)
+            queued = sorted(d.name for d in self.fleet.divisions(self.org).values() if d.queues)
+        except (Forbidden, NotFound) as exc:
+            return self._cannot_read(Cause.DIVISION, "division", exc)
+        reach = sorted({g.division.name for g in grants if self.view_permission in g.role.permissions})
+        call = f"{self.grants_call(account)} and GET /api/v2/authorization/divisions?objectCount=true"
+        if not reach:
+            return self._skipped(Cause.DIVISION, "division", f"no role carries {self.view_permission} (C3)")
+        if ALL_DIVISIONS in reach:
+            return self._passed(Cause.DIVISION, "division", f"{call}: the role is granted in every division ('*')")
+        unreached = [d for d in queued if d not in reach]
+        if not unreached:
+            return self._passed(
+                Cause.DIVISION,
+                "division",
+                f"{call}: the role reaches divisions {_listed(reach)}, every one with queues",
+            )
+        binding = next((b for b in self.decls.bindings_in(self.org) if b.serviceAccount == self.name), None)
+        declared = set(binding.divisions or []) if binding is not None else set()
+        return self._failed(
+            Cause.DIVISION,
+            "division",
+            f"{call}: the role reaches divisions {_listed(reach)}; the recordings are in {_listed(queued)} "
+            "(the divisions holding queues, whose conversations they record)",
+            _fix(
+                ALL_DIVISIONS in declared or set(unreached) <= declared,
+                f"access.yaml grants the role in divisions {_listed(declared)}",
+                f"add divisions: ['*'] (or {_listed(unreached)}) to the binding of {self.who}",
+            ),
+        )
 
     def _client_in_org(self, account: OAuthClient | None) -> Check:
         if account is not None:

@@ -22,6 +22,7 @@ from orgaccess.kinds import KINDS, license_feature, object_kind, role, role_bind
 from orgaccess.kinds.base import Kind
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.permissions import from_seed
+from orgaccess.platform.models import ALL_DIVISIONS
 from orgaccess.settings import platform_of
 from orgaccess.vocabulary import PERMISSIONS, Permission
 
@@ -33,6 +34,8 @@ Config = Mapping[str, Any]
 BUILTIN_PERMISSIONS: dict[str, frozenset[str]] = {"admin": PERMISSIONS, "employee": frozenset()}
 DEFAULT_ALLOWED = (Permission.SCREEN_RECORDING_ADMIN, Permission.ANALYTICS_READ, Permission.RECORDING_VIEW)
 ALLOWED_KEY = "allowedPermissions"
+# "require" every binding to grant in every division ('*'), "forbid" it, or "allow" either.
+ALL_DIVISIONS_KEY = "allDivisions"
 # Not a setting: the pack sets it from the stack's orgaccess:platform.
 PLATFORM_KEY = "platform"
 
@@ -122,6 +125,26 @@ def permission_allow_list(props: Props, config: Config) -> Iterator[str]:
             f"role '{props['name']}' in org '{props['org']}' carries {_quoted(extra)}, outside the "
             f"allow-list ({_quoted(_spelled(listed, config))}); remove them from the role in access.yaml, or, after a "
             f"security review, add them to `{ALLOWED_KEY}` in the policy pack config"
+        )
+
+
+def all_divisions(props: Props, config: Config) -> Iterator[str]:
+    # Divisions exist on genesys-cloud only; the seed platform grants in the whole org.
+    setting = config.get(ALL_DIVISIONS_KEY) or "allow"
+    if not _genesys(config) or setting == "allow":
+        return
+    divisions = props.get("divisions")
+    everywhere = divisions == [ALL_DIVISIONS]
+    where = f"service account '{props['serviceAccount']}' in org '{props['org']}'"
+    if setting == "require" and not everywhere:
+        yield (
+            f"the binding of {where} grants in {_quoted(divisions or ['the home division'])}, and this stack "
+            f"requires every division (`{ALL_DIVISIONS_KEY}: require`); set `divisions: ['*']` on it in access.yaml"
+        )
+    if setting == "forbid" and everywhere:
+        yield (
+            f"the binding of {where} grants in every division ('*'), which this stack forbids "
+            f"(`{ALL_DIVISIONS_KEY}: forbid`); list the divisions that hold its recordings instead in access.yaml"
         )
 
 
@@ -327,6 +350,15 @@ RULES: Sequence[Rule] = (
         True,
         service_account.KIND.name,
         secret_rotation_not_a_secret,
+    ),
+    ResourceRule(
+        "all-divisions",
+        "On genesys-cloud, every binding grants in every division ('*'), or none does, as the stack's "
+        "allDivisions setting says (require, forbid; allow by default).",
+        True,
+        role_binding.KIND.name,
+        all_divisions,
+        {ALL_DIVISIONS_KEY: {"type": "string", "enum": ["allow", "require", "forbid"], "default": "allow"}},
     ),
     StackRule(
         "screen-recording-admin-justified",

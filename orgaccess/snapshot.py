@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.genesys.client import GenesysClient
-from orgaccess.platform.models import LicenseFeature, OAuthClient, Organization, Role
+from orgaccess.platform.models import Division, Grant, LicenseFeature, OAuthClient, Organization, Role
 
 T = TypeVar("T")
 
@@ -83,13 +83,19 @@ class Fleet:
             ("accounts", home_org), lambda: {c.name: c for c in self.client.list_clients(home_org)}, fresh=fresh
         )
 
-    def grants(self, org: str, subject_id: str, *, fresh: bool = False) -> dict[str, Role]:
-        """The roles granted to `subject_id` in `org`, by name."""
+    def grant_pairs(self, org: str, subject_id: str, *, fresh: bool = False) -> list[Grant]:
+        """The (role, division) grants of `subject_id` in `org`."""
         return self._parts.get(
-            ("grants", org, subject_id),
-            lambda: {r.name: r for r in self.client.list_subject_roles(org, subject_id)},
-            fresh=fresh,
+            ("grants", org, subject_id), lambda: self.client.list_subject_grants(org, subject_id), fresh=fresh
         )
+
+    def grants(self, org: str, subject_id: str, *, fresh: bool = False) -> dict[str, Role]:
+        """The roles granted to `subject_id` in `org`, in any division, by name."""
+        return {grant.role.name: grant.role for grant in self.grant_pairs(org, subject_id, fresh=fresh)}
+
+    def divisions(self, org: str) -> dict[str, Division]:
+        """The divisions of `org` by name (its home only on the seed platform)."""
+        return self._parts.get(("divisions", org), lambda: {d.name: d for d in self.client.list_divisions(org)})
 
     def forget_roles(self, org: str) -> None:
         self._parts.forget(("roles", org))

@@ -29,6 +29,8 @@ class Cause(StrEnum):
     LICENSE = "C4"
     ADDRESSABLE = "C5"
     HEADER = "C6"
+    # genesys-cloud only: the role is granted in divisions that do not hold the recordings.
+    DIVISION = "C7"
 
 
 # Plain strings: they are shown, sorted and serialised as the wire names.

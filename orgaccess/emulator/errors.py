@@ -64,6 +64,16 @@ class ApiError(Exception):
         self.headers = headers
 
 
+class OAuthError(ApiError):
+    """A failed token request. The seed platform answers it in its own error shape with `code`;
+    Genesys Cloud's login service answers as OAuth 2.0 does (RFC 6749 section 5.2), with `error`,
+    one of the RFC's codes, which may name the failure more exactly than the seed's `code`."""
+
+    def __init__(self, status: int, error: str, description: str, *, reason: str | None = None, code: str = "") -> None:
+        super().__init__(status, reason=reason, code=code or error, message=description)
+        self.error = error
+
+
 def forbidden(reason: str) -> ApiError:
     return ApiError(403, reason=reason)
 
@@ -84,6 +94,16 @@ def error_body(dialect: Dialect, status: int, code: str, message: str) -> dict[s
     if dialect is Dialect.GENESYS_CLOUD:
         body |= {"messageWithParams": message, "messageParams": {}, "details": [], "errors": []}
     return body
+
+
+def oauth_error_response(request: Request, exc: OAuthError) -> JSONResponse:
+    dialect = request.app.state.emulator.dialect
+    if dialect is not Dialect.GENESYS_CLOUD:
+        return error_response(request, exc.status, exc.code, exc.message, exc.headers)
+    # RFC 6749 5.2: a 401 says which authentication scheme the token endpoint takes.
+    headers = {"WWW-Authenticate": 'Basic realm="oauth"'} if exc.status == 401 else None
+    body = {"error": exc.error, "error_description": exc.message}
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 def error_bytes(dialect: Dialect, status: int) -> bytes:
@@ -126,6 +146,8 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         request.state.audit_reason = exc.reason
+        if isinstance(exc, OAuthError):
+            return oauth_error_response(request, exc)
         return error_response(request, exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -11,6 +11,9 @@ joined by ",", e.g. "C2.org.locked,C3.permission.missing":
 - `C5.org.unaddressable`   the target is neither home nor linked, or unknown (always alone)
 - `C6.header.missing`      no `X-GCC-Organization-Id`: the call acted on the home org (a note on
                            an otherwise successful answer, not an error)
+- `C7.division.unreached`  genesys-cloud: some of the org's recordings are in divisions that no
+                           role carrying the permission is granted in, and the answer left them
+                           out (a note on a successful answer, as C6)
 
 Management and delete calls: `C5.org.unaddressable`, `C2.org.locked` (a locked client addresses
 only its home org), `permission.missing:<permission>`, `grant.exceeds.own.permissions`,
@@ -32,6 +35,7 @@ C3 = "C3.permission.missing"
 C4 = "C4.license.disabled"
 C5 = "C5.org.unaddressable"
 C6 = "C6.header.missing"
+C7 = "C7.division.unreached"
 GRANT_EXCEEDS = "grant.exceeds.own.permissions"
 BUILTIN_READONLY = "role.builtin.readonly"
 TOKEN_MISSING = "token.missing"

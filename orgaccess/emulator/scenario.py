@@ -25,6 +25,7 @@ BUILTIN_DIR = Path(__file__).parent / "scenarios"
 # Built-in roles as stored: `admin` holds every permission, `employee` none.
 _BUILTIN_PERMISSIONS = {"admin": sorted(PERMISSIONS), "employee": []}
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+HOME_DIVISION_NAME = "Home"
 
 
 class _Strict(BaseModel):
@@ -55,6 +56,8 @@ class ScenarioClient(_Strict):
 class ScenarioGrant(_Strict):
     subject: str
     role: str
+    # genesys-cloud: the name of one of the org's divisions, or "*" for all; the home division when absent.
+    division: str | None = None
 
 
 class ScenarioOrg(_Strict):
@@ -66,6 +69,9 @@ class ScenarioOrg(_Strict):
     clients: list[ScenarioClient] = Field(default_factory=list)
     grants: list[ScenarioGrant] = Field(default_factory=list)
     screenRecordings: int = Field(default=0, ge=0, le=10_000)
+    # genesys-cloud: the org's divisions besides its home one, and the one that holds its recordings.
+    divisions: list[str] = Field(default_factory=list)
+    screenRecordingsDivision: str | None = None
 
 
 class Scenario(_Strict):
@@ -141,6 +147,7 @@ def check_references(scenario: Scenario) -> list[str]:
             if name not in LICENSE_FEATURES
         ]
         problems += _role_problems(at, org)
+        problems += _division_problems(at, org)
         problems += _client_problems(at, org, home_of)
     for i, org in enumerate(scenario.organizations):
         problems += _grant_problems(f"organizations[{i}]", org, home_of, links.get(org.id, set()))
@@ -156,6 +163,34 @@ def _role_problems(at: str, org: ScenarioOrg) -> list[str]:
         role_names.add(role.name)
         problems += _unknown(f"{at}.roles[{j}].permissions", role.permissions, "permission")
     return problems
+
+
+def _division_problems(at: str, org: ScenarioOrg) -> list[str]:
+    known = set(org.divisions)
+    problems = [
+        f"{at}.divisions[{j}]: '{name}' is not a division name"
+        for j, name in enumerate(org.divisions)
+        if not name.strip() or name in (HOME_DIVISION_NAME, store.ALL_DIVISIONS) or org.divisions.index(name) != j
+    ]
+    if org.screenRecordingsDivision not in (None, HOME_DIVISION_NAME, *known):
+        problems.append(f"{at}.screenRecordingsDivision: unknown division '{org.screenRecordingsDivision}'")
+    problems += [
+        f"{at}.grants[{j}].division: unknown division '{grant.division}'"
+        for j, grant in enumerate(org.grants)
+        if grant.division not in (None, HOME_DIVISION_NAME, store.ALL_DIVISIONS, *known)
+    ]
+    return problems
+
+
+def division_id(org_id: str, name: str) -> str:
+    """The id of a division other than home, the same on every load."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"division/{org_id}/{name}"))
+
+
+def _division(org_id: str, name: str | None) -> str:
+    if name is None or name == HOME_DIVISION_NAME:
+        return store.HOME
+    return name if name == store.ALL_DIVISIONS else division_id(org_id, name)
 
 
 def _client_problems(at: str, org: ScenarioOrg, home_of: dict[str, str]) -> list[str]:
@@ -218,7 +253,7 @@ def state_rows(scenario: Scenario, dialect: Dialect = Dialect.SEED) -> store.Sta
         return " ".join(genesys_permissions.from_seed(permissions) if genesys else sorted(set(permissions)))
 
     home_of = {client.id: org.id for org in scenario.organizations for client in org.clients}
-    rows = store.StateRows([], [], [], [], [], [], [])
+    rows = store.StateRows([], [], [], [], [], [], [], [])
     for org_id, others in _links(scenario).items():
         rows.links.extend((org_id, other) for other in others)
     for org in scenario.organizations:
@@ -245,19 +280,22 @@ def state_rows(scenario: Scenario, dialect: Dialect = Dialect.SEED) -> store.Sta
                     1,
                 )
             )
+        rows.divisions.extend((org.id, division_id(org.id, name), name) for name in org.divisions)
         rows.grants.extend(
-            (org.id, grant.subject, role_ids[grant.role])
+            (org.id, grant.subject, role_ids[grant.role], _division(org.id, grant.division))
             for grant in org.grants
             if not genesys or home_of[grant.subject] == org.id
         )
         for feature in sorted(LICENSE_FEATURES):
             spec = org.licenses.get(feature, LicenseSpec(enabled=False))
             rows.licenses.append((org.id, feature, int(spec.enabled), int(spec.selfService)))
-        rows.recordings.extend(_recordings(org.id, org.screenRecordings))
+        rows.recordings.extend(
+            _recordings(org.id, org.screenRecordings, _division(org.id, org.screenRecordingsDivision))
+        )
     return rows
 
 
-def _recordings(org_id: str, count: int) -> list[tuple[str, str, str, str, str, int, str]]:
+def _recordings(org_id: str, count: int, division: str) -> list[tuple[str, str, str, str, str, int, str, str]]:
     # Deterministic synthetic rows, so two loads of one scenario serve the same data.
     rows = []
     for n in range(count):
@@ -272,6 +310,7 @@ def _recordings(org_id: str, count: int) -> list[tuple[str, str, str, str, str, 
                 start,
                 60_000 + 1_000 * n,
                 f"https://media.emulator.invalid/{org_id}/{recording_id}.webm",
+                division,
             )
         )
     return rows

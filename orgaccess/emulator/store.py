@@ -39,23 +39,30 @@ CREATE TABLE IF NOT EXISTS roles (
     org_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
     permissions TEXT NOT NULL, built_in INTEGER NOT NULL, version INTEGER NOT NULL,
     PRIMARY KEY (org_id, id), UNIQUE (org_id, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS divisions (
+    org_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (org_id, id), UNIQUE (org_id, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS grants (
-    org_id TEXT NOT NULL, subject TEXT NOT NULL, role_id TEXT NOT NULL,
-    PRIMARY KEY (org_id, subject, role_id)) WITHOUT ROWID;
+    org_id TEXT NOT NULL, subject TEXT NOT NULL, role_id TEXT NOT NULL, division TEXT NOT NULL,
+    PRIMARY KEY (org_id, subject, role_id, division)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS grants_by_subject ON grants (subject);
 CREATE TABLE IF NOT EXISTS licenses (
     org_id TEXT NOT NULL, name TEXT NOT NULL, enabled INTEGER NOT NULL, self_service INTEGER NOT NULL,
     PRIMARY KEY (org_id, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS recordings (
     org_id TEXT NOT NULL, id TEXT NOT NULL, conversation_id TEXT NOT NULL, user_id TEXT NOT NULL,
-    start_time TEXT NOT NULL, duration_ms INTEGER NOT NULL, media_uri TEXT NOT NULL,
+    start_time TEXT NOT NULL, duration_ms INTEGER NOT NULL, media_uri TEXT NOT NULL, division TEXT NOT NULL,
     PRIMARY KEY (org_id, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, org_id TEXT NOT NULL, scopes TEXT NOT NULL,
     expires_at REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS tokens_by_client ON tokens (client_id);
 """
-_TABLES = ("orgs", "links", "clients", "roles", "grants", "licenses", "recordings", "tokens")
+_TABLES = ("orgs", "links", "clients", "roles", "divisions", "grants", "licenses", "recordings", "tokens")
+# Where a grant or a recording is: the org's home division (every one on the seed platform, which
+# has no divisions), every division (a grant only), or the id of one of the org's `divisions`.
+HOME = ""
+ALL_DIVISIONS = "*"
 
 
 def digest(secret: str) -> str:
@@ -118,9 +125,10 @@ class StateRows:
     links: list[tuple[str, str]]
     clients: list[tuple[str, str, str, str, str, str, str, str, int]]
     roles: list[tuple[str, str, str, str, str, int, int]]
-    grants: list[tuple[str, str, str]]
+    divisions: list[tuple[str, str, str]]
+    grants: list[tuple[str, str, str, str]]
     licenses: list[tuple[str, str, int, int]]
-    recordings: list[tuple[str, str, str, str, str, int, str]]
+    recordings: list[tuple[str, str, str, str, str, int, str, str]]
 
 
 def replace_state(db: sqlite3.Connection, rows: StateRows) -> None:
@@ -130,9 +138,10 @@ def replace_state(db: sqlite3.Connection, rows: StateRows) -> None:
     db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", rows.links)
     db.executemany("INSERT INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.clients)
     db.executemany("INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?)", rows.roles)
-    db.executemany("INSERT OR IGNORE INTO grants VALUES (?, ?, ?)", rows.grants)
+    db.executemany("INSERT INTO divisions VALUES (?, ?, ?)", rows.divisions)
+    db.executemany("INSERT OR IGNORE INTO grants VALUES (?, ?, ?, ?)", rows.grants)
     db.executemany("INSERT INTO licenses VALUES (?, ?, ?, ?)", rows.licenses)
-    db.executemany("INSERT INTO recordings VALUES (?, ?, ?, ?, ?, ?, ?)", rows.recordings)
+    db.executemany("INSERT INTO recordings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows.recordings)
 
 
 # Organizations
@@ -279,12 +288,24 @@ def delete_role(db: sqlite3.Connection, org_id: str, role_id: str) -> None:
 
 
 def subject_roles(db: sqlite3.Connection, org_id: str, subject: str) -> list[Role]:
+    """The roles granted to `subject` in `org_id`, in any division."""
     rows = db.execute(
-        "SELECT r.* FROM grants g JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id "
+        "SELECT DISTINCT r.* FROM grants g JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id "
         "WHERE g.org_id = ? AND g.subject = ? ORDER BY r.name",
         (org_id, subject),
     )
     return [_role(row) for row in rows]
+
+
+def subject_grants(db: sqlite3.Connection, org_id: str, subject: str) -> list[tuple[Role, str]]:
+    """`subject`'s grants in `org_id`: (role, division) pairs, by role name then division."""
+    rows = db.execute(
+        "SELECT r.*, g.division AS grant_division FROM grants g "
+        "JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id "
+        "WHERE g.org_id = ? AND g.subject = ? ORDER BY r.name, g.division",
+        (org_id, subject),
+    )
+    return [(_role(row), row["grant_division"]) for row in rows]
 
 
 def subject_permissions(db: sqlite3.Connection, org_id: str, subject: str) -> frozenset[str]:
@@ -323,15 +344,25 @@ def _permission_sets(
     return {key: frozenset(perms) for key, perms in held.items()}
 
 
-def grant(db: sqlite3.Connection, org_id: str, subject: str, role_id: str) -> None:
-    db.execute("INSERT OR IGNORE INTO grants VALUES (?, ?, ?)", (org_id, subject, role_id))
+def grant(db: sqlite3.Connection, org_id: str, subject: str, role_id: str, division: str = HOME) -> None:
+    db.execute("INSERT OR IGNORE INTO grants VALUES (?, ?, ?, ?)", (org_id, subject, role_id, division))
 
 
-def revoke(db: sqlite3.Connection, org_id: str, subject: str, role_id: str) -> bool:
+def revoke(db: sqlite3.Connection, org_id: str, subject: str, role_id: str, division: str = HOME) -> bool:
     cursor = db.execute(
-        "DELETE FROM grants WHERE org_id = ? AND subject = ? AND role_id = ?", (org_id, subject, role_id)
+        "DELETE FROM grants WHERE org_id = ? AND subject = ? AND role_id = ? AND division = ?",
+        (org_id, subject, role_id, division),
     )
     return cursor.rowcount > 0
+
+
+# Divisions (genesys-cloud): the home one is implied, these are the others.
+
+
+def list_divisions(db: sqlite3.Connection, org_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the org's divisions other than home, by name."""
+    rows = db.execute("SELECT id, name FROM divisions WHERE org_id = ? ORDER BY name", (org_id,))
+    return [(row["id"], row["name"]) for row in rows]
 
 
 # License features
@@ -356,6 +387,12 @@ def set_license(db: sqlite3.Connection, org_id: str, name: str, enabled: bool) -
 
 
 # Screen recordings
+
+
+def recording_divisions(db: sqlite3.Connection, org_id: str) -> dict[str, int]:
+    """How many of the org's recordings each division holds."""
+    rows = db.execute("SELECT division, COUNT(*) AS n FROM recordings WHERE org_id = ? GROUP BY division", (org_id,))
+    return {row["division"]: row["n"] for row in rows}
 
 
 def list_recordings(db: sqlite3.Connection, org_id: str) -> list[ScreenRecording]:

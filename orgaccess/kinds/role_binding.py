@@ -1,10 +1,17 @@
-"""The roles granted to one service account in one org: the declared set is the complete set."""
+"""The roles granted to one service account in one org: the declared set is the complete set.
+
+A grant is a (role, division) pair: each declared role in each declared division (on genesys-cloud,
+`divisions`; the home division when absent, the only one on the seed platform). Every other pair
+of the account in the org is revoked. The live divisions are compared as one field, `divisions`:
+the divisions every granted role is in, or, when the roles are not all in the same ones, each
+role's (`Recording Analyst in Queue East`), which can never equal a declaration and so shows as drift.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from orgaccess.declarations import BindingDecl, Declarations
 from orgaccess.kinds import role as role_kind
@@ -12,7 +19,7 @@ from orgaccess.kinds import service_account
 from orgaccess.kinds.base import Change, Desired, Kind, KindError, Observed, Props, delta
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
-from orgaccess.platform.models import OAuthClient
+from orgaccess.platform.models import ALL_DIVISIONS, EVERY_DIVISION, Division, Grant, OAuthClient
 from orgaccess.snapshot import Fleet
 
 
@@ -24,16 +31,21 @@ class BindingProps(TypedDict):
     serviceAccount: str
     roles: list[str]
     justification: str | None
+    # Only when declared: absent means the home division.
+    divisions: NotRequired[list[str]]
 
 
 def declared(org: str, home_org: str, binding: BindingDecl) -> BindingProps:
-    return {
+    props: BindingProps = {
         "org": org,
         "homeOrg": home_org,
         "serviceAccount": binding.serviceAccount,
         "roles": sorted(set(binding.roles)),
         "justification": binding.justification,
     }
+    if binding.divisions is not None:
+        props["divisions"] = sorted(set(binding.divisions))
+    return props
 
 
 def plan(decls: Declarations, platform: Dialect) -> Iterator[Desired]:
@@ -66,8 +78,38 @@ def observe(fleet: Fleet, props: Props) -> Observed:
     if account is None:
         # Not created yet: it holds nothing, so every declared role is still to grant.
         return Observed({"roles": []})
-    granted = fleet.grants(props["org"], account.id)
-    return Observed({"roles": sorted(granted)}, facts={"subjectId": account.id})
+    pairs = fleet.grant_pairs(props["org"], account.id)
+    live: dict[str, Any] = {"roles": sorted({grant.role.name for grant in pairs})}
+    # All in the home division reads as no `divisions`, as a declaration without the field does.
+    if "divisions" in props or not all(grant.division.home for grant in pairs):
+        live["divisions"] = _live_divisions(pairs)
+    return Observed(live, facts={"subjectId": account.id})
+
+
+def _live_divisions(pairs: list[Grant]) -> list[str]:
+    """The divisions every role is granted in, or each role's when they differ."""
+    per_role: dict[str, set[str]] = {}
+    for grant in pairs:
+        per_role.setdefault(grant.role.name, set()).add(grant.division.name)
+    shared = {frozenset(names) for names in per_role.values()}
+    if len(shared) <= 1:
+        return sorted(next(iter(shared), set()))
+    return sorted(f"{role} in {name}" for role, names in per_role.items() for name in names)
+
+
+def _wanted_divisions(fleet: Fleet, props: Props) -> list[Division]:
+    """The declared divisions as the platform's, the home one when none is declared."""
+    names = props.get("divisions")
+    if not names:
+        return [next(d for d in fleet.divisions(props["org"]).values() if d.home)]
+    known = fleet.divisions(props["org"])
+    absent = [n for n in names if n != ALL_DIVISIONS and n not in known]
+    if absent:
+        raise KindError(
+            f"division(s) {absent} do not exist in org '{props['org']}' (it has {sorted(known)}); "
+            "create them on the platform or fix the binding's divisions"
+        )
+    return [EVERY_DIVISION if n == ALL_DIVISIONS else known[n] for n in names]
 
 
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
@@ -81,19 +123,24 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
             f"service account '{name}' does not exist in home org '{props['homeOrg']}'; "
             "declare it under serviceAccounts so orgaccess creates it before binding it"
         )
-    granted = fleet.grants(org, account.id, fresh=True)
+    live = fleet.grant_pairs(org, account.id, fresh=True)
+    granted = {grant.role.name: grant.role for grant in live}
     wanted = set(props["roles"])
-    missing = sorted(wanted - set(granted))
+    divisions = _wanted_divisions(fleet, props)
+    have = {(grant.role.name, grant.division.id) for grant in live}
+    missing = [(role, d) for role in sorted(wanted) for d in divisions if (role, d.id) not in have]
     if missing:
         roles = fleet.roles(org, fresh=True)
-        absent = [r for r in missing if r not in roles]
+        absent = sorted({r for r, _ in missing if r not in roles})
         if absent:
             raise KindError(f"role(s) {absent} do not exist in org '{org}'; declare them under roles")
-        for role in missing:
-            fleet.client.grant_role(org, account.id, roles[role].id)
-    for role in sorted(set(granted) - wanted):
-        with contextlib.suppress(NotFound):
-            fleet.client.revoke_role(org, account.id, granted[role].id)
+        for role, division in missing:
+            fleet.client.grant_role(org, account.id, roles[role].id, division)
+    keep = {(role, d.id) for role in wanted for d in divisions}
+    for grant in live:
+        if (grant.role.name, grant.division.id) not in keep:
+            with contextlib.suppress(NotFound):
+                fleet.client.revoke_role(org, account.id, grant.role.id, grant.division)
     fleet.forget_grants(org, account.id)
     # Grants that were there before orgaccess are left in place when the binding is destroyed.
     preexisting = prior.get("preexisting", sorted(wanted & set(granted)))
@@ -105,17 +152,17 @@ def delete(fleet: Fleet, props: Props) -> None:
     if account is None:
         return
     org = props["org"]
-    granted = fleet.grants(org, account.id, fresh=True)
-    for role in sorted(set(props["roles"]) - set(props.get("preexisting") or [])):
-        if role in granted:
+    made = set(props["roles"]) - set(props.get("preexisting") or [])
+    for grant in fleet.grant_pairs(org, account.id, fresh=True):
+        if grant.role.name in made:
             with contextlib.suppress(NotFound):
-                fleet.client.revoke_role(org, account.id, granted[role].id)
+                fleet.client.revoke_role(org, account.id, grant.role.id, grant.division)
     fleet.forget_grants(org, account.id)
 
 
 KIND = Kind(
     name="RoleBinding",
-    fields=("roles",),
+    fields=("roles", "divisions"),
     identity=("org", "serviceAccount"),
     observe=observe,
     converge=converge,

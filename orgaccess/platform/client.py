@@ -41,7 +41,10 @@ from orgaccess.platform._transport import TOKEN_PATH, Limits, Transport
 from orgaccess.platform._transport import Call as _Call
 from orgaccess.platform.errors import Unauthorized
 from orgaccess.platform.models import (
+    SEED_HOME,
     ClientSecret,
+    Division,
+    Grant,
     LicenseFeature,
     LicenseFeatureList,
     LicenseFeatureUpdate,
@@ -239,13 +242,21 @@ class PlatformClient:
         """The roles granted to `subject_id` in `org`."""
         return self._list(org, _path("/api/v2/security/subjects", subject_id, "roles"), Role)
 
-    def grant_role(self, org: str, subject_id: str, role_id: str) -> None:
-        """Grant a role (idempotent)."""
-        self._api(org, "PUT", _grant_path(subject_id, role_id), _ignore)
+    def list_subject_grants(self, org: str, subject_id: str) -> list[Grant]:
+        """The grants of `subject_id` in `org`: each in the org's home, as this platform has no divisions."""
+        return [Grant(role=role, division=SEED_HOME) for role in self.list_subject_roles(org, subject_id)]
 
-    def revoke_role(self, org: str, subject_id: str, role_id: str) -> None:
+    def list_divisions(self, org: str) -> list[Division]:
+        """The divisions of `org`: its home only, as this platform has no others."""
+        return [SEED_HOME]
+
+    def grant_role(self, org: str, subject_id: str, role_id: str, division: Division = SEED_HOME) -> None:
+        """Grant a role (idempotent)."""
+        self._api(org, "PUT", _grant_path(subject_id, role_id, division), _ignore)
+
+    def revoke_role(self, org: str, subject_id: str, role_id: str, division: Division = SEED_HOME) -> None:
         """Revoke a granted role; NotFound if it was not granted."""
-        self._api(org, "DELETE", _grant_path(subject_id, role_id), _ignore, gone=_nothing)
+        self._api(org, "DELETE", _grant_path(subject_id, role_id, division), _ignore, gone=_nothing)
 
     # Licenses
 
@@ -384,7 +395,10 @@ def _path(base: str, *segments: str) -> str:
     return "/".join([base, *(quote(s, safe="") for s in segments)])
 
 
-def _grant_path(subject_id: str, role_id: str) -> str:
+def _grant_path(subject_id: str, role_id: str, division: Division) -> str:
+    if not division.home:
+        # Declarations refuse divisions on this platform; reaching here is a bug, not bad input.
+        raise ValueError(f"the seed platform has no division but home, got {division.name!r}")
     return _path("/api/v2/security/subjects", subject_id, "roles", role_id)
 
 

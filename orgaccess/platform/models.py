@@ -149,6 +149,29 @@ class Role(_Wire):
     version: int
 
 
+class Division(_Wire):
+    """Where a grant applies. On genesys-cloud one of the org's divisions, or every one (`*`);
+    the seed platform has none, so each of its grants is in the org's home, `SEED_HOME`."""
+
+    id: str
+    name: str
+    home: bool = False
+    # Queues in it: conversations belong to their queue's division, and recordings to their conversation.
+    queues: int = 0
+
+
+ALL_DIVISIONS = "*"
+EVERY_DIVISION = Division(id=ALL_DIVISIONS, name=ALL_DIVISIONS)
+SEED_HOME = Division(id="", name="Home", home=True)
+
+
+class Grant(_Wire):
+    """A role granted to a subject in one division."""
+
+    role: Role
+    division: Division
+
+
 class LicenseFeature(_Wire):
     name: str
     enabled: bool

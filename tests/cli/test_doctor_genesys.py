@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from pydantic import SecretStr
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.genesys.client import GenesysClient
+from orgaccess.platform.models import EVERY_DIVISION
 from tests.cli.support import Cli
 
 
@@ -36,6 +38,7 @@ def test_names_the_cause_of_each_partner_org_and_exits_1(cli: Cli) -> None:
         "org-partner-b": ["C3"],
         "org-partner-c": ["C4"],
         "org-partner-d": ["C4"],
+        "org-partner-e": ["C7"],
     }
     assert report["org-primary"]["verdict"] == "ok"
     assert "403" in report["org-partner-a"]["probe"]["evidence"]
@@ -66,3 +69,49 @@ def test_a_disabled_toggle_is_not_claimed_self_service(cli: Cli) -> None:
     c4 = next(c for c in by_org(run.json())["org-partner-d"]["checks"] if c["cause"] == "C4")
     assert "selfService" not in c4["evidence"]
     assert c4["fix"].endswith("if Genesys refuses the switch, it needs a contract change")
+
+
+def test_a_refused_login_is_reported_with_the_oauth_error(cli: Cli) -> None:
+    secrets = {"Premium App": {"org-partner-a": "not-the-app-secret"}}
+    run = cli(
+        "doctor",
+        "--format",
+        "json",
+        ORGACCESS_PLATFORM="genesys-cloud",
+        ORGACCESS_APP_CLIENT_SECRETS=json.dumps(secrets),
+    )
+    probe = by_org(run.json())["org-partner-a"]["probe"]
+    assert probe["status"] == "fail" and probe["httpStatus"] == 401
+    assert probe["evidence"].startswith(
+        "the login of 'premium-app-a' in org-partner-a: POST /oauth/token answered 401 invalid_client"
+    )
+    assert "not-the-app-secret" not in run.stdout + run.stderr
+
+
+def test_a_role_granted_in_the_home_division_only_fails_c7_naming_both_divisions(cli: Cli) -> None:
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    finding = by_org(run.json())["org-partner-e"]
+    c7 = next(c for c in finding["checks"] if c["cause"] == "C7")
+    assert "the role reaches divisions [Home]; the recordings are in [Queue East]" in c7["evidence"]
+    # The example access.yaml grants it in every division: `pulumi up` is the fix.
+    assert (c7["remedy"], c7["fix"]) == ("pulumi-up", "pulumi up: access.yaml grants the role in divisions [*]")
+    # The call itself answers 200, with none of the recordings.
+    assert finding["probe"]["httpStatus"] == 200 and "0 screen recordings" in finding["probe"]["evidence"]
+
+
+def test_c7_passes_where_the_role_reaches_every_division_with_queues(cli: Cli) -> None:
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    c7 = next(c for c in by_org(run.json())["org-primary"]["checks"] if c["cause"] == "C7")
+    assert c7["status"] == "pass" and "reaches divisions [Home]" in c7["evidence"]
+
+
+def test_c7_passes_once_the_role_is_granted_in_every_division(cli: Cli, genesys: EmulatorHandle) -> None:
+    credentials = {"org-partner-e": ("orgaccess-admin-e", SecretStr("s3cret-admin-e"))}
+    with GenesysClient(genesys.url, credentials) as admin:
+        analyst = admin.list_roles("org-partner-e", name="Recording Analyst")[0]
+        admin.grant_role("org-partner-e", "premium-app-e", analyst.id, EVERY_DIVISION)
+    run = cli("doctor", "--format", "json", ORGACCESS_PLATFORM="genesys-cloud")
+    finding = by_org(run.json())["org-partner-e"]
+    c7 = next(c for c in finding["checks"] if c["cause"] == "C7")
+    assert c7["status"] == "pass" and c7["evidence"].endswith("the role is granted in every division ('*')")
+    assert finding["verdict"] == "ok" and "4 screen recordings" in finding["probe"]["evidence"]

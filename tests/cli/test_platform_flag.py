@@ -22,6 +22,7 @@ GENESYS_DRIFT = {
     ("org-partner-b", "Role", "permissions"),
     ("org-partner-c", "LicenseFeature", "enabled"),
     ("org-partner-d", "LicenseFeature", "enabled"),
+    ("org-partner-e", "RoleBinding", "divisions"),
 }
 ORGS = ("org-primary", "org-partner-a", "org-partner-c", "org-partner-d")
 COMMANDS = [["doctor"], ["drift"], ["export", "--org", "org-primary"], ["fleet", "preview"], ["fleet", "up"],
@@ -89,7 +90,7 @@ def test_fleet_previews_every_stack_on_genesys_cloud_with_the_flag(genesys_cli: 
     assert run.code == 2, run.stdout + run.stderr  # drift, and no stack failed
     planned = plan(load_declarations(genesys_cli.cwd / "access.yaml", Dialect.GENESYS_CLOUD), Dialect.GENESYS_CLOUD)
     accounts = sum(d.kind == "ServiceAccount" for d in planned)
-    assert accounts == 5  # one app client per org that binds it: the genesys-cloud plan
+    assert accounts == 6  # one app client per org that binds it: the genesys-cloud plan
     accounts_row = next(line for line in run.stdout.splitlines() if "accounts" in line)
     assert f"create {accounts + 2}" in accounts_row  # the clients, the stack itself and its Convergence check
 

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from orgaccess.demo_genesys import ORGS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine import PROJECT_DIR, Stack
 from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.genesys.client import GenesysClient
 from tests.e2e.e2e_support import assert_drift, drift_by_resource, failed_resources
 from tests.e2e.genesys_support import app_status, genesys_stack
 
@@ -25,6 +27,7 @@ EXPECTED_DRIFT = {
     "RoleBinding::org-partner-a/Premium App": "roles: live [] -> declared [Recording Analyst]",
     "LicenseFeature::org-partner-c/analytics": "enabled: live false -> declared true",
     "LicenseFeature::org-partner-d/analytics": "enabled: live false -> declared true",
+    "RoleBinding::org-partner-e/Premium App": "divisions: live [Home] -> declared [*]",
 }
 
 
@@ -44,8 +47,19 @@ def statuses(platform: EmulatorHandle) -> list[int]:
     return [app_status(platform.url, org, f"premium-app-{n}", f"s3cret-app-{n}") for org, n in ORGS.items()]
 
 
+def sessions_in_partner_e(platform: EmulatorHandle) -> int:
+    with GenesysClient(platform.url, {"org-partner-e": ("premium-app-e", SecretStr("s3cret-app-e"))}) as app:
+        return app.screen_sessions("org-partner-e")
+
+
 def test_each_orgs_app_client_gets_403_in_every_partner_org_before_the_fix(platform: EmulatorHandle) -> None:
-    assert statuses(platform) == [200, 403, 403, 403, 403]
+    assert statuses(platform) == [200, 403, 403, 403, 403, 200]
+
+
+def test_in_partner_e_the_app_reaching_the_home_division_only_sees_none_of_its_recordings(
+    platform: EmulatorHandle,
+) -> None:
+    assert sessions_in_partner_e(platform) == 0
 
 
 def test_preview_shows_the_drift_of_each_cause_and_writes_nothing(stack: Stack, platform: EmulatorHandle) -> None:
@@ -62,7 +76,11 @@ def test_up_fixes_all_but_the_contract_managed_toggle(stack: Stack) -> None:
 
 
 def test_each_orgs_app_client_gets_200_but_in_the_contract_managed_org(platform: EmulatorHandle) -> None:
-    assert statuses(platform) == [200, 200, 200, 200, 403]
+    assert statuses(platform) == [200, 200, 200, 200, 403, 200]
+
+
+def test_in_partner_e_the_app_granted_in_every_division_sees_its_recordings(platform: EmulatorHandle) -> None:
+    assert sessions_in_partner_e(platform) == 4
 
 
 def test_after_up_only_the_contract_managed_toggle_remains_as_drift(stack: Stack) -> None:
@@ -90,3 +108,19 @@ def test_a_declared_org_lock_stops_the_preview_at_its_line(stack: Stack, tmp_pat
         stack.set_config("orgaccess:declarations", str(DECLARATIONS))
     assert result.returncode != 0
     assert any(f"{locked}:{line}: orgLock does not exist on genesys-cloud" in e.message for e in result.errors)
+
+
+def test_a_division_no_longer_declared_is_revoked_by_up(stack: Stack, platform: EmulatorHandle, tmp_path: Path) -> None:
+    home_only = tmp_path / "access.yaml"
+    home_only.write_text(DECLARATIONS.read_text().replace(", divisions: ['*']}", "}"))
+    stack.set_config("orgaccess:declarations", str(home_only))
+    try:
+        assert "RoleBinding::org-partner-e/Premium App" in drift_by_resource(stack.preview())
+        stack.up()
+    finally:
+        stack.set_config("orgaccess:declarations", str(DECLARATIONS))
+    admin = {"org-partner-e": ("orgaccess-admin-e", SecretStr("s3cret-admin-e"))}
+    with GenesysClient(platform.url, admin) as client:
+        grants = client.list_subject_grants("org-partner-e", "premium-app-e")
+    assert [(g.role.name, g.division.name) for g in grants] == [("Recording Analyst", "Home")]
+    assert sessions_in_partner_e(platform) == 0

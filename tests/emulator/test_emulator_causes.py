@@ -93,6 +93,13 @@ def test_c6_missing_org_header_silently_reads_the_home_org(emulator: EmulatorHan
     assert (entry.org, entry.reason) == ("org-home", "C6.header.missing")
 
 
+def test_c6_an_organization_id_in_the_query_does_not_pick_the_org(emulator: EmulatorHandle) -> None:
+    # The forum thread's suggestion: only the org header picks the org; a query parameter is C6 still.
+    answer = app_in(emulator)("GET", RECORDINGS, org=None, params={"organizationId": "org-partner"})
+    assert answer.json()["total"] == 2
+    assert last_reason(emulator) == "C6.header.missing"
+
+
 def test_several_causes_are_all_audited_in_order(emulator: EmulatorHandle) -> None:
     caller = app_in(emulator, scopes=(), org_lock="PRIMARY_ONLY", granted=False, analytics=False)
     assert caller("GET", RECORDINGS, org="org-partner").status_code == 403

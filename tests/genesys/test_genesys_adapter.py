@@ -13,7 +13,14 @@ from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.kinds import license_feature, role, role_binding
 from orgaccess.platform.errors import Forbidden, LicenseContractRequired
 from orgaccess.platform.genesys.client import GenesysClient, UnknownOrg
-from orgaccess.platform.models import GrantType, OAuthClientSpec, OAuthClientUpdate, RoleSpec, RoleUpdate
+from orgaccess.platform.models import (
+    EVERY_DIVISION,
+    GrantType,
+    OAuthClientSpec,
+    OAuthClientUpdate,
+    RoleSpec,
+    RoleUpdate,
+)
 from orgaccess.snapshot import Fleet
 
 VIEW = "recording:screenRecording:view"
@@ -55,10 +62,20 @@ def test_grants_are_written_one_role_at_a_time_in_the_home_division(client: Gene
     org = "org-partner-a"
     admin = client.list_roles(org, name="admin")[0]
     client.grant_role(org, "premium-app-a", admin.id)
-    held = client.list_subject_roles(org, "premium-app-a")
-    assert [r.name for r in held] == ["admin"] and VIEW in held[0].permissions
+    held = client.list_subject_grants(org, "premium-app-a")
+    assert [(g.role.name, g.division.name, g.division.home) for g in held] == [("admin", "Home", True)]
+    assert VIEW in held[0].role.permissions
     client.revoke_role(org, "premium-app-a", admin.id)
-    assert client.list_subject_roles(org, "premium-app-a") == []
+    assert client.list_subject_grants(org, "premium-app-a") == []
+
+
+def test_a_grant_in_every_division_reads_back_as_star(client: GenesysClient) -> None:
+    org = "org-partner-a"
+    admin = client.list_roles(org, name="admin")[0]
+    client.grant_role(org, "premium-app-a", admin.id, EVERY_DIVISION)
+    assert [g.division for g in client.list_subject_grants(org, "premium-app-a")] == [EVERY_DIVISION]
+    client.revoke_role(org, "premium-app-a", admin.id, EVERY_DIVISION)
+    assert client.list_subject_grants(org, "premium-app-a") == []
 
 
 def test_a_created_client_comes_with_its_secret(client: GenesysClient) -> None:
@@ -70,11 +87,11 @@ def test_a_created_client_comes_with_its_secret(client: GenesysClient) -> None:
 
 def test_changing_a_client_keeps_its_grants(client: GenesysClient) -> None:
     org = "org-partner-b"
-    before = [r.name for r in client.list_subject_roles(org, "premium-app-b")]
+    before = [g.role.name for g in client.list_subject_grants(org, "premium-app-b")]
     app = client.get_client(org, "premium-app-b")
     update = OAuthClientUpdate(**{**app.model_dump(), "description": "Reads screen recordings"})
     assert client.update_client(org, app.id, update).description == "Reads screen recordings"
-    assert [r.name for r in client.list_subject_roles(org, "premium-app-b")] == before == ["Recording Analyst"]
+    assert [g.role.name for g in client.list_subject_grants(org, "premium-app-b")] == before == ["Recording Analyst"]
 
 
 def test_a_license_toggle_is_switched_only_when_it_differs(client: GenesysClient) -> None:

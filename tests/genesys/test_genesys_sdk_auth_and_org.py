@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
 import pytest
 from PureCloudPlatformClientV2 import ApiClient, AuthorizationApi, LicenseApi, OrganizationApi, RecordingApi
 from PureCloudPlatformClientV2.rest import ApiException
@@ -21,6 +22,19 @@ def test_the_seed_org_header_does_not_move_a_token_to_another_org(login: Callabl
     client = login("orgaccess-admin-a", "s3cret-admin-a")
     client.set_default_header("X-GCC-Organization-Id", "org-primary")
     assert OrganizationApi(client).get_organizations_me().id == "org-partner-a"
+
+
+def test_an_organization_id_in_the_query_does_not_move_a_token_to_another_org(
+    login: Callable[[str, str], ApiClient], emulator: EmulatorHandle
+) -> None:
+    # The forum thread's suggestion; on Genesys Cloud a token acts in its own org, whatever it names.
+    app = login("premium-app-a", "s3cret-app-a")
+    answer = httpx.get(
+        f"{emulator.url}/api/v2/recordings/screensessions/details",
+        params={"organizationId": "org-primary"},
+        headers={"Authorization": f"Bearer {app.access_token}"},
+    )
+    assert (answer.status_code, emulator.audit()[-1].org) == (403, "org-partner-a")
 
 
 def test_wrong_credentials_get_no_token(login: Callable[[str, str], ApiClient]) -> None:

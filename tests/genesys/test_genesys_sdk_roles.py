@@ -59,17 +59,38 @@ def test_roles_filter_by_name_permission_and_id(admin_a: ApiClient) -> None:
     assert [r.name for r in roles.get_authorization_roles(id=[viewer]).entities] == ["Viewer"]
 
 
-def test_a_role_is_replaced_by_put_and_changed_by_patch(admin_a: ApiClient) -> None:
+def test_a_role_is_replaced_by_put(admin_a: ApiClient) -> None:
     roles = AuthorizationApi(admin_a)
     role_id = new_role(roles, "Analyst", policy("recording", "screenRecording", "view"))
     update = DomainOrganizationRoleUpdate()
     update.name, update.permission_policies = "Analyst", [policy("recording", "screenRecording", "view", "delete")]
     replaced = assert_parsed(admin_a, roles.put_authorization_role(role_id, update))
     assert replaced.permission_policies[0].action_set == ["delete", "view"]
-    patch = roles.get_authorization_role(role_id)
-    patch.description = "patched"
-    patched = assert_parsed(admin_a, roles.patch_authorization_role(role_id, patch))
-    assert (patched.description, patched.permission_policies[0].action_set) == ("patched", ["delete", "view"])
+
+
+def test_patch_clears_role_needs_update_as_the_sdk_documents_and_changes_nothing_else(admin_a: ApiClient) -> None:
+    # The SDK: "Patch Organization Role for needsUpdate Field".
+    roles = AuthorizationApi(admin_a)
+    role_id = new_role(roles, "Analyst", policy("recording", "screenRecording", "view"))
+    served = roles.get_authorization_role(role_id)
+    served.role_needs_update = False
+    patched = assert_parsed(admin_a, roles.patch_authorization_role(role_id, served))
+    assert patched.role_needs_update is False
+    assert patched.to_dict() == roles.get_authorization_role(role_id).to_dict()
+
+
+def test_patch_of_any_other_field_is_400_naming_it_and_changes_nothing(admin_a: ApiClient) -> None:
+    roles = AuthorizationApi(admin_a)
+    role_id = new_role(roles, "Analyst", policy("recording", "screenRecording", "view"))
+    served = roles.get_authorization_role(role_id)
+    served.description = "patched"
+    with pytest.raises(ApiException) as refused:
+        roles.patch_authorization_role(role_id, served)
+    assert refused.value.status == 400
+    assert error_body(admin_a, refused.value.body).message.startswith(
+        "body.description: PATCH changes only roleNeedsUpdate"
+    )
+    assert roles.get_authorization_role(role_id).description == "made by a test"
 
 
 def test_a_put_of_the_body_a_get_answered_is_accepted(admin_a: ApiClient, emulator: EmulatorHandle) -> None:

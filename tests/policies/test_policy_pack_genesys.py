@@ -3,6 +3,7 @@ dialect and blocks unsafe declarations written with Genesys permission names."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +76,15 @@ def test_recording_view_without_analytics_is_blocked_naming_the_genesys_permissi
     (found,) = [r for r in results(bad_run) if r.policy == "recording-view-needs-scope-and-license"]
     assert (found.level, found.subject) == ("mandatory", "OrgAccess org-partner-b")
     assert "holds recording:screenRecording:view in org 'org-partner-b'" in found.message
+
+
+def test_forbidding_every_division_blocks_the_binding_that_declares_it(stack: Stack, tmp_path: Path) -> None:
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"all-divisions": {"enforcementLevel": "mandatory", "allDivisions": "forbid"}}))
+    stack.set_config("orgaccess:declarations", str(EXAMPLE))
+    run = review_preview(stack, str(PACK), str(config))
+
+    assert run.returncode == 1
+    (found,) = [r for r in results(run) if r.policy == "all-divisions"]
+    assert (found.level, found.subject) == ("mandatory", "OrgAccess org-partner-e")
+    assert "grants in every division ('*'), which this stack forbids" in found.message

@@ -89,5 +89,33 @@ def test_a_scope_no_bound_role_uses_is_reported_in_every_org_of_the_client() -> 
 
     found = messages(decls, "scopes-used-by-roles")
 
-    assert len(found) == 5  # one client per org that binds the app
+    assert len(found) == 6  # one client per org that binds the app
     assert all(f"scope(s) '{DELETE}' that no role" in m for m in found)
+
+
+def with_divisions(divisions: list[str] | None) -> dict[str, Any]:
+    decls = genesys_fixed()
+    for org in decls["orgs"]:
+        for binding in org["bindings"]:
+            binding.pop("divisions", None)
+            if divisions is not None:
+                binding["divisions"] = list(divisions)
+    return decls
+
+
+def test_all_divisions_required_names_each_binding_that_grants_in_fewer() -> None:
+    found = messages(with_divisions(None), "all-divisions", {"allDivisions": "require"})
+    assert len(found) == 6
+    assert "grants in 'the home division'" in found[0] and "set `divisions: ['*']`" in found[0]
+    assert messages(with_divisions(["*"]), "all-divisions", {"allDivisions": "require"}) == []
+
+
+def test_all_divisions_forbidden_names_each_binding_that_grants_in_every_division() -> None:
+    found = messages(with_divisions(["*"]), "all-divisions", {"allDivisions": "forbid"})
+    assert len(found) == 6 and "which this stack forbids" in found[0]
+    assert messages(with_divisions(["Queue East"]), "all-divisions", {"allDivisions": "forbid"}) == []
+
+
+def test_all_divisions_allows_either_by_default() -> None:
+    assert messages(with_divisions(["*"]), "all-divisions") == []
+    assert messages(with_divisions(None), "all-divisions") == []

@@ -19,7 +19,7 @@ def test_tokens_come_from_the_login_host_of_the_region_over_https() -> None:
         asked.append(str(request.url))
         if request.url.path == "/oauth/token":
             return httpx.Response(200, json={"access_token": "t0ken-genesys-1234", "expires_in": 3600})
-        return httpx.Response(200, json={"id": "org-a", "name": "A"})
+        return httpx.Response(200, json={"id": "org-a", "name": "A", "version": 1})
 
     transport = httpx.MockTransport(platform)
     with GenesysOrgClient("https://api.mypurecloud.de", "org-a", "admin-a", "s3cret-a", transport=transport) as client:

@@ -85,7 +85,7 @@ def test_a_ca_bundle_that_is_not_pem_is_refused(monkeypatch: pytest.MonkeyPatch,
 
 class _Organization(JsonHandler):
     def do_GET(self) -> None:
-        self.answer(200, {"id": "org-primary", "name": "Primary", "linkedOrganizations": []})
+        self.answer(200, {"id": "org-primary", "name": "Primary", "linkedOrganizations": [], "version": 1})
 
     def do_POST(self) -> None:
         self.body()

@@ -7,7 +7,7 @@ import threading
 from orgaccess import warmup
 from orgaccess.declarations import load_declarations
 from orgaccess.engine import PROJECT_DIR
-from orgaccess.platform.models import GrantType, LicenseFeature, OAuthClient, OrgLock, Role
+from orgaccess.platform.models import Grant, GrantType, LicenseFeature, OAuthClient, OrgLock, Role
 from orgaccess.snapshot import Fleet
 
 DECLS = load_declarations(PROJECT_DIR / "access.yaml")
@@ -42,7 +42,7 @@ class RecordingClient:
         self._note("licenses", org)
         return []
 
-    def list_subject_roles(self, org: str, subject: str) -> list[Role]:
+    def list_subject_grants(self, org: str, subject: str) -> list[Grant]:
         self._note("grants", org, subject)
         return []
 

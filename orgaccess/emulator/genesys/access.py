@@ -8,6 +8,7 @@ dialects; only authentication and the data plane differ here.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -61,6 +62,14 @@ def data_plane_denials(emu: Emulator, caller: Caller, permission: str) -> list[s
     if not analytics_on:
         denials.append(reasons.C4)
     return denials
+
+
+def reached_divisions(db: sqlite3.Connection, caller: Caller, permission: str) -> frozenset[str]:
+    """The divisions (as stored; `*` for all) where the caller holds `permission` through a grant.
+
+    Read at once: the propagation delay applies to permissions, not to the divisions they reach."""
+    grants = store.subject_grants(db, caller.target, caller.client_id)
+    return frozenset(division for role, division in grants if permission in role.permissions)
 
 
 def _permissions(emu: Emulator, caller: Caller) -> frozenset[str]:

@@ -17,7 +17,7 @@ from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_holds_all_of, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
-from orgaccess.emulator.genesys.common import PageParams, granted_roles, home_division
+from orgaccess.emulator.genesys.common import PageParams, granted_pairs, wire_division
 from orgaccess.emulator.genesys.subjects import replace_grants
 from orgaccess.emulator.routes.common import duplicate_name, own_client
 from orgaccess.platform.genesys import wire
@@ -35,7 +35,6 @@ def _own(db: sqlite3.Connection, caller: Caller, client_id: str) -> store.Client
 
 
 def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str | None = None) -> wire.OAuthClient:
-    division = home_division(org_id).id
     return wire.OAuthClient(
         id=client.id,
         name=client.name,
@@ -43,8 +42,8 @@ def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str 
         authorizedGrantType=wire.GRANT_TYPES[client.authorizedGrantType],
         scope=client.scopes,
         roleDivisions=[
-            wire.RoleDivision(roleId=role.id, divisionId=division)
-            for role in store.subject_roles(db, org_id, client.id)
+            wire.RoleDivision(roleId=role.id, divisionId=wire_division(db, org_id, division).id)
+            for role, division in store.subject_grants(db, org_id, client.id)
         ],
         secret=secret,
         selfUri=f"/api/v2/oauth/clients/{client.id}",
@@ -72,10 +71,10 @@ def _save(
 ) -> OAuthClient:
     if store.client_name_taken(db, caller.target, body.name, except_id=client_id):
         raise duplicate_name(body.name)
-    roles = granted_roles(db, caller.target, body.roleDivisions, "body.roleDivisions")
+    pairs = granted_pairs(db, caller.target, body.roleDivisions, "body.roleDivisions")
     client = wire.model_client(body, client_id, version)
     store.save_client(db, caller.target, client, secret_hash)
-    replace_grants(db, caller, client_id, roles)
+    replace_grants(db, caller, client_id, pairs)
     return client
 
 

@@ -1,4 +1,4 @@
-"""What the genesys-cloud routes share: paging with page URIs, the home division, wire conversions.
+"""What the genesys-cloud routes share: paging with page URIs, divisions, wire conversions.
 
 Every route answers with `response_model_exclude_none`: Genesys Cloud leaves absent fields out
 rather than answering null.
@@ -57,20 +57,56 @@ PageParams = Annotated[Paging, Depends(paging)]
 
 
 def home_division(org_id: str) -> wire.Division:
-    """Each org's one division; orgaccess grants roles there and nowhere else."""
+    """The org's home division: where a grant goes when no other is named."""
     division_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"division/{org_id}"))
+    return _division(division_id, "Home", "The org's home division", home=True)
+
+
+def _division(division_id: str, name: str, description: str, home: bool = False) -> wire.Division:
     return wire.Division(
         id=division_id,
-        name="Home",
-        description="The org's home division",
-        homeDivision=True,
+        name=name,
+        description=description,
+        homeDivision=home,
         selfUri=f"/api/v2/authorization/divisions/{division_id}",
     )
 
 
-def require_home(org_id: str, division_id: str) -> None:
-    if division_id != home_division(org_id).id:
-        raise not_found(f"division '{division_id}'")
+def divisions(db: sqlite3.Connection, org_id: str, counted: bool = False) -> list[wire.Division]:
+    """The org's divisions, home first; `counted`, with their `objectCounts`."""
+    others = [_division(i, name, f"The {name} division") for i, name in store.list_divisions(db, org_id)]
+    found = [home_division(org_id), *others]
+    if not counted:
+        return found
+    # The emulator models one queue per division that holds recordings: a recording belongs to its
+    # conversation, and a conversation to the division of its queue.
+    recorded = store.recording_divisions(db, org_id)
+    return [
+        d.model_copy(update={"objectCounts": {"QUEUE": int(stored_division(d, org_id) in recorded)}}) for d in found
+    ]
+
+
+def wire_division(db: sqlite3.Connection, org_id: str, stored: str) -> wire.Division:
+    """A grant's division as answered: `*` (every division) is answered with that id."""
+    if stored == store.ALL_DIVISIONS:
+        return wire.Division(
+            id=wire.ALL_DIVISIONS, name="All divisions", description="Every division, present and future"
+        )
+    return next(d for d in divisions(db, org_id) if stored_division(d, org_id) == stored)
+
+
+def stored_division(division: wire.Division, org_id: str) -> str:
+    return store.HOME if division.id == home_division(org_id).id else division.id
+
+
+def division_or_404(db: sqlite3.Connection, org_id: str, division_id: str, field: str = "") -> str:
+    """The stored form of a division id the caller named (`*` for all), or 404 naming it."""
+    if division_id == wire.ALL_DIVISIONS:
+        return store.ALL_DIVISIONS
+    for division in divisions(db, org_id):
+        if division.id == division_id:
+            return stored_division(division, org_id)
+    raise not_found(f"{field}: division '{division_id}'" if field else f"division '{division_id}'")
 
 
 def wire_role(role: Role) -> wire.Role:
@@ -91,17 +127,18 @@ def role_or_404(db: sqlite3.Connection, org_id: str, role_id: str) -> Role:
     return role
 
 
-def granted_roles(db: sqlite3.Connection, org_id: str, pairs: Sequence[wire.RoleDivision], field: str) -> list[Role]:
-    """The roles of `{roleId, divisionId}` pairs: each role must exist, each division be the home one."""
-    roles = []
+def granted_pairs(
+    db: sqlite3.Connection, org_id: str, pairs: Sequence[wire.RoleDivision], field: str
+) -> list[tuple[Role, str]]:
+    """The (role, stored division) of `{roleId, divisionId}` pairs: each role and division must exist."""
+    found = []
     for i, pair in enumerate(pairs):
-        if pair.divisionId != home_division(org_id).id:
-            raise ApiError(404, message=f"{field}[{i}].divisionId: division '{pair.divisionId}' was not found")
+        division = division_or_404(db, org_id, pair.divisionId, f"{field}[{i}].divisionId")
         role = store.get_role(db, org_id, pair.roleId)
         if role is None:
             raise ApiError(404, message=f"{field}[{i}].roleId: role '{pair.roleId}' was not found")
-        roles.append(role)
-    return roles
+        found.append((role, division))
+    return found
 
 
 def stored_permissions(request_policies: Sequence[permissions.PermissionPolicy], legacy: Sequence[str]) -> list[str]:

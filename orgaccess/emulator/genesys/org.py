@@ -7,10 +7,10 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 
-from orgaccess.emulator import store
+from orgaccess.emulator import reasons, store
 from orgaccess.emulator.access import Caller, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented, forbidden
-from orgaccess.emulator.genesys.access import Authenticated, data_plane_denials, requires
+from orgaccess.emulator.genesys.access import Authenticated, data_plane_denials, reached_divisions, requires
 from orgaccess.emulator.routes.common import contract_managed, license_or_404
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.vocabulary import ANALYTICS
@@ -38,7 +38,8 @@ ToggleEditor = Annotated[Caller, Depends(requires("directory:organization:admin"
 async def get_organization(request: Request, caller: Authenticated) -> wire.Organization:
     with emulator(request).store.read() as db:
         org = store.get_org(db, caller.target)
-    return wire.Organization(id=org.id, name=org.name, selfUri=f"/api/v2/organizations/{org.id}")
+    # The emulator never edits an org's settings, so each stays at its first version.
+    return wire.Organization(id=org.id, name=org.name, version=1, selfUri=f"/api/v2/organizations/{org.id}")
 
 
 @_route("GET", "/api/v2/license/toggles/{featureName}", wire.LicenseToggle, "licenses")
@@ -67,10 +68,16 @@ async def switch_toggle(featureName: str, request: Request, caller: ToggleEditor
 
 @_route("GET", "/api/v2/recordings/screensessions/details", wire.ScreenRecordingSessions, "data plane")
 async def screen_sessions(request: Request, caller: Authenticated) -> wire.ScreenRecordingSessions:
-    """The app's call: needs `recording:screenRecording:view` and the analytics feature on."""
+    """The app's call: needs `recording:screenRecording:view` and the analytics feature on; counts
+    only the recordings in divisions where a role carrying that permission is granted (or `*`)."""
     emu = emulator(request)
     denials = data_plane_denials(emu, caller, permissions.RECORDING_VIEW)
     if denials:
         raise forbidden(",".join(denials))
     with emu.store.read() as db:
-        return wire.ScreenRecordingSessions(count=len(store.list_recordings(db, caller.target)))
+        reach = reached_divisions(db, caller, permissions.RECORDING_VIEW)
+        held = store.recording_divisions(db, caller.target)
+    seen = {division: n for division, n in held.items() if store.ALL_DIVISIONS in reach or division in reach}
+    if seen != held:
+        request.state.audit_reason = reasons.C7
+    return wire.ScreenRecordingSessions(count=sum(seen.values()))

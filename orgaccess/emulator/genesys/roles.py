@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_role_write, emulator
-from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
+from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
 from orgaccess.emulator.genesys.common import PageParams, role_or_404, stored_permissions, wire_role
 from orgaccess.emulator.routes.common import custom_role, duplicate_name
 from orgaccess.platform.genesys import wire
+from orgaccess.platform.genesys.permissions import flatten
 from orgaccess.platform.models import Role
 
 router = APIRouter(prefix="/api/v2/authorization/roles", tags=["roles"], responses=documented(*PLATFORM_ERRORS))
@@ -63,10 +64,23 @@ async def replace_role(roleId: str, body: wire.RoleRequest, request: Request, ca
     return _change(request, caller, roleId, body)
 
 
-@router.patch("/{roleId}", response_model=wire.Role, response_model_exclude_none=True, responses=documented(409))
+@router.patch("/{roleId}", response_model=wire.Role, response_model_exclude_none=True)
 async def patch_role(roleId: str, body: wire.RolePatch, request: Request, caller: Editor) -> wire.Role:
-    """Changes the fields the body names; the others stay."""
-    return _change(request, caller, roleId, body)
+    """Clears the role's `roleNeedsUpdate`, the one field this call patches; a change of any other
+    field is 400 naming it (PUT changes those), as silently dropping it would hide that it did nothing."""
+    with emulator(request).store.read() as db:
+        served = wire_role(role_or_404(db, caller.target, roleId))
+    for field in sorted(body.model_fields_set - {"roleNeedsUpdate"}):
+        if _comparable(field, getattr(body, field)) != _comparable(field, getattr(served, field)):
+            raise bad_request(f"body.{field}: PATCH changes only roleNeedsUpdate; change {field} with PUT")
+    if body.roleNeedsUpdate:
+        raise bad_request("body.roleNeedsUpdate: only the platform marks a role as needing an update")
+    return served
+
+
+def _comparable(field: str, value: Any) -> Any:
+    # Policies are a set of permissions, however they are grouped or ordered.
+    return sorted(flatten(value or [])) if field == "permissionPolicies" else value
 
 
 @router.delete("/{roleId}", status_code=204, response_class=Response)
@@ -80,18 +94,14 @@ async def delete_role(roleId: str, request: Request, caller: Deleter) -> None:
 def _change(request: Request, caller: Caller, role_id: str, body: wire.RoleRequest) -> wire.Role:
     with emulator(request).permission_change(caller.target) as db:
         current = custom_role(role_or_404(db, caller.target, role_id))
-        permissions = current.permissions
-        if body.permissionPolicies is not None:
-            permissions = stored_permissions(body.permissionPolicies, body.permissions or [])
+        permissions = stored_permissions(body.permissionPolicies, body.permissions)
         check_role_write(db, caller, permissions, current.permissions)
-        name = body.name if body.name is not None else current.name
-        if store.role_name_taken(db, caller.target, name, except_id=role_id):
-            raise duplicate_name(name)
-        description = body.description if body.description is not None else current.description
+        if store.role_name_taken(db, caller.target, body.name, except_id=role_id):
+            raise duplicate_name(body.name)
         role = Role(
             id=role_id,
-            name=name,
-            description=description,
+            name=body.name,
+            description=body.description,
             permissions=permissions,
             version=current.version + 1,
         )

@@ -1,7 +1,7 @@
-"""Grants on genesys-cloud: `/api/v2/authorization/subjects/{subjectId}` and the home division.
+"""Grants on genesys-cloud: `/api/v2/authorization/subjects/{subjectId}`, and the org's divisions.
 
 A subject here is an OAuth client of the caller's org (`subjectType=PC_OAUTH_CLIENT`); its grants
-are (role, division) pairs, and the only division is the org's home one.
+are (role, division) pairs, the division one of the org's or `*` (every division).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -17,7 +17,15 @@ from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_grant, emulator, require_permission
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.genesys.access import Authenticated, requires
-from orgaccess.emulator.genesys.common import granted_roles, home_division, require_home, role_or_404
+from orgaccess.emulator.genesys.common import (
+    PageParams,
+    division_or_404,
+    divisions,
+    granted_pairs,
+    home_division,
+    role_or_404,
+    wire_division,
+)
 from orgaccess.emulator.routes.common import not_found
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import Role
@@ -39,11 +47,10 @@ def subject_name(db: sqlite3.Connection, caller: Caller, subject_id: str, subjec
 
 
 def subject(db: sqlite3.Connection, org_id: str, subject_id: str, name: str) -> wire.Subject:
-    division = home_division(org_id)
     grants = [
         wire.Grant(
             subjectId=subject_id,
-            division=division,
+            division=wire_division(db, org_id, division),
             role=wire.GrantRole(
                 id=role.id,
                 name=role.name,
@@ -55,29 +62,32 @@ def subject(db: sqlite3.Connection, org_id: str, subject_id: str, name: str) -> 
                 default=role.builtIn,
             ),
         )
-        for role in store.subject_roles(db, org_id, subject_id)
+        for role, division in store.subject_grants(db, org_id, subject_id)
     ]
     return wire.Subject(id=subject_id, name=name, grants=grants, selfUri=f"/api/v2/authorization/subjects/{subject_id}")
 
 
-def replace_grants(db: sqlite3.Connection, caller: Caller, subject_id: str, roles: Sequence[Role]) -> None:
-    """The subject holds exactly `roles` afterwards; the caller must hold what it adds.
+Pair = tuple[Role, str]
+
+
+def replace_grants(db: sqlite3.Connection, caller: Caller, subject_id: str, pairs: Sequence[Pair]) -> None:
+    """The subject holds exactly the (role, division) `pairs` afterwards; the caller must hold what it adds.
 
     Changing grants needs the grant permissions whatever the endpoint: a client's `roleDivisions`
     written with `oauth:client:edit` alone must not add or remove what `/subjects` would refuse."""
-    current = {role.id for role in store.subject_roles(db, caller.target, subject_id)}
-    wanted = {role.id for role in roles}
+    current = {(role.id, division) for role, division in store.subject_grants(db, caller.target, subject_id)}
+    wanted = {(role.id, division) for role, division in pairs}
     if wanted - current:
         require_permission(db, caller, GRANT_ADD)
     if current - wanted:
         require_permission(db, caller, GRANT_DELETE)
-    for role in roles:
-        if role.id not in current:
+    for role, division in pairs:
+        if (role.id, division) not in current:
             check_grant(db, caller, role)
-    for role_id in current - wanted:
-        store.revoke(db, caller.target, subject_id, role_id)
-    for role_id in wanted - current:
-        store.grant(db, caller.target, subject_id, role_id)
+    for role_id, division in current - wanted:
+        store.revoke(db, caller.target, subject_id, role_id, division)
+    for role_id, division in wanted - current:
+        store.grant(db, caller.target, subject_id, role_id, division)
 
 
 @contextmanager
@@ -88,9 +98,29 @@ def _granting(request: Request, caller: Caller, subject_id: str, subject_type: s
         yield db
 
 
+@router.get("/divisions", response_model=wire.Listing[wire.Division], response_model_exclude_none=True)
+async def list_divisions(
+    request: Request,
+    page: PageParams,
+    caller: Authenticated,
+    objectCount: Annotated[bool, Query(description="Answer each division's objectCounts")] = False,
+) -> dict[str, Any]:
+    with emulator(request).store.read() as db:
+        return page.page(divisions(db, caller.target, counted=objectCount))
+
+
 @router.get("/divisions/home", response_model=wire.Division, response_model_exclude_none=True)
 async def get_home_division(caller: Authenticated) -> wire.Division:
     return home_division(caller.target)
+
+
+@router.get("/divisions/{divisionId}", response_model=wire.Division, response_model_exclude_none=True)
+async def get_division(divisionId: str, request: Request, caller: Authenticated) -> wire.Division:
+    with emulator(request).store.read() as db:
+        found = [d for d in divisions(db, caller.target) if d.id == divisionId]
+    if not found:
+        raise not_found(f"division '{divisionId}'")
+    return found[0]
 
 
 @router.get("/subjects/{subjectId}", response_model=wire.Subject, response_model_exclude_none=True)
@@ -104,9 +134,8 @@ async def get_subject(subjectId: str, request: Request, caller: Reader) -> wire.
 async def bulk_remove(subjectId: str, body: wire.RoleDivisionGrants, request: Request, caller: Revoker) -> None:
     # Unlike bulkadd and bulkreplace, Genesys's bulkremove takes no subjectType.
     with _granting(request, caller, subjectId, wire.SUBJECT_TYPE_CLIENT) as db:
-        removed = {role.id for role in granted_roles(db, caller.target, body.grants, "body.grants")}
-        for role_id in removed:
-            store.revoke(db, caller.target, subjectId, role_id)
+        for role, division in granted_pairs(db, caller.target, body.grants, "body.grants"):
+            store.revoke(db, caller.target, subjectId, role.id, division)
 
 
 @router.post("/subjects/{subjectId}/{operation}", status_code=204, response_class=Response)
@@ -120,9 +149,9 @@ async def bulk_grant(
 ) -> None:
     """bulkadd grants the body's roles too; bulkreplace leaves the subject exactly the body's."""
     with _granting(request, caller, subjectId, subjectType) as db:
-        roles = granted_roles(db, caller.target, body.grants, "body.grants")
-        kept = store.subject_roles(db, caller.target, subjectId) if operation == "bulkadd" else []
-        replace_grants(db, caller, subjectId, [*kept, *roles])
+        pairs = granted_pairs(db, caller.target, body.grants, "body.grants")
+        kept = store.subject_grants(db, caller.target, subjectId) if operation == "bulkadd" else []
+        replace_grants(db, caller, subjectId, [*kept, *pairs])
 
 
 @router.post("/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", status_code=204, response_class=Response)
@@ -135,15 +164,15 @@ async def grant_role(
     subjectType: SubjectType = "PC_USER",
 ) -> None:
     with _granting(request, caller, subjectId, subjectType) as db:
-        require_home(caller.target, divisionId)
+        division = division_or_404(db, caller.target, divisionId)
         role = role_or_404(db, caller.target, roleId)
         check_grant(db, caller, role)
-        store.grant(db, caller.target, subjectId, roleId)
+        store.grant(db, caller.target, subjectId, roleId, division)
 
 
 @router.delete("/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", status_code=204, response_class=Response)
 async def revoke_role(subjectId: str, divisionId: str, roleId: str, request: Request, caller: Revoker) -> None:
     with _granting(request, caller, subjectId, wire.SUBJECT_TYPE_CLIENT) as db:
-        require_home(caller.target, divisionId)
-        if not store.revoke(db, caller.target, subjectId, roleId):
+        division = division_or_404(db, caller.target, divisionId)
+        if not store.revoke(db, caller.target, subjectId, roleId, division):
             raise not_found(f"grant of role '{roleId}' to '{subjectId}'")

@@ -12,7 +12,8 @@ wire models and translates them to and from the platform model:
 - OAuth clients: `authorizedGrantType` spelt `CLIENT-CREDENTIALS`; no org lock (reported as
   `PRIMARY_ONLY`: a Genesys client never acts outside its org); a PUT carries the client's current
   `roleDivisions` so that changing a client never drops its grants;
-- grants: `(role, home division)` pairs, read from the subject and written one role at a time;
+- grants: `(role, division)` pairs, read from the subject and written one pair at a time; a
+  division is one of the org's (`GET /api/v2/authorization/divisions`) or `*`, every division;
 - license features: one toggle per known feature name (Genesys lists none); switching is a POST that
   flips the value, so it is sent only when the value differs, and checked again before a retry.
 """
@@ -31,7 +32,11 @@ from orgaccess.platform.client import TOKEN_PATH, PlatformClient, _ignore, _noth
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import (
+    EVERY_DIVISION,
+    SEED_HOME,
     ClientSecret,
+    Division,
+    Grant,
     LicenseFeature,
     OAuthClient,
     OAuthClientSpec,
@@ -47,6 +52,7 @@ from orgaccess.vocabulary import LICENSE_FEATURES
 _CLIENTS = "/api/v2/oauth/clients"
 _ROLES = "/api/v2/authorization/roles"
 _SUBJECTS = "/api/v2/authorization/subjects"
+_DIVISIONS = "/api/v2/authorization/divisions"
 _TOGGLES = "/api/v2/license/toggles"
 _APP_CALL = "/api/v2/recordings/screensessions/details"
 _CLIENT_SUBJECT = {"subjectType": wire.SUBJECT_TYPE_CLIENT}
@@ -127,11 +133,22 @@ class GenesysOrgClient(PlatformClient):
         return self._api(self.org, method, path, parse, body=body, **options)
 
     def home_division(self) -> str:
-        """The id of the org's home division, where orgaccess grants roles (read once)."""
+        """The id of the org's home division, where a binding without divisions grants (read once)."""
         if self._home_division is None:
             division = self._call("GET", "/api/v2/authorization/divisions/home", wire.Division.model_validate_json)
             self._home_division = division.id
         return self._home_division
+
+    def _division(self, division: wire.Division) -> Division:
+        if division.id == wire.ALL_DIVISIONS:
+            return EVERY_DIVISION
+        queues = (division.objectCounts or {}).get("QUEUE", 0)
+        return Division(id=division.id, name=division.name, home=division.id == self.home_division(), queues=queues)
+
+    def list_divisions(self, org: str) -> list[Division]:
+        """The org's divisions, with how many queues each holds."""
+        listed = self._list(self.org, _DIVISIONS, wire.Division, {"objectCount": "true"})
+        return [self._division(d) for d in listed]
 
     # Organizations
 
@@ -213,19 +230,19 @@ class GenesysOrgClient(PlatformClient):
 
     # Grants
 
-    def list_subject_roles(self, org: str, subject_id: str) -> list[Role]:
+    def list_subject_grants(self, org: str, subject_id: str) -> list[Grant]:
         subject = self._call("GET", _path(_SUBJECTS, subject_id), wire.Subject.model_validate_json)
-        home = self.home_division()
-        return [_granted_role(grant.role) for grant in subject.grants if grant.division.id == home]
+        return [Grant(role=_granted_role(g.role), division=self._division(g.division)) for g in subject.grants]
 
-    def _grant_path(self, subject_id: str, role_id: str) -> str:
-        return _path(_SUBJECTS, subject_id, "divisions", self.home_division(), "roles", role_id)
+    def _grant_path(self, subject_id: str, role_id: str, division: Division) -> str:
+        division_id = self.home_division() if division.home else division.id
+        return _path(_SUBJECTS, subject_id, "divisions", division_id, "roles", role_id)
 
-    def grant_role(self, org: str, subject_id: str, role_id: str) -> None:
-        self._call("POST", self._grant_path(subject_id, role_id), _ignore, params=_CLIENT_SUBJECT)
+    def grant_role(self, org: str, subject_id: str, role_id: str, division: Division = SEED_HOME) -> None:
+        self._call("POST", self._grant_path(subject_id, role_id, division), _ignore, params=_CLIENT_SUBJECT)
 
-    def revoke_role(self, org: str, subject_id: str, role_id: str) -> None:
-        self._call("DELETE", self._grant_path(subject_id, role_id), _ignore, gone=_nothing)
+    def revoke_role(self, org: str, subject_id: str, role_id: str, division: Division = SEED_HOME) -> None:
+        self._call("DELETE", self._grant_path(subject_id, role_id, division), _ignore, gone=_nothing)
 
     # License features
 
@@ -281,7 +298,8 @@ _ORG_METHODS = frozenset(
         "create_role",
         "update_role",
         "delete_role",
-        "list_subject_roles",
+        "list_subject_grants",
+        "list_divisions",
         "grant_role",
         "revoke_role",
         "list_license_features",

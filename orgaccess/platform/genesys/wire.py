@@ -17,6 +17,8 @@ from orgaccess.platform.models import Replacement
 
 T = TypeVar("T")
 SUBJECT_TYPE_CLIENT = "PC_OAUTH_CLIENT"
+# The division id of a grant in every division, present and future.
+ALL_DIVISIONS = "*"
 TOKEN_VALIDITY_SECONDS = 86_400
 
 
@@ -64,6 +66,8 @@ class EntityRef(_Answer):
 class Organization(_Answer):
     id: str
     name: str
+    # The one field the SDK's `Organization` requires: the org's settings version.
+    version: int
     state: str = "active"
     selfUri: str | None = None
 
@@ -75,6 +79,8 @@ class Division(_Answer):
     name: str
     description: str = ""
     homeDivision: bool = False
+    # With `objectCount=true`: how many objects of each type (`QUEUE`, ...) the division holds.
+    objectCounts: dict[str, int] | None = None
     selfUri: str | None = None
 
 
@@ -143,6 +149,8 @@ class Role(_Answer):
     permissionPolicies: list[PermissionPolicy] = Field(default_factory=list)
     default: bool = False
     base: bool = False
+    # Genesys marks a role whose permissions it changed; the emulator never does.
+    roleNeedsUpdate: bool = False
     selfUri: str | None = None
 
 
@@ -172,13 +180,18 @@ class RoleRequest(Replacement):
     permissionPolicies: list[PermissionPolicy] = Field(default_factory=list)
 
 
-class RolePatch(RoleRequest):
-    """A PATCH names only what changes."""
+class RolePatch(Replacement):
+    """`DomainOrganizationRole` as PATCH takes it: the call changes only `roleNeedsUpdate` (the
+    SDK: "Patch Organization Role for needsUpdate Field"); the other fields may come back as a GET
+    answered them."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
-    description: str | None = None  # type: ignore[assignment]
-    permissions: list[str] | None = None  # type: ignore[assignment]
-    permissionPolicies: list[PermissionPolicy] | None = None  # type: ignore[assignment]
+    read_only = RoleRequest.read_only - {"roleNeedsUpdate"}
+
+    name: str | None = None
+    description: str | None = None
+    permissions: list[str] | None = None
+    permissionPolicies: list[PermissionPolicy] | None = None
+    roleNeedsUpdate: bool | None = None
 
 
 class GrantPolicy(_Answer):
