@@ -24,6 +24,7 @@ from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import Forbidden, NotFound, PlatformError
 from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.models import ORG_HEADER, GrantType, OAuthClient, OrgLock
+from orgaccess.printable import escape
 from orgaccess.snapshot import Fleet
 from orgaccess.vocabulary import ANALYTICS, Cause, Permission
 from orgaccess.yamlsource import show
@@ -137,7 +138,7 @@ class Probes:
                 call = f"GET {PROBE_PATH} with {ORG_HEADER}: {org} as {show(account.id)}"
                 found = f"{len(client.list_screen_recordings(org))} recordings"
         except PlatformError as exc:
-            answer = f"answered {exc.status} {show(exc.code)}" if exc.status else f"failed: {exc.message}"
+            answer = f"answered {exc.status} {escape(exc.code)}" if exc.status else f"failed: {exc.message}"
             if exc.path is not None and urlsplit(exc.path).path == TOKEN_PATH:
                 # The login was refused before the call was made: say so, with the login service's reason.
                 call, answer = (
