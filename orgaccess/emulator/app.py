@@ -25,6 +25,7 @@ from orgaccess.emulator.routes import (
     organizations,
     roles,
 )
+from orgaccess.emulator.ratelimit import RateLimitHeaders
 from orgaccess.emulator.state import Emulator
 from orgaccess.platform.dialect import Dialect
 
@@ -58,7 +59,8 @@ def create_app(emu: Emulator) -> FastAPI:
 
 def create_asgi(emu: Emulator) -> ASGIApp:
     """The app as served: faults outermost, so it holds the server's own connection."""
-    return FaultsMiddleware(AuditMiddleware(create_app(emu), emu.audit), lambda: emu.faults, emu.audit, emu.dialect)
+    app = RateLimitHeaders(create_app(emu))
+    return FaultsMiddleware(AuditMiddleware(app, emu.audit), lambda: emu.faults, emu.audit, emu.dialect)
 
 
 def _document(app: FastAPI) -> None:
