@@ -15,6 +15,7 @@ from orgaccess.emulator.genesys import clients as genesys_clients
 from orgaccess.emulator.genesys import org as genesys_org
 from orgaccess.emulator.genesys import roles as genesys_roles
 from orgaccess.emulator.genesys import subjects as genesys_subjects
+from orgaccess.emulator.ratelimit import RateLimitHeaders
 from orgaccess.emulator.routes import (
     clients,
     control,
@@ -25,7 +26,6 @@ from orgaccess.emulator.routes import (
     organizations,
     roles,
 )
-from orgaccess.emulator.ratelimit import RateLimitHeaders
 from orgaccess.emulator.state import Emulator
 from orgaccess.platform.dialect import Dialect
 

@@ -19,6 +19,7 @@ from pulumi import automation as auto
 from orgaccess.backend import state_compression
 from orgaccess.engine import engine_bin_dir, engine_command, project_copy
 from orgaccess.fleet.layout import StackSpec
+from orgaccess.platform.ratebudget import RATE_LIMIT_DIR_ENV
 from orgaccess.settings import Settings
 
 # Two runners opening an empty PostgreSQL database at once race to create the state table
@@ -47,6 +48,8 @@ def environment(backend: Backend, settings: Settings) -> dict[str, str]:
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         "PULUMI_PYTHON_CMD": sys.executable,
         **state_compression(backend.url, os.environ),
+        # The stacks call with one credential: they reserve its rate limit from one shared budget.
+        RATE_LIMIT_DIR_ENV: os.environ.get(RATE_LIMIT_DIR_ENV) or str(backend.work_dir / "rate-limit"),
         "ORGACCESS_CLIENT_ID": settings.client_id,
         "ORGACCESS_CLIENT_SECRET": settings.client_secret.get_secret_value(),
         # On genesys-cloud: one admin client per org (empty on the seed platform).
