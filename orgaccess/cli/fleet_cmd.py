@@ -29,13 +29,21 @@ from orgaccess.cli.common import (
     dialect,
     explained_errors,
     out,
-    progress,
 )
 from orgaccess.cli.drift_cmd import HTML_EXIT, OutputOption, emit
+from orgaccess.cli.progress import progress
 from orgaccess.declarations import load_declarations
 from orgaccess.driftpage import Source, render, totals_line
 from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
-from orgaccess.fleet.report import ERROR, NO_DRIFT, drift_exit_code, error_exit_code, stack_rows, summary_table
+from orgaccess.fleet.report import (
+    ERROR,
+    NO_DRIFT,
+    drift_exit_code,
+    error_exit_code,
+    result,
+    stack_rows,
+    summary_table,
+)
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.workspace import Backend
 from orgaccess.health import State, exit_state, org_health
@@ -141,7 +149,9 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
         specs = _selected(fleet_stacks(decls, stacks), only)
         settings = credentials(api_url, client_id, client_secret_file, platform)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
-        with progress(f"fleet {operation.value}", len(specs)) as advance:
+        applied = operation is Operation.UP
+        # A line per stack in a CI log, where a bar shows nothing: stacks are few and each takes a while.
+        with progress(f"fleet {operation.value}", len(specs), plain_lines=True) as advance:
             outcomes = run_fleet(
                 operation,
                 specs,
@@ -150,9 +160,10 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
                 settings=settings,
                 jobs=jobs,
                 lock_timeout=lock_timeout,
-                done=lambda outcome: advance(outcome.stack.name),
+                done=lambda outcome: advance(
+                    f"{outcome.stack.name} {result(outcome, applied=applied).splitlines()[0]}"
+                ),
             )
-        applied = operation is Operation.UP
         table = summary_table(outcomes, title, applied=applied)
         if output_format is PageFormat.TEXT:
             out().print(table)
