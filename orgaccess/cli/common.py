@@ -79,7 +79,7 @@ PlatformOption = Annotated[
         "--platform",
         help="The platform's dialect (env ORGACCESS_PLATFORM; default seed). "
         "On genesys-cloud orgaccess's credentials are one admin client per org, in env ORGACCESS_ORG_CREDENTIALS "
-        '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}).',
+        '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}, or the path of a file holding it).',
         show_default=False,
     ),
 ]

@@ -20,7 +20,7 @@ from orgaccess.backend import state_compression
 from orgaccess.engine import engine_bin_dir, engine_command, project_copy
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.platform.ratebudget import RATE_LIMIT_DIR_ENV
-from orgaccess.settings import Settings
+from orgaccess.settings import ORG_CREDENTIALS_ENV, Settings
 
 # Two runners opening an empty PostgreSQL database at once race to create the state table
 # (CREATE TABLE IF NOT EXISTS is not safe concurrently); the loser finds it on a second try.
@@ -53,15 +53,22 @@ def environment(backend: Backend, settings: Settings) -> dict[str, str]:
         "ORGACCESS_CLIENT_ID": settings.client_id,
         "ORGACCESS_CLIENT_SECRET": settings.client_secret.get_secret_value(),
         # On genesys-cloud: one admin client per org (empty on the seed platform).
-        "ORGACCESS_ORG_CREDENTIALS": json.dumps(
-            {
-                org: {"clientId": c.clientId, "clientSecret": c.clientSecret.get_secret_value()}
-                for org, c in settings.org_credentials
-            }
-        )
-        if settings.org_credentials
-        else "",
+        ORG_CREDENTIALS_ENV: _org_credentials(settings),
     }
+
+
+def _org_credentials(settings: Settings) -> str:
+    """The file they came from, by its path: thousands of them exceed what one variable holds."""
+    if settings.org_credentials_file is not None:
+        return settings.org_credentials_file
+    if not settings.org_credentials:
+        return ""
+    return json.dumps(
+        {
+            org: {"clientId": c.clientId, "clientSecret": c.clientSecret.get_secret_value()}
+            for org, c in settings.org_credentials
+        }
+    )
 
 
 def open_stack(
