@@ -88,7 +88,7 @@ class PlatformClient:
         timeout: float = 10.0,
         max_attempts: int = 5,
         transport: httpx.BaseTransport | None = None,
-        pool_size: int = 20,
+        pool_size: int = 64,
         max_retry_after: float = 60.0,
         rate_limit_patience: float = 300.0,
         max_body_bytes: int = MAX_BODY_BYTES,
