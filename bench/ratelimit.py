@@ -119,7 +119,9 @@ def paced_up(
 
     def backend(name: str) -> str:
         if backend_url.startswith("file://"):
-            return f"{backend_url}/{name}"
+            directory = Path(backend_url.removeprefix("file://")) / f"backend-{name}"
+            directory.mkdir(parents=True)
+            return f"file://{directory}"
         return f"{backend_url}&table=ratelimit_{name}_{time.time_ns()}"
 
     options = {"stacks": stacks, "jobs": jobs, "latency_ms": latency_ms}
