@@ -25,6 +25,9 @@ from orgaccess.settings import Settings
 
 ERROR_LINES = 3
 LOCK_POLL_SECONDS = 2.0
+# A preview persists nothing, yet in its default mode the engine serialises the whole state after
+# every step that changes something (to a persister that discards it): quadratic work for no state.
+PREVIEW_ENV = {"PULUMI_SKIP_CHECKPOINTS": "true"}
 
 
 class Operation(enum.Enum):
@@ -111,7 +114,7 @@ def run_stack(
     started = time.monotonic()
     try:
         with log.open("w", encoding="utf-8") as sink:
-            stack = open_stack(spec, declarations, backend, settings, env)
+            stack = open_stack(spec, declarations, backend, settings, operation_env(operation, env))
             output = functools.partial(print, file=sink, flush=True)
             result = while_locked(lambda: _apply(operation, stack, output), timeout=lock_timeout, note=output)
     except auto.CommandError as exc:  # opening the stack (select, config) failed
@@ -122,6 +125,11 @@ def run_stack(
     if not result.ok:
         return Outcome(spec, dict(result.changes), seconds, error=_errors(result), log=log)
     return Outcome(spec, dict(result.changes), seconds, log=log)
+
+
+def operation_env(operation: Operation, env: dict[str, str]) -> dict[str, str]:
+    """The fleet's environment for one operation: a preview skips the checkpoints it would discard."""
+    return {**env, **PREVIEW_ENV} if operation is Operation.PREVIEW else env
 
 
 def while_locked(
