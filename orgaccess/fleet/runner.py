@@ -73,13 +73,17 @@ def run_fleet(
 
     accounts = [spec for spec in specs if spec.is_accounts]
     org_stacks = [spec for spec in specs if not spec.is_accounts]
-    # Alone first: on `up` it creates the accounts that the bindings look up.
-    first = [one(spec) for spec in accounts]
-    if operation is Operation.UP and any(o.error is not None for o in first):
-        skipped = "skipped: the accounts stack failed, so its accounts may be missing or stale"
-        return [*first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
+    first: list[Outcome] = []
+    if operation is Operation.UP:
+        # Alone first: it creates the accounts that the bindings look up. A preview changes
+        # nothing, so there it is one more stack of the pool (the first to start).
+        first = [one(spec) for spec in accounts]
+        if any(o.error is not None for o in first):
+            skipped = "skipped: the accounts stack failed, so its accounts may be missing or stale"
+            return [*first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
+        accounts = []
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="fleet") as pool:
-        return [*first, *pool.map(one, org_stacks)]
+        return [*first, *pool.map(one, [*accounts, *org_stacks])]
 
 
 def stack_runner(
