@@ -61,7 +61,8 @@ def authenticate(request: Request, org: str | None) -> Caller:
     if org_lock is None:
         raise ApiError(401, reason=reasons.TOKEN_REVOKED)
     verdict = emu.limiter.acquire((token.client_id, target), emu.clock.now())
-    ratelimit.note(request.scope, verdict)
+    if emu.faults.rateLimitHeaders:
+        ratelimit.note(request.scope, verdict)
     if verdict.retry_after is not None:
         raise ApiError(429, reason=reasons.RATE_LIMITED, headers={"Retry-After": str(verdict.retry_after)})
     if not reachable:

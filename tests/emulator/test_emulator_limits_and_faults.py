@@ -55,6 +55,12 @@ def test_every_limited_answer_says_the_limit_and_what_is_spent(emulator: Emulato
     assert 1 <= int(answer.headers["inin-ratelimit-reset"]) <= 2
 
 
+def test_a_silent_limit_sends_no_bucket_headers(emulator: EmulatorHandle, admin: Caller) -> None:
+    emulator.set_faults(rateLimitPerMinute=60, rateLimitHeaders=False)
+    answer = admin("GET", ME)
+    assert not any(name.startswith("inin-ratelimit") for name in answer.headers)
+
+
 def test_a_429_says_the_bucket_is_spent(emulator: EmulatorHandle, admin: Caller) -> None:
     emulator.set_faults(rateLimitPerMinute=60)
     answer = exhaust(admin, 60)
