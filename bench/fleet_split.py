@@ -157,8 +157,22 @@ def main() -> None:
         per_minute, orgs = options.rate_limit
         fleet = generate(orgs, drift_fraction=DRIFT_FRACTION, seed=0)
         work = WORK / f"paced-{time.time_ns()}"
-        paced = paced_up(fleet, work, f"file://{work}", per_minute=per_minute, stacks=8, jobs=options.jobs)
-        document["rateLimit"] = {"orgs": orgs, "stacks": 8, "jobs": options.jobs, **paced.figures()}
+        paced = paced_up(
+            fleet,
+            work,
+            f"file://{work}",
+            per_minute=per_minute,
+            stacks=8,
+            jobs=options.jobs,
+            latency_ms=options.latency_ms,
+        )
+        document["rateLimit"] = {
+            "orgs": orgs,
+            "stacks": 8,
+            "jobs": options.jobs,
+            "latencyMs": options.latency_ms,
+            **paced.figures(),
+        }
         save()
     print(f"wrote {options.results}")
 
