@@ -30,6 +30,7 @@ help:
 	@echo "make bench      benchmarks at 10 and 100 orgs, engine defaults then tuned"
 	@echo "make bench-full adds 300 and 500 orgs, the state's JSON shape, PostgreSQL against the file backend"
 	@echo "make drift-page the drift page's screenshot (docs/img) and its size and render time at 500 orgs"
+	@echo "make bench-fleet  a fleet of FLEET_ORGS (5000) orgs: drift, preview, up, drift after, per split; rate limit; page"
 	@echo "make toolchain  build the Pulumi engine into $(PULUMI_BIN)"
 	@echo "make clean      remove .venv and .state (the engine cache stays)"
 
@@ -69,6 +70,15 @@ bench-full: venv toolchain
 	$(PY) -m bench.run --orgs 10 100 300 500
 	$(PY) -m bench.floor_shape --orgs 500
 	$(PY) -m bench.backends --orgs 200
+
+# Every fleet figure in one file (docs/fleet.md): `orgaccess drift`, then `fleet preview`, `up` and
+# `drift` after it, as orgaccess sizes the fleet and as 8 stacks; peak memory per process; the drift
+# page in Chromium; a 200-org fleet `up` at 6 requests a minute against its floor. Seed dialect.
+FLEET_ORGS ?= 5000
+.PHONY: bench-fleet
+bench-fleet: venv toolchain
+	$(PY) -m bench.fleet_split --orgs $(FLEET_ORGS) --stacks auto 8 --page --rate-limit 6 200 \
+		--results bench/results/fleet-$(FLEET_ORGS).json
 
 stress: venv toolchain
 	$(PY) -m pytest -m stress --run-stress

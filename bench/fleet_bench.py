@@ -1,6 +1,7 @@
 """Fleet benchmark: `preview` of the same orgs as one stack and as a fleet of 8, in the same run.
 
     python -m bench.fleet_bench --orgs 100 200 [--stacks 8] [--jobs 8] [--latency-ms 0]
+    python -m bench.fleet_bench --rate-limit 6 --orgs 200 [--stacks 8] [--jobs 4] [--latency-ms 20]
 
 Per size: one emulator (rate limit lifted, so the engine and orgaccess are what is measured;
 optional latency per API call), one PostgreSQL backend, a generated fleet with 30% of the orgs
@@ -8,6 +9,9 @@ drifted (bench/scenario.py). Both layouts are brought up first, then each is pre
 converged fleet, the steady-state drift check that CI runs: every resource is diffed against the
 live platform. Results: bench/results/fleet.json, one run per latency (a rerun at the same
 latency replaces it): wall seconds and orgs per second, per layout and size.
+
+With `--rate-limit N`: a fleet `up` at N requests a minute per (client, org) against its floor
+(bench/ratelimit.py), in `rateLimit` of the same file, one entry per limit and size.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bench import machine
+from bench.ratelimit import paced_up
 from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.declarations import load_declarations
 from orgaccess.emulator.harness import running_emulator
@@ -77,6 +82,14 @@ def measure_size(orgs: int, stacks: int, jobs: int, latency_ms: int, postgres_ur
     }
 
 
+def rate_limited(orgs: int, per_minute: int, stacks: int, jobs: int, latency_ms: int, url: str) -> dict[str, Any]:
+    """A drifted fleet's `up` at `per_minute`, against the same `up` with no limit."""
+    fleet = generate(orgs, drift_fraction=0.3, seed=0)
+    work = WORK / f"{orgs}-orgs-{per_minute}-per-minute-{time.time_ns()}"
+    paced = paced_up(fleet, work, url, per_minute=per_minute, stacks=stacks, jobs=jobs, latency_ms=latency_ms)
+    return {"orgs": orgs, "stacks": stacks, "jobs": jobs, "latencyMs": latency_ms, **paced.figures()}
+
+
 def _timed(run: Any, operation: Operation) -> dict[str, Any]:
     """Wall time and throughput, or the stacks' errors: a layout that cannot run is a result too."""
     started = time.monotonic()
@@ -100,15 +113,23 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=8)
     # Per API call; a real platform is a network away, the emulator on loopback is not.
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--rate-limit", type=int, help="a fleet up at this many requests a minute, against its floor")
     options = parser.parse_args()
     # Other work on the machine skews every figure; this says how much there was.
     load = [round(x, 2) for x in os.getloadavg()]
-    with running_postgres() as url:
-        sizes = [measure_size(n, options.stacks, options.jobs, options.latency_ms, url) for n in options.orgs]
-    run = {**machine.describe(PROJECT_DIR), "loadAverageAtStart": load, "sizes": sizes}
     document = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    document["benchmark"] = "fleet preview: one stack against a fleet of stacks, same orgs, same run"
-    document.setdefault("runsByLatencyMs", {})[str(options.latency_ms)] = run
+    with running_postgres() as url:
+        if options.rate_limit:
+            for n in options.orgs:
+                figures = rate_limited(n, options.rate_limit, options.stacks, options.jobs, options.latency_ms, url)
+                print(json.dumps(figures, indent=2), flush=True)
+                run = {**machine.describe(PROJECT_DIR), "loadAverageAtStart": load, **figures}
+                document.setdefault("rateLimit", {})[f"{options.rate_limit}-per-minute-{n}-orgs"] = run
+        else:
+            sizes = [measure_size(n, options.stacks, options.jobs, options.latency_ms, url) for n in options.orgs]
+            run = {**machine.describe(PROJECT_DIR), "loadAverageAtStart": load, "sizes": sizes}
+            document["benchmark"] = "fleet preview: one stack against a fleet of stacks, same orgs, same run"
+            document.setdefault("runsByLatencyMs", {})[str(options.latency_ms)] = run
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(document, indent=2) + "\n")
     print(f"wrote {Path(RESULTS).relative_to(PROJECT_DIR)}")

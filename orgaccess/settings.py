@@ -7,7 +7,10 @@ program, the provider process and the CLI.
 
 On `genesys-cloud` a client acts in its own org only, so the credentials are one admin client per
 org: `orgaccess:orgCredentials` (a secret), a mapping `{org id: {clientId, clientSecret}}`, given
-as an object or as its JSON text (env `ORGACCESS_ORG_CREDENTIALS`).
+as an object, as its JSON text, or as the path of a JSON file holding it (env
+`ORGACCESS_ORG_CREDENTIALS` likewise). A fleet of thousands of orgs gives a file: it is passed on
+to the stacks by its path, where the JSON itself would exceed what one environment variable can
+hold (128 KiB on Linux), and orgaccess never copies it.
 
 The secrets and the tokens cross the network with every call, so the URL must be `https` unless it
 names this machine (127.0.0.0/8, ::1, localhost); plain `http` to another host needs the explicit
@@ -67,6 +70,8 @@ class Settings(BaseModel):
     org_credentials: tuple[tuple[str, OrgCredential], ...] = ()
     # A PEM file of the CAs to trust instead of the system's; None: the system's.
     ca_bundle: str | None = None
+    # The absolute path org_credentials were read from, to hand on by reference; None: given inline.
+    org_credentials_file: str | None = None
 
 
 def _no_config(_key: str) -> object:
@@ -91,14 +96,19 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
         _check_ca_bundle(ca_bundle, _where(config, "caBundle", CA_BUNDLE_ENV))
     platform = platform_of(pick("platform", PLATFORM_ENV), _where(config, "platform", PLATFORM_ENV))
     if platform is Dialect.GENESYS_CLOUD:
-        credentials = org_credentials(config("orgCredentials") or os.environ.get("ORGACCESS_ORG_CREDENTIALS"))
+        given = config("orgCredentials") or os.environ.get(ORG_CREDENTIALS_ENV)
+        where = _where(config, "orgCredentials", ORG_CREDENTIALS_ENV)
+        credentials_file = _credentials_file(given)
+        if credentials_file is not None:
+            given = _read_credentials_file(credentials_file, where)
         return Settings(
             api_url=url.rstrip("/"),
             client_id="",
             client_secret=SecretStr(""),
             platform=platform,
-            org_credentials=credentials,
+            org_credentials=org_credentials(given),
             ca_bundle=ca_bundle or None,
+            org_credentials_file=None if credentials_file is None else str(credentials_file),
         )
     client_id = pick("clientId", "ORGACCESS_CLIENT_ID")
     secret = pick("clientSecret", "ORGACCESS_CLIENT_SECRET")
@@ -118,6 +128,7 @@ def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Setti
     )
 
 
+ORG_CREDENTIALS_ENV = "ORGACCESS_ORG_CREDENTIALS"
 INSECURE_ENV = "ORGACCESS_ALLOW_INSECURE_HTTP"
 PLATFORM_ENV = "ORGACCESS_PLATFORM"
 CA_BUNDLE_ENV = "ORGACCESS_CA_BUNDLE"
@@ -199,10 +210,37 @@ def platform_of(value: str | None, where: str = f"{NAMESPACE}:platform") -> Dial
 
 
 _CREDENTIALS_HINT = (
-    "`pulumi config set --secret --path 'orgaccess:orgCredentials.<org id>.clientSecret' SECRET` and "
-    "`pulumi config set --path 'orgaccess:orgCredentials.<org id>.clientId' ID` for every org "
-    "(or env ORGACCESS_ORG_CREDENTIALS as JSON)"
+    'a JSON file `{"<org id>": {"clientId": ..., "clientSecret": ...}, ...}` and '
+    "`pulumi config set orgaccess:orgCredentials PATH` (or env ORGACCESS_ORG_CREDENTIALS=PATH), or "
+    'the JSON itself as a secret: `pulumi config set --secret orgaccess:orgCredentials "$(cat FILE)"`'
 )
+
+
+def _credentials_file(value: object) -> Path | None:
+    """The file `value` names, when it is neither the JSON text nor an object."""
+    if not isinstance(value, str) or not value.strip() or value.lstrip().startswith("{"):
+        return None
+    return Path(value).expanduser().resolve()
+
+
+def _read_credentials_file(path: Path, where: str) -> object:
+    """The JSON in `path`; SettingsError names the file and the line, never its content."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SettingsError(
+            f"{where} names the file {str(path)!r}, which does not exist; give {_CREDENTIALS_HINT}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{where}: cannot read {str(path)!r} ({type(exc).__name__})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        # exc.msg says what was expected, never what was found there.
+        raise SettingsError(
+            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); "
+            f"{where} needs {{org id: {{clientId, clientSecret}}}}"
+        ) from None
 
 
 def org_credentials(value: object) -> tuple[tuple[str, OrgCredential], ...]:

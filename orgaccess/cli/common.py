@@ -10,14 +10,12 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from orgaccess import session
 from orgaccess.declarations import DeclarationError
@@ -81,7 +79,7 @@ PlatformOption = Annotated[
         "--platform",
         help="The platform's dialect (env ORGACCESS_PLATFORM; default seed). "
         "On genesys-cloud orgaccess's credentials are one admin client per org, in env ORGACCESS_ORG_CREDENTIALS "
-        '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}).',
+        '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}, or the path of a file holding it).',
         show_default=False,
     ),
 ]
@@ -164,24 +162,6 @@ def read_secret(path: Path) -> str:
     if not secret:
         raise CommandError(f"{path}: the secret file is empty; write the client secret into it")
     return secret
-
-
-@contextmanager
-def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
-    """A progress bar on stderr, only when stderr is a terminal; yields `advance(org)`."""
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
-    with bar:
-        task = bar.add_task(label, total=total)
-        yield lambda _org: bar.advance(task)
 
 
 def out() -> Console:

@@ -24,8 +24,8 @@ from orgaccess.cli.common import (
     credentials,
     explained_errors,
     out,
-    progress,
 )
+from orgaccess.cli.progress import progress
 from orgaccess.declarations import load_declarations
 from orgaccess.diagnose import Finding, Probes, Status, Verdict, bindings_to_diagnose, diagnose, settle
 from orgaccess.platform.dialect import Dialect

@@ -23,8 +23,8 @@ from orgaccess.cli.common import (
     credentials,
     explained_errors,
     out,
-    progress,
 )
+from orgaccess.cli.progress import progress
 from orgaccess.declarations import fleet_org_ids, load_declarations
 from orgaccess.desired import plan
 from orgaccess.drift import EXISTS, Drift, as_records

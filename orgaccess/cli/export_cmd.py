@@ -16,8 +16,8 @@ from orgaccess.cli.common import (
     connect,
     credentials,
     explained_errors,
-    progress,
 )
+from orgaccess.cli.progress import progress
 from orgaccess.export import credentials_home, export_declarations
 
 EXAMPLES = """\

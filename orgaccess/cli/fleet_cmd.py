@@ -29,14 +29,24 @@ from orgaccess.cli.common import (
     dialect,
     explained_errors,
     out,
-    progress,
 )
 from orgaccess.cli.drift_cmd import HTML_EXIT, OutputOption, emit
-from orgaccess.declarations import load_declarations
+from orgaccess.cli.progress import progress
+from orgaccess.declarations import Declarations, fleet_org_ids, load_declarations
 from orgaccess.driftpage import Source, render, totals_line
+from orgaccess.fleet import sizing
 from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
-from orgaccess.fleet.report import ERROR, NO_DRIFT, drift_exit_code, error_exit_code, stack_rows, summary_table
+from orgaccess.fleet.report import (
+    ERROR,
+    NO_DRIFT,
+    drift_exit_code,
+    error_exit_code,
+    result,
+    stack_rows,
+    summary_table,
+)
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
+from orgaccess.fleet.sizing import ORGS_PER_STACK
 from orgaccess.fleet.workspace import Backend
 from orgaccess.health import State, exit_state, org_health
 
@@ -59,8 +69,15 @@ app = typer.Typer(
 )
 
 StacksOption = Annotated[
-    int,
-    typer.Option("--stacks", "-n", min=1, help="How many org stacks the orgs are split over (by a hash of the id)."),
+    int | None,
+    typer.Option(
+        "--stacks",
+        "-n",
+        min=1,
+        help="How many org stacks the orgs are split over (by a hash of the id). Default: the fleet's own "
+        f"on the backend, else one per {ORGS_PER_STACK} orgs.",
+        show_default=False,
+    ),
 ]
 JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=1, help="How many org stacks run at once.")]
 BackendOption = Annotated[
@@ -92,7 +109,6 @@ LockTimeoutOption = Annotated[
         help="Seconds to keep trying a stack that another runner holds locked (only up takes a lock); 0 fails at once.",
     ),
 ]
-DEFAULT_STACKS = 8
 DEFAULT_JOBS = 4
 DEFAULT_WORK_DIR = Path(".state/fleet")
 
@@ -124,7 +140,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
     def command(
         backend_url: BackendOption,
         declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
-        stacks: StacksOption = DEFAULT_STACKS,
+        stacks: StacksOption = None,
         jobs: JobsOption = DEFAULT_JOBS,
         only: OnlyOption = None,
         lock_timeout: LockTimeoutOption = 0.0,
@@ -138,10 +154,12 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
     ) -> None:
         # Bad declarations stop here, before any stack runs; each stack's program checks them again.
         decls = load_declarations(declarations, dialect(platform))
-        specs = _selected(fleet_stacks(decls, stacks), only)
+        specs = _selected(fleet_stacks(decls, _split(stacks, decls, backend_url)), only)
         settings = credentials(api_url, client_id, client_secret_file, platform)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
-        with progress(f"fleet {operation.value}", len(specs)) as advance:
+        applied = operation is Operation.UP
+        # A line per stack in a CI log, where a bar shows nothing: stacks are few and each takes a while.
+        with progress(f"fleet {operation.value}", len(specs), plain_lines=True) as advance:
             outcomes = run_fleet(
                 operation,
                 specs,
@@ -150,9 +168,10 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
                 settings=settings,
                 jobs=jobs,
                 lock_timeout=lock_timeout,
-                done=lambda outcome: advance(outcome.stack.name),
+                done=lambda outcome: advance(
+                    f"{outcome.stack.name} {result(outcome, applied=applied).splitlines()[0]}"
+                ),
             )
-        applied = operation is Operation.UP
         table = summary_table(outcomes, title, applied=applied)
         if output_format is PageFormat.TEXT:
             out().print(table)
@@ -202,19 +221,41 @@ def _page_exit_code(exit_code: Callable[[list[Outcome]], int], outcomes: list[Ou
 @explained_errors
 def list_stacks(
     declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
-    stacks: StacksOption = DEFAULT_STACKS,
+    stacks: StacksOption = None,
+    backend_url: Annotated[
+        str | None,
+        typer.Option(
+            "--backend-url",
+            envvar="PULUMI_BACKEND_URL",
+            help="The shared state backend, whose fleet's split is kept when --stacks is not given.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="json: a list of names, for a CI matrix.")
     ] = Format.TEXT,
     platform: PlatformOption = None,
 ) -> None:
     """The fleet's stack names, the accounts stack first (for `--only` and CI matrices)."""
-    specs = fleet_stacks(load_declarations(declarations, dialect(platform)), stacks)
+    decls = load_declarations(declarations, dialect(platform))
+    specs = fleet_stacks(decls, _split(stacks, decls, backend_url))
     if output_format is Format.JSON:
         typer.echo(json.dumps([spec.name for spec in specs]))
         return
     for spec in specs:
         typer.echo(f"{spec.name}\t{'accounts' if spec.is_accounts else f'{len(spec.orgs)} orgs'}")
+
+
+def _split(stacks: int | None, decls: Declarations, backend_url: str | None) -> int:
+    """`--stacks`, else the fleet's own split on the backend, else one sized for its orgs (said on stderr)."""
+    if stacks is not None:
+        return stacks
+    try:
+        split = sizing.choose(len(fleet_org_ids(decls)), backend_url)
+    except sizing.SplitError as exc:
+        raise CommandError(f"--stacks: {exc}") from None
+    typer.echo(f"orgaccess fleet: {split.why} (--stacks N to choose)", err=True)
+    return split.stacks
 
 
 def _selected(specs: list[StackSpec], only: list[str] | None) -> list[StackSpec]:

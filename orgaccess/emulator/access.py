@@ -14,7 +14,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
 
-from orgaccess.emulator import reasons, store
+from orgaccess.emulator import ratelimit, reasons, store
 from orgaccess.emulator.auth import bearer_token
 from orgaccess.emulator.errors import ApiError, forbidden
 from orgaccess.emulator.state import Emulator
@@ -60,9 +60,11 @@ def authenticate(request: Request, org: str | None) -> Caller:
         state.audit_reason = reasons.C6
     if org_lock is None:
         raise ApiError(401, reason=reasons.TOKEN_REVOKED)
-    retry_after = emu.limiter.acquire((token.client_id, target), emu.clock.now())
-    if retry_after is not None:
-        raise ApiError(429, reason=reasons.RATE_LIMITED, headers={"Retry-After": str(retry_after)})
+    verdict = emu.limiter.acquire((token.client_id, target), emu.clock.now())
+    if emu.faults.rateLimitHeaders:
+        ratelimit.note(request.scope, verdict)
+    if verdict.retry_after is not None:
+        raise ApiError(429, reason=reasons.RATE_LIMITED, headers={"Retry-After": str(verdict.retry_after)})
     if not reachable:
         raise forbidden(reasons.C5)
     return Caller(token.client_id, token.org_id, target, token.scopes, org_lock)

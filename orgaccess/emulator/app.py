@@ -15,6 +15,7 @@ from orgaccess.emulator.genesys import clients as genesys_clients
 from orgaccess.emulator.genesys import org as genesys_org
 from orgaccess.emulator.genesys import roles as genesys_roles
 from orgaccess.emulator.genesys import subjects as genesys_subjects
+from orgaccess.emulator.ratelimit import RateLimitHeaders
 from orgaccess.emulator.routes import (
     clients,
     control,
@@ -58,7 +59,8 @@ def create_app(emu: Emulator) -> FastAPI:
 
 def create_asgi(emu: Emulator) -> ASGIApp:
     """The app as served: faults outermost, so it holds the server's own connection."""
-    return FaultsMiddleware(AuditMiddleware(create_app(emu), emu.audit), lambda: emu.faults, emu.audit, emu.dialect)
+    app = RateLimitHeaders(create_app(emu))
+    return FaultsMiddleware(AuditMiddleware(app, emu.audit), lambda: emu.faults, emu.audit, emu.dialect)
 
 
 def _document(app: FastAPI) -> None:

@@ -25,6 +25,9 @@ from orgaccess.settings import Settings
 
 ERROR_LINES = 3
 LOCK_POLL_SECONDS = 2.0
+# A preview persists nothing, yet in its default mode the engine serialises the whole state after
+# every step that changes something (to a persister that discards it): quadratic work for no state.
+PREVIEW_ENV = {"PULUMI_SKIP_CHECKPOINTS": "true"}
 
 
 class Operation(enum.Enum):
@@ -70,13 +73,17 @@ def run_fleet(
 
     accounts = [spec for spec in specs if spec.is_accounts]
     org_stacks = [spec for spec in specs if not spec.is_accounts]
-    # Alone first: on `up` it creates the accounts that the bindings look up.
-    first = [one(spec) for spec in accounts]
-    if operation is Operation.UP and any(o.error is not None for o in first):
-        skipped = "skipped: the accounts stack failed, so its accounts may be missing or stale"
-        return [*first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
+    first: list[Outcome] = []
+    if operation is Operation.UP:
+        # Alone first: it creates the accounts that the bindings look up. A preview changes
+        # nothing, so there it is one more stack of the pool (the first to start).
+        first = [one(spec) for spec in accounts]
+        if any(o.error is not None for o in first):
+            skipped = "skipped: the accounts stack failed, so its accounts may be missing or stale"
+            return [*first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
+        accounts = []
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="fleet") as pool:
-        return [*first, *pool.map(one, org_stacks)]
+        return [*first, *pool.map(one, [*accounts, *org_stacks])]
 
 
 def stack_runner(
@@ -111,7 +118,7 @@ def run_stack(
     started = time.monotonic()
     try:
         with log.open("w", encoding="utf-8") as sink:
-            stack = open_stack(spec, declarations, backend, settings, env)
+            stack = open_stack(spec, declarations, backend, settings, operation_env(operation, env))
             output = functools.partial(print, file=sink, flush=True)
             result = while_locked(lambda: _apply(operation, stack, output), timeout=lock_timeout, note=output)
     except auto.CommandError as exc:  # opening the stack (select, config) failed
@@ -122,6 +129,11 @@ def run_stack(
     if not result.ok:
         return Outcome(spec, dict(result.changes), seconds, error=_errors(result), log=log)
     return Outcome(spec, dict(result.changes), seconds, log=log)
+
+
+def operation_env(operation: Operation, env: dict[str, str]) -> dict[str, str]:
+    """The fleet's environment for one operation: a preview skips the checkpoints it would discard."""
+    return {**env, **PREVIEW_ENV} if operation is Operation.PREVIEW else env
 
 
 def while_locked(

@@ -19,7 +19,8 @@ from pulumi import automation as auto
 from orgaccess.backend import state_compression
 from orgaccess.engine import engine_bin_dir, engine_command, project_copy
 from orgaccess.fleet.layout import StackSpec
-from orgaccess.settings import Settings
+from orgaccess.platform.ratebudget import RATE_LIMIT_DIR_ENV
+from orgaccess.settings import ORG_CREDENTIALS_ENV, Settings
 
 # Two runners opening an empty PostgreSQL database at once race to create the state table
 # (CREATE TABLE IF NOT EXISTS is not safe concurrently); the loser finds it on a second try.
@@ -47,18 +48,27 @@ def environment(backend: Backend, settings: Settings) -> dict[str, str]:
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         "PULUMI_PYTHON_CMD": sys.executable,
         **state_compression(backend.url, os.environ),
+        # The stacks call with one credential: they reserve its rate limit from one shared budget.
+        RATE_LIMIT_DIR_ENV: os.environ.get(RATE_LIMIT_DIR_ENV) or str(backend.work_dir / "rate-limit"),
         "ORGACCESS_CLIENT_ID": settings.client_id,
         "ORGACCESS_CLIENT_SECRET": settings.client_secret.get_secret_value(),
         # On genesys-cloud: one admin client per org (empty on the seed platform).
-        "ORGACCESS_ORG_CREDENTIALS": json.dumps(
-            {
-                org: {"clientId": c.clientId, "clientSecret": c.clientSecret.get_secret_value()}
-                for org, c in settings.org_credentials
-            }
-        )
-        if settings.org_credentials
-        else "",
+        ORG_CREDENTIALS_ENV: _org_credentials(settings),
     }
+
+
+def _org_credentials(settings: Settings) -> str:
+    """The file they came from, by its path: thousands of them exceed what one variable holds."""
+    if settings.org_credentials_file is not None:
+        return settings.org_credentials_file
+    if not settings.org_credentials:
+        return ""
+    return json.dumps(
+        {
+            org: {"clientId": c.clientId, "clientSecret": c.clientSecret.get_secret_value()}
+            for org, c in settings.org_credentials
+        }
+    )
 
 
 def open_stack(

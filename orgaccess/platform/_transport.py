@@ -3,7 +3,8 @@
     send (rate limit) -> run of attempts (retries) -> attempt (token) -> paced -> exchange
 
 - exchange: one request and its answer, read under a size cap, counted and logged.
-- paced: sent when the org's pacing allows; a 429 holds the org for every thread (see _pacing).
+- paced: sent when the org's shared rate budget has a request for it (see ratebudget) and its
+  pacing allows; a 429 holds the org for every thread (see _pacing).
 - with_token: the bearer token, renewed once per call on 401 (a renewal costs no attempt, no wait).
 - with_retries: a run of failed attempts in a row (no connection, 5xx, 429 without Retry-After),
   with backoff; a failure that may have landed is looked up (`Call.recover`) before the next attempt.
@@ -32,6 +33,7 @@ from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_afte
 from orgaccess.platform._token import TokenCache
 from orgaccess.platform.errors import InvalidResponse, PlatformError, RateLimited, TransportError, error_class
 from orgaccess.platform.models import ORG_HEADER, ErrorBody, OAuthErrorBody, TokenResponse
+from orgaccess.platform.ratebudget import RateBudget
 
 _log = logging.getLogger("orgaccess.platform")
 
@@ -121,6 +123,7 @@ class Transport:
         limits: Limits,
         fetch_token: Callable[[], TokenResponse],
         *,
+        budget: RateBudget,
         org_header: bool,
         transport: httpx.BaseTransport | None,
         ca_bundle: str | None,
@@ -133,6 +136,7 @@ class Transport:
         self.backoff = Backoff(max_retry_after=limits.max_retry_after)
         self._tokens = TokenCache(fetch_token, clock)
         self._pacing = OrgPacing(clock, sleep, ceiling=limits.pool_size)
+        self._budget = budget
         self._calls = 0
         self._calls_lock = threading.Lock()
         self._http = httpx.Client(
@@ -234,9 +238,12 @@ class Transport:
         raise error
 
     def _paced(self, call: Call[Any], token: str | None, attempt: int) -> Answer:
-        """One exchange, sent when the org's pacing allows; a 429 holds the org for its Retry-After."""
+        """One exchange, sent when the org's budget and pacing allow; a 429 holds the org for its Retry-After."""
         if call.org is None:
             return self._exchange(call, token, attempt)
+        wait = self._budget.reserve(call.org)
+        if wait > 0:
+            self._sleep(wait)
         self._pacing.enter(call.org)
         answered, refused_for = False, None
         try:
@@ -245,6 +252,7 @@ class Transport:
             if answer.status == 429:
                 retry_after = parse_retry_after(answer.headers.get("retry-after"))
                 refused_for = 0.0 if retry_after is None else self.backoff.retry_after(retry_after)
+            self._budget.answered(call.org, answer.headers, refused_for)
             return answer
         finally:
             self._pacing.leave(call.org, answered=answered, refused_for=refused_for)

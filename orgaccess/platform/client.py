@@ -60,6 +60,7 @@ from orgaccess.platform.models import (
     ScreenRecording,
     TokenResponse,
 )
+from orgaccess.platform.ratebudget import Buckets, LocalBuckets, RateBudget
 
 T = TypeVar("T")
 M = TypeVar("M", bound="_Entity")
@@ -90,14 +91,17 @@ class PlatformClient:
         timeout: float = 10.0,
         max_attempts: int = 5,
         transport: httpx.BaseTransport | None = None,
-        pool_size: int = 20,
+        pool_size: int = 64,
         max_retry_after: float = 60.0,
         rate_limit_patience: float = 300.0,
         max_body_bytes: int = MAX_BODY_BYTES,
         ca_bundle: str | None = None,
+        buckets: Buckets | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`buckets`: where the copies of the platform's rate-limit buckets live (ratebudget);
+        shared with other processes, or this client's own when None."""
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         secret = client_secret if isinstance(client_secret, SecretStr) else SecretStr(client_secret)
@@ -110,6 +114,7 @@ class PlatformClient:
             base_url,
             limits,
             self._fetch_token,
+            budget=RateBudget(base_url, client_id, buckets if buckets is not None else LocalBuckets()),
             org_header=self.sends_org_header,
             transport=transport,
             ca_bundle=ca_bundle,

@@ -214,6 +214,9 @@ class Faults(_Request):
     errorRate: float = Field(default=0.0, ge=0.0, le=1.0)
     dropRate: float = Field(default=0.0, ge=0.0, le=1.0)
     rateLimitPerMinute: int = Field(default=300, ge=1)
+    # Whether answers say the bucket's state (inin-ratelimit-*); false: a platform whose client
+    # learns of its limit from 429s alone.
+    rateLimitHeaders: bool = True
     propagationDelayMs: int = Field(default=0, ge=0)
     # The request is carried out, then the connection is cut before the answer: a write that
     # landed although the client saw a failure (the case that duplicates naive retries).

@@ -46,6 +46,28 @@ def test_rate_limit_is_per_target_org(emulator: EmulatorHandle, admin: Caller) -
     assert admin("GET", ME, org="org-partner-a").status_code == 200
 
 
+def test_every_limited_answer_says_the_limit_and_what_is_spent(emulator: EmulatorHandle, admin: Caller) -> None:
+    emulator.set_faults(rateLimitPerMinute=60)
+    admin("GET", ME)
+    answer = admin("GET", ME)
+    assert answer.headers["inin-ratelimit-allowed"] == "60"
+    assert answer.headers["inin-ratelimit-count"] == "2"
+    assert 1 <= int(answer.headers["inin-ratelimit-reset"]) <= 2
+
+
+def test_a_silent_limit_sends_no_bucket_headers(emulator: EmulatorHandle, admin: Caller) -> None:
+    emulator.set_faults(rateLimitPerMinute=60, rateLimitHeaders=False)
+    answer = admin("GET", ME)
+    assert not any(name.startswith("inin-ratelimit") for name in answer.headers)
+
+
+def test_a_429_says_the_bucket_is_spent(emulator: EmulatorHandle, admin: Caller) -> None:
+    emulator.set_faults(rateLimitPerMinute=60)
+    answer = exhaust(admin, 60)
+    assert answer.headers["inin-ratelimit-count"] == "60"
+    assert int(answer.headers["inin-ratelimit-reset"]) >= 59
+
+
 def test_error_rate_one_answers_every_call_with_a_5xx(emulator: EmulatorHandle, admin: Caller) -> None:
     emulator.set_faults(errorRate=1.0)
     answer = admin("GET", ROLES)

@@ -6,6 +6,7 @@ backend finds nothing left. (8 stacks and 200 orgs: test_fleet_stress.py.)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,13 @@ def test_drift_names_every_stack_whose_orgs_drifted(runner: FleetCli) -> None:
     table = rows(output)
     assert set(table) == {"accounts", *(f"orgs-{i}-of-{STACKS}" for i in range(STACKS))}
     assert all("drift" in line for line in table.values()), output
+
+
+def test_without_a_terminal_each_stack_is_one_plain_line_as_it_finishes(runner: FleetCli) -> None:
+    code, output = runner("preview", "--only", "accounts")
+    assert code == NO_DRIFT, output
+    (line,) = [line for line in output.splitlines() if line.startswith("fleet preview: ")]
+    assert re.fullmatch(r"fleet preview: 1/1 accounts drift, \d+s elapsed", line), line
 
 
 def test_up_converges_every_stack(runner: FleetCli) -> None:

@@ -32,6 +32,9 @@ FAULTS = {"latencyMs": 20, "errorRate": 0.2, "dropRate": 0.1, "lostAnswerRate": 
 # a refill (Retry-After: 60 / the limit, rounded up: 3 s at 20) costs seconds, not minutes: each
 # call past the bucket waits one, and at 12 a minute the 10-org run spent over a minute waiting.
 RATE_LIMIT_PER_MINUTE = {10: 20, 50: 12}
+# Without the inin-ratelimit-* headers, from which orgaccess would pace itself and meet no 429:
+# here the 429s are the point, as from a platform (or a budget spent elsewhere) that says nothing.
+SILENT_LIMIT = {"rateLimitHeaders": False}
 # A call fails at about 0.3 per attempt here (a 429 costs no attempt, only waiting); a provider
 # gives up after 8 attempts (0.3^8, about 1 in 15,000), other clients after 5: an `up` may still
 # lose one call and report it; the next `up` finishes the work. A read lost in `check` even stops
@@ -58,7 +61,7 @@ class Outcome:
 def faulted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     n_orgs: int = request.param
     with drifted_fleet(tmp_path_factory.mktemp("faulted"), n_orgs, seed=n_orgs) as fleet:
-        fleet.platform.set_faults(**FAULTS, rateLimitPerMinute=RATE_LIMIT_PER_MINUTE[n_orgs])
+        fleet.platform.set_faults(**FAULTS, **SILENT_LIMIT, rateLimitPerMinute=RATE_LIMIT_PER_MINUTE[n_orgs])
         ups, starts = up_until_converged(fleet.stack, MAX_UPS[n_orgs], fleet.platform)
         audit = fleet.platform.audit()
         fleet.platform.set_faults()

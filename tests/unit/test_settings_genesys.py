@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ def test_genesys_cloud_takes_one_admin_credential_per_org(given: object) -> None
 
 def test_genesys_cloud_without_org_credentials_says_how_to_set_them(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ORGACCESS_ORG_CREDENTIALS", raising=False)
-    with pytest.raises(settings.MissingCredentials, match=re.escape("orgaccess:orgCredentials.<org id>.clientSecret")):
+    with pytest.raises(settings.MissingCredentials, match=re.escape("pulumi config set orgaccess:orgCredentials PATH")):
         settings.resolve(lookup(platform="genesys-cloud"))
 
 
@@ -52,3 +53,63 @@ def test_a_malformed_org_credential_names_the_org_and_never_the_secret() -> None
     with pytest.raises(settings.SettingsError) as refused:
         settings.resolve(lookup(platform="genesys-cloud", orgCredentials=broken))
     assert "orgCredentials.org-a" in str(refused.value) and "s3cret-a" not in str(refused.value)
+
+
+def _credentials_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "credentials.json"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("source", ["config", "env"])
+def test_org_credentials_come_from_the_file_a_path_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    path = _credentials_file(tmp_path, json.dumps(CREDENTIALS))
+    monkeypatch.setenv("ORGACCESS_ORG_CREDENTIALS", str(path) if source == "env" else "")
+    given = lookup(platform="genesys-cloud", orgCredentials=str(path) if source == "config" else None)
+    resolved = settings.resolve(given)
+    assert [org for org, _ in resolved.org_credentials] == ["org-a", "org-b"]
+    assert resolved.org_credentials_file == str(path)
+
+
+def test_a_relative_credentials_path_is_kept_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _credentials_file(tmp_path, json.dumps(CREDENTIALS))
+    monkeypatch.chdir(tmp_path)
+    resolved = settings.resolve(lookup(platform="genesys-cloud", orgCredentials="credentials.json"))
+    assert resolved.org_credentials_file == str(tmp_path / "credentials.json")
+
+
+def test_inline_credentials_name_no_file() -> None:
+    resolved = settings.resolve(lookup(platform="genesys-cloud", orgCredentials=json.dumps(CREDENTIALS)))
+    assert resolved.org_credentials_file is None
+
+
+def test_five_thousand_credentials_load_from_one_file(tmp_path: Path) -> None:
+    many = {f"org-{i:04d}": {"clientId": f"admin-{i}", "clientSecret": f"s3cret-{i}"} for i in range(5000)}
+    path = _credentials_file(tmp_path, json.dumps(many))
+    resolved = settings.resolve(lookup(platform="genesys-cloud", orgCredentials=str(path)))
+    assert len(resolved.org_credentials) == 5000
+
+
+def test_a_missing_credentials_file_is_named_with_what_to_put_in_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.json"
+    with pytest.raises(settings.SettingsError) as refused:
+        settings.resolve(lookup(platform="genesys-cloud", orgCredentials=str(missing)))
+    assert f"orgaccess:orgCredentials names the file '{missing}', which does not exist" in str(refused.value)
+    assert '"clientSecret"' in str(refused.value)
+
+
+def test_a_credentials_file_that_is_not_json_names_its_line_and_never_its_content(tmp_path: Path) -> None:
+    path = _credentials_file(tmp_path, '{\n "org-a": {"clientId": "admin-a",\n "clientSecret": s3cret-a}}')
+    with pytest.raises(settings.SettingsError) as refused:
+        settings.resolve(lookup(platform="genesys-cloud", orgCredentials=str(path)))
+    assert str(refused.value).startswith(f"{path}:3: not valid JSON")
+    assert "s3cret" not in str(refused.value)
+
+
+def test_a_malformed_credential_in_a_file_names_the_org_and_never_the_secret(tmp_path: Path) -> None:
+    path = _credentials_file(tmp_path, json.dumps({"org-a": {"clientId": "admin-a"}}))
+    with pytest.raises(settings.SettingsError) as refused:
+        settings.resolve(lookup(platform="genesys-cloud", orgCredentials=str(path)))
+    assert "orgCredentials.org-a" in str(refused.value) and "clientSecret" in str(refused.value)
