@@ -46,6 +46,8 @@ class Drift(BaseModel):
         """One line for people: `permissions: live [] -> declared ['recording:view']`."""
         if self.field == EXISTS:
             text = "missing on the platform" if self.declared else "present but not declared"
+        elif self.declared is None:
+            text = f"{self.field}: live {_show(self.actual)} -> not declared (the platform's default)"
         else:
             text = f"{self.field}: live {_show(self.actual)} -> declared {_show(self.declared)}"
         return f"{text} (NOT FIXABLE: {self.reason})" if not self.fixable else text

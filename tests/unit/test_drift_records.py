@@ -61,6 +61,12 @@ def test_describe_reads_live_then_declared() -> None:
     assert drift.describe() == "permissions: live [] -> declared [recording:view]"
 
 
+def test_describe_says_a_field_the_declaration_leaves_out_is_not_declared() -> None:
+    # A binding without `divisions` means the home division; "declared None" read as a value.
+    drift = Drift(**WHERE, field="divisions", declared=None, actual=["*"])
+    assert drift.describe() == "divisions: live [*] -> not declared (the platform's default)"
+
+
 def test_describe_marks_what_cannot_be_fixed() -> None:
     drift = Drift(**WHERE, field="enabled", declared=True, actual=False, fixable=False, reason="needs a contract")
     assert drift.describe() == "enabled: live false -> declared true (NOT FIXABLE: needs a contract)"
