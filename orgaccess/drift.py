@@ -36,7 +36,7 @@ class Drift(BaseModel):
     @property
     def object(self) -> str:
         """The object within its org, as people name it: `Role Recording Analyst`."""
-        return f"{self.kind} {self.name.split('/', 1)[-1]}"
+        return object_label(self.kind, self.name)
 
     def headline(self) -> str:
         """The record as a preview shows it: the object, the field, live and declared, and who can fix it."""
@@ -51,6 +51,15 @@ class Drift(BaseModel):
         else:
             text = f"{self.field}: live {_show(self.actual)} -> declared {_show(self.declared)}"
         return f"{text} (NOT FIXABLE: {self.reason})" if not self.fixable else text
+
+
+def object_label(kind: str, resource_id: str) -> str:
+    """An object within its org, from its kind and resource id: `Role Recording Analyst`.
+
+    The one spelling of an object's name: a drift record's `object` and a composite's part labels
+    (kinds.base.label) must agree, since the fixed and the failed objects are matched by it.
+    """
+    return f"{kind} {resource_id.split('/', 1)[-1]}"
 
 
 def _show(value: Any) -> str:

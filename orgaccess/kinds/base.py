@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgaccess.declarations import Declarations
+from orgaccess.drift import object_label
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError
 from orgaccess.snapshot import Fleet
@@ -316,4 +317,4 @@ def note(message: str) -> None:
 
 def label(kind: Kind, props: Props) -> str:
     """An object within its org, as people name it: `Role Recording Analyst`."""
-    return f"{kind.name} {kind.resource_id(props).split('/', 1)[-1]}"
+    return object_label(kind.name, kind.resource_id(props))
