@@ -56,12 +56,12 @@ lint: venv
 	$(VENV)/bin/mypy orgaccess providers policies bench tests __main__.py
 
 demo: venv toolchain
-	$(PY) -m orgaccess.demo
+	$(PY) -m orgaccess.demo.seed
 
 # The same story on the genesys-cloud dialect: one app client and one admin client per org.
 .PHONY: demo-genesys
 demo-genesys: venv toolchain
-	$(PY) -m orgaccess.demo_genesys
+	$(PY) -m orgaccess.demo.genesys
 
 bench: venv toolchain
 	$(PY) -m bench.run --orgs 10 100
@@ -98,11 +98,11 @@ clean:
 .PHONY: review
 review: venv toolchain
 	@mkdir -p -m 0700 $(STATE)
-	$(PY) -m orgaccess.review --policy-pack policies $(if $(STACK),--stack $(STACK)) \
+	$(PY) -m orgaccess.reports.review --policy-pack policies $(if $(STACK),--stack $(STACK)) \
 		$(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG)) $(if $(REVIEW_OUT),--output $(REVIEW_OUT))
 
 # Fleet mode (docs/fleet.md): a drifted fleet split over stacks on a throwaway PostgreSQL backend
 # (Debian's postgresql, installed by scripts/postgres.sh if missing), previewed and converged.
 .PHONY: demo-fleet
 demo-fleet: venv toolchain
-	$(PY) -m orgaccess.fleet.demo
+	$(PY) -m orgaccess.demo.fleet

@@ -2,11 +2,11 @@
 
     python -m bench.backends --orgs 200 [--repeat 2]        # in make bench-full
 
-Per size and repeat, on the benchmark's generated fleet (bench/scenario.py, 30% drifted, 20 ms per
+Per size and repeat, on the benchmark's generated fleet (orgaccess/emulator/fleet_scenario.py, 30% drifted, 20 ms per
 API call), each a fresh stack brought up from nothing with the engine's defaults:
 - `file`: the file backend;
 - `postgres`: PostgreSQL as orgaccess runs the engine on it (`orgaccess fleet`, `orgaccess recover`):
-  zstd-compressed checkpoints (orgaccess.engine.state_compression);
+  zstd-compressed checkpoints (orgaccess.engine.automation.state_compression);
 - `postgresPlain`: PostgreSQL as a plain `pulumi up` with no engine variable runs it, uncompressed.
 The runs of one repeat follow each other, so the ratios compare like with like on a loaded machine;
 each figure is the best of the repeats. Results: bench/results/backends.json.
@@ -23,7 +23,7 @@ from typing import Any
 from bench import machine
 from bench.profile import RESULTS, profile_size
 from bench.projects import REPO
-from orgaccess.fleet.postgres import running_postgres
+from orgaccess.demo.postgres import running_postgres
 
 
 def measure(n_orgs: int, repeat: int, latency_ms: int, postgres_url: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
     python -m bench.checkpoint_size --orgs 100 1000 5000
 
-Per size: a generated fleet (bench/scenario.py) on a fresh emulator, `pulumi up` in the tuned
+Per size: a generated fleet (orgaccess/emulator/fleet_scenario.py) on a fresh emulator, `pulumi up` in the tuned
 engine mode (the final checkpoint is the same, only fewer intermediate ones are written), then the
 checkpoint's bytes as plain JSON and zstd-compressed. Results: bench/results/checkpoint-size.json.
 """
@@ -19,9 +19,9 @@ from pathlib import Path
 import zstandard
 
 from bench.run import RESULTS, WORK
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import project_stack
+from orgaccess.engine.automation import project_stack
 
 TUNED = {"PULUMI_PARALLEL_DIFF": "true", "PULUMI_SKIP_CHECKPOINTS": "true"}
 

@@ -3,7 +3,7 @@
     python -m bench.drift_page --orgs 500                       # bench/results/drift-page.json
     python -m bench.drift_page --screenshot docs/img/drift-page.png   # make drift-page: both
 
-The size is measured on a generated fleet (bench/scenario.py, 30% of the orgs drifted) served by
+The size is measured on a generated fleet (orgaccess/emulator/fleet_scenario.py, 30% of the orgs drifted) served by
 the emulator, with the page written by the real command. The render time, in Debian's headless
 Chromium (scripts/chromium.sh), is given twice: the page's own navigation timing (start to the end
 of the load event, wall time) and the renderer main thread's busy time (thread time, which a
@@ -25,9 +25,9 @@ from typing import Any
 from selenium.webdriver.common.by import By
 
 from bench.browser import headless_chromium, open_page
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import PROJECT_DIR
+from orgaccess.engine.automation import PROJECT_DIR
 
 RESULTS = PROJECT_DIR / "bench" / "results" / "drift-page.json"
 UNTHROTTLED = 10**9

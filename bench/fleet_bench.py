@@ -5,7 +5,7 @@
 
 Per size: one emulator (rate limit lifted, so the engine and orgaccess are what is measured;
 optional latency per API call), one PostgreSQL backend, a generated fleet with 30% of the orgs
-drifted (bench/scenario.py). Both layouts are brought up first, then each is previewed on the
+drifted (orgaccess/emulator/fleet_scenario.py). Both layouts are brought up first, then each is previewed on the
 converged fleet, the steady-state drift check that CI runs: every resource is diffed against the
 live platform. Results: bench/results/fleet.json, one run per latency (a rerun at the same
 latency replaces it): wall seconds and orgs per second, per layout and size.
@@ -27,15 +27,15 @@ from pydantic import SecretStr
 
 from bench import machine
 from bench.ratelimit import paced_up
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
-from orgaccess.declarations import load_declarations
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.demo.postgres import running_postgres
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import LOCAL_PASSPHRASE, PROJECT_DIR
+from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
-from orgaccess.fleet.postgres import running_postgres
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet, run_stack
 from orgaccess.fleet.workspace import Backend, environment
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 
 RESULTS = PROJECT_DIR / "bench" / "results" / "fleet.json"
 WORK = PROJECT_DIR / ".state" / "fleet-bench"

@@ -31,15 +31,15 @@ from pydantic import SecretStr
 from bench import drift_page, machine
 from bench.ratelimit import paced_up
 from bench.rss import PROVIDER, peak_rss
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, Fleet, generate
-from orgaccess.declarations import fleet_org_ids, load_declarations
+from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet, generate
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import LOCAL_PASSPHRASE, PROJECT_DIR
+from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.sizing import sized
 from orgaccess.fleet.workspace import Backend
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 
 RESULTS = PROJECT_DIR / "bench" / "results" / "fleet-split.json"
 WORK = PROJECT_DIR / ".state" / "fleet-split"

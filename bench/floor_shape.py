@@ -18,8 +18,8 @@ import time
 
 from bench import machine
 from bench.projects import FLOOR, REPO, stage
-from bench.scenario import generate
-from orgaccess.engine import Stack
+from orgaccess.emulator.fleet_scenario import generate
+from orgaccess.engine.automation import Stack
 
 RESULTS = REPO / "bench" / "results"
 WORK = REPO / ".state" / "bench-floor-shape"

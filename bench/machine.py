@@ -11,7 +11,7 @@ from typing import Any
 
 import psutil
 
-from orgaccess.engine import engine_bin_dir
+from orgaccess.engine.automation import engine_bin_dir
 
 
 def _cpu_model() -> str:

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from orgaccess import settings
-from orgaccess.declarations import Declarations, load_declarations
+from orgaccess.declarations.access_yaml import Declarations, load_declarations
+from orgaccess.platform import settings
 from orgaccess.platform.models import ORG_HEADER
 
 MAX_ATTEMPTS = 10

@@ -2,7 +2,7 @@
 
     python -m bench.profile --orgs 100 300 --command preview [--tuned] [--wall] [--backend postgres]
 
-Per size, on the benchmark's generated fleet (bench/scenario.py) with 20 ms per API call: the
+Per size, on the benchmark's generated fleet (orgaccess/emulator/fleet_scenario.py) with 20 ms per API call: the
 engine runs with `--profiling` (Go CPU profile, read with `go tool pprof -top`), and py-spy (when
 installed) samples the program and the provider processes. The table printed and written to
 bench/results/profile-<command>-<mode>.json gives, per size, the wall time and the CPU seconds of
@@ -28,10 +28,10 @@ from typing import Any
 import psutil
 
 from bench.projects import ORGACCESS, REPO, stage
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
+from orgaccess.demo.postgres import running_postgres
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import Stack
-from orgaccess.fleet.postgres import running_postgres
+from orgaccess.engine.automation import Stack
 
 WORK = REPO / ".state" / "profile"
 RESULTS = REPO / "bench" / "results"

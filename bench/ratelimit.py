@@ -19,14 +19,14 @@ from typing import Any
 from pydantic import SecretStr
 
 from bench.audit import calls_per_org
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, Fleet
-from orgaccess.declarations import load_declarations
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import LOCAL_PASSPHRASE
+from orgaccess.engine.automation import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, run_fleet
 from orgaccess.fleet.workspace import Backend
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 
 UNTHROTTLED = 10**9
 RATE_LIMITED = 429

@@ -3,7 +3,7 @@
     python -m bench.run --orgs 10 100 [500]        # make bench / make bench-full
 
 One emulator serves every size, with injected latency per call and its default rate limit. Per
-size, on a generated fleet with some orgs drifted (bench/scenario.py):
+size, on a generated fleet with some orgs drifted (orgaccess/emulator/fleet_scenario.py):
 
 - `orgaccess drift` and the naive checklist script (bench/naive.py), on the drifted fleet;
 - in each engine mode, first the engine's defaults (what a user who types `pulumi preview` gets),
@@ -33,10 +33,10 @@ from bench import machine, plot
 from bench.measure import Outcome, Step, measure
 from bench.projects import FLOOR, ORGACCESS, REPO, stage
 from bench.rss import PROVIDER
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import Stack
-from orgaccess.engine_result import Result
+from orgaccess.engine.automation import Stack
+from orgaccess.engine.result import Result
 
 RESULTS = REPO / "bench" / "results"
 WORK = REPO / ".state" / "bench"

@@ -1,6 +1,6 @@
 """The orgaccess policy pack: `pulumi preview --policy-pack policies`.
 
-Only wiring: the rules live in orgaccess.policy_rules, where they are unit-tested.
+Only wiring: the rules live in orgaccess.deploy.policy_rules, where they are unit-tested.
 Levels and the permission allow-list are set with `--policy-pack-config FILE`
 (see config.example.json). The dialect is the stack's (`orgaccess:platform`, else env
 ORGACCESS_PLATFORM): the engine gives the pack the stack's config, and each rule gets it as
@@ -25,8 +25,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from orgaccess.policy_rules import PLATFORM_KEY, RULES, Declared, ResourceRule, Rule, StackRule, resources_of
-from orgaccess.settings import platform_from, stack_lookup
+from orgaccess.deploy.policy_rules import PLATFORM_KEY, RULES, Declared, ResourceRule, Rule, StackRule, resources_of
+from orgaccess.platform.settings import platform_from, stack_lookup
 
 PLATFORM = platform_from(stack_lookup(get_config)).value
 

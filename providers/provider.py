@@ -16,11 +16,12 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from orgaccess import reconcile, session
-from orgaccess.kinds import KINDS, is_part
-from orgaccess.kinds.base import FAILED, KindError, note
+from orgaccess.deploy import session
 from orgaccess.platform.errors import PlatformError
-from orgaccess.settings import SettingsError
+from orgaccess.platform.settings import SettingsError
+from orgaccess.reconciler import reconcile
+from orgaccess.reconciler.kinds import KINDS, is_part
+from orgaccess.reconciler.kinds.base import FAILED, KindError, note
 
 # What a user can act on: shown as the message alone, not as a Python traceback.
 _EXPLAINED = (KindError, PlatformError, SettingsError)
@@ -110,7 +111,7 @@ def _explained(step: Any, *args: Any) -> Any:
 class ConvergenceProvider(ResourceProvider):
     """Fails when an org's resource could not converge some of its objects; stateless otherwise.
 
-    An org's resource saves what converged and lists the rest (orgaccess/kinds/base.Composite).
+    An org's resource saves what converged and lists the rest (orgaccess/reconciler/kinds/base.Composite).
     Failing this one resource, rather than the program, keeps the `up` going: the engine still
     deletes what is no longer declared, and the error names only the objects that failed.
     """

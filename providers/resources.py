@@ -1,7 +1,7 @@
 """The resource types, as the program and the policy pack see them: one per registered kind.
 
 A service account is one resource; everything else declared for an org is that org's
-`OrgAccess` resource (orgaccess/kinds/org_access.py). Each type is made from its kind
+`OrgAccess` resource (orgaccess/reconciler/kinds/org_access.py). Each type is made from its kind
 (`resource_type`): its name and outputs are the kind's.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from orgaccess.kinds import KINDS
-from orgaccess.kinds.base import Composite, Kind
-from orgaccess.reconcile import DRIFT_KEY, PREVIEW_KEY
+from orgaccess.reconciler.kinds import KINDS
+from orgaccess.reconciler.kinds.base import Composite, Kind
+from orgaccess.reconciler.reconcile import DRIFT_KEY, PREVIEW_KEY
 from providers.provider import ConvergenceProvider, KindProvider
 
 
@@ -32,7 +32,7 @@ class OrgAccessResource(Resource):
             # Encrypted in the state and masked in every output.
             secret = pulumi.ResourceOptions(additional_secret_outputs=list(self._secret_outputs))
             opts = pulumi.ResourceOptions.merge(opts, secret)
-        # `drift` is filled by the provider's check in a preview only (orgaccess.reconcile.PREVIEW_KEY).
+        # `drift` is filled by the provider's check in a preview only (orgaccess.reconciler.reconcile.PREVIEW_KEY).
         inputs = {**props, DRIFT_KEY: None, PREVIEW_KEY: pulumi.runtime.is_dry_run(), **outputs}
         super().__init__(KindProvider(kind), name, inputs, opts)
 

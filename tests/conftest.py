@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from orgaccess.demo.postgres import PostgresError, running_postgres
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.fleet.postgres import PostgresError, running_postgres
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 

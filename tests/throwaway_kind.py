@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from orgaccess import policy_rules
-from orgaccess.declarations import Declarations
-from orgaccess.kinds import org_access, register, unregister
-from orgaccess.kinds.base import Change, Desired, Kind, Observed, Props
+from orgaccess.declarations.access_yaml import Declarations
+from orgaccess.deploy import policy_rules
+from orgaccess.deploy.policy_rules import Config, ResourceRule
 from orgaccess.platform.dialect import Dialect
-from orgaccess.policy_rules import Config, ResourceRule
-from orgaccess.snapshot import Fleet
+from orgaccess.reconciler.kinds import org_access, register, unregister
+from orgaccess.reconciler.kinds.base import Change, Desired, Kind, Observed, Props
+from orgaccess.reconciler.snapshot import Fleet
 
 # Where the notes are listed in an org's `spec`.
 KEY = "notes"

@@ -81,7 +81,7 @@ def _stack_outputs(stack_dir: Path, stack: str | None) -> dict[str, Any]:
     if shutil.which("pulumi") is None:
         # The engine `make toolchain` builds, when no other pulumi is on PATH. Imported here: the
         # engine module loads Pulumi's Automation API, which `doctor` needs only on this path.
-        from orgaccess.engine import engine_bin_dir
+        from orgaccess.engine.automation import engine_bin_dir
 
         env["PATH"] = f"{engine_bin_dir()}{os.pathsep}{env.get('PATH', '')}"
     where = f"`pulumi stack output serviceAccounts` in {stack_dir}"

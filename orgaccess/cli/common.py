@@ -17,14 +17,12 @@ from typing import Annotated, NoReturn, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
-from orgaccess import session
-from orgaccess.declarations import DeclarationError
-from orgaccess.export import ExportError
-from orgaccess.kinds.base import KindError
+from orgaccess.declarations.access_yaml import DeclarationError
+from orgaccess.deploy import session
 from orgaccess.platform._redact import RedactingFilter, redact
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError, TransportError
-from orgaccess.settings import (
+from orgaccess.platform.settings import (
     DEFAULT_API_URL,
     DEFAULT_DECLARATIONS,
     MissingCredentials,
@@ -33,7 +31,9 @@ from orgaccess.settings import (
     platform_from,
     resolve,
 )
-from orgaccess.snapshot import Fleet
+from orgaccess.reconciler.kinds.base import KindError
+from orgaccess.reconciler.snapshot import Fleet
+from orgaccess.reports.export import ExportError
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -26,10 +26,10 @@ from orgaccess.cli.common import (
     out,
 )
 from orgaccess.cli.progress import progress
-from orgaccess.declarations import load_declarations
-from orgaccess.diagnose import Finding, Probes, Status, Verdict, bindings_to_diagnose, diagnose, settle
+from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.platform.dialect import Dialect
 from orgaccess.printable import escape
+from orgaccess.reports.doctor import Finding, Probes, Status, Verdict, bindings_to_diagnose, diagnose, settle
 
 EXAMPLES = f"""\
 Examples:

@@ -25,14 +25,14 @@ from orgaccess.cli.common import (
     out,
 )
 from orgaccess.cli.progress import progress
-from orgaccess.declarations import fleet_org_ids, load_declarations
-from orgaccess.desired import plan
-from orgaccess.drift import EXISTS, Drift, as_records
-from orgaccess.driftpage import Source, render, totals_line
-from orgaccess.fleetdrift import fleet_drift, objects_by_org
-from orgaccess.health import State, exit_state, org_health
-from orgaccess.preflight import check_addressable
+from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
+from orgaccess.plan.desired import plan
+from orgaccess.plan.preflight import check_addressable
 from orgaccess.printable import escape, markdown
+from orgaccess.reconciler.drift import EXISTS, Drift, as_records
+from orgaccess.reports.driftpage import Source, render, totals_line
+from orgaccess.reports.fleet_drift import fleet_drift, objects_by_org
+from orgaccess.reports.health import State, exit_state, org_health
 
 DRIFT_EXIT = 2
 ERROR_EXIT = 1

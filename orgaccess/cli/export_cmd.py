@@ -18,7 +18,7 @@ from orgaccess.cli.common import (
     explained_errors,
 )
 from orgaccess.cli.progress import progress
-from orgaccess.export import credentials_home, export_declarations
+from orgaccess.reports.export import credentials_home, export_declarations
 
 EXAMPLES = """\
 Examples:

@@ -32,8 +32,7 @@ from orgaccess.cli.common import (
 )
 from orgaccess.cli.drift_cmd import HTML_EXIT, OutputOption, emit
 from orgaccess.cli.progress import progress
-from orgaccess.declarations import Declarations, fleet_org_ids, load_declarations
-from orgaccess.driftpage import Source, render, totals_line
+from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids, load_declarations
 from orgaccess.fleet import sizing
 from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
 from orgaccess.fleet.report import (
@@ -48,7 +47,8 @@ from orgaccess.fleet.report import (
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.sizing import ORGS_PER_STACK
 from orgaccess.fleet.workspace import Backend
-from orgaccess.health import State, exit_state, org_health
+from orgaccess.reports.driftpage import Source, render, totals_line
+from orgaccess.reports.health import State, exit_state, org_health
 
 EXAMPLES = """Examples:
 

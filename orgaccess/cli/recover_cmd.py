@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from orgaccess.backend import selected_stack
 from orgaccess.cli.common import CommandError, explained_errors, fail, out
-from orgaccess.engine import WorkspaceStack
-from orgaccess.recovery import RecoveryError, recover
-from orgaccess.statestore import StoreError, redact
+from orgaccess.engine.automation import WorkspaceStack
+from orgaccess.engine.backend import selected_stack
+from orgaccess.engine.recovery import RecoveryError, recover
+from orgaccess.engine.statestore import StoreError, redact
 
 EXAMPLES = """\
 Examples:

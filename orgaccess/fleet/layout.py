@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orgaccess.declarations import Declarations, fleet_org_ids
-from orgaccess.desired import Desired, plan
-from orgaccess.fleet.shard import ACCOUNTS, parse_shard
-from orgaccess.fleetdrift import objects_by_org
+from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids
+from orgaccess.deploy.shard import ACCOUNTS, parse_shard
+from orgaccess.plan.desired import Desired, plan
 from orgaccess.platform.dialect import Dialect
+from orgaccess.reports.fleet_drift import objects_by_org
 
 ACCOUNTS_STACK = ACCOUNTS
 

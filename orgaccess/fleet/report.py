@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from orgaccess.driftpage import StackRow
 from orgaccess.fleet.runner import Outcome
+from orgaccess.reports.driftpage import StackRow
 
 NO_DRIFT, ERROR, DRIFT = 0, 1, 2
 

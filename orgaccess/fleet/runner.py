@@ -18,10 +18,10 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from orgaccess.engine_result import Result, run_operation
+from orgaccess.engine.result import Result, run_operation
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.workspace import Backend, environment, open_stack
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 
 ERROR_LINES = 3
 LOCK_POLL_SECONDS = 2.0

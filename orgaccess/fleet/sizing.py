@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from orgaccess.statestore import StoreError, open_store
+from orgaccess.engine.statestore import StoreError, open_store
 
 ORGS_PER_STACK = 150
 _ORG_STACK = re.compile(r"/orgs-\d+-of-(\d+)\.json(?:\.zst|\.gz)?$")

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from orgaccess.backend import state_compression
-from orgaccess.engine import engine_bin_dir, engine_command, project_copy
+from orgaccess.engine.automation import engine_bin_dir, engine_command, project_copy
+from orgaccess.engine.backend import state_compression
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.platform.ratebudget import RATE_LIMIT_DIR_ENV
-from orgaccess.settings import ORG_CREDENTIALS_ENV, Settings
+from orgaccess.platform.settings import ORG_CREDENTIALS_ENV, Settings
 
 # Two runners opening an empty PostgreSQL database at once race to create the state table
 # (CREATE TABLE IF NOT EXISTS is not safe concurrently); the loser finds it on a second try.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import urllib.request
 from urllib.parse import urlsplit
 
-from orgaccess.settings import is_loopback
+from orgaccess.platform.settings import is_loopback
 
 
 def environment_proxy(url: str) -> str | None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orgaccess.demo_genesys import ADMINS, APP_SECRETS
+from orgaccess.demo.genesys import ADMINS, APP_SECRETS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR
+from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.platform.dialect import Dialect
 from tests.cli.support import Cli, Converged, admin_env, admin_stack, workdir
 

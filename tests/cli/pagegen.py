@@ -1,16 +1,16 @@
 """A generated fleet's health, for drift page tests that need many orgs but no platform.
 
-Shaped like bench/scenario.py's fleets as `orgaccess drift --format html` sees them: two
+Shaped like orgaccess/emulator/fleet_scenario.py's fleets as `orgaccess drift --format html` sees them: two
 accounts' causes C1 and C2 failing fleet-wide, and a third of the orgs drifted by one cause
 each, with the evidence and fix texts of the real doctor.
 """
 
 from __future__ import annotations
 
-from orgaccess.diagnose import Check, Remedy, Status
-from orgaccess.drift import Drift
-from orgaccess.health import CAUSES, FailedCheck, OrgHealth, State, columns
-from orgaccess.kinds import service_account
+from orgaccess.reconciler.drift import Drift
+from orgaccess.reconciler.kinds import service_account
+from orgaccess.reports.doctor import Check, Remedy, Status
+from orgaccess.reports.health import CAUSES, FailedCheck, OrgHealth, State, columns
 
 ACCOUNT = "Premium App"
 HOME = "org-primary"

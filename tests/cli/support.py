@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import PROJECT_DIR, Stack, project_stack
+from orgaccess.engine.automation import PROJECT_DIR, Stack, project_stack
 
 ORGACCESS = Path(sys.executable).parent / "orgaccess"
 ADMIN_ID, ADMIN_SECRET = "orgaccess-admin", "s3cret-admin"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from orgaccess.declarations import load_declarations
-from orgaccess.drift import Drift
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.reconciler.drift import Drift
 from tests.cli.support import AS_LIVE, Cli
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 
-from orgaccess.drift import Drift
-from orgaccess.driftpage import Source, render
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.emulator.scenario import BUILTIN_DIR
-from orgaccess.health import OrgHealth, State, columns
+from orgaccess.reconciler.drift import Drift
+from orgaccess.reports.driftpage import Source, render
+from orgaccess.reports.health import OrgHealth, State, columns
 from tests.cli import pagegen
 from tests.cli.support import ADMIN_ID, AS_LIVE, Cli
 

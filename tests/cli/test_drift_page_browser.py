@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
 from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page
-from orgaccess.driftpage import Source, render
+from orgaccess.reports.driftpage import Source, render
 from tests.cli import pagegen
 from tests.cli.support import Cli
 

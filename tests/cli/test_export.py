@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from orgaccess.declarations import load_declarations
+from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import project_stack
+from orgaccess.engine.automation import project_stack
 from tests.cli.fleetgen import HOME, generated_fleet
 from tests.cli.support import ADMIN_ID, ADMIN_SECRET, PARTNERS, Cli, Converged
 

@@ -8,11 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from orgaccess.cli.main import app
-from orgaccess.declarations import load_declarations
-from orgaccess.desired import plan
-from orgaccess.drift import Drift
-from orgaccess.engine import LOCAL_PASSPHRASE
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.engine.automation import LOCAL_PASSPHRASE
+from orgaccess.plan.desired import plan
 from orgaccess.platform.dialect import Dialect
+from orgaccess.reconciler.drift import Drift
 from tests.cli.support import Cli
 
 # The drift of genesys-403 against the Genesys example access.yaml, as only that dialect reads it.

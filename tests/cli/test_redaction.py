@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 
-from orgaccess.diagnose import GENESYS_PROBE_PATH, PROBE_PATH
+from orgaccess.reports.doctor import GENESYS_PROBE_PATH, PROBE_PATH
 from tests.cli.support import Cli, workdir
 from tests.loopback_http import AnyMethodHandler, JsonHandler, serving
 

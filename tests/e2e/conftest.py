@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import Stack, project_stack
+from orgaccess.engine.automation import Stack, project_stack
 from orgaccess.platform.client import PlatformClient
 from tests.e2e.e2e_support import ADMIN, APP
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from orgaccess.drift import Drift, from_records
-from orgaccess.engine import PROJECT_DIR, Stack
-from orgaccess.engine_result import Result, Step
+from orgaccess.engine.automation import PROJECT_DIR, Stack
+from orgaccess.engine.result import Result, Step
+from orgaccess.reconciler.drift import Drift, from_records
 
 ADMIN = ("orgaccess-admin", "s3cret-admin")
 APP = ("premium-app", "s3cret-app")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from orgaccess.demo_genesys import ADMINS, DECLARATIONS
+from orgaccess.demo.genesys import ADMINS, DECLARATIONS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import Stack, project_copy
+from orgaccess.engine.automation import Stack, project_copy
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.genesys.client import GenesysClient

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import Stack
+from orgaccess.engine.automation import Stack
 from orgaccess.platform.models import AuditEntry
 
 pytestmark = pytest.mark.e2e

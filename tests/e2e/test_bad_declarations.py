@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.engine.automation import PROJECT_DIR, Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from orgaccess.demo_genesys import ADMINS, APP_SECRETS, ORGS
+from orgaccess.demo.genesys import ADMINS, APP_SECRETS, ORGS
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import PROJECT_DIR, Stack, project_stack
+from orgaccess.engine.automation import PROJECT_DIR, Stack, project_stack
 from orgaccess.platform.dialect import Dialect
 from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli, admin_env, pulumi_env
 from tests.e2e.e2e_support import failed_resources

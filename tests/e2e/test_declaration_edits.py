@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import PROJECT_DIR, Stack
-from orgaccess.engine_result import Result
+from orgaccess.engine.automation import PROJECT_DIR, Stack
+from orgaccess.engine.result import Result
 from orgaccess.platform.client import PlatformClient
 from tests.e2e.e2e_support import APP, resource
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from orgaccess.engine import Stack
+from orgaccess.engine.automation import Stack
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
 from tests.e2e.e2e_support import (

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from orgaccess.demo_genesys import ADMINS
+from orgaccess.demo.genesys import ADMINS
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import Stack
+from orgaccess.engine.automation import Stack
 from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.models import RoleUpdate
 from tests.e2e import e2e_support as seen

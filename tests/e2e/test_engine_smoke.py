@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from orgaccess.engine import Stack
+from orgaccess.engine.automation import Stack
 
 pytestmark = pytest.mark.e2e
 
 PROGRAM = Path(__file__).parent / "smoke_program"
+# The provider (tests/enginecheck.py) is test code, not installed: the engine's processes find it here.
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, note_file: Path) -> Stack:
     for name in ("Pulumi.yaml", "__main__.py"):
         text = (PROGRAM / name).read_text().replace("../../../.venv", sys.prefix)
         (program / name).write_text(text)
-    stack = Stack(program, tmp_path_factory.mktemp("backend")).init()
+    stack = Stack(program, tmp_path_factory.mktemp("backend"), extra_env={"PYTHONPATH": str(REPO)}).init()
     stack.set_config("path", str(note_file))
     stack.set_config("text", "declared")
     return stack
@@ -79,7 +81,7 @@ def test_pickled_provider_refers_to_the_package_instead_of_carrying_it(stack: St
     (note,) = [r for r in stack.export(show_secrets=True)["deployment"]["resources"] if r["type"].endswith("FileNote")]
     provider = note["inputs"]["__provider"]
     pickled = base64.b64decode(provider["plaintext"] if isinstance(provider, dict) else provider)
-    assert b"orgaccess.enginecheck" in pickled
+    assert b"tests.enginecheck" in pickled
     assert b"FileNoteProvider" in pickled
     # By reference, the pickle is a class name and an empty instance dict: no code objects.
     assert len(pickled) < 200, len(pickled)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from orgaccess.demo_genesys import ORGS
+from orgaccess.demo.genesys import ORGS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import PROJECT_DIR, Stack
+from orgaccess.engine.automation import PROJECT_DIR, Stack
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.client import GenesysClient
 from tests.e2e.e2e_support import assert_drift, drift_by_resource, failed_resources

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import Stack
+from orgaccess.engine.automation import Stack
 from orgaccess.platform.dialect import Dialect
 from tests.e2e.e2e_support import drift_by_resource
 from tests.e2e.genesys_support import app_status, genesys_stack

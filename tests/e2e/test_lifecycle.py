@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import PROJECT_DIR, Stack
-from orgaccess.engine_result import Result
-from orgaccess.kinds import org_access
+from orgaccess.engine.automation import PROJECT_DIR, Stack
+from orgaccess.engine.result import Result
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import RoleUpdate
+from orgaccess.reconciler.kinds import org_access
 from tests.e2e.e2e_support import ADMIN, APP, drift_by_resource
 
 pytestmark = pytest.mark.e2e

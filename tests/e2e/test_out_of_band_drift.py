@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from orgaccess.engine import Stack
+from orgaccess.engine.automation import Stack
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import OAuthClientUpdate, OrgLock, RoleUpdate
 from tests.e2e.e2e_support import APP, PARTNERS, drift_by_resource

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import Stack
-from orgaccess.kinds.base import known_objects
+from orgaccess.engine.automation import Stack
+from orgaccess.reconciler.kinds.base import known_objects
 from tests.e2e.e2e_support import ADMIN, APP, ORGS, PARTNERS, drift_by_resource, failed_resources
 
 pytestmark = pytest.mark.e2e

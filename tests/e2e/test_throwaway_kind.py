@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import project_stack
-from orgaccess.review import Preview, preview_of, render, review_preview
+from orgaccess.engine.automation import project_stack
+from orgaccess.reports.review import Preview, preview_of, render, review_preview
 from tests.e2e.e2e_support import ADMIN
 from tests.throwaway_kind import KIND, RULE, registered
 
@@ -29,7 +29,7 @@ ORG = "org-partner-a"
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
     """The review's preview (`pulumi preview --policy-pack policies`) of access.yaml on seed-403, read
-    as `python -m orgaccess.review` reads it."""
+    as `python -m orgaccess.reports.review` reads it."""
     path = [str(TESTS / "throwaway_site"), str(REPO), os.environ.get("PYTHONPATH", "")]
     with running_emulator("seed-403", db=tmp_path_factory.mktemp("emulator") / "db.sqlite") as emulator:
         stack = project_stack(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.engine import Stack
+from orgaccess.engine.automation import Stack
 from tests.e2e.e2e_support import drift_by_resource
 
 pytestmark = pytest.mark.e2e

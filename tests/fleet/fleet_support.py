@@ -13,13 +13,13 @@ from pathlib import Path
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.cli.main import app
-from orgaccess.declarations import load_declarations
-from orgaccess.engine import LOCAL_PASSPHRASE
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
+from orgaccess.engine.automation import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 
 NO_DRIFT, ERROR, DRIFT = 0, 1, 2
 # Lifted so the suite measures orgaccess and the engine, not the emulator's throttling of one client.

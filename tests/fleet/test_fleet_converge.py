@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.scenario import generate
+from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from tests.fleet.fleet_support import DRIFT, NO_DRIFT, UNTHROTTLED, FleetCli, isolated, rows
 

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
-from orgaccess.declarations import parse_declarations
+from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import LOCAL_PASSPHRASE
+from orgaccess.engine.automation import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, Outcome, stack_runner
 from orgaccess.fleet.workspace import Backend
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 from tests.fleet.fleet_support import (
     DRIFT,
     NO_DRIFT,

@@ -10,10 +10,10 @@ import pytest
 from pulumi import automation as auto
 from typer.testing import CliRunner
 
-from bench.scenario import generate
 from orgaccess.cli.main import app
-from orgaccess.declarations import Declarations, parse_declarations
-from orgaccess.engine_result import Result
+from orgaccess.declarations.access_yaml import Declarations, parse_declarations
+from orgaccess.emulator.fleet_scenario import generate
+from orgaccess.engine.result import Result
 from orgaccess.fleet.layout import fleet_stacks, select_stacks, stack_objects
 from orgaccess.fleet.runner import LOCK_POLL_SECONDS, while_locked
 

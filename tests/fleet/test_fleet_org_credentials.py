@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from orgaccess.demo_genesys import ADMINS
+from orgaccess.demo.genesys import ADMINS
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import LOCAL_PASSPHRASE, PROJECT_DIR
+from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
 from orgaccess.fleet.workspace import Backend, environment
 from orgaccess.platform.dialect import Dialect
-from orgaccess.settings import Settings, org_credentials
+from orgaccess.platform.settings import Settings, org_credentials
 from tests.fleet.fleet_support import FleetCli
 
 pytestmark = pytest.mark.e2e

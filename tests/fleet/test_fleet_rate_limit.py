@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bench.ratelimit import Paced, paced_up
-from bench.scenario import generate
+from orgaccess.emulator.fleet_scenario import generate
 
 pytestmark = pytest.mark.e2e
 

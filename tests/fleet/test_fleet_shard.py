@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bench.scenario import generate
-from orgaccess.declarations import Declarations, fleet_org_ids, parse_declarations
-from orgaccess.desired import plan
+from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids, parse_declarations
+from orgaccess.deploy.shard import WHOLE, ShardError, parse_shard
+from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.fleet.layout import fleet_stacks
-from orgaccess.fleet.shard import WHOLE, ShardError, parse_shard
+from orgaccess.plan.desired import plan
 
 PARTS = 8
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.scenario import generate
+from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.emulator.harness import running_emulator
 from tests.fleet.fleet_support import DRIFT, NO_DRIFT, UNTHROTTLED, FleetCli, isolated
 

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from orgaccess.declarations import RoleDecl
-from orgaccess.demo_genesys import ORGS
+from orgaccess.declarations.access_yaml import RoleDecl
+from orgaccess.demo.genesys import ORGS
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.kinds import license_feature, role, role_binding
 from orgaccess.platform.errors import Forbidden, LicenseContractRequired
 from orgaccess.platform.genesys.client import GenesysClient, UnknownOrg
 from orgaccess.platform.models import (
@@ -21,7 +20,8 @@ from orgaccess.platform.models import (
     RoleSpec,
     RoleUpdate,
 )
-from orgaccess.snapshot import Fleet
+from orgaccess.reconciler.kinds import license_feature, role, role_binding
+from orgaccess.reconciler.snapshot import Fleet
 
 VIEW = "recording:screenRecording:view"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import Stack
-from orgaccess.engine_result import Result
-from orgaccess.review import review_preview
+from orgaccess.engine.automation import Stack
+from orgaccess.engine.result import Result
+from orgaccess.reports.review import review_preview
 from tests.policies.policy_helpers import PACK, REPO, Preview
 
 

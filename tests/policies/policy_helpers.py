@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 
-from orgaccess.declarations import parse_declarations
-from orgaccess.desired import plan
-from orgaccess.engine_result import Result
+from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.deploy.policy_rules import PLATFORM_KEY, RULES, Declared, Resource, ResourceRule
+from orgaccess.engine.result import Result
+from orgaccess.plan.desired import plan
 from orgaccess.platform.dialect import Dialect
-from orgaccess.policy_rules import PLATFORM_KEY, RULES, Declared, Resource, ResourceRule
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "policies"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from orgaccess.engine_result import Result
-from orgaccess.review import PolicyResult, preview_of
+from orgaccess.engine.result import Result
+from orgaccess.reports.review import PolicyResult, preview_of
 from tests.policies.policy_helpers import DECLARATIONS, REPO, Preview
 
 pytestmark = pytest.mark.e2e

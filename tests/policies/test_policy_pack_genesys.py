@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orgaccess.demo_genesys import ADMINS
+from orgaccess.demo.genesys import ADMINS
 from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine import Stack
-from orgaccess.engine_result import Result
+from orgaccess.engine.automation import Stack
+from orgaccess.engine.result import Result
 from orgaccess.platform.dialect import Dialect
-from orgaccess.review import PolicyResult, preview_of, review_preview
+from orgaccess.reports.review import PolicyResult, preview_of, review_preview
 from tests.e2e.genesys_support import genesys_stack
 from tests.policies.policy_helpers import PACK, REPO, genesys_fixed
 

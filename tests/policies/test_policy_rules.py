@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orgaccess.policy_rules import RULES
+from orgaccess.deploy.policy_rules import RULES
 from tests.policies.policy_helpers import fixed, messages
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from orgaccess.deploy.policy_rules import ALLOWED_KEY, RULES
 from orgaccess.platform.dialect import Dialect
-from orgaccess.policy_rules import ALLOWED_KEY, RULES
 from tests.policies import policy_helpers
 from tests.policies.policy_helpers import genesys_fixed
 

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from orgaccess.engine import Stack
-from orgaccess.review import preview_of, render
+from orgaccess.engine.automation import Stack
+from orgaccess.reports.review import preview_of, render
 from tests.policies.policy_helpers import DECLARATIONS, Preview
 
 GOLDEN = DECLARATIONS.parent / "golden" / "before-to-after.md"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgaccess.drift import Drift, as_records
-from orgaccess.engine_result import Diagnostic, Result, Step
-from orgaccess.review import preview_of, render
+from orgaccess.engine.result import Diagnostic, Result, Step
+from orgaccess.reconciler.drift import Drift, as_records
+from orgaccess.reports.review import preview_of, render
 
 BINDING = "pulumi-python:dynamic/orgaccess:RoleBinding"
 URN = f"urn:pulumi:t::orgaccess::{BINDING}::org-partner-a/Premium App"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgaccess.drift import Drift, as_records
-from orgaccess.engine_result import Diagnostic, PolicyViolation, Result, Step
-from orgaccess.kinds import org_access
-from orgaccess.review import preview_of, render
+from orgaccess.engine.result import Diagnostic, PolicyViolation, Result, Step
+from orgaccess.reconciler.drift import Drift, as_records
+from orgaccess.reconciler.kinds import org_access
+from orgaccess.reports.review import preview_of, render
 
 BINDING = "pulumi-python:dynamic/orgaccess:RoleBinding"
 URN = f"urn:pulumi:t::orgaccess::{BINDING}::org-partner-a/Premium App"

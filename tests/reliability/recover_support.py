@@ -19,10 +19,10 @@ from pathlib import Path
 import psutil
 import zstandard
 
-from orgaccess import recovery
-from orgaccess.engine import PROJECT_DIR, Stack
-from orgaccess.engine_result import Result
-from orgaccess.statestore import StateStore, open_store
+from orgaccess.engine import recovery
+from orgaccess.engine.automation import PROJECT_DIR, Stack
+from orgaccess.engine.result import Result
+from orgaccess.engine.statestore import StateStore, open_store
 from tests.dead_run import dead_run_plugin
 from tests.reliability.support import FleetRun, duplicate_roles, grant_differences, start_up
 

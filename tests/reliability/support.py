@@ -1,7 +1,7 @@
 """What the reliability specifications share: a drifted fleet on the emulator driven by the real
 engine, and the checks every scenario ends with (read from the platform and from the audit log).
 
-The fleet is bench/scenario.py's (the benchmarks' drifted N-org fleet), so reliability and
+The fleet is orgaccess/emulator/fleet_scenario.py's (the benchmarks' drifted N-org fleet), so reliability and
 performance are measured on the same shapes.
 """
 
@@ -23,12 +23,12 @@ from typing import Any
 import psutil
 import yaml
 
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, generate
-from orgaccess.declarations import Declarations, parse_declarations
+from orgaccess.declarations.access_yaml import Declarations, parse_declarations
 from orgaccess.emulator import reasons
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.engine import Stack, project_stack
-from orgaccess.engine_result import Result
+from orgaccess.engine.automation import Stack, project_stack
+from orgaccess.engine.result import Result
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import AuditEntry
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orgaccess.declarations import parse_declarations
-from orgaccess.engine_result import Result
+from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.engine.result import Result
 from tests.reliability.support import (
     FleetRun,
     background_up,

@@ -1,5 +1,5 @@
 """`kill -9` of `pulumi up`, or of its provider process, at a seeded point between platform writes.
-Recovered as docs/recovery.md says (orgaccess.recovery), the next `up` converges: no duplicate,
+Recovered as docs/recovery.md says (orgaccess.engine.recovery), the next `up` converges: no duplicate,
 no lost or extra grant, and the state matches the platform."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from orgaccess import recovery
-from orgaccess.engine_result import Result
+from orgaccess.engine import recovery
+from orgaccess.engine.result import Result
 from tests.reliability.support import (
     FIGURES,
     FleetRun,

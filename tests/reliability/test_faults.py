@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from orgaccess.engine_result import Result
+from orgaccess.engine.result import Result
 from orgaccess.platform.models import AuditEntry
 from tests.reliability.support import (
     FIGURES,

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from orgaccess import session
-from orgaccess.declarations import parse_declarations
-from orgaccess.desired import plan
-from orgaccess.engine import PROJECT_DIR
+from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.deploy import session
+from orgaccess.engine.automation import PROJECT_DIR
+from orgaccess.plan.desired import plan
 from orgaccess.platform.client import MAX_BODY_BYTES
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 from providers.provider import KindProvider, OrgAccessError
 from tests.reliability.support import FIGURES
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, PREMIUM
-from orgaccess.engine_result import Result
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, PREMIUM
+from orgaccess.engine.result import Result
 from tests.reliability.support import FleetRun, drifted_fleet
 
 pytestmark = pytest.mark.e2e

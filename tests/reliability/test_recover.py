@@ -1,5 +1,5 @@
 """Each state a killed `pulumi up` can leave in the file backend, built on purpose, and recovered
-by orgaccess.recovery (`orgaccess recover`): afterwards the stack is unlocked, readable, without
+by orgaccess.engine.recovery (`orgaccess recover`): afterwards the stack is unlocked, readable, without
 pending operations, and exactly as declared on the platform.
 
 The tests share one converged stack; each breaks it one way and leaves it recovered.
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from orgaccess import recovery
-from orgaccess.statestore import ATTRS
+from orgaccess.engine import recovery
+from orgaccess.engine.statestore import ATTRS
 from tests.reliability.recover_support import (
     a_dead_pid,
     converged,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from orgaccess import recovery
+from orgaccess.engine import recovery
 from tests.reliability.recover_support import (
     a_dead_pid,
     converged,

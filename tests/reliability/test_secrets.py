@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bench.scenario import ADMIN_ID, ADMIN_SECRET, HOME
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, HOME
 from tests.reliability.support import NEW_ACCOUNT, SCENARIO_SECRETS, Converged, leaked
 
 pytestmark = pytest.mark.e2e

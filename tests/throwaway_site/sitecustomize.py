@@ -2,7 +2,7 @@
 
 tests/e2e/test_throwaway_kind.py sets PYTHONPATH so for the engine it runs: the program, each
 provider process and the policy pack then all know the throwaway kind, as they would a kind
-shipped in orgaccess/kinds/.
+shipped in orgaccess/reconciler/kinds/.
 """
 
 from tests.throwaway_kind import install

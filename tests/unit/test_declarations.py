@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from orgaccess.declarations import (
+from orgaccess.declarations.access_yaml import (
     MAX_FILE_BYTES,
     DeclarationError,
     Declarations,
     load_declarations,
     parse_declarations,
 )
-from orgaccess.declarations import fleet_org_ids as fleet
+from orgaccess.declarations.access_yaml import fleet_org_ids as fleet
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orgaccess.declarations import DeclarationError, Declarations, parse_declarations
+from orgaccess.declarations.access_yaml import DeclarationError, Declarations, parse_declarations
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "access.yaml").read_text()
 # Every message line is `<file>:<line>: <problem>; <fix>` (the line is absent for whole-file problems).

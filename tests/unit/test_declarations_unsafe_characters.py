@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from orgaccess.declarations import DeclarationError, parse_declarations
+from orgaccess.declarations.access_yaml import DeclarationError, parse_declarations
 from orgaccess.printable import escape, markdown
 
 # YAML double-quoted escapes, so that the file itself stays plain text.

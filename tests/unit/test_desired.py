@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from orgaccess.declarations import load_declarations
-from orgaccess.desired import Desired, per_org, plan
-from orgaccess.engine import PROJECT_DIR
-from orgaccess.kinds import org_access
-from orgaccess.kinds.base import Props
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.engine.automation import PROJECT_DIR
+from orgaccess.plan.desired import Desired, per_org, plan
+from orgaccess.reconciler.kinds import org_access
+from orgaccess.reconciler.kinds.base import Props
 
 PLAN = plan(load_declarations(PROJECT_DIR / "access.yaml"))
 BY_KEY = {d.key: d for d in PLAN}

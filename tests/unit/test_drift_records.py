@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from orgaccess.drift import Drift, as_records, compare, from_records
+from orgaccess.reconciler.drift import Drift, as_records, compare, from_records
 
 WHERE: dict[str, Any] = {"org": "org-partner-b", "kind": "Role", "name": "org-partner-b/Recording Analyst"}
 

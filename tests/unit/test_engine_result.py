@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from orgaccess.engine_result import Diagnostic, run_operation
+from orgaccess.engine.result import Diagnostic, run_operation
 
 TYPE = "pulumi-python:dynamic/orgaccess:Role"
 URN = f"urn:pulumi:dev::orgaccess::{TYPE}::org-partner-a/Recording Analyst"

@@ -15,7 +15,7 @@ from orgaccess.fleet import runner
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.workspace import Backend
-from orgaccess.settings import Settings
+from orgaccess.platform.settings import Settings
 
 SPECS = [StackSpec("accounts", "accounts", ()), StackSpec("orgs-0-of-1", "orgs:0/1", ("org-primary",))]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bench.scenario import generate
 from orgaccess.cli.main import app
+from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.fleet import sizing
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from orgaccess.declarations import DeclarationError, load_declarations, parse_declarations
-from orgaccess.desired import plan
-from orgaccess.engine import PROJECT_DIR
+from orgaccess.declarations.access_yaml import DeclarationError, load_declarations, parse_declarations
+from orgaccess.engine.automation import PROJECT_DIR
+from orgaccess.plan.desired import plan
 from orgaccess.platform.dialect import Dialect
 
 GENESYS = Dialect.GENESYS_CLOUD

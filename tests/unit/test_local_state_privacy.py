@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from orgaccess.emulator.store import Store
-from orgaccess.engine import PROJECT_DIR, Stack, project_copy
+from orgaccess.engine.automation import PROJECT_DIR, Stack, project_copy
 
 
 def mode(path: Path) -> int:

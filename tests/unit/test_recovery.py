@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from orgaccess import recovery
-from orgaccess.backend import backend_url, selected_stack
 from orgaccess.cli.main import app
-from orgaccess.statestore import FileStore, StoreError, open_store, redact
+from orgaccess.engine import recovery
+from orgaccess.engine.backend import backend_url, selected_stack
+from orgaccess.engine.statestore import FileStore, StoreError, open_store, redact
 
 CHECKPOINT = json.dumps({"version": 3, "checkpoint": {"stack": "organization/orgaccess/dev"}}).encode()
 KEYS = recovery.Keys("orgaccess", "dev")

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import zstandard
 
-from orgaccess import recovery
-from orgaccess.engine_result import Result
-from orgaccess.statestore import FileStore
+from orgaccess.engine import recovery
+from orgaccess.engine.result import Result
+from orgaccess.engine.statestore import FileStore
 
 CHECKPOINT = json.dumps({"version": 3, "checkpoint": {"stack": "organization/orgaccess/dev", "latest": {}}}).encode()
 KEYS = recovery.Keys("orgaccess", "dev")

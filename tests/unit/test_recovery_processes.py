@@ -16,8 +16,8 @@ from typing import Any
 import psutil
 import pytest
 
-from orgaccess import recovery
-from orgaccess.engine_result import Result
+from orgaccess.engine import recovery
+from orgaccess.engine.result import Result
 from tests.dead_run import dead_run_plugin, plugin_executable, started
 
 TempFactory = pytest.TempPathFactory

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from orgaccess import settings
-from orgaccess.connect import connect
+from orgaccess.platform import settings
+from orgaccess.platform.connect import connect
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.client import GenesysClient
 

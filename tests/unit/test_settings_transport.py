@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import trustme
 
-from orgaccess.connect import connect
 from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.connect import connect
 from orgaccess.platform.errors import TransportError
-from orgaccess.settings import Settings, SettingsError, resolve
+from orgaccess.platform.settings import Settings, SettingsError, resolve
 from tests.loopback_http import AnyMethodHandler, JsonHandler, serving
 
 CREDENTIALS = {"clientId": "orgaccess-admin", "clientSecret": "s3cret-admin"}

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from orgaccess.platform.models import Role
-from orgaccess.snapshot import Fleet
+from orgaccess.reconciler.snapshot import Fleet
 
 
 class CountingClient:

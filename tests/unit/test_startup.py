@@ -6,13 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from orgaccess.engine import PROJECT_DIR
+from orgaccess.engine.automation import PROJECT_DIR
 
 # A provider process as the engine starts one: the provider module, then `configure` (engine_process)
 # before its first platform client.
 PROVIDER_START = """
 import providers.provider
-from orgaccess import startup
+from orgaccess.deploy import startup
 startup.engine_process()
 import httpx
 httpx.Client().close()

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from orgaccess import policy_rules
-from orgaccess.declarations import load_declarations
-from orgaccess.desired import Desired, per_org, plan
-from orgaccess.engine import PROJECT_DIR
-from orgaccess.engine_result import Result, Step
-from orgaccess.health import columns
-from orgaccess.kinds import KINDS, org_access
-from orgaccess.policy_rules import Declared, resources_of
-from orgaccess.review import preview_of, render
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.deploy import policy_rules
+from orgaccess.deploy.policy_rules import Declared, resources_of
+from orgaccess.engine.automation import PROJECT_DIR
+from orgaccess.engine.result import Result, Step
+from orgaccess.plan.desired import Desired, per_org, plan
+from orgaccess.reconciler.kinds import KINDS, org_access
+from orgaccess.reports.health import columns
+from orgaccess.reports.review import preview_of, render
 from tests import throwaway_kind
 from tests.throwaway_kind import KIND
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from orgaccess import warmup
-from orgaccess.declarations import load_declarations
-from orgaccess.engine import PROJECT_DIR
+from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.deploy import warmup
+from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.platform.models import Grant, GrantType, LicenseFeature, OAuthClient, OrgLock, Role
-from orgaccess.snapshot import Fleet
+from orgaccess.reconciler.snapshot import Fleet
 
 DECLS = load_declarations(PROJECT_DIR / "access.yaml")
 

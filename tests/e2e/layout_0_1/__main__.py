@@ -6,8 +6,8 @@ which is exactly what 0.1 declared (same names, inputs, dependencies and types).
 
 from typing import Any
 
-from orgaccess import program
-from orgaccess.desired import Desired
+from orgaccess.deploy import program
+from orgaccess.plan.desired import Desired
 from providers import resources
 
 OUTPUTS_0_1 = {

@@ -2,7 +2,7 @@
 
 import pulumi
 
-from orgaccess.enginecheck import FileNote
+from tests.enginecheck import FileNote
 
 config = pulumi.Config()
 FileNote("note", path=config.require("path"), text=config.require("text"))

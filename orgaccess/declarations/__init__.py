@@ -1,0 +1,1 @@
+"""access.yaml: its models and the loader that explains bad input."""

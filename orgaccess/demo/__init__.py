@@ -1,0 +1,1 @@
+"""The demos: `make demo`, `make demo-genesys` and `make fleet-demo`."""

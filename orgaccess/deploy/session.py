@@ -1,0 +1,94 @@
+"""Process-wide state of one deployment: the settings, one platform client, the snapshots.
+
+A Pulumi provider process serves every resource of a deployment from a thread pool, so
+everything here is created once, behind a lock, and shared. Nothing here is pickled: the
+pickled providers only name a kind, and find this module fresh in each process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from orgaccess.declarations.access_yaml import DeclarationError, load_declarations
+from orgaccess.deploy import startup, warmup
+from orgaccess.deploy.shard import parse_shard
+from orgaccess.platform import settings as settings_
+from orgaccess.platform.connect import connect
+from orgaccess.platform.settings import Settings, SettingsError
+from orgaccess.reconciler.snapshot import Fleet
+
+_lock = threading.Lock()
+_settings: Settings | None = None
+_fleet: Fleet | None = None
+_failure: Exception | None = None
+_warming = False
+PROVIDER_ATTEMPTS = 8
+
+
+def start(get: Callable[[str], object]) -> None:
+    """Configures this process from the deployment's stack config, and starts warming its orgs.
+
+    `get` looks up a namespaced stack-config key, as a provider's `configure` receives it.
+    """
+    startup.engine_process()
+    try:
+        configure(settings_.resolve(settings_.stack_lookup(get)))
+    except SettingsError as exc:
+        configure_failed(exc)
+        return
+    _warm_once(get)
+
+
+def _warm_once(get: Callable[[str], object]) -> None:
+    global _warming
+    with _lock:
+        if _warming:
+            return
+        _warming = True
+    config = settings_.stack_lookup(get)
+    try:
+        # A provider runs in the program's directory, where a relative declarations path points.
+        decls = load_declarations(settings_.declarations_path(config), settings_.platform_from(config))
+        shard = parse_shard(_text(config("shard")))
+    except (DeclarationError, SettingsError):
+        return  # the program reports a bad file; there is nothing to warm without one
+    warmup.start(fleet(), decls, shard.holds_org)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def configure(settings: Settings) -> None:
+    """Sets the settings; a change of them starts a new client and empty snapshots."""
+    global _settings, _fleet, _failure
+    with _lock:
+        _failure = None
+        if settings == _settings:
+            return
+        if _fleet is not None:
+            _fleet.client.close()
+        _settings, _fleet = settings, None
+
+
+def configure_failed(error: Exception) -> None:
+    """Remembers why settings could not be resolved; the first use of the fleet raises it."""
+    global _failure
+    with _lock:
+        _failure = error
+
+
+def fleet() -> Fleet:
+    """The live view of every org, over one shared client."""
+    global _fleet
+    with _lock:
+        if _failure is not None:
+            raise _failure
+        if _fleet is None:
+            if _settings is None:
+                raise RuntimeError("orgaccess.deploy.session.configure() was not called in this process")
+            # More attempts than the client's default: in a provider process a read that still
+            # fails during `check` stops the whole deployment, not just one resource.
+            _fleet = Fleet(connect(_settings, max_attempts=PROVIDER_ATTEMPTS))
+        return _fleet

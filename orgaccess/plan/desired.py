@@ -1,0 +1,54 @@
+"""The declarations as the list of objects to reconcile, in dependency order.
+
+`orgaccess drift` observes each directly; the Pulumi program makes a resource of each object
+whose kind is a resource of its own (a service account) and one of each org's other objects
+(`per_org`). One list, so the program and the report cover exactly the same objects. Each kind
+plans its own objects (kinds/base.Kind.plan); this module only orders and groups them.
+"""
+
+from __future__ import annotations
+
+from orgaccess.declarations.access_yaml import Declarations
+from orgaccess.platform.dialect import Dialect
+from orgaccess.reconciler.kinds import KINDS, composites, is_part, kinds
+from orgaccess.reconciler.kinds.base import Composite, Desired
+
+__all__ = ["Desired", "per_org", "plan"]
+
+
+def plan(decls: Declarations, platform: Dialect = Dialect.SEED) -> list[Desired]:
+    """The objects to reconcile: those that are resources of their own first (the orgs' resources
+    depend on them), then each org's objects, by org in file order, each org's in plan order."""
+    planned = [d for kind in kinds() for d in kind.plan(decls, platform)]
+    orgs = {org.id: i for i, org in enumerate(decls.orgs)}
+
+    def position(item: Desired) -> tuple[int, int]:
+        return (1, orgs[item.org]) if is_part(KINDS[item.kind]) else (0, 0)
+
+    return sorted(planned, key=position)
+
+
+def per_org(desired: list[Desired]) -> list[Desired]:
+    """The program's resources: each object that is a resource of its own, then one composite
+    resource (`OrgAccess`) per org holding the rest.
+
+    The engine's cost grows with the number of resources squared (bench/results/profile.md), so an
+    org's roles, bindings and licenses are one resource, which depends on the accounts it binds.
+    """
+    own = [d for d in desired if not is_part(KINDS[d.kind])]
+    owned = {d.key for d in own}
+    return own + [resource for composite in composites() for resource in _grouped(composite, desired, owned)]
+
+
+def _grouped(composite: Composite, desired: list[Desired], owned: set[tuple[str, str]]) -> list[Desired]:
+    """One `composite` resource per org holding its parts, after the resources of their own it needs."""
+    by_org: dict[str, list[Desired]] = {}
+    for item in desired:
+        if any(item.kind == kind.name for _, kind in composite.parts):
+            by_org.setdefault(item.org, []).append(item)
+    resources = []
+    for org, items in by_org.items():
+        parts = {key: [d.props for d in items if d.kind == kind.name] for key, kind in composite.parts}
+        needs = tuple(sorted({key for d in items for key in d.depends_on if key in owned}))
+        resources.append(composite.desired(org, parts, needs))
+    return resources

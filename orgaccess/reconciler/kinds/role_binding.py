@@ -1,0 +1,173 @@
+"""The roles granted to one service account in one org: the declared set is the complete set.
+
+A grant is a (role, division) pair: each declared role in each declared division (on genesys-cloud,
+`divisions`; the home division when absent, the only one on the seed platform). Every other pair
+of the account in the org is revoked. The live divisions are compared as one field, `divisions`:
+the divisions every granted role is in, or, when the roles are not all in the same ones, each
+role's (`Recording Analyst in Queue East`), which can never equal a declaration and so shows as drift.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any, NotRequired, TypedDict
+
+from orgaccess.declarations.access_yaml import BindingDecl, Declarations
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.errors import NotFound
+from orgaccess.platform.models import ALL_DIVISIONS, EVERY_DIVISION, Division, Grant, OAuthClient
+from orgaccess.reconciler.kinds import role as role_kind
+from orgaccess.reconciler.kinds import service_account
+from orgaccess.reconciler.kinds.base import Change, Desired, Kind, KindError, Observed, Props, delta
+from orgaccess.reconciler.snapshot import Fleet
+
+
+class BindingProps(TypedDict):
+    """An account's complete set of roles in one org; `homeOrg` is where the account lives."""
+
+    org: str
+    homeOrg: str
+    serviceAccount: str
+    roles: list[str]
+    justification: str | None
+    # Only when declared: absent means the home division.
+    divisions: NotRequired[list[str]]
+
+
+def declared(org: str, home_org: str, binding: BindingDecl) -> BindingProps:
+    props: BindingProps = {
+        "org": org,
+        "homeOrg": home_org,
+        "serviceAccount": binding.serviceAccount,
+        "roles": sorted(set(binding.roles)),
+        "justification": binding.justification,
+    }
+    if binding.divisions is not None:
+        props["divisions"] = sorted(set(binding.divisions))
+    return props
+
+
+def plan(decls: Declarations, platform: Dialect) -> Iterator[Desired]:
+    """One binding per (org, account), after the account and the roles it grants."""
+    for org in decls.orgs:
+        # Where the bound account lives: its own org on genesys-cloud, the home org elsewhere.
+        account_home = org.id if platform is Dialect.GENESYS_CLOUD else decls.homeOrg
+        roles = [r.name for r in decls.roles_bound_in(org.id)]
+        for binding in org.bindings:
+            needs = [service_account.KIND.key_of(account_home, binding.serviceAccount)]
+            needs += [role_kind.KIND.key_of(org.id, name) for name in roles if name in binding.roles]
+            yield KIND.desired(declared(org.id, account_home, binding), needs)
+
+
+def review(change: Change) -> str | None:
+    added = delta(change.before.get("roles", []), change.after.get("roles", []))
+    # The reason is what a reviewer weighs a new grant against.
+    why = change.after.get("justification") if "+ " in added else None
+    return added and f"Grants to {change.props['serviceAccount']}{change.marker}: {added}" + (
+        f' — justification: "{why}"' if why else ""
+    )
+
+
+def _account(fleet: Fleet, props: Props, *, fresh: bool = False) -> OAuthClient | None:
+    return fleet.accounts(props["homeOrg"], fresh=fresh).get(props["serviceAccount"])
+
+
+def observe(fleet: Fleet, props: Props) -> Observed:
+    account = _account(fleet, props)
+    if account is None:
+        # Not created yet: it holds nothing, so every declared role is still to grant.
+        return Observed({"roles": []})
+    pairs = fleet.grant_pairs(props["org"], account.id)
+    live: dict[str, Any] = {"roles": sorted({grant.role.name for grant in pairs})}
+    # All in the home division reads as no `divisions`, as a declaration without the field does.
+    if "divisions" in props or not all(grant.division.home for grant in pairs):
+        live["divisions"] = _live_divisions(pairs)
+    return Observed(live, facts={"subjectId": account.id})
+
+
+def _live_divisions(pairs: list[Grant]) -> list[str]:
+    """The divisions every role is granted in, or each role's when they differ."""
+    per_role: dict[str, set[str]] = {}
+    for grant in pairs:
+        per_role.setdefault(grant.role.name, set()).add(grant.division.name)
+    shared = {frozenset(names) for names in per_role.values()}
+    if len(shared) <= 1:
+        return sorted(next(iter(shared), set()))
+    return sorted(f"{role} in {name}" for role, names in per_role.items() for name in names)
+
+
+def _wanted_divisions(fleet: Fleet, props: Props) -> list[Division]:
+    """The declared divisions as the platform's, the home one when none is declared."""
+    names = props.get("divisions")
+    if not names:
+        return [next(d for d in fleet.divisions(props["org"]).values() if d.home)]
+    known = fleet.divisions(props["org"])
+    absent = [n for n in names if n != ALL_DIVISIONS and n not in known]
+    if absent:
+        raise KindError(
+            f"division(s) {absent} do not exist in org '{props['org']}' (it has {sorted(known)}); "
+            "create them on the platform or fix the binding's divisions"
+        )
+    return [EVERY_DIVISION if n == ALL_DIVISIONS else known[n] for n in names]
+
+
+def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
+    org, name = props["org"], props["serviceAccount"]
+    # Accounts change only through their own resource, which runs first; re-list the home
+    # org's accounts only when this one is not known yet (one listing per binding would put
+    # every binding of the fleet on the home org's rate limit).
+    account = _account(fleet, props) or _account(fleet, props, fresh=True)
+    if account is None:
+        raise KindError(
+            f"service account '{name}' does not exist in home org '{props['homeOrg']}'; "
+            "declare it under serviceAccounts so orgaccess creates it before binding it"
+        )
+    live = fleet.grant_pairs(org, account.id, fresh=True)
+    granted = {grant.role.name: grant.role for grant in live}
+    wanted = set(props["roles"])
+    divisions = _wanted_divisions(fleet, props)
+    have = {(grant.role.name, grant.division.id) for grant in live}
+    missing = [(role, d) for role in sorted(wanted) for d in divisions if (role, d.id) not in have]
+    if missing:
+        roles = fleet.roles(org, fresh=True)
+        absent = sorted({r for r, _ in missing if r not in roles})
+        if absent:
+            raise KindError(f"role(s) {absent} do not exist in org '{org}'; declare them under roles")
+        for role, division in missing:
+            fleet.client.grant_role(org, account.id, roles[role].id, division)
+    keep = {(role, d.id) for role in wanted for d in divisions}
+    for grant in live:
+        if (grant.role.name, grant.division.id) not in keep:
+            with contextlib.suppress(NotFound):
+                fleet.client.revoke_role(org, account.id, grant.role.id, grant.division)
+    fleet.forget_grants(org, account.id)
+    # Grants that were there before orgaccess are left in place when the binding is destroyed.
+    preexisting = prior.get("preexisting", sorted(wanted & set(granted)))
+    return {**props, "subjectId": account.id, "preexisting": preexisting, "adopted": False}
+
+
+def delete(fleet: Fleet, props: Props) -> None:
+    account = _account(fleet, props)
+    if account is None:
+        return
+    org = props["org"]
+    made = set(props["roles"]) - set(props.get("preexisting") or [])
+    for grant in fleet.grant_pairs(org, account.id, fresh=True):
+        if grant.role.name in made:
+            with contextlib.suppress(NotFound):
+                fleet.client.revoke_role(org, account.id, grant.role.id, grant.division)
+    fleet.forget_grants(org, account.id)
+
+
+KIND = Kind(
+    name="RoleBinding",
+    fields=("roles", "divisions"),
+    identity=("org", "serviceAccount"),
+    observe=observe,
+    converge=converge,
+    delete=delete,
+    plan=plan,
+    review=review,
+    column="grants",
+)

@@ -1,0 +1,135 @@
+"""Service accounts (OAuth clients) in the home org: grant type, scopes, org lock, secret."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any, TypedDict
+
+from orgaccess.declarations.access_yaml import Declarations, ServiceAccountDecl
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.errors import NotFound
+from orgaccess.platform.models import GrantType, OAuthClient, OAuthClientSpec, OAuthClientUpdate, OrgLock
+from orgaccess.reconciler.kinds.base import Change, Desired, Kind, Observed, Props, delta
+from orgaccess.reconciler.snapshot import Fleet
+
+FIELDS = ("grantType", "scopes", "orgLock")
+
+
+class AccountProps(TypedDict):
+    """A service account in the org it lives in (`homeOrg`)."""
+
+    homeOrg: str
+    name: str
+    grantType: str
+    scopes: list[str]
+    orgLock: str
+    description: str
+    secretRotation: str | None
+
+
+def declared(home_org: str, account: ServiceAccountDecl) -> AccountProps:
+    return {
+        "homeOrg": home_org,
+        "name": account.name,
+        "grantType": account.grantType,
+        "scopes": sorted(set(account.scopes)),
+        "orgLock": account.orgLock,
+        "description": account.description,
+        "secretRotation": account.secretRotation,
+    }
+
+
+def plan(decls: Declarations, platform: Dialect) -> Iterator[Desired]:
+    """On genesys-cloud a client acts in its own org only, so each account is a client in the home
+    org and in every org that binds it (and is bound there as itself)."""
+    for account in decls.serviceAccounts:
+        for org in account_orgs(decls, account.name, platform):
+            yield KIND.desired(declared(org, account))
+
+
+def account_orgs(decls: Declarations, account: str, platform: Dialect) -> list[str]:
+    """The orgs where `account` exists: the home org, and on genesys-cloud each org that binds it."""
+    orgs = [decls.homeOrg]
+    if platform is Dialect.GENESYS_CLOUD:
+        orgs += [org.id for org in decls.orgs if any(b.serviceAccount == account for b in org.bindings)]
+    return list(dict.fromkeys(orgs))
+
+
+def review(change: Change) -> str | None:
+    old, new = change.before, change.after
+    parts = [f"{f} {old.get(f, '—')} → {new.get(f, '—')}" for f in ("grantType", "orgLock") if old.get(f) != new.get(f)]
+    if scopes := delta(old.get("scopes", []), new.get("scopes", [])):
+        parts.append(f"scopes {scopes}")
+    if old and new and old.get("secretRotation") != new.get("secretRotation"):
+        parts.append("secret rotated")
+    if not parts:
+        return None
+    return f"Service account {change.props['name']}{change.marker}: " + "; ".join(parts)
+
+
+def _live_props(client: OAuthClient) -> dict[str, Any]:
+    return {
+        "grantType": client.authorizedGrantType.value.lower(),
+        "scopes": sorted(client.scopes),
+        "orgLock": client.orgLock.value,
+    }
+
+
+def observe(fleet: Fleet, props: Props) -> Observed:
+    live = fleet.accounts(props["homeOrg"]).get(props["name"])
+    if live is None:
+        return Observed(None)
+    return Observed(_live_props(live), facts={"clientId": live.id})
+
+
+def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
+    home, name = props["homeOrg"], props["name"]
+    live = fleet.accounts(home, fresh=True).get(name)
+    adopted = bool(prior.get("adopted", live is not None))
+    # The secret is known only when orgaccess created or rotated it; an adopted
+    # account keeps the secret its operators already hold.
+    secret = prior.get("secret") or ""
+    wanted = {
+        "name": name,
+        "description": props["description"],
+        "authorizedGrantType": GrantType(props["grantType"].upper()),
+        "scopes": props["scopes"],
+        "orgLock": OrgLock(props["orgLock"]),
+    }
+    # secretRotation is a trigger: a new value, after creation, asks for a new secret.
+    rotate = bool(prior) and props.get("secretRotation") != prior.get("secretRotation")
+    if live is None:
+        created = fleet.client.create_client(home, OAuthClientSpec(**wanted))
+        secret, live = created.secret, created
+    else:
+        if _live_props(live) != {k: props[k] for k in FIELDS}:
+            live = fleet.client.update_client(home, live.id, OAuthClientUpdate(**wanted, version=live.version))
+        if rotate:
+            secret = fleet.client.rotate_secret(home, live.id).secret
+    fleet.forget_accounts(home)
+    return {**props, "clientId": live.id, "secret": secret, "adopted": adopted}
+
+
+def delete(fleet: Fleet, props: Props) -> None:
+    live = fleet.accounts(props["homeOrg"], fresh=True).get(props["name"])
+    if live is None:
+        return
+    with contextlib.suppress(NotFound):
+        fleet.client.delete_client(props["homeOrg"], live.id)
+    fleet.forget_accounts(props["homeOrg"])
+
+
+KIND = Kind(
+    name="ServiceAccount",
+    fields=FIELDS,
+    identity=("homeOrg", "name"),
+    observe=observe,
+    converge=converge,
+    delete=delete,
+    plan=plan,
+    review=review,
+    column="account",
+    outputs=("clientId", "secret", "adopted"),
+    secret_outputs=("secret",),
+)
