@@ -26,7 +26,7 @@ help:
 	@echo "make demo       the partner-org 403 found and fixed, on the embedded emulator"
 	@echo "make demo-genesys  the same on the emulator's genesys-cloud dialect"
 	@echo "make test       every test, the real Pulumi engine included"
-	@echo "make lint       ruff + mypy"
+	@echo "make lint       ruff, mypy, the import contracts of ARCHITECTURE.md"
 	@echo "make bench      benchmarks at 10 and 100 orgs, engine defaults then tuned"
 	@echo "make bench-full adds 300 and 500 orgs, the state's JSON shape, PostgreSQL against the file backend"
 	@echo "make drift-page the drift page's screenshot (docs/img) and its size and render time at 500 orgs"
@@ -54,6 +54,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy orgaccess providers policies bench tests __main__.py
+	$(VENV)/bin/lint-imports
 
 demo: venv toolchain
 	$(PY) -m orgaccess.demo.seed

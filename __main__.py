@@ -1,4 +1,4 @@
-"""orgaccess: the access declared in access.yaml, reconciled by Pulumi (see orgaccess/deploy/program.py)."""
+"""orgaccess: the access declared in access.yaml, reconciled by Pulumi (see orgaccess/program.py)."""
 
 from orgaccess import program
 

@@ -1,9 +1,120 @@
-"""The import path a project's Pulumi program names: `from orgaccess import program; program.run()`.
+"""The Pulumi program: access.yaml in, a resource per service account and per org out.
 
-Projects (the repo's own `__main__.py`, every fleet stack's) keep this line across releases, so it
-stays here while the program itself lives with what runs inside the engine (orgaccess/deploy/).
+Everything that can be wrong with the input is found here, before the engine asks
+any provider to write: the file's own rules, then which orgs the credentials reach.
 """
 
-from orgaccess.deploy.program import run
+from __future__ import annotations
 
-__all__ = ["run"]
+import os
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+from orgaccess.declarations.access_yaml import DeclarationError, Declarations, load_declarations
+from orgaccess.deploy import session, startup
+from orgaccess.deploy.backend import compression_advice
+from orgaccess.deploy.shard import Shard, parse_shard
+from orgaccess.plan.desired import Desired, per_org, plan
+from orgaccess.plan.preflight import check_addressable
+from orgaccess.platform import settings
+from orgaccess.platform.dialect import Dialect
+from orgaccess.platform.settings import SettingsError
+from orgaccess.reconciler.drift import from_records
+from orgaccess.reconciler.kinds import KINDS, service_account
+from orgaccess.reconciler.kinds.base import FAILED
+from providers import Convergence, resource_type
+
+
+def run() -> None:
+    startup.engine_process()
+    config = pulumi.Config(settings.NAMESPACE)
+    path = settings.declarations_path(config.get)
+    try:
+        platform = settings.platform_from(config.get)
+        shard = parse_shard(config.get("shard"))
+        decls = load_declarations(path, platform)
+        # get_config reads a secret without Config.get's warning; the value never leaves this process.
+        session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config)))
+        check_addressable(decls, path, session.fleet())
+    except (DeclarationError, SettingsError) as exc:
+        # RunError is shown as its message alone, which is all a user needs here.
+        raise pulumi.RunError(str(exc)) from None
+    if advice := compression_advice(Path.cwd(), dict(os.environ)):
+        pulumi.log.warn(advice)
+    # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
+    resources = register(per_org(shard.select(plan(decls, platform))))
+    export_summary(decls, resources, shard, platform)
+    fail_on_part_failures(resources)
+
+
+def register(desired: list[Desired]) -> dict[tuple[str, str], Any]:
+    made: dict[tuple[str, str], Any] = {}
+    for item in desired:
+        needs = [made[key] for key in item.depends_on]
+        made[item.key] = resource_type(item.kind)(item.name, item.props, pulumi.ResourceOptions(depends_on=needs))
+        show_drift(made[item.key])
+    return made
+
+
+def show_drift(resource: Any) -> None:
+    """In a preview, one warning under `resource` per drifted field of its objects.
+
+    A plain `pulumi preview` shows a resource's diagnostics under its name, and only the keys of
+    the properties that change: the warnings are what says which object and field differ, on every
+    preview, whatever the state holds. The records are the provider's check (its `drift` input),
+    which a preview hands back as the resource's outputs; an `up` and an unchanged resource have none.
+    """
+
+    def warn(records: Any) -> None:
+        for found in from_records(records):
+            pulumi.log.warn(found.headline(), resource=resource)
+
+    resource.drift.apply(warn)
+
+
+def fail_on_part_failures(resources: dict[tuple[str, str], Any]) -> None:
+    """Fails the `up` with every object that could not converge, once every org has converged.
+
+    An org resource lists such objects under `failed` instead of failing, so that the objects it
+    did converge are saved (kinds/base.Composite); one `Convergence` resource turns them back into
+    the `up`'s error.
+    """
+    failed = [getattr(r, FAILED) for (kind, _), r in resources.items() if FAILED in KINDS[kind].outputs]
+    Convergence(pulumi.Output.all(*failed).apply(lambda per_org: [line for lines in per_org for line in lines or ()]))
+
+
+def export_summary(
+    decls: Declarations, resources: dict[tuple[str, str], Any], shard: Shard, platform: Dialect = Dialect.SEED
+) -> None:
+    summary: dict[str, Any] = {
+        org.id: {
+            "licenses": dict(org.licenses),
+            "bindings": {b.serviceAccount: sorted(b.roles) for b in org.bindings},
+        }
+        for org in decls.orgs
+        if shard.holds_org(org.id)
+    }
+    pulumi.export("orgs", summary)
+    pulumi.export("homeOrg", decls.homeOrg)
+    if not shard.accounts:
+        return
+    if platform is Dialect.GENESYS_CLOUD:
+        # One client per org, each with its own secret output: `{account: {org: {clientId, secret}}}`.
+        clients = {
+            a.name: {
+                org: _credentials(resources[service_account.KIND.key_of(org, a.name)])
+                for org in service_account.account_orgs(decls, a.name, platform)
+            }
+            for a in decls.serviceAccounts
+        }
+        pulumi.export("serviceAccounts", clients)
+        return
+    accounts = {a.name: resources[service_account.KIND.key_of(decls.homeOrg, a.name)] for a in decls.serviceAccounts}
+    pulumi.export("serviceAccounts", {n: _credentials(r) for n, r in accounts.items()})
+
+
+def _credentials(resource: Any) -> dict[str, Any]:
+    # `secret` is a secret output: `pulumi stack output --show-secrets` is the only way to read it.
+    return {"clientId": resource.clientId, "secret": resource.secret}

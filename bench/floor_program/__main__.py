@@ -24,5 +24,5 @@ for item in per_org(plan(load_declarations(Path(config.require("declarations")))
     if nested and item.kind == org_access.KIND.name:
         props = {"org": item.org, **org_access.KIND.listed(props)}
     made[item.key] = Noop(f"{item.kind}/{item.name}", props, pulumi.ResourceOptions(depends_on=needs))
-# The program's one Convergence check, after every org (orgaccess/deploy/program.fail_on_part_failures).
+# The program's one Convergence check, after every org (orgaccess/program.fail_on_part_failures).
 Noop("Convergence/convergence", {"failed": []}, pulumi.ResourceOptions(depends_on=list(made.values())))

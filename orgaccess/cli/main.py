@@ -9,8 +9,9 @@ import typer
 from typer import _click  # Typer's own copy of click: the types TyperGroup's methods take
 from typer.core import TyperGroup
 
-from orgaccess.cli import doctor_cmd, drift_cmd, emulator_cmd, export_cmd
+from orgaccess.cli import doctor_cmd, drift_cmd, export_cmd
 from orgaccess.cli.common import log_to_stderr
+from orgaccess.emulator import command as emulator_cmd
 
 # Commands that drive the engine, by the module whose `app` holds them. They import Pulumi's
 # Automation API (0.5 s), so they are loaded only when run or listed, not on every `drift`.

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from orgaccess.cli.common import CommandError, explained_errors, fail, out
+from orgaccess.deploy.backend import selected_stack
 from orgaccess.engine.automation import WorkspaceStack
-from orgaccess.engine.backend import selected_stack
 from orgaccess.engine.recovery import RecoveryError, recover
 from orgaccess.engine.statestore import StoreError, redact
 

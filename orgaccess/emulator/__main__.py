@@ -2,6 +2,6 @@
 
 import typer
 
-from orgaccess.cli.emulator_cmd import emulator
+from orgaccess.emulator.command import emulator
 
 typer.run(emulator)

@@ -20,7 +20,7 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from orgaccess.engine.backend import backend_url, state_compression
+from orgaccess.deploy.backend import backend_url, state_compression
 from orgaccess.engine.result import Result, run_operation
 
 PULUMI_VERSION = "3.274.1"

@@ -37,7 +37,7 @@ import zstandard
 from pulumi import automation as auto
 from pydantic import BaseModel, Field
 
-from orgaccess.engine.backend import project_settings
+from orgaccess.deploy.backend import project_settings
 from orgaccess.engine.result import Result
 from orgaccess.engine.statestore import StateStore, open_store
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from orgaccess.deploy.backend import state_compression
 from orgaccess.engine.automation import engine_bin_dir, engine_command, project_copy
-from orgaccess.engine.backend import state_compression
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.platform.ratebudget import RATE_LIMIT_DIR_ENV
 from orgaccess.platform.settings import ORG_CREDENTIALS_ENV, Settings

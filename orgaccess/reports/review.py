@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orgaccess.deploy.backend import selected_stack
 from orgaccess.deploy.policy_rules import kind_of
 from orgaccess.engine import result as engine_result
 from orgaccess.engine.automation import Operations, WorkspaceStack
-from orgaccess.engine.backend import selected_stack
 from orgaccess.engine.result import Result
 from orgaccess.printable import escape, markdown
 from orgaccess.reconciler.drift import Drift, as_records, from_records

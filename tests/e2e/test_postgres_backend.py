@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from orgaccess.deploy.backend import COMPRESSION_VARIABLES
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine.automation import Stack, project_stack
-from orgaccess.engine.backend import COMPRESSION_VARIABLES
 from tests.e2e.e2e_support import ADMIN
 
 pytestmark = pytest.mark.e2e

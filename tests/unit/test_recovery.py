@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from orgaccess.cli.main import app
+from orgaccess.deploy.backend import backend_url, selected_stack
 from orgaccess.engine import recovery
-from orgaccess.engine.backend import backend_url, selected_stack
 from orgaccess.engine.statestore import FileStore, StoreError, open_store, redact
 
 CHECKPOINT = json.dumps({"version": 3, "checkpoint": {"stack": "organization/orgaccess/dev"}}).encode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orgaccess.engine.backend import compression_advice, state_compression
+from orgaccess.deploy.backend import compression_advice, state_compression
 
 POSTGRES = "postgres://orgaccess:pw@127.0.0.1:5432/orgaccess?sslmode=disable"
 

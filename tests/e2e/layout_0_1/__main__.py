@@ -6,7 +6,7 @@ which is exactly what 0.1 declared (same names, inputs, dependencies and types).
 
 from typing import Any
 
-from orgaccess.deploy import program
+from orgaccess import program
 from orgaccess.plan.desired import Desired
 from providers import resources
 
