@@ -101,25 +101,37 @@ def _steps(step: engine_result.Step) -> list[Step]:
 def _object_steps(resource: Kind | Composite, op: str, old: Props | None, new: Props | None) -> list[Step]:
     """A resource as one step per object it holds (an org's resource holds several), as if each
     were its own resource."""
-
-    def objects(props: Props | None) -> dict[str, tuple[str, Props]]:
-        return {label(kind, part): (kind.name, part) for kind, part in resource.objects(props or {})}
-
-    before, after = objects(old), objects(new)
+    before, after = _objects(resource, old), _objects(resource, new)
     found = from_records((new or {}).get(DRIFT_KEY))
-    steps = []
-    for name in [*after, *(n for n in before if n not in after)]:
-        kind = (after.get(name) or before[name])[0]
-        drift = as_records(d for d in found if d.object == name)
-        old_part = before[name][1] if name in before else None
-        new_part = {**after[name][1], DRIFT_KEY: drift} if name in after else None
-        if old_part is None or new_part is None:
-            part_op = "create" if old_part is None else "delete"
-        else:
-            changed = drift or any(old_part.get(k) != v for k, v in after[name][1].items() if v is not None)
-            part_op = "update" if op != "same" and changed else "same"
-        steps.append(Step(part_op, kind, old_part, new_part))
-    return steps
+    return [_object_step(name, op, before, after, found) for name in [*after, *(n for n in before if n not in after)]]
+
+
+# Each object of a resource by its label: its kind's name and its part of the resource's props.
+_Objects = dict[str, tuple[str, Props]]
+
+
+def _objects(resource: Kind | Composite, props: Props | None) -> _Objects:
+    return {label(kind, part): (kind.name, part) for kind, part in resource.objects(props or {})}
+
+
+def _object_step(name: str, op: str, before: _Objects, after: _Objects, found: list[Drift]) -> Step:
+    kind = (after.get(name) or before[name])[0]
+    drift = as_records(d for d in found if d.object == name)
+    old_part = before[name][1] if name in before else None
+    declared = after[name][1] if name in after else None
+    new_part = {**declared, DRIFT_KEY: drift} if declared is not None else None
+    return Step(_object_op(op, old_part, declared, drift), kind, old_part, new_part)
+
+
+def _object_op(op: str, old_part: Props | None, declared: Props | None, drift: list[dict[str, Any]]) -> str:
+    """The object's own step: created or deleted with its resource's object list, else updated when
+    the resource is and this object's declaration or live state differs."""
+    if old_part is None:
+        return "create"
+    if declared is None:
+        return "delete"
+    changed = drift or any(old_part.get(k) != v for k, v in declared.items() if v is not None)
+    return "update" if op != "same" and changed else "same"
 
 
 def _subject(urn: str) -> str:
@@ -156,33 +168,51 @@ def _summary(preview: Preview) -> str:
 
 def render(preview: Preview) -> str:
     """The review as markdown: outcome, policy results, declared changes per org, live drift."""
-    out = ["## orgaccess review", "", _summary(preview), ""]
-    if preview.errors:
-        # Errors may quote the platform: no line of them may close the code block or drive a terminal.
-        quoted = [escape(line).replace("`", "'") for error in preview.errors for line in error.splitlines()]
-        out += ["### Errors", "", "```", *quoted, "```", ""]
-    if preview.policies:
-        out += ["### Policies", ""]
-        ranked = sorted(preview.policies, key=lambda r: (not r.blocking, r.policy, r.subject, r.message))
-        out += [f"- **{r.level}** `{r.policy}` on {r.subject}: {r.message}" for r in ranked]
-        out.append("")
     steps = sorted(preview.steps, key=_order)
+    out = ["## orgaccess review", "", _summary(preview), ""]
+    out += _errors(preview.errors) + _policies(preview.policies) + _changes(steps) + _drift(steps)
+    return "\n".join(out)
+
+
+def _errors(errors: list[str]) -> list[str]:
+    if not errors:
+        return []
+    # Errors may quote the platform: no line of them may close the code block or drive a terminal.
+    quoted = [escape(line).replace("`", "'") for error in errors for line in error.splitlines()]
+    return ["### Errors", "", "```", *quoted, "```", ""]
+
+
+def _policies(policies: list[PolicyResult]) -> list[str]:
+    if not policies:
+        return []
+    ranked = sorted(policies, key=lambda r: (not r.blocking, r.policy, r.subject, r.message))
+    return ["### Policies", "", *(f"- **{r.level}** `{r.policy}` on {r.subject}: {r.message}" for r in ranked), ""]
+
+
+def _changes(steps: list[Step]) -> list[str]:
     changes: dict[str, list[str]] = {}
     for step in steps:
         if line := step.of.review(step):
             changes.setdefault(step.org, []).append(markdown(line))
-    out += ["### Declared changes per org", ""]
+    out = ["### Declared changes per org", ""]
     for org in sorted(changes):
         out += [f"**{markdown(org)}**", "", *(f"- {line}" for line in changes[org]), ""]
-    if not changes:
-        out += ["None.", ""]
+    return out if changes else [*out, "None.", ""]
+
+
+def _drift(steps: list[Step]) -> list[str]:
     drift = sorted(f"{s.org} {s.kind} {s.name}: {d.describe()}" for s in steps for d in s.drift)
-    if drift:
-        out += [f"<details><summary>Live state that differs from the declarations ({len(drift)})</summary>", ""]
-        # The live half of each line is the platform's, names and all.
-        out += [f"- {markdown(line)}" for line in drift]
-        out += ["", "</details>", ""]
-    return "\n".join(out)
+    if not drift:
+        return []
+    # The live half of each line is the platform's, names and all.
+    return [
+        f"<details><summary>Live state that differs from the declarations ({len(drift)})</summary>",
+        "",
+        *(f"- {markdown(line)}" for line in drift),
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
