@@ -150,16 +150,14 @@ class Recorder:
 
     def result(self, command: str, returncode: int, error: auto.CommandError | None = None) -> Result:
         events = sorted(self._events, key=lambda e: e.sequence)
-        summaries = [e.summary_event for e in events if e.summary_event]
         return Result(
             command,
             returncode,
             _text(self._stdout),
             _text(self._stderr),
             steps=tuple(_step(e.resource_pre_event.metadata) for e in events if e.resource_pre_event),
-            changes=_changes(summaries[-1].resource_changes) if summaries else {},
-            # Debug messages (each RPC of the program) are for `-v` logs, not for results.
-            diagnostics=tuple(_diagnostic(d) for e in events if (d := e.diagnostic_event) and d.severity != "debug"),
+            changes=_last_changes(events),
+            diagnostics=_diagnostics(events),
             policy_violations=tuple(_violation(e.policy_event) for e in events if e.policy_event),
             failed=tuple(e.res_op_failed_event.metadata.urn for e in events if e.res_op_failed_event),
             error=error,
@@ -202,10 +200,14 @@ def _differing(meta: auto.events.StepEventMetadata) -> tuple[str, ...]:
         return tuple(sorted({path.split(".", 1)[0].split("[", 1)[0] for path in paths}))
     if not (meta.old and meta.new and meta.op == auto.OpType.UPDATE):
         return ()
+    return _compared(meta.old, meta.new)
+
+
+def _compared(old: auto.events.StepEventStateMetadata, new: auto.events.StepEventStateMetadata) -> tuple[str, ...]:
     # Dynamic providers give the engine no detailed diff; its display then compares the old state's
     # outputs (what the last up or refresh saw) with the new inputs, and so does this.
-    before = {**(meta.old.inputs or {}), **(meta.old.outputs or {})}
-    after = meta.new.inputs or {}
+    before = {**(old.inputs or {}), **(old.outputs or {})}
+    after = new.inputs or {}
     return tuple(sorted(k for k, v in after.items() if not k.startswith("__") and before.get(k) != v))
 
 
@@ -214,8 +216,15 @@ def _op(op: Any) -> str:
     return str(auto.OpType(op).value)
 
 
-def _changes(summary: Mapping[Any, int]) -> dict[str, int]:
-    return {_op(op): n for op, n in summary.items()}
+def _last_changes(events: list[auto.EngineEvent]) -> dict[str, int]:
+    """The counts of the operation's summary, the last one it sent (none when it sent none)."""
+    summaries = [e.summary_event for e in events if e.summary_event]
+    return {_op(op): n for op, n in summaries[-1].resource_changes.items()} if summaries else {}
+
+
+def _diagnostics(events: list[auto.EngineEvent]) -> tuple[Diagnostic, ...]:
+    # Debug messages (each RPC of the program) are for `-v` logs, not for results.
+    return tuple(_diagnostic(d) for e in events if (d := e.diagnostic_event) and d.severity != "debug")
 
 
 def _diagnostic(event: auto.DiagnosticEvent) -> Diagnostic:
