@@ -27,6 +27,7 @@ import os
 import ssl
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
@@ -80,38 +81,53 @@ def _no_config(_key: str) -> object:
 
 def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Settings:
     """Settings from `config` (a stack-config lookup by bare key), then env, then defaults."""
-
-    def pick(key: str, env: str) -> str | None:
-        value = config(key)
-        if value is None or value == "":
-            value = os.environ.get(env)
-        return None if value is None else str(value)
-
-    url_key = "--api-url" if api_url else _where(config, "apiUrl", "ORGACCESS_API_URL")
-    url = api_url or pick("apiUrl", "ORGACCESS_API_URL") or DEFAULT_API_URL
-    insecure = _flag(pick("allowInsecureHttp", INSECURE_ENV), _where(config, "allowInsecureHttp", INSECURE_ENV))
-    _check_url(url, url_key, allow_insecure_http=insecure)
-    ca_bundle = pick("caBundle", CA_BUNDLE_ENV)
+    url = _api_url(config, api_url)
+    ca_bundle = _pick(config, "caBundle", CA_BUNDLE_ENV)
     if ca_bundle:
         _check_ca_bundle(ca_bundle, _where(config, "caBundle", CA_BUNDLE_ENV))
-    platform = platform_of(pick("platform", PLATFORM_ENV), _where(config, "platform", PLATFORM_ENV))
+    platform = platform_of(_pick(config, "platform", PLATFORM_ENV), _where(config, "platform", PLATFORM_ENV))
     if platform is Dialect.GENESYS_CLOUD:
-        given = config("orgCredentials") or os.environ.get(ORG_CREDENTIALS_ENV)
-        where = _where(config, "orgCredentials", ORG_CREDENTIALS_ENV)
-        credentials_file = _credentials_file(given)
-        if credentials_file is not None:
-            given = _read_credentials_file(credentials_file, where)
-        return Settings(
-            api_url=url.rstrip("/"),
-            client_id="",
-            client_secret=SecretStr(""),
-            platform=platform,
-            org_credentials=org_credentials(given),
-            ca_bundle=ca_bundle or None,
-            org_credentials_file=None if credentials_file is None else str(credentials_file),
-        )
-    client_id = pick("clientId", "ORGACCESS_CLIENT_ID")
-    secret = pick("clientSecret", "ORGACCESS_CLIENT_SECRET")
+        return _per_org_settings(config, url, platform, ca_bundle)
+    return _one_account_settings(config, url, ca_bundle)
+
+
+def _pick(config: Lookup, key: str, env: str) -> str | None:
+    value = config(key)
+    if value is None or value == "":
+        value = os.environ.get(env)
+    return None if value is None else str(value)
+
+
+def _api_url(config: Lookup, api_url: str | None) -> str:
+    """The platform URL, checked against the scheme rule (module docstring)."""
+    url_key = "--api-url" if api_url else _where(config, "apiUrl", "ORGACCESS_API_URL")
+    url = api_url or _pick(config, "apiUrl", "ORGACCESS_API_URL") or DEFAULT_API_URL
+    where_insecure = _where(config, "allowInsecureHttp", INSECURE_ENV)
+    insecure = _flag(_pick(config, "allowInsecureHttp", INSECURE_ENV), where_insecure)
+    _check_url(url, url_key, allow_insecure_http=insecure)
+    return url
+
+
+def _per_org_settings(config: Lookup, url: str, platform: Dialect, ca_bundle: str | None) -> Settings:
+    given = config("orgCredentials") or os.environ.get(ORG_CREDENTIALS_ENV)
+    where = _where(config, "orgCredentials", ORG_CREDENTIALS_ENV)
+    credentials_file = _credentials_file(given)
+    if credentials_file is not None:
+        given = _read_credentials_file(credentials_file, where)
+    return Settings(
+        api_url=url.rstrip("/"),
+        client_id="",
+        client_secret=SecretStr(""),
+        platform=platform,
+        org_credentials=org_credentials(given),
+        ca_bundle=ca_bundle or None,
+        org_credentials_file=None if credentials_file is None else str(credentials_file),
+    )
+
+
+def _one_account_settings(config: Lookup, url: str, ca_bundle: str | None) -> Settings:
+    client_id = _pick(config, "clientId", "ORGACCESS_CLIENT_ID")
+    secret = _pick(config, "clientSecret", "ORGACCESS_CLIENT_SECRET")
     missing = [
         hint
         for value, hint in (
@@ -245,6 +261,12 @@ def _read_credentials_file(path: Path, where: str) -> object:
 
 def org_credentials(value: object) -> tuple[tuple[str, OrgCredential], ...]:
     """`orgaccess:orgCredentials` as (org, credential) pairs; SettingsError says what is wrong, never a secret."""
+    mapping = _credentials_mapping(value)
+    return tuple((str(org), _org_credential(org, credential)) for org, credential in sorted(mapping.items()))
+
+
+def _credentials_mapping(value: object) -> dict[Any, Any]:
+    """The org-to-credential mapping given as an object or as its JSON text."""
     if value is None or value == "":
         raise MissingCredentials(
             f"orgaccess has no admin credentials for any org on genesys-cloud; set {_CREDENTIALS_HINT}"
@@ -256,16 +278,17 @@ def org_credentials(value: object) -> tuple[tuple[str, OrgCredential], ...]:
             raise SettingsError("orgaccess:orgCredentials is not valid JSON; set it as " + _CREDENTIALS_HINT) from None
     if not isinstance(value, dict) or not value:
         raise SettingsError("orgaccess:orgCredentials must map org ids to credentials; set " + _CREDENTIALS_HINT)
-    pairs = []
-    for org, credential in sorted(value.items()):
-        try:
-            pairs.append((str(org), OrgCredential.model_validate(credential)))
-        except ValidationError as exc:
-            fields = ", ".join(".".join(map(str, e["loc"])) or "value" for e in exc.errors())
-            raise SettingsError(
-                f"orgaccess:orgCredentials.{org}: needs exactly clientId and clientSecret (problem with: {fields})"
-            ) from None
-    return tuple(pairs)
+    return value
+
+
+def _org_credential(org: object, credential: object) -> OrgCredential:
+    try:
+        return OrgCredential.model_validate(credential)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(map(str, e["loc"])) or "value" for e in exc.errors())
+        raise SettingsError(
+            f"orgaccess:orgCredentials.{org}: needs exactly clientId and clientSecret (problem with: {fields})"
+        ) from None
 
 
 def declarations_path(config: Lookup) -> Path:
