@@ -237,25 +237,13 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
 
     store = open_store(stack.backend_url)
     keys = keys_of(stack, store)
-    held = _locks(store, keys)
-    live = [lock for lock in held if lock.held_by_a_live_process]
-    if live:
-        owners = "; ".join(lock.describe() for lock in live)
-        raise RecoveryError(
-            f"stack '{keys.stack}' is locked by a run that may still be going ({owners}); "
-            "wait for it to finish (or stop that process) and run recover again"
-        )
+    held = _stale_locks(store, keys)
     for lock in held:
         found(f"a stale lock ({lock.describe()}): that process is gone")
 
     # First whether the stack exists at all (and readable): nothing is ended for a stack that is not there.
     done.restored_from = make_readable_state(store, keys, found, did)
-
-    for process in leftover_plugins(stack.project_dir, held):
-        found(f"plugin process {process.pid} of a dead run still running ({_command(process)})")
-        _end(process)
-        did(f"ended process {process.pid}")
-        done.ended_processes += 1
+    done.ended_processes = _end_leftover_plugins(stack.project_dir, held, found, did)
 
     for lock in held:
         # Only the locks judged stale above: `pulumi cancel` would delete every lock, a new run's too.
@@ -269,16 +257,48 @@ def recover(stack: PulumiStack, say: Callable[[str], None] = lambda _line: None)
         found(f"pending {operation.get('type', '?')} of {resource.get('urn', '?')}")
     done.dropped_operations = len(pending)
     if done.found:
-        _refresh(stack, len(pending), did)
-        if remaining := _pending(store, keys):
-            raise RecoveryError(
-                f"{len(remaining)} pending operation(s) remain after the refresh; "
-                "remove `pending_operations` by `pulumi stack export` / `pulumi stack import`"
-            )
+        _refresh_clearing_pending(stack, store, keys, len(pending), did)
     else:
         _export(stack)  # the engine reads the state too
         say("found: nothing to recover (no lock, no leftover process, a readable state, no pending operation)")
     return done
+
+
+def _stale_locks(store: StateStore, keys: Keys) -> list[Lock]:
+    """The stack's locks, all stale; RecoveryError while a live process may hold one."""
+    held = _locks(store, keys)
+    live = [lock for lock in held if lock.held_by_a_live_process]
+    if live:
+        owners = "; ".join(lock.describe() for lock in live)
+        raise RecoveryError(
+            f"stack '{keys.stack}' is locked by a run that may still be going ({owners}); "
+            "wait for it to finish (or stop that process) and run recover again"
+        )
+    return held
+
+
+def _end_leftover_plugins(
+    project_dir: Path, held: list[Lock], found: Callable[[str], None], did: Callable[[str], None]
+) -> int:
+    """Ends the plugin processes the dead runs left; how many."""
+    ended = 0
+    for process in leftover_plugins(project_dir, held):
+        found(f"plugin process {process.pid} of a dead run still running ({_command(process)})")
+        _end(process)
+        did(f"ended process {process.pid}")
+        ended += 1
+    return ended
+
+
+def _refresh_clearing_pending(
+    stack: PulumiStack, store: StateStore, keys: Keys, pending: int, did: Callable[[str], None]
+) -> None:
+    _refresh(stack, pending, did)
+    if remaining := _pending(store, keys):
+        raise RecoveryError(
+            f"{len(remaining)} pending operation(s) remain after the refresh; "
+            "remove `pending_operations` by `pulumi stack export` / `pulumi stack import`"
+        )
 
 
 def _refresh(stack: PulumiStack, pending: int, did: Callable[[str], None]) -> None:
@@ -317,22 +337,27 @@ def leftover_plugins(project_dir: Path, dead_runs: list[Lock]) -> list[psutil.Pr
         return []
     since = min(locked) - PID_REUSE_SLACK_SECONDS
     where = project_dir.resolve()
-    left = []
-    for process in psutil.process_iter(["pid", "cmdline", "uids", "create_time"]):
-        try:
-            info = process.info
-            if not info["uids"] or info["uids"].real != os.getuid() or info["create_time"] < since:
-                continue
-            if not is_plugin(info["cmdline"] or []) or not _in_a_plugin_group(process.pid):
-                continue
-            if Path(process.cwd()).resolve() != where:
-                continue
-            if any(parent.name() == "pulumi" for parent in process.parents()):
-                continue
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, ProcessLookupError):
-            continue
-        left.append(process)
-    return left
+    processes = psutil.process_iter(["pid", "cmdline", "uids", "create_time"])
+    return [process for process in processes if _is_leftover(process, since, where)]
+
+
+def _is_leftover(process: psutil.Process, since: float, where: Path) -> bool:
+    """`leftover_plugins`' conditions, cheapest first; a process that went away or hides itself is not one."""
+    try:
+        info = process.info
+        return (
+            _this_users_since(info, since)
+            and is_plugin(info["cmdline"] or [])
+            and _in_a_plugin_group(process.pid)
+            and Path(process.cwd()).resolve() == where
+            and not any(parent.name() == "pulumi" for parent in process.parents())
+        )
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, ProcessLookupError):
+        return False
+
+
+def _this_users_since(info: dict[str, Any], since: float) -> bool:
+    return bool(info["uids"]) and info["uids"].real == os.getuid() and info["create_time"] >= since
 
 
 def _in_a_plugin_group(pid: int) -> bool:
