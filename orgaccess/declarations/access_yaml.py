@@ -20,10 +20,12 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from orgaccess.declarations.yamlsource import Path as DataPath
@@ -236,46 +238,106 @@ _NOUNS: dict[type[_Decl], tuple[str, str]] = {
 
 def _explain(error: Any, data: Any) -> str:
     """One pydantic error as `<what is wrong>; <the fix>`, naming keys and entries as in the file."""
-    model, where, rest = _locate(tuple(error["loc"]), data)
-    key = next((part for part in rest if isinstance(part, str)), None)
-    field = model.model_fields.get(key) if key else None
-    subject = _subject(rest) + where
-    example = f"`{key}: {field.examples[0]}`" if field and field.examples else None
-    kind, value = error["type"], error.get("input")
-    if kind == "missing":
-        return f"missing required key {show(key)} in {where}; add it, like {example}"
-    if kind == "extra_forbidden":
-        return f"unknown key {show(key)} in {where}; " + _suggest(str(key), list(model.model_fields), "allowed keys")
-    if kind == "literal_error":
-        choices = get_args(field.annotation) if field else ()
-        return f"{subject} is {show(value)}; " + _suggest(str(value), [str(c) for c in choices], "use one of")
-    if kind == "unsafe_character":
-        character = error["ctx"]["character"]
-        return (
-            f"{subject} holds {character}, a control or bidi character or an invisible one, that can hide or "
-            "disguise text where it is printed; remove it"
-        )
-    if kind == "string_too_short":
-        return f"{subject} is empty; give it a value"
-    if kind in ("string_too_long", "too_long"):
-        limit = error.get("ctx", {}).get("max_length")
-        return f"{subject} is too long (at most {limit}); shorten it, or split the declarations"
-    expected = _EXPECTED.get(kind)
+    located = _Located(error, *_locate(tuple(error["loc"]), data))
+    return _EXPLAINED.get(located.kind, _wrong_type)(located)
+
+
+@dataclass(frozen=True)
+class _Located:
+    """A pydantic error, with the innermost entry it is in (`where`) and the path inside that entry."""
+
+    error: Any
+    model: type[_Decl]
+    where: str
+    rest: DataPath
+
+    @property
+    def kind(self) -> str:
+        return str(self.error["type"])
+
+    @property
+    def value(self) -> Any:
+        return self.error.get("input")
+
+    @property
+    def key(self) -> str | None:
+        return next((part for part in self.rest if isinstance(part, str)), None)
+
+    @property
+    def field(self) -> FieldInfo | None:
+        return self.model.model_fields.get(self.key) if self.key else None
+
+    @property
+    def subject(self) -> str:
+        return _subject(self.rest) + self.where
+
+    @property
+    def example(self) -> str | None:
+        field = self.field
+        return f"`{self.key}: {field.examples[0]}`" if field and field.examples else None
+
+
+def _missing(e: _Located) -> str:
+    return f"missing required key {show(e.key)} in {e.where}; add it, like {e.example}"
+
+
+def _unknown_key(e: _Located) -> str:
+    return f"unknown key {show(e.key)} in {e.where}; " + _suggest(
+        str(e.key), list(e.model.model_fields), "allowed keys"
+    )
+
+
+def _not_a_choice(e: _Located) -> str:
+    choices = get_args(e.field.annotation) if e.field else ()
+    return f"{e.subject} is {show(e.value)}; " + _suggest(str(e.value), [str(c) for c in choices], "use one of")
+
+
+def _unsafe(e: _Located) -> str:
+    character = e.error["ctx"]["character"]
+    return (
+        f"{e.subject} holds {character}, a control or bidi character or an invisible one, that can hide or "
+        "disguise text where it is printed; remove it"
+    )
+
+
+def _empty(e: _Located) -> str:
+    return f"{e.subject} is empty; give it a value"
+
+
+def _too_long(e: _Located) -> str:
+    limit = e.error.get("ctx", {}).get("max_length")
+    return f"{e.subject} is too long (at most {limit}); shorten it, or split the declarations"
+
+
+def _wrong_type(e: _Located) -> str:
+    """A value of the wrong type; any other error as pydantic says it."""
+    expected = _EXPECTED.get(e.kind)
     if expected is None:
-        return f"{subject}: {error['msg']}; see the access.yaml reference, docs/access-yaml.md"
-    if kind == "list_type":
-        item = get_args(field.annotation)[0] if field else str
+        return f"{e.subject}: {e.error['msg']}; see the access.yaml reference, docs/access-yaml.md"
+    if e.kind == "list_type":
+        item = get_args(e.field.annotation)[0] if e.field else str
         expected = f"a list of {_NOUNS[item][0]}s" if item in _NOUNS else "a list of strings"
-    return f"{subject} must be {expected}, not {show(value)}; {_type_fix(kind, value, model, rest, example)}"
+    return f"{e.subject} must be {expected}, not {show(e.value)}; {_type_fix(e)}"
 
 
-def _type_fix(kind: str, value: Any, model: type[_Decl], rest: tuple[Any, ...], example: str | None) -> str:
+def _type_fix(e: _Located) -> str:
     """How to fix a value of the wrong type."""
-    if kind == "string_type" and isinstance(value, bool | int | float):
+    if e.kind == "string_type" and isinstance(e.value, bool | int | float):
         return "put the value in quotes"
-    if not rest:
-        return f"write it as a mapping, like `{_NOUNS[model][1]}: ...`"
-    return f"write it like {example}" if example else "see the access.yaml reference, docs/access-yaml.md"
+    if not e.rest:
+        return f"write it as a mapping, like `{_NOUNS[e.model][1]}: ...`"
+    return f"write it like {e.example}" if e.example else "see the access.yaml reference, docs/access-yaml.md"
+
+
+_EXPLAINED: dict[str, Callable[[_Located], str]] = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_key,
+    "literal_error": _not_a_choice,
+    "unsafe_character": _unsafe,
+    "string_too_short": _empty,
+    "string_too_long": _too_long,
+    "too_long": _too_long,
+}
 
 
 _EXPECTED = {
@@ -341,10 +403,23 @@ def _reference_problems(
     yield from _duplicates("roles", [r.name for r in decls.roles], "role", "name", line)
     yield from _duplicates("orgs", [o.id for o in decls.orgs], "org", "id", line)
     genesys = platform is Dialect.GENESYS_CLOUD
+    if not genesys:
+        yield from _scope_problems(decls)
+    yield from _role_problems(decls, genesys)
+    for i, org in enumerate(decls.orgs):
+        yield from _license_problems(org, i)
+        yield from _binding_problems(decls, i, line)
+        for j, binding in enumerate(org.bindings):
+            yield from _division_problems(("orgs", i, "bindings", j, "divisions"), binding, genesys)
+
+
+def _scope_problems(decls: Declarations) -> Iterator[tuple[DataPath, str]]:
     for i, account in enumerate(decls.serviceAccounts):
-        if not genesys:
-            where = ("serviceAccounts", i, "scopes")
-            yield from _known(where, account.scopes, f"service account {show(account.name)}", "scope")
+        where = ("serviceAccounts", i, "scopes")
+        yield from _known(where, account.scopes, f"service account {show(account.name)}", "scope")
+
+
+def _role_problems(decls: Declarations, genesys: bool) -> Iterator[tuple[DataPath, str]]:
     for i, role in enumerate(decls.roles):
         if role.name.casefold() in BUILTIN_ROLES:
             yield (
@@ -355,17 +430,16 @@ def _reference_problems(
         where = ("roles", i, "permissions")
         known = _known_genesys if genesys else _known
         yield from known(where, role.permissions, f"role {show(role.name)}", "permission")
-    for i, org in enumerate(decls.orgs):
-        for feature in org.licenses:
-            if feature not in LICENSE_FEATURES:
-                yield (
-                    ("orgs", i, "licenses", feature),
-                    f"unknown license feature {show(feature)} in org {show(org.id)}; "
-                    + _suggest(feature, sorted(LICENSE_FEATURES), "known features"),
-                )
-        yield from _binding_problems(decls, i, line)
-        for j, binding in enumerate(org.bindings):
-            yield from _division_problems(("orgs", i, "bindings", j, "divisions"), binding, genesys)
+
+
+def _license_problems(org: OrgDecl, i: int) -> Iterator[tuple[DataPath, str]]:
+    for feature in org.licenses:
+        if feature not in LICENSE_FEATURES:
+            yield (
+                ("orgs", i, "licenses", feature),
+                f"unknown license feature {show(feature)} in org {show(org.id)}; "
+                + _suggest(feature, sorted(LICENSE_FEATURES), "known features"),
+            )
 
 
 def _division_problems(path: DataPath, binding: BindingDecl, genesys: bool) -> Iterator[tuple[DataPath, str]]:
