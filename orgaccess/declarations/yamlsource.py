@@ -178,22 +178,29 @@ def _value(event: Any) -> Any:
         return []
     text: str = event.value
     # implicit[0] is true only for a plain (unquoted, untagged) scalar.
-    if not event.implicit[0]:
-        return text
+    return _plain_scalar(text) if event.implicit[0] else text
+
+
+def _plain_scalar(text: str) -> Any:
+    """A plain scalar's value: null, a bool, a number, or else its text."""
     if _NULL.fullmatch(text):
         return None
     if text in _BOOL:
         return _BOOL[text]
     if _INT.fullmatch(text):
-        try:
-            return int(text, 0 if text[:2] in ("0o", "0x") else 10)
-        except ValueError:  # past Python's digit limit; only ever shown in a message
-            return float(text)
+        return _int(text)
     if _FLOAT.fullmatch(text):
         return float(text)
     if _SPECIAL_FLOAT.fullmatch(text):
         return float(text.lower().replace(".", "", 1))
     return text
+
+
+def _int(text: str) -> int | float:
+    try:
+        return int(text, 0 if text[:2] in ("0o", "0x") else 10)
+    except ValueError:  # past Python's digit limit; only ever shown in a message
+        return float(text)
 
 
 def show(value: Any) -> str:
