@@ -230,12 +230,7 @@ class Transport:
             found = call.recover()
             if found is not None:
                 return found
-        error = self._error(call, answer)
-        if isinstance(error, RateLimited) and error.retry_after is not None:
-            raise _Refused(error, error.retry_after)
-        if retryable_status(answer.status):
-            raise _Failed(error, landed=answer.status >= 500)
-        raise error
+        raise _to_raise(self._error(call, answer), answer.status)
 
     def _paced(self, call: Call[Any], token: str | None, attempt: int) -> Answer:
         """One exchange, sent when the org's budget and pacing allow; a 429 holds the org for its Retry-After."""
@@ -329,6 +324,15 @@ class Transport:
         if cls is RateLimited:
             return RateLimited(message, retry_after=parse_retry_after(answer.headers.get("retry-after")), **context)
         return cls(message, **context)
+
+
+def _to_raise(error: PlatformError, status: int) -> Exception:
+    """What an error answer raises: `_Refused`/`_Failed` when worth another go, else the error itself."""
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        return _Refused(error, error.retry_after)
+    if retryable_status(status):
+        return _Failed(error, landed=status >= 500)
+    return error
 
 
 def _given_up(call: Call[Any], failed: _Failed, attempt: int) -> PlatformError:
