@@ -248,51 +248,60 @@ def state_rows(scenario: Scenario, dialect: Dialect = Dialect.SEED) -> store.Sta
     its own org are left out: there a client exists in one org only.
     """
     genesys = dialect is Dialect.GENESYS_CLOUD
-
-    def stored(permissions: list[str]) -> str:
-        return " ".join(genesys_permissions.from_seed(permissions) if genesys else sorted(set(permissions)))
-
     home_of = {client.id: org.id for org in scenario.organizations for client in org.clients}
     rows = store.StateRows([], [], [], [], [], [], [], [])
     for org_id, others in _links(scenario).items():
         rows.links.extend((org_id, other) for other in others)
     for org in scenario.organizations:
-        rows.orgs.append((org.id, org.name))
-        role_ids = {name: name for name in BUILTIN_ROLES}
-        for name, builtin_perms in _BUILTIN_PERMISSIONS.items():
-            rows.roles.append((org.id, name, name, f"Built-in {name} role", stored(builtin_perms), 1, 1))
-        for role in org.roles:
-            role_ids[role.name] = store.new_id()
-            rows.roles.append(
-                (org.id, role_ids[role.name], role.name, role.description, stored(role.permissions), 0, 1)
-            )
-        for client in org.clients:
-            rows.clients.append(
-                (
-                    client.id,
-                    org.id,
-                    client.name,
-                    client.description,
-                    client.authorizedGrantType.value,
-                    " ".join(client.scopes),
-                    client.orgLock.value,
-                    store.digest(client.secret),
-                    1,
-                )
-            )
-        rows.divisions.extend((org.id, division_id(org.id, name), name) for name in org.divisions)
-        rows.grants.extend(
-            (org.id, grant.subject, role_ids[grant.role], _division(org.id, grant.division))
-            for grant in org.grants
-            if not genesys or home_of[grant.subject] == org.id
-        )
-        for feature in sorted(LICENSE_FEATURES):
-            spec = org.licenses.get(feature, LicenseSpec(enabled=False))
-            rows.licenses.append((org.id, feature, int(spec.enabled), int(spec.selfService)))
-        rows.recordings.extend(
-            _recordings(org.id, org.screenRecordings, _division(org.id, org.screenRecordingsDivision))
-        )
+        _add_org(rows, org, genesys, home_of)
     return rows
+
+
+def _add_org(rows: store.StateRows, org: ScenarioOrg, genesys: bool, home_of: dict[str, str]) -> None:
+    rows.orgs.append((org.id, org.name))
+    role_ids = _add_roles(rows, org, genesys)
+    rows.clients.extend(_client_row(org.id, client) for client in org.clients)
+    rows.divisions.extend((org.id, division_id(org.id, name), name) for name in org.divisions)
+    rows.grants.extend(
+        (org.id, grant.subject, role_ids[grant.role], _division(org.id, grant.division))
+        for grant in org.grants
+        if not genesys or home_of[grant.subject] == org.id
+    )
+    for feature in sorted(LICENSE_FEATURES):
+        spec = org.licenses.get(feature, LicenseSpec(enabled=False))
+        rows.licenses.append((org.id, feature, int(spec.enabled), int(spec.selfService)))
+    rows.recordings.extend(_recordings(org.id, org.screenRecordings, _division(org.id, org.screenRecordingsDivision)))
+
+
+def _add_roles(rows: store.StateRows, org: ScenarioOrg, genesys: bool) -> dict[str, str]:
+    """Adds the org's built-in and declared roles; their ids by name."""
+    role_ids = {name: name for name in BUILTIN_ROLES}
+    for name, builtin_perms in _BUILTIN_PERMISSIONS.items():
+        rows.roles.append((org.id, name, name, f"Built-in {name} role", _stored(builtin_perms, genesys), 1, 1))
+    for role in org.roles:
+        role_ids[role.name] = store.new_id()
+        rows.roles.append(
+            (org.id, role_ids[role.name], role.name, role.description, _stored(role.permissions, genesys), 0, 1)
+        )
+    return role_ids
+
+
+def _stored(permissions: list[str], genesys: bool) -> str:
+    return " ".join(genesys_permissions.from_seed(permissions) if genesys else sorted(set(permissions)))
+
+
+def _client_row(org_id: str, client: ScenarioClient) -> tuple[str, str, str, str, str, str, str, str, int]:
+    return (
+        client.id,
+        org_id,
+        client.name,
+        client.description,
+        client.authorizedGrantType.value,
+        " ".join(client.scopes),
+        client.orgLock.value,
+        store.digest(client.secret),
+        1,
+    )
 
 
 def _recordings(org_id: str, count: int, division: str) -> list[tuple[str, str, str, str, str, int, str, str]]:
