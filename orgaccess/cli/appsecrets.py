@@ -41,26 +41,39 @@ def app_secrets(names: list[str], stack_dir: Path | None, stack: str | None) -> 
 
 def org_app_secrets(names: list[str], stack_dir: Path | None, stack: str | None) -> dict[str, SecretStr]:
     """On genesys-cloud: a secret per `<org>/<account>`, from the stack's outputs, else env."""
-    secrets: dict[str, SecretStr] = {}
-    env = os.environ.get(ENV_ORG_SECRETS)
-    if env:
-        try:
-            given = json.loads(env)
-            secrets = {f"{org}/{name}": SecretStr(str(s)) for name in names for org, s in given.get(name, {}).items()}
-        except (ValueError, AttributeError):
-            raise CommandError(
-                f'env {ENV_ORG_SECRETS} must be JSON like {{"<account>": {{"<org id>": "<secret>"}}}}'
-            ) from None
+    secrets = _env_org_secrets(names)
     if stack_dir is not None:
-        for name, per_org in _stack_outputs(stack_dir, stack).items():
-            try:
-                exported = (
-                    {str(org): _Exported.model_validate(e) for org, e in per_org.items()} if name in names else {}
-                )
-            except (AttributeError, ValidationError):
-                raise CommandError(f"the stack in {stack_dir} was not made on genesys-cloud; check --stack") from None
+        secrets |= _stack_org_secrets(names, stack_dir, stack)
+    return secrets
+
+
+def _env_org_secrets(names: list[str]) -> dict[str, SecretStr]:
+    env = os.environ.get(ENV_ORG_SECRETS)
+    if not env:
+        return {}
+    try:
+        given = json.loads(env)
+        return {f"{org}/{name}": SecretStr(str(s)) for name in names for org, s in given.get(name, {}).items()}
+    except (ValueError, AttributeError):
+        raise CommandError(
+            f'env {ENV_ORG_SECRETS} must be JSON like {{"<account>": {{"<org id>": "<secret>"}}}}'
+        ) from None
+
+
+def _stack_org_secrets(names: list[str], stack_dir: Path, stack: str | None) -> dict[str, SecretStr]:
+    secrets: dict[str, SecretStr] = {}
+    for name, per_org in _stack_outputs(stack_dir, stack).items():
+        if name in names:
+            exported = _exported_per_org(per_org, stack_dir)
             secrets |= {f"{org}/{name}": SecretStr(e.secret) for org, e in exported.items() if e.secret}
     return secrets
+
+
+def _exported_per_org(per_org: Any, stack_dir: Path) -> dict[str, _Exported]:
+    try:
+        return {str(org): _Exported.model_validate(e) for org, e in per_org.items()}
+    except (AttributeError, ValidationError):
+        raise CommandError(f"the stack in {stack_dir} was not made on genesys-cloud; check --stack") from None
 
 
 def _stack_accounts(stack_dir: Path, stack: str | None) -> dict[str, _Exported]:
