@@ -101,8 +101,7 @@ def _clients(*, fleet_drifted: bool) -> list[dict[str, Any]]:
 
 def _live_org(org: str, cause: str | None) -> dict[str, Any]:
     roles = [dict(role) for role in ROLES]
-    grants = [{"subject": ADMIN_ID, "role": "admin"}]
-    grants += [{"subject": app.id, "role": role} for app in APPS for role in app.roles]
+    grants = _granted()
     analytics = True
     if cause == "no-role":
         roles, grants = [], grants[:1]
@@ -121,6 +120,12 @@ def _live_org(org: str, cause: str | None) -> dict[str, Any]:
         "roles": roles,
         "grants": grants,
     }
+
+
+def _granted() -> list[dict[str, str]]:
+    """The grants of an org as declared: the orgaccess admin's, and each app's roles."""
+    grants = [{"subject": ADMIN_ID, "role": "admin"}]
+    return grants + [{"subject": app.id, "role": role} for app in APPS for role in app.roles]
 
 
 def _declarations(ids: list[str]) -> str:
