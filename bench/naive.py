@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from orgaccess.declarations.access_yaml import Declarations, load_declarations
+from orgaccess.declarations.access_yaml import Declarations, OrgDecl, load_declarations
 from orgaccess.platform import settings
 from orgaccess.platform.models import ORG_HEADER
 
@@ -51,28 +51,46 @@ class Checklist:
         found: list[str] = []
         for org in decls.orgs:
             self.get(org.id, "/api/v2/organizations/me")
-            for role in decls.roles_bound_in(org.id):
-                live = self.get(org.id, "/api/v2/security/roles", name=role.name)["entities"]
-                if not live or set(live[0]["permissions"]) != set(role.permissions):
-                    found.append(f"{org.id}: role {role.name}")
-            for binding in org.bindings:
-                client = clients.get(binding.serviceAccount)
-                if client is None:
-                    found.append(f"{org.id}: no account {binding.serviceAccount}")
-                    continue
-                path = f"/api/v2/security/subjects/{client['id']}/roles"
-                granted = {r["name"] for r in self.get(org.id, path, pageSize=100)["entities"]}
-                if granted != set(binding.roles):
-                    found.append(f"{org.id}: grants of {binding.serviceAccount}")
-            features = {f["name"]: f["enabled"] for f in self.get(org.id, "/api/v2/license/features")["entities"]}
-            found += [f"{org.id}: license {name}" for name, on in org.licenses.items() if features.get(name) != on]
-            for account in decls.serviceAccounts:
-                client = clients.get(account.name)
-                if client is None:
-                    continue
-                live = self.get(home, f"/api/v2/oauth/clients/{client['id']}")
-                if set(live["scopes"]) != set(account.scopes) or live["orgLock"] != account.orgLock:
-                    found.append(f"{org.id}: client {account.name}")
+            found += self._roles(decls, org)
+            found += self._grants(org, clients)
+            found += self._licenses(org)
+            found += self._clients(decls, org, clients)
+        return found
+
+    def _roles(self, decls: Declarations, org: OrgDecl) -> list[str]:
+        found = []
+        for role in decls.roles_bound_in(org.id):
+            live = self.get(org.id, "/api/v2/security/roles", name=role.name)["entities"]
+            if not live or set(live[0]["permissions"]) != set(role.permissions):
+                found.append(f"{org.id}: role {role.name}")
+        return found
+
+    def _grants(self, org: OrgDecl, clients: dict[str, Any]) -> list[str]:
+        found = []
+        for binding in org.bindings:
+            client = clients.get(binding.serviceAccount)
+            if client is None:
+                found.append(f"{org.id}: no account {binding.serviceAccount}")
+                continue
+            path = f"/api/v2/security/subjects/{client['id']}/roles"
+            granted = {r["name"] for r in self.get(org.id, path, pageSize=100)["entities"]}
+            if granted != set(binding.roles):
+                found.append(f"{org.id}: grants of {binding.serviceAccount}")
+        return found
+
+    def _licenses(self, org: OrgDecl) -> list[str]:
+        features = {f["name"]: f["enabled"] for f in self.get(org.id, "/api/v2/license/features")["entities"]}
+        return [f"{org.id}: license {name}" for name, on in org.licenses.items() if features.get(name) != on]
+
+    def _clients(self, decls: Declarations, org: OrgDecl, clients: dict[str, Any]) -> list[str]:
+        found = []
+        for account in decls.serviceAccounts:
+            client = clients.get(account.name)
+            if client is None:
+                continue
+            live = self.get(decls.homeOrg, f"/api/v2/oauth/clients/{client['id']}")
+            if set(live["scopes"]) != set(account.scopes) or live["orgLock"] != account.orgLock:
+                found.append(f"{org.id}: client {account.name}")
         return found
 
 
