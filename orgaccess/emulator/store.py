@@ -147,10 +147,6 @@ def replace_state(db: sqlite3.Connection, rows: StateRows) -> None:
 # Organizations
 
 
-def org_exists(db: sqlite3.Connection, org_id: str) -> bool:
-    return db.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is not None
-
-
 def is_linked(db: sqlite3.Connection, org_id: str, other: str) -> bool:
     row = db.execute("SELECT 1 FROM links WHERE org_id = ? AND linked_id = ?", (org_id, other))
     return row.fetchone() is not None

@@ -56,10 +56,9 @@ class Diagnostic(NamedTuple):
 
 @dataclass(frozen=True)
 class PolicyViolation:
-    """What a policy of a pack said about a resource (`urn`) or, without one, the whole stack."""
+    """What a policy said about a resource (`urn`) or, without one, the whole stack."""
 
     policy: str
-    pack: str
     # The enforcement level: a mandatory violation fails the operation, an advisory one only says so.
     level: str
     urn: str | None
@@ -232,6 +231,4 @@ def _diagnostic(event: auto.DiagnosticEvent) -> Diagnostic:
 
 
 def _violation(event: auto.PolicyEvent) -> PolicyViolation:
-    return PolicyViolation(
-        event.policy_name, event.policy_pack_name, event.enforcement_level, event.resource_urn, event.message.strip()
-    )
+    return PolicyViolation(event.policy_name, event.enforcement_level, event.resource_urn, event.message.strip())

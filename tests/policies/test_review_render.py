@@ -23,7 +23,7 @@ def step(op: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> Res
 
 
 def test_a_policy_message_loses_the_description_the_engine_puts_before_it() -> None:
-    violation = PolicyViolation("p", "orgaccess", "advisory", URN, "Describe.\nFix it.")
+    violation = PolicyViolation("p", "advisory", URN, "Describe.\nFix it.")
     (result,) = preview_of(Result("preview", 0, policy_violations=(violation,))).policies
     assert (result.subject, result.message) == ("RoleBinding org-partner-a/Premium App", "Fix it.")
 

@@ -39,7 +39,6 @@ LATENCY_MS = 150
 @dataclass(frozen=True)
 class Crash:
     fleet: FleetRun
-    killed_after_writes: int
     recovered: recovery.Recovered
     up_after: Result
 
@@ -65,7 +64,7 @@ def crash(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             "pending_operations_dropped": recovered.dropped_operations,
             "stale_locks_released": recovered.released_locks,
         }
-        yield Crash(fleet, kill_after, recovered, up_after)
+        yield Crash(fleet, recovered, up_after)
 
 
 def test_the_next_up_after_recovery_converges(crash: Crash) -> None:

@@ -57,12 +57,6 @@ class Listing(models.Page[T], Generic[T]):
     lastUri: str | None = None
 
 
-class EntityRef(_Answer):
-    id: str
-    name: str | None = None
-    selfUri: str | None = None
-
-
 class Organization(_Answer):
     id: str
     name: str
