@@ -46,15 +46,15 @@ def client(platform: EmulatorHandle, fake_time: FakeTime) -> Iterator[Client]:
 
 
 @pytest.fixture
-def fleet(client: Client) -> Fleet:
-    """This run's snapshot of every org, as a provider process's `check`, `diff` and `update` share it."""
-    return Fleet(client)
-
-
-@pytest.fixture
 def next_run(client: Client) -> Callable[[], Fleet]:
     """The snapshot of a later run (the next preview or up): nothing of this run's reads kept."""
     return lambda: Fleet(client)
+
+
+@pytest.fixture
+def fleet(next_run: Callable[[], Fleet]) -> Fleet:
+    """This run's snapshot of every org, as a provider process's `check`, `diff` and `update` share it."""
+    return next_run()
 
 
 @pytest.fixture

@@ -24,11 +24,9 @@ from orgaccess.plan.desired import per_org, plan
 from orgaccess.platform.models import AuditEntry
 from orgaccess.reconciler.drift import from_records
 from orgaccess.reconciler.kinds import KINDS
-from orgaccess.reconciler.kinds.base import Composite
 from orgaccess.reconciler.reconcile import DRIFT_KEY, PREVIEW_KEY
 
 ORG_ACCESS = KINDS["OrgAccess"]
-assert isinstance(ORG_ACCESS, Composite)
 ADMIN = ("orgaccess-admin", "s3cret-admin")
 
 
