@@ -20,8 +20,9 @@ from orgaccess.deploy import session
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.settings import SettingsError
 from orgaccess.reconciler import reconcile
-from orgaccess.reconciler.kinds import KINDS, is_part
-from orgaccess.reconciler.kinds.base import FAILED, KindError, note
+from orgaccess.reconciler.kinds import KINDS
+from orgaccess.reconciler.kinds.base import FAILED, KindError
+from providers import upgrade_0_1
 
 # What a user can act on: shown as the message alone, not as a Python traceback.
 _EXPLAINED = (KindError, PlatformError, SettingsError)
@@ -35,14 +36,14 @@ class OrgAccessError(Exception):
 OrgAccessError.__module__ = "orgaccess"
 
 
-def superseded(kind: str) -> bool:
-    """Before 0.2 each role, binding and license was its own resource. The program no longer declares
-    them, so the engine deletes them from a stack on its first `up` with 0.2, after the org's
-    OrgAccess resource has adopted the same objects: deleting them then only leaves the state."""
-    return is_part(KINDS[kind])
-
-
 class KindProvider(ResourceProvider):
+    """The provider of every resource the program declares: a service account's, an org's `OrgAccess`.
+
+    It also answers for the per-object resources (`Role`, `RoleBinding`, `LicenseFeature`) still in
+    the state of a stack made before 0.2, whose pickles name this class: an upgrade step, see
+    providers/upgrade_0_1.py; nothing declares such resources any more.
+    """
+
     # The pickle is a class reference and a kind name, nothing secret. Kept plain, the engine does
     # not encrypt it anew in every checkpoint of every resource (a fifth of a checkpoint's cost,
     # bench/results/profile.md).
@@ -87,8 +88,8 @@ class KindProvider(ResourceProvider):
         return UpdateResult(_on_platform(reconcile.update, KINDS[self.kind], olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if superseded(self.kind):
-            note(f"{self.kind} {id_}: now part of OrgAccess {props['org']}; left on the platform")
+        if upgrade_0_1.from_0_1(self.kind):
+            upgrade_0_1.release(self.kind, id_, props)
             return
         _on_platform(reconcile.delete, KINDS[self.kind], props)
 

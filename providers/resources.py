@@ -2,7 +2,8 @@
 
 A service account is one resource; everything else declared for an org is that org's
 `OrgAccess` resource (orgaccess/reconciler/kinds/org_access.py). Each type is made from its kind
-(`resource_type`): its name and outputs are the kind's.
+(`resource_type`): its name and outputs are the kind's. Roles, bindings and licenses have no type of
+their own since 0.2 (providers/upgrade_0_1.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pulumi.dynamic import Resource
 from orgaccess.reconciler.kinds import KINDS
 from orgaccess.reconciler.kinds.base import Composite, Kind
 from orgaccess.reconciler.reconcile import DRIFT_KEY, PREVIEW_KEY
+from providers import upgrade_0_1
 from providers.provider import ConvergenceProvider, KindProvider
 
 
@@ -38,7 +40,16 @@ class OrgAccessResource(Resource):
 
 
 def resource_type(kind: str) -> type[OrgAccessResource]:
-    """`pulumi-python:dynamic/orgaccess:<kind>`, with the outputs the kind declares."""
+    """`pulumi-python:dynamic/orgaccess:<kind>`, with the outputs the kind declares.
+
+    Only for a kind whose objects are resources of their own, or for a composite: the parts of an
+    org's resource had types of their own before 0.2 only (providers/upgrade_0_1.py).
+    """
+    if upgrade_0_1.from_0_1(kind):
+        raise TypeError(
+            f"{kind} objects are parts of their org's OrgAccess resource; a {kind} resource of its own "
+            "exists only in a stack made before orgaccess 0.2 (providers/upgrade_0_1.py)"
+        )
     return _TYPES.get(kind) or _TYPES.setdefault(kind, _made(KINDS[kind]))
 
 

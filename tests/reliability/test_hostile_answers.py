@@ -1,7 +1,8 @@
 """A misbehaving platform (malformed, truncated, oversized or unexpected answers) meets the real
-provider code: each kind stops with one clear error that names the org and the call, writes
-nothing, and echoes no secret. (The emulator's own API is fuzzed in tests/emulator; access.yaml in
-tests/unit/test_declarations_hostile.py.)"""
+provider code: an org's OrgAccess resource, in each step the engine asks of it, and a service
+account's resource stop with one clear error that names the org and the call, write nothing, and
+echo no secret. (5xx, 429 and cut connections come from the emulator in tests/reconciler/test_storms.py;
+the emulator's own API is fuzzed in tests/emulator; access.yaml in tests/unit/test_declarations_hostile.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import contextlib
 import json
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,7 +21,7 @@ from pydantic import SecretStr
 from orgaccess.declarations.access_yaml import parse_declarations
 from orgaccess.deploy import session
 from orgaccess.engine.automation import PROJECT_DIR
-from orgaccess.plan.desired import plan
+from orgaccess.plan.desired import per_org, plan
 from orgaccess.platform.client import MAX_BODY_BYTES
 from orgaccess.platform.settings import Settings
 from providers.provider import KindProvider, OrgAccessError
@@ -118,21 +119,43 @@ def platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _props_of(kind: str) -> dict[str, Any]:
-    """The declared properties of one object of `kind` in a partner org (accounts live at home)."""
+    """The declared inputs of one resource of `kind` as the program declares it: a service account
+    (at home), or a partner org's OrgAccess resource."""
     decls = parse_declarations((PROJECT_DIR / "access.yaml").read_text())
     return next(
         item.props
-        for item in plan(decls)
+        for item in per_org(plan(decls))
         if item.kind == kind and (kind == "ServiceAccount" or item.org != decls.homeOrg)
     )
 
 
-@pytest.mark.parametrize("kind", ["ServiceAccount", "Role", "RoleBinding", "LicenseFeature"])
-def test_a_bad_answer_stops_the_create_with_a_clear_error_and_no_write(kind: str, platform: Misbehaving) -> None:
-    props = _props_of(kind)
-    with pytest.raises(OrgAccessError) as raised:
-        KindProvider(kind).create(props)
-    message = str(raised.value)
+def _check_error(provider: KindProvider, props: dict[str, Any]) -> str:
+    """A check's error is a check failure, which stops the deployment before any write."""
+    failures = provider.check({}, props).failures
+    assert len(failures) == 1, failures
+    return str(failures[0].reason)
+
+
+def _raised(step: Callable[[KindProvider, dict[str, Any]], object]) -> Callable[[KindProvider, dict[str, Any]], str]:
+    def error(provider: KindProvider, props: dict[str, Any]) -> str:
+        with pytest.raises(OrgAccessError) as raised:
+            step(provider, props)
+        return str(raised.value)
+
+    return error
+
+
+# What the engine asks of a resource, each with the state's outputs as the declaration (olds and news).
+STEPS: dict[str, Callable[[KindProvider, dict[str, Any]], str]] = {
+    "check": _check_error,
+    "diff": _raised(lambda provider, props: provider.diff(props["org"], props, props)),
+    "create": _raised(lambda provider, props: provider.create(props)),
+    "read": _raised(lambda provider, props: provider.read(props["org"], props)),
+    "delete": _raised(lambda provider, props: provider.delete(props["org"], props)),
+}
+
+
+def _assert_clear_and_nothing_written(message: str, platform: Misbehaving) -> None:
     counts = FIGURES.setdefault("hostile-answers", {"inputs_tried": 0})
     counts["inputs_tried"] += 1
     assert [call for call in platform.seen if call[0] != "GET" and call[1] != "/oauth/token"] == []
@@ -140,3 +163,18 @@ def test_a_bad_answer_stops_the_create_with_a_clear_error_and_no_write(kind: str
     # the kind's own error; both name the org.
     assert "org '" in message, message
     assert SECRET not in message and "tok-hostile" not in message
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_bad_answer_stops_each_step_of_an_org_s_resource_with_a_clear_error_and_no_write(
+    step: str, platform: Misbehaving
+) -> None:
+    message = STEPS[step](KindProvider("OrgAccess"), _props_of("OrgAccess"))
+    _assert_clear_and_nothing_written(message, platform)
+
+
+def test_a_bad_answer_stops_the_create_of_a_service_account_with_a_clear_error_and_no_write(
+    platform: Misbehaving,
+) -> None:
+    message = STEPS["create"](KindProvider("ServiceAccount"), _props_of("ServiceAccount"))
+    _assert_clear_and_nothing_written(message, platform)
