@@ -312,7 +312,10 @@ def note(message: str) -> None:
 
     pulumi.log does not reach the engine from a provider process (pulumi#6065); stderr does.
     """
-    print(f"orgaccess: {message}", file=sys.stderr, flush=True)
+    # One write per line: print() writes the text and its newline apart, and threads converging other
+    # orgs in the same process joined two notes into one line (test_up_says_which_existing_objects_it_adopted).
+    sys.stderr.write(f"orgaccess: {message}\n")
+    sys.stderr.flush()
 
 
 def label(kind: Kind, props: Props) -> str:
