@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from orgaccess.declarations.access_yaml import parse_declarations
 from orgaccess.deploy import session
+from orgaccess.dialects import SEED
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.plan.desired import plan
 from orgaccess.platform.client import MAX_BODY_BYTES
@@ -119,10 +120,10 @@ def platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
 def _props_of(kind: str) -> dict[str, Any]:
     """The declared properties of one object of `kind` in a partner org (accounts live at home)."""
-    decls = parse_declarations((PROJECT_DIR / "access.yaml").read_text())
+    decls = parse_declarations((PROJECT_DIR / "access.yaml").read_text(), SEED)
     return next(
         item.props
-        for item in plan(decls)
+        for item in plan(decls, SEED)
         if item.kind == kind and (kind == "ServiceAccount" or item.org != decls.homeOrg)
     )
 

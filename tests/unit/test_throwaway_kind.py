@@ -13,6 +13,7 @@ import pytest
 from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.deploy import policy_rules
 from orgaccess.deploy.policy_rules import Declared, resources_of
+from orgaccess.dialects import SEED
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.engine.result import Result, Step
 from orgaccess.plan.desired import Desired, per_org, plan
@@ -22,7 +23,7 @@ from orgaccess.reports.review import preview_of, render
 from tests import throwaway_kind
 from tests.throwaway_kind import KIND
 
-DECLS = load_declarations(PROJECT_DIR / "access.yaml")
+DECLS = load_declarations(PROJECT_DIR / "access.yaml", SEED)
 ORG = "org-partner-a"
 TYPE = "pulumi-python:dynamic/orgaccess:OrgAccess"
 URN = f"urn:pulumi:t::orgaccess::{TYPE}::{ORG}"
@@ -37,7 +38,7 @@ def registered() -> Iterator[None]:
 
 
 def org_resource() -> Desired:
-    return next(d for d in per_org(plan(DECLS)) if d.kind == org_access.KIND.name and d.org == ORG)
+    return next(d for d in per_org(plan(DECLS, SEED)) if d.kind == org_access.KIND.name and d.org == ORG)
 
 
 def inputs(notes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def inputs(notes: list[dict[str, Any]]) -> dict[str, Any]:
 
 @pytest.mark.usefixtures("registered")
 def test_the_kind_plans_its_objects_from_the_declarations() -> None:
-    (note,) = [d for d in plan(DECLS) if d.kind == KIND.name]
+    (note,) = [d for d in plan(DECLS, SEED) if d.kind == KIND.name]
     assert (note.name, note.props["text"]) == (f"{ORG}/Premium App", JUSTIFICATION)
 
 
@@ -90,4 +91,4 @@ def test_once_unregistered_the_kind_is_gone_everywhere() -> None:
     assert throwaway_kind.KEY not in dict(org_access.KIND.parts)
     assert throwaway_kind.RULE not in policy_rules.RULES
     assert KIND.column not in columns()
-    assert all(d.kind != KIND.name for d in plan(DECLS))
+    assert all(d.kind != KIND.name for d in plan(DECLS, SEED))
