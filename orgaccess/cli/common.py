@@ -71,11 +71,22 @@ ClientSecretFileOption = Annotated[
         dir_okay=False,
     ),
 ]
+
+
+def _known_platform(value: str | None) -> str | None:
+    """`--platform` names a registered dialect (a usage error otherwise, as for any bad flag)."""
+    if value is not None and value not in dialects.DIALECTS:
+        raise typer.BadParameter(f"{value!r} is not one of " + ", ".join(map(repr, dialects.DIALECTS)))
+    return value
+
+
 PlatformOption = Annotated[
     str | None,
     typer.Option(
         "--platform",
-        help=f"The platform's dialect, one of {', '.join(dialects.DIALECTS)} (env ORGACCESS_PLATFORM; default seed). "
+        metavar="|".join(dialects.DIALECTS),
+        callback=_known_platform,
+        help="The platform's dialect (env ORGACCESS_PLATFORM; default seed). "
         "On genesys-cloud orgaccess's credentials are one admin client per org, in env ORGACCESS_ORG_CREDENTIALS "
         '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}, or the path of a file holding it).',
         show_default=False,
