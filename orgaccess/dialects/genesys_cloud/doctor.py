@@ -54,27 +54,38 @@ class GenesysDiagnosis(Diagnosis):
         """C7: the roles carrying the permission reach every division holding queues, whose
         conversations (and so their recordings) belong to that division."""
         try:
-            grants = grant_pairs(self.fleet, self.org, account.id)
-            queued = sorted(d.name for d in divisions(self.fleet, self.org).values() if d.queues)
+            reach, queued = self._reach(account), self._queued()
         except (Forbidden, NotFound) as exc:
             return self.cannot_read(Cause.DIVISION, "division", exc)
-        reach = sorted({g.division.name for g in grants if self.view_permission in g.role.permissions})
         call = f"{self.grants_call(account)} and GET /api/v2/authorization/divisions?objectCount=true"
-        if not reach:
-            return skipped(Cause.DIVISION, "division", f"no role carries {self.view_permission} (C3)")
-        if ALL_DIVISIONS in reach:
-            return passed(Cause.DIVISION, "division", f"{call}: the role is granted in every division ('*')")
-        unreached = [d for d in queued if d not in reach]
-        if not unreached:
-            return passed(
-                Cause.DIVISION, "division", f"{call}: the role reaches divisions {listed(reach)}, every one with queues"
-            )
+        unreached = sorted(set(queued) - set(reach))
+        if not reach or ALL_DIVISIONS in reach or not unreached:
+            return self._division_reached(call, reach)
         return failed(
             Cause.DIVISION,
             "division",
             f"{call}: the role reaches divisions {listed(reach)}; the recordings are in {listed(queued)} "
             "(the divisions holding queues, whose conversations they record)",
             self._division_fix(unreached),
+        )
+
+    def _reach(self, account: OAuthClient) -> list[str]:
+        """The divisions `account` holds the view permission in."""
+        grants = grant_pairs(self.fleet, self.org, account.id)
+        return sorted({g.division.name for g in grants if self.view_permission in g.role.permissions})
+
+    def _queued(self) -> list[str]:
+        """The divisions holding queues: those whose conversations are recorded."""
+        return sorted(d.name for d in divisions(self.fleet, self.org).values() if d.queues)
+
+    def _division_reached(self, call: str, reach: list[str]) -> Check:
+        """C7 when no division holding recordings is out of reach (or no role carries the permission)."""
+        if not reach:
+            return skipped(Cause.DIVISION, "division", f"no role carries {self.view_permission} (C3)")
+        if ALL_DIVISIONS in reach:
+            return passed(Cause.DIVISION, "division", f"{call}: the role is granted in every division ('*')")
+        return passed(
+            Cause.DIVISION, "division", f"{call}: the role reaches divisions {listed(reach)}, every one with queues"
         )
 
     def _division_fix(self, unreached: list[str]) -> tuple[str, Remedy]:
