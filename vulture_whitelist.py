@@ -87,3 +87,7 @@ _.grantMadeAt
 _.token_calls
 _.max_calls_one_org
 _.rate_limited_unhonoured
+
+# uvicorn's Server polls these flags to stop (tests/reconciler/support.py serves the emulator in a thread).
+_.should_exit
+_.force_exit

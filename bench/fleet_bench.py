@@ -29,6 +29,7 @@ from bench import machine
 from bench.ratelimit import paced_up
 from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.demo.postgres import running_postgres
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
@@ -48,7 +49,7 @@ def measure_size(orgs: int, stacks: int, jobs: int, latency_ms: int, postgres_ur
     declarations = work / "access.yaml"
     declarations.parent.mkdir(parents=True)
     declarations.write_text(fleet.declarations_yaml)
-    specs = fleet_stacks(load_declarations(declarations), stacks)
+    specs = fleet_stacks(load_declarations(declarations, SEED), stacks)
     single = StackSpec("single", "", tuple(org for spec in specs for org in spec.orgs))
     with running_emulator(fleet.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED, latencyMs=latency_ms)

@@ -32,6 +32,7 @@ from bench import drift_page, machine
 from bench.ratelimit import paced_up
 from bench.rss import PROVIDER, peak_rss
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet, generate
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
@@ -73,10 +74,10 @@ def drift_seconds(fleet: Fleet, declarations: Path, latency_ms: int) -> dict[str
 
 def split(fleet: Fleet, declarations: Path, work: Path, *, stacks: int, jobs: int, latency_ms: int) -> dict[str, Any]:
     """`fleet preview`, `fleet up`, `fleet drift` of a new fleet of `stacks` org stacks."""
-    specs = fleet_stacks(load_declarations(declarations), stacks)
+    specs = fleet_stacks(load_declarations(declarations, SEED), stacks)
     (work / "backend").mkdir(parents=True)
     backend = Backend(f"file://{work / 'backend'}", LOCAL_PASSPHRASE, work / "fleet")
-    orgs = len(fleet_org_ids(load_declarations(declarations)))
+    orgs = len(fleet_org_ids(load_declarations(declarations, SEED)))
     figures: dict[str, Any] = {"stacks": stacks, "jobs": jobs, "orgsPerStack": round(orgs / stacks, 1)}
     with running_emulator(fleet.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED, latencyMs=latency_ms)

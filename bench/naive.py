@@ -18,8 +18,9 @@ from typing import Any
 
 import httpx
 
+from orgaccess import dialects
 from orgaccess.declarations.access_yaml import Declarations, OrgDecl, load_declarations
-from orgaccess.platform import settings
+from orgaccess.dialects import SEED
 from orgaccess.platform.models import ORG_HEADER
 
 MAX_ATTEMPTS = 10
@@ -95,8 +96,8 @@ class Checklist:
 
 
 def main(argv: list[str]) -> int:
-    decls = load_declarations(Path(argv[0]))
-    config = settings.resolve()
+    decls = load_declarations(Path(argv[0]), SEED)
+    config = dialects.resolve()
     with httpx.Client(base_url=config.api_url, timeout=30.0) as http:
         form = {"grant_type": "client_credentials"}
         auth = (config.client_id, config.client_secret.get_secret_value())

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from bench.audit import calls_per_org
 from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
@@ -86,7 +87,7 @@ def fleet_up(
     work.mkdir(parents=True)
     declarations = work / "access.yaml"
     declarations.write_text(fleet.declarations_yaml)
-    specs = fleet_stacks(load_declarations(declarations), stacks)
+    specs = fleet_stacks(load_declarations(declarations, SEED), stacks)
     with running_emulator(fleet.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=per_minute, latencyMs=latency_ms)
         settings = Settings(api_url=emulator.url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))

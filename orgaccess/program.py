@@ -12,14 +12,14 @@ from typing import Any
 
 import pulumi
 
+from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError, Declarations, load_declarations
 from orgaccess.deploy import session, startup
 from orgaccess.deploy.backend import compression_advice
 from orgaccess.deploy.shard import Shard, parse_shard
+from orgaccess.dialects.base import Definition
 from orgaccess.plan.desired import Desired, per_org, plan
-from orgaccess.plan.preflight import check_addressable
 from orgaccess.platform import settings
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.settings import SettingsError
 from orgaccess.reconciler.drift import from_records
 from orgaccess.reconciler.kinds import KINDS, service_account
@@ -32,20 +32,20 @@ def run() -> None:
     config = pulumi.Config(settings.NAMESPACE)
     path = settings.declarations_path(config.get)
     try:
-        platform = settings.platform_from(config.get)
+        dialect = dialects.chosen(config.get)
         shard = parse_shard(config.get("shard"))
-        decls = load_declarations(path, platform)
+        decls = load_declarations(path, dialect)
         # get_config reads a secret without Config.get's warning; the value never leaves this process.
-        session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config)))
-        check_addressable(decls, path, session.fleet())
+        session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config), dialect))
+        dialect.preflight(decls, path, session.fleet())
     except (DeclarationError, SettingsError) as exc:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
     if advice := compression_advice(Path.cwd(), dict(os.environ)):
         pulumi.log.warn(advice)
     # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
-    resources = register(per_org(shard.select(plan(decls, platform))))
-    export_summary(decls, resources, shard, platform)
+    resources = register(per_org(shard.select(plan(decls, dialect))))
+    export_summary(decls, resources, shard, dialect)
     fail_on_part_failures(resources)
 
 
@@ -86,7 +86,7 @@ def fail_on_part_failures(resources: dict[tuple[str, str], Any]) -> None:
 
 
 def export_summary(
-    decls: Declarations, resources: dict[tuple[str, str], Any], shard: Shard, platform: Dialect = Dialect.SEED
+    decls: Declarations, resources: dict[tuple[str, str], Any], shard: Shard, dialect: Definition
 ) -> None:
     summary: dict[str, Any] = {
         org.id: {
@@ -100,19 +100,17 @@ def export_summary(
     pulumi.export("homeOrg", decls.homeOrg)
     if not shard.accounts:
         return
-    if platform is Dialect.GENESYS_CLOUD:
-        # One client per org, each with its own secret output: `{account: {org: {clientId, secret}}}`.
-        clients = {
-            a.name: {
-                org: _credentials(resources[service_account.KIND.key_of(org, a.name)])
-                for org in service_account.account_orgs(decls, a.name, platform)
-            }
-            for a in decls.serviceAccounts
+    # Where an account lives in several orgs, each of its clients has its own secret output:
+    # `{account: {org: {clientId, secret}}}`; else `{account: {clientId, secret}}`.
+    clients = {
+        a.name: {
+            org: _credentials(resources[service_account.KIND.key_of(org, a.name)])
+            for org in service_account.account_orgs(decls, a.name, dialect)
         }
-        pulumi.export("serviceAccounts", clients)
-        return
-    accounts = {a.name: resources[service_account.KIND.key_of(decls.homeOrg, a.name)] for a in decls.serviceAccounts}
-    pulumi.export("serviceAccounts", {n: _credentials(r) for n, r in accounts.items()})
+        for a in decls.serviceAccounts
+    }
+    home: dict[str, Any] = {name: by_org[decls.homeOrg] for name, by_org in clients.items()}
+    pulumi.export("serviceAccounts", clients if dialect.accounts_per_org else home)
 
 
 def _credentials(resource: Any) -> dict[str, Any]:

@@ -26,9 +26,9 @@ from pulumi_policy import (
 )
 
 from orgaccess.deploy.policy_rules import PLATFORM_KEY, RULES, Declared, ResourceRule, Rule, StackRule, resources_of
-from orgaccess.platform.settings import platform_from, stack_lookup
+from orgaccess.platform.settings import platform_setting, stack_lookup
 
-PLATFORM = platform_from(stack_lookup(get_config)).value
+PLATFORM, _ = platform_setting(stack_lookup(get_config))
 
 
 def _config(configured: Mapping[str, Any]) -> dict[str, Any]:

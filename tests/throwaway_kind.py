@@ -1,10 +1,11 @@
 """A kind that exists only in tests, to prove that a kind lives in one module (ARCHITECTURE.md, Kinds).
 
 `GrantNote`: the reason a grant was declared, one per binding with a justification, kept in the
-org's `OrgAccess` resource. It reads and writes nothing on the platform, where a note therefore
-always reads as absent (drift that the provider computes, so a preview shows that the provider
-process knows the kind); everything else about
-it (how it is planned, its review line, its drift-page column) is here and nowhere else, and
+org's `OrgAccess` resource. It reads a platform of its own (`NOTES`, a fake in memory) through the
+shared snapshot, as the real kinds read theirs, and writes nothing there; in an engine process that
+platform is empty, so a note always reads as absent (drift that the provider computes, so a preview
+shows that the provider process knows the kind). Everything else about it (how it is planned,
+what it reads for an org, its review line, its drift-page column) is here and nowhere else, and
 `registered()` adds it to the registry as a part of `OrgAccess`.
 
 Engine processes (the program, the providers, the policy pack) get it through
@@ -13,11 +14,12 @@ tests/throwaway_site/sitecustomize.py, which Python imports at start-up from PYT
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from orgaccess.declarations.access_yaml import Declarations
+from orgaccess.declarations.access_yaml import Declarations, OrgDecl
 from orgaccess.deploy import policy_rules
 from orgaccess.deploy.policy_rules import Config, ResourceRule
 from orgaccess.platform.dialect import Dialect
@@ -37,8 +39,35 @@ def plan(decls: Declarations, _platform: Dialect) -> Iterator[Desired]:
                 yield KIND.desired(note)
 
 
-def observe(_fleet: Fleet, _props: Props) -> Observed:
-    return Observed(None)
+class FakeNotes:
+    """The notes platform: `{org: {account: text}}`, and how many times each org was read."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, dict[str, str]] = {}
+        self.reads: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def list_notes(self, org: str) -> dict[str, str]:
+        with self._lock:
+            self.reads[org] = self.reads.get(org, 0) + 1
+        return dict(self.notes.get(org, {}))
+
+
+NOTES = FakeNotes()
+
+
+def notes(fleet: Fleet, org: str) -> dict[str, str]:
+    """The notes of `org` by account: one part of the shared snapshot, read once."""
+    return fleet.part(("notes", org), lambda: NOTES.list_notes(org))
+
+
+def read(fleet: Fleet, _dialect: Dialect, _decls: Declarations, org: OrgDecl) -> None:
+    notes(fleet, org.id)
+
+
+def observe(fleet: Fleet, props: Props) -> Observed:
+    text = notes(fleet, props["org"]).get(props["serviceAccount"])
+    return Observed(None if text is None else {"text": text})
 
 
 def converge(_fleet: Fleet, props: Props, _prior: Props) -> dict[str, Any]:
@@ -64,6 +93,7 @@ KIND = Kind(
     observe=observe,
     converge=converge,
     delete=delete,
+    read=read,
 )
 
 

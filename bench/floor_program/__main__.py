@@ -11,6 +11,7 @@ from pathlib import Path
 import pulumi
 
 from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.dialects import SEED
 from orgaccess.plan.desired import per_org, plan
 from orgaccess.reconciler.kinds import org_access
 from tests.enginecheck import Noop
@@ -18,7 +19,7 @@ from tests.enginecheck import Noop
 config = pulumi.Config("orgaccess")
 nested = config.get("floorShape") == "nested"
 made: dict[tuple[str, str], Noop] = {}
-for item in per_org(plan(load_declarations(Path(config.require("declarations"))))):
+for item in per_org(plan(load_declarations(Path(config.require("declarations")), SEED), SEED)):
     needs = [made[key] for key in item.depends_on]
     props = item.props
     if nested and item.kind == org_access.KIND.name:

@@ -17,10 +17,10 @@ from typing import Annotated, NoReturn, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError
-from orgaccess.deploy import session
+from orgaccess.dialects.base import Definition
 from orgaccess.platform._redact import RedactingFilter, redact
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError, TransportError
 from orgaccess.platform.settings import (
     DEFAULT_API_URL,
@@ -28,8 +28,6 @@ from orgaccess.platform.settings import (
     MissingCredentials,
     Settings,
     SettingsError,
-    platform_from,
-    resolve,
 )
 from orgaccess.reconciler.kinds.base import KindError
 from orgaccess.reconciler.snapshot import Fleet
@@ -73,10 +71,21 @@ ClientSecretFileOption = Annotated[
         dir_okay=False,
     ),
 ]
+
+
+def _known_platform(value: str | None) -> str | None:
+    """`--platform` names a registered dialect (a usage error otherwise, as for any bad flag)."""
+    if value is not None and value not in dialects.DIALECTS:
+        raise typer.BadParameter(f"{value!r} is not one of " + ", ".join(map(repr, dialects.DIALECTS)))
+    return value
+
+
 PlatformOption = Annotated[
-    Dialect | None,
+    str | None,
     typer.Option(
         "--platform",
+        metavar="|".join(dialects.DIALECTS),
+        callback=_known_platform,
         help="The platform's dialect (env ORGACCESS_PLATFORM; default seed). "
         "On genesys-cloud orgaccess's credentials are one admin client per org, in env ORGACCESS_ORG_CREDENTIALS "
         '(JSON: {"<org id>": {"clientId": ..., "clientSecret": ...}}, or the path of a file holding it).',
@@ -121,18 +130,19 @@ def log_to_stderr() -> None:
 
 
 def credentials(
-    api_url: str | None, client_id: str | None, client_secret_file: Path | None, platform: Dialect | None = None
+    api_url: str | None, client_id: str | None, client_secret_file: Path | None, platform: str | None = None
 ) -> Settings:
     """orgaccess's own settings: flags first, then env, as the stack's (without Pulumi config)."""
     overrides = {
         "clientId": client_id,
         "clientSecret": read_secret(client_secret_file) if client_secret_file else None,
-        "platform": platform.value if platform else None,
+        "platform": platform,
     }
+    chosen = dialects.chosen(overrides.get)
     try:
-        return resolve(overrides.get, api_url=api_url)
+        return dialects.resolve(overrides.get, api_url=api_url)
     except MissingCredentials:
-        if platform_from(overrides.get) is Dialect.GENESYS_CLOUD:
+        if chosen.per_org_credentials:
             raise
         raise MissingCredentials(
             "orgaccess has no credentials for the platform; set --client-id or env ORGACCESS_CLIENT_ID "
@@ -140,15 +150,15 @@ def credentials(
         ) from None
 
 
-def dialect(platform: Dialect | None) -> Dialect:
+def dialect(platform: str | None) -> Definition:
     """The dialect of a command that reads no credentials: --platform, else env ORGACCESS_PLATFORM, else seed."""
-    return platform or platform_from()
+    return dialects.chosen({"platform": platform}.get)
 
 
 def connect(settings: Settings) -> Fleet:
-    """The process's fleet view: the same session, client and snapshot as the providers'."""
-    session.configure(settings)
-    return session.fleet()
+    """The live view of every org, through orgaccess's own client of the dialect `settings` name:
+    the snapshot the providers read through, made for this command."""
+    return Fleet(dialects.connect(settings))
 
 
 def read_secret(path: Path) -> str:

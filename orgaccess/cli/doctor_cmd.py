@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 from rich.text import Text
 
 from orgaccess.cli.appsecrets import ENV_SECRET, app_secrets, org_app_secrets
@@ -26,10 +27,13 @@ from orgaccess.cli.common import (
     out,
 )
 from orgaccess.cli.progress import progress
-from orgaccess.declarations.access_yaml import load_declarations
-from orgaccess.platform.dialect import Dialect
+from orgaccess.declarations.access_yaml import Declarations, load_declarations
+from orgaccess.diagnosis.findings import AppProbe, Finding, Status, Verdict
+from orgaccess.diagnosis.probes import Probes
+from orgaccess.dialects import of
+from orgaccess.platform.settings import Settings
 from orgaccess.printable import escape
-from orgaccess.reports.doctor import Finding, Probes, Status, Verdict, bindings_to_diagnose, diagnose, settle
+from orgaccess.reports.doctor import bindings_to_diagnose, diagnose, settle
 
 EXAMPLES = f"""\
 Examples:
@@ -95,29 +99,45 @@ def doctor(
 ) -> None:
     """Check causes C1-C6 per declared org and probe the data plane as each service account."""
     settings = credentials(api_url, client_id, client_secret_file, platform)
-    decls = load_declarations(declarations, settings.platform)
-    names = [a.name for a in decls.serviceAccounts]
-    unknown = sorted(set(service_account or []) - set(names))
+    decls = load_declarations(declarations, of(settings))
+    unknown = sorted(set(service_account or []) - {a.name for a in decls.serviceAccounts})
     if unknown:
         raise CommandError(f"--service-account {unknown[0]!r} is not declared in {declarations}")
-    fleet = connect(settings)
-    accounts = set(service_account) if service_account else None
-    per_org = settings.platform is Dialect.GENESYS_CLOUD
-    secrets = (org_app_secrets if per_org else app_secrets)(names, app_secret_from_stack, stack)
-    with Probes(settings.api_url, secrets, settings.platform, settings.ca_bundle) as probes:
-        with progress("Diagnosing orgs", len(bindings_to_diagnose(decls, accounts))) as done:
-            findings = diagnose(decls, fleet, probes, accounts=accounts, done=done)
-        pending = sum(f.verdict is Verdict.PROPAGATING for f in findings)
-        if pending and wait:
-            print(f"orgaccess: waiting up to {wait:g}s for the fix to take effect in {pending} org(s)", file=sys.stderr)
-            findings = settle(findings, decls, fleet, probes, wait)
+    secrets_from = (app_secret_from_stack, stack)
+    findings = _diagnosed(settings, decls, set(service_account) if service_account else None, secrets_from, wait)
     if output_format is Format.JSON:
-        ok = all(f.ok for f in findings)
-        body = {"ok": ok, "findings": [f.model_dump(mode="json") for f in findings]}
+        body = {"ok": all(f.ok for f in findings), "findings": [f.model_dump(mode="json") for f in findings]}
         typer.echo(json.dumps(body, indent=2))
     else:
         _text(findings, waited=wait > 0)
     raise typer.Exit(0 if all(f.ok for f in findings) else 1)
+
+
+def _diagnosed(
+    settings: Settings,
+    decls: Declarations,
+    accounts: set[str] | None,
+    secrets_from: tuple[Path | None, str | None],
+    wait: float,
+) -> list[Finding]:
+    """The findings of `accounts` (every declared one when None), probed with the apps' secrets
+    (from a stack when one is named, else the environment), after waiting up to `wait` seconds."""
+    dialect, fleet = of(settings), connect(settings)
+    names = [a.name for a in decls.serviceAccounts]
+    # Where accounts live per org, each org has a client of an account's name, with its own secret.
+    secrets = (org_app_secrets if dialect.accounts_per_org else app_secrets)(names, *secrets_from)
+
+    def app_probe(org: str, client_id: str, secret: SecretStr) -> AppProbe:
+        return dialect.app_probe(settings, org, client_id, secret)
+
+    with Probes(secrets, app_probe, per_org=dialect.accounts_per_org) as probes:
+        with progress("Diagnosing orgs", len(bindings_to_diagnose(decls, accounts))) as done:
+            findings = diagnose(decls, fleet, dialect, probes, accounts=accounts, done=done)
+        pending = sum(f.verdict is Verdict.PROPAGATING for f in findings)
+        if pending and wait:
+            print(f"orgaccess: waiting up to {wait:g}s for the fix to take effect in {pending} org(s)", file=sys.stderr)
+            findings = settle(findings, decls, fleet, dialect, probes, wait)
+    return findings
 
 
 def _text(findings: list[Finding], *, waited: bool) -> None:

@@ -26,8 +26,8 @@ from orgaccess.cli.common import (
 )
 from orgaccess.cli.progress import progress
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
+from orgaccess.dialects import of
 from orgaccess.plan.desired import plan
-from orgaccess.plan.preflight import check_addressable
 from orgaccess.printable import escape, markdown
 from orgaccess.reconciler.drift import EXISTS, Drift, as_records
 from orgaccess.reports.driftpage import Source, render, totals_line
@@ -86,17 +86,18 @@ def drift(
 ) -> None:
     """Show every field where the platform differs from the declarations (reads only)."""
     settings = credentials(api_url, client_id, client_secret_file, platform)
-    decls = load_declarations(declarations, settings.platform)
+    dialect = of(settings)
+    decls = load_declarations(declarations, dialect)
     fleet = connect(settings)
-    check_addressable(decls, declarations, fleet)
+    dialect.preflight(decls, declarations, fleet)
     orgs = fleet_org_ids(decls)
     with progress("Comparing orgs", len(orgs)) as done:
         if output_format is Format.HTML:
-            health = org_health(decls, objects_by_org(orgs, plan(decls, settings.platform)), done=done)
+            health = org_health(fleet, dialect, decls, objects_by_org(orgs, plan(decls, dialect)), done=done)
             report = render(health, Source(declarations, datetime.now(UTC)))
             summary, code = totals_line(health), HTML_EXIT.get(exit_state(health), 0)
         else:
-            found = fleet_drift(decls, settings.platform, done=done)
+            found = fleet_drift(fleet, dialect, decls, done=done)
             render_as = {Format.TEXT: _text, Format.JSON: _json, Format.MARKDOWN: _markdown}[output_format]
             report, summary, code = render_as(found, len(orgs)), _summary(found, len(orgs)), DRIFT_EXIT if found else 0
     emit(report, output, summary)

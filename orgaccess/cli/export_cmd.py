@@ -18,6 +18,7 @@ from orgaccess.cli.common import (
     explained_errors,
 )
 from orgaccess.cli.progress import progress
+from orgaccess.dialects import of
 from orgaccess.reports.export import credentials_home, export_declarations
 
 EXAMPLES = """\
@@ -61,12 +62,13 @@ def export(
     platform: PlatformOption = None,
 ) -> None:
     """Print access.yaml for the live state of the given orgs."""
-    fleet = connect(credentials(api_url, client_id, client_secret_file, platform))
-    home = home_org or credentials_home(fleet, org)
+    settings = credentials(api_url, client_id, client_secret_file, platform)
+    dialect, fleet = of(settings), connect(settings)
+    home = home_org or credentials_home(fleet, dialect, org)
     if home is None:
         raise CommandError("none of the --org holds orgaccess's own account; name the home org with --home-org")
     with progress("Reading orgs", len(set(org))) as done:
-        text = export_declarations(fleet, home, org, service_account, done=done)
+        text = export_declarations(fleet, dialect, home, org, service_account, done=done)
     if output is None:
         typer.echo(text, nl=False)
         return

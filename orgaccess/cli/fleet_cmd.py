@@ -177,10 +177,10 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
             out().print(table)
             raise typer.Exit(exit_code(outcomes))
         # The page's detail is read here, after the stacks ran, by the comparison their providers make.
-        connect(settings)
-        by_org = stack_objects(decls, specs, settings.platform)
+        chosen = dialect(platform)
+        by_org = stack_objects(decls, specs, chosen)
         with progress("Reading orgs for the page", len(by_org)) as done:
-            health = org_health(decls, by_org, done=done)
+            health = org_health(connect(settings), chosen, decls, by_org, done=done)
         page = render(health, Source(declarations, datetime.now(UTC)), stack_rows(outcomes, applied=applied))
         if output is not None:
             out().print(table)

@@ -31,10 +31,9 @@ from pydantic_core import PydanticCustomError
 from orgaccess.declarations.yamlsource import Path as DataPath
 from orgaccess.declarations.yamlsource import Sourced, YamlSourceError, load_yaml, show
 from orgaccess.platform.dialect import Dialect
-from orgaccess.platform.genesys import permissions as genesys_permissions
 from orgaccess.platform.models import ALL_DIVISIONS
 from orgaccess.printable import unsafe_character
-from orgaccess.vocabulary import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
+from orgaccess.vocabulary import BUILTIN_ROLES, LICENSE_FEATURES
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 50  # past this, a message helps nobody; fixing the first ones usually fixes more
@@ -64,7 +63,7 @@ class ServiceAccountDecl(_Decl):
     name: Name = Field(examples=["Premium App"])
     grantType: Literal["client_credentials", "code", "token"] = Field(examples=["client_credentials"])
     scopes: list[str] = Field(max_length=100, examples=["[recording:view]"])
-    # Refused on genesys-cloud, where every client is PRIMARY_ONLY in effect (see _genesys_data).
+    # Refused on genesys-cloud, where every client is PRIMARY_ONLY in effect (see _without_org_lock).
     orgLock: Literal["PRIMARY_ONLY", "LINKED_ORGS"] = Field(examples=["LINKED_ORGS"])
     description: Text = Field(default="", examples=["Reads screen recordings for Premium"])
     # Opaque: any change of value asks the reconciler to rotate the secret.
@@ -150,8 +149,8 @@ class DeclarationError(Exception):
         self.problems = problems
 
 
-def load_declarations(path: str | Path, platform: Dialect = Dialect.SEED) -> Declarations:
-    """Read and validate the declarations file at ``path``, for the platform it will be applied to."""
+def load_declarations(path: str | Path, dialect: Dialect) -> Declarations:
+    """Read and validate the declarations file at ``path``, for the dialect of the platform it will be applied to."""
     name = str(path)
     try:
         with open(path, "rb") as file:
@@ -171,10 +170,10 @@ def load_declarations(path: str | Path, platform: Dialect = Dialect.SEED) -> Dec
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise DeclarationError([f"{name}:{line}: the file is not valid UTF-8; save it as UTF-8"]) from None
-    return parse_declarations(text, name, platform)
+    return parse_declarations(text, dialect, name)
 
 
-def parse_declarations(text: str, filename: str = "access.yaml", platform: Dialect = Dialect.SEED) -> Declarations:
+def parse_declarations(text: str, dialect: Dialect, filename: str = "access.yaml") -> Declarations:
     """Validate declarations given as YAML ``text``; ``filename`` only labels the messages."""
     try:
         size = len(text.encode("utf-8"))
@@ -192,8 +191,8 @@ def parse_declarations(text: str, filename: str = "access.yaml", platform: Diale
     if source.data is None:
         raise DeclarationError([f"{filename}:1: the file declares nothing; start it with `homeOrg: <org id>`"])
     data = source.data
-    if platform is Dialect.GENESYS_CLOUD:
-        data, refused = _genesys_data(data)
+    if not dialect.org_lock:
+        data, refused = _without_org_lock(data, dialect)
         if refused:
             raise DeclarationError(_messages(filename, source, refused))
     try:
@@ -202,7 +201,7 @@ def parse_declarations(text: str, filename: str = "access.yaml", platform: Diale
         structural = ((tuple(e["loc"]), _explain(e, data)) for e in exc.errors())
         raise DeclarationError(_messages(filename, source, structural)) from None
     # Lazily cut: each reference problem may run a did-you-mean search over thousands of names.
-    references = itertools.islice(_reference_problems(decls, source.line, platform), MAX_PROBLEMS + 1)
+    references = itertools.islice(_reference_problems(decls, source.line, dialect), MAX_PROBLEMS + 1)
     if messages := _messages(filename, source, references):
         raise DeclarationError(messages)
     return decls
@@ -282,14 +281,12 @@ def _missing(e: _Located) -> str:
 
 
 def _unknown_key(e: _Located) -> str:
-    return f"unknown key {show(e.key)} in {e.where}; " + _suggest(
-        str(e.key), list(e.model.model_fields), "allowed keys"
-    )
+    return f"unknown key {show(e.key)} in {e.where}; " + suggest(str(e.key), list(e.model.model_fields), "allowed keys")
 
 
 def _not_a_choice(e: _Located) -> str:
     choices = get_args(e.field.annotation) if e.field else ()
-    return f"{e.subject} is {show(e.value)}; " + _suggest(str(e.value), [str(c) for c in choices], "use one of")
+    return f"{e.subject} is {show(e.value)}; " + suggest(str(e.value), [str(c) for c in choices], "use one of")
 
 
 def _unsafe(e: _Located) -> str:
@@ -383,7 +380,7 @@ def _child(data: Any, part: str | int) -> Any:
     return None
 
 
-def _suggest(word: str, candidates: list[str], listing: str) -> str:
+def suggest(word: str, candidates: list[str], listing: str) -> str:
     """`did you mean 'x'?`, or else the candidates themselves after ``listing``."""
     close = difflib.get_close_matches(word, candidates, n=1)
     if close:
@@ -396,30 +393,29 @@ def _suggest(word: str, candidates: list[str], listing: str) -> str:
 
 
 def _reference_problems(
-    decls: Declarations, line: Callable[[DataPath], int], platform: Dialect
+    decls: Declarations, line: Callable[[DataPath], int], dialect: Dialect
 ) -> Iterator[tuple[DataPath, str]]:
     """Every (path, message) problem with names in otherwise well-formed declarations."""
     yield from _duplicates("serviceAccounts", [a.name for a in decls.serviceAccounts], "service account", "name", line)
     yield from _duplicates("roles", [r.name for r in decls.roles], "role", "name", line)
     yield from _duplicates("orgs", [o.id for o in decls.orgs], "org", "id", line)
-    genesys = platform is Dialect.GENESYS_CLOUD
-    if not genesys:
-        yield from _scope_problems(decls)
-    yield from _role_problems(decls, genesys)
+    if dialect.scopes:
+        yield from _scope_problems(decls, dialect)
+    yield from _role_problems(decls, dialect)
     for i, org in enumerate(decls.orgs):
         yield from _license_problems(org, i)
         yield from _binding_problems(decls, i, line)
         for j, binding in enumerate(org.bindings):
-            yield from _division_problems(("orgs", i, "bindings", j, "divisions"), binding, genesys)
+            yield from _division_problems(("orgs", i, "bindings", j, "divisions"), binding, dialect)
 
 
-def _scope_problems(decls: Declarations) -> Iterator[tuple[DataPath, str]]:
+def _scope_problems(decls: Declarations, dialect: Dialect) -> Iterator[tuple[DataPath, str]]:
     for i, account in enumerate(decls.serviceAccounts):
         where = ("serviceAccounts", i, "scopes")
-        yield from _known(where, account.scopes, f"service account {show(account.name)}", "scope")
+        yield from _known(where, account.scopes, f"service account {show(account.name)}", "scope", dialect)
 
 
-def _role_problems(decls: Declarations, genesys: bool) -> Iterator[tuple[DataPath, str]]:
+def _role_problems(decls: Declarations, dialect: Dialect) -> Iterator[tuple[DataPath, str]]:
     for i, role in enumerate(decls.roles):
         if role.name.casefold() in BUILTIN_ROLES:
             yield (
@@ -428,8 +424,7 @@ def _role_problems(decls: Declarations, genesys: bool) -> Iterator[tuple[DataPat
                 "(built-in roles admin and employee are bound without declaring them)",
             )
         where = ("roles", i, "permissions")
-        known = _known_genesys if genesys else _known
-        yield from known(where, role.permissions, f"role {show(role.name)}", "permission")
+        yield from _known(where, role.permissions, f"role {show(role.name)}", "permission", dialect)
 
 
 def _license_problems(org: OrgDecl, i: int) -> Iterator[tuple[DataPath, str]]:
@@ -438,17 +433,17 @@ def _license_problems(org: OrgDecl, i: int) -> Iterator[tuple[DataPath, str]]:
             yield (
                 ("orgs", i, "licenses", feature),
                 f"unknown license feature {show(feature)} in org {show(org.id)}; "
-                + _suggest(feature, sorted(LICENSE_FEATURES), "known features"),
+                + suggest(feature, sorted(LICENSE_FEATURES), "known features"),
             )
 
 
-def _division_problems(path: DataPath, binding: BindingDecl, genesys: bool) -> Iterator[tuple[DataPath, str]]:
+def _division_problems(path: DataPath, binding: BindingDecl, dialect: Dialect) -> Iterator[tuple[DataPath, str]]:
     if binding.divisions is None:
         return
-    if not genesys:
+    if not dialect.divisions:
         yield (
             path,
-            "divisions exist on genesys-cloud only (the seed platform grants a role in the whole org); remove the line",
+            f"divisions do not exist on {dialect.name} (it grants a role in the whole org); remove the line",
         )
         return
     for k, name in enumerate(binding.divisions):
@@ -476,7 +471,7 @@ def _binding_problems(decls: Declarations, i: int, line: Callable[[DataPath], in
             yield (
                 (*path, "serviceAccount"),
                 f"binding names service account {show(account)}, which is not declared; "
-                + _suggest(account, [a.name for a in decls.serviceAccounts], "declared accounts"),
+                + suggest(account, [a.name for a in decls.serviceAccounts], "declared accounts"),
             )
         for k, role in enumerate(binding.roles):
             if role in binding.roles[:k]:
@@ -485,12 +480,12 @@ def _binding_problems(decls: Declarations, i: int, line: Callable[[DataPath], in
                 yield (
                     (*path, "roles", k),
                     f"binding names role {show(role)}, which is not declared; "
-                    + _suggest(role, [r.name for r in decls.roles] + sorted(BUILTIN_ROLES), "roles"),
+                    + suggest(role, [r.name for r in decls.roles] + sorted(BUILTIN_ROLES), "roles"),
                 )
 
 
-def _genesys_data(data: Any) -> tuple[Any, list[tuple[DataPath, str]]]:
-    """On genesys-cloud: `orgLock` lines refused, and every account's lock set to what a Genesys client is."""
+def _without_org_lock(data: Any, dialect: Dialect) -> tuple[Any, list[tuple[DataPath, str]]]:
+    """Where there is no org lock: `orgLock` lines refused, and every account's lock set to what a client there is."""
     accounts = data.get("serviceAccounts") if isinstance(data, dict) else None
     if not isinstance(accounts, list):
         return data, []
@@ -501,7 +496,7 @@ def _genesys_data(data: Any) -> tuple[Any, list[tuple[DataPath, str]]]:
             refused.append(
                 (
                     ("serviceAccounts", i, "orgLock"),
-                    f"orgLock does not exist on genesys-cloud (a client acts in its own org only, and orgaccess "
+                    f"orgLock does not exist on {dialect.name} (a client acts in its own org only, and orgaccess "
                     f"makes one client per org that binds {show(account.get('name'))}); remove the line",
                 )
             )
@@ -509,34 +504,13 @@ def _genesys_data(data: Any) -> tuple[Any, list[tuple[DataPath, str]]]:
     return {**data, "serviceAccounts": filled}, refused
 
 
-def _known_genesys(path: DataPath, names: list[str], owner: str, kind: str) -> Iterator[tuple[DataPath, str]]:
-    """Problems for Genesys permissions: listed twice, or not written `domain:entity:action`."""
+def _known(path: DataPath, names: list[str], owner: str, kind: str, dialect: Dialect) -> Iterator[tuple[DataPath, str]]:
+    """Problems for permissions (scopes are permissions too) that are not the dialect's, or listed twice."""
     for k, name in enumerate(names):
         if name in names[:k]:
             yield ((*path, k), f"{owner} lists {kind} {show(name)} twice; remove one")
-            continue
-        try:
-            genesys_permissions.split(name)
-        except ValueError:
-            hint = genesys_permissions.FROM_SEED.get(name)
-            fix = (
-                f"on genesys-cloud write {show(hint[0])}"
-                if hint and len(hint) == 1
-                else "write it domain:entity:action"
-            )
-            yield ((*path, k), f"{owner} names {kind} {show(name)}, which is not a Genesys Cloud permission; {fix}")
-
-
-def _known(path: DataPath, names: list[str], owner: str, kind: str) -> Iterator[tuple[DataPath, str]]:
-    """Problems for permissions (scopes are permissions too) that are unknown or listed twice."""
-    for k, name in enumerate(names):
-        if name in names[:k]:
-            yield ((*path, k), f"{owner} lists {kind} {show(name)} twice; remove one")
-        elif name not in PERMISSIONS:
-            yield (
-                (*path, k),
-                f"{owner} names unknown {kind} {show(name)}; " + _suggest(name, sorted(PERMISSIONS), "known ones"),
-            )
+        elif problem := dialect.permission_problem(owner, kind, name):
+            yield ((*path, k), problem)
 
 
 def _duplicates(

@@ -16,9 +16,9 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from orgaccess.demo.seed import heading, keep, orgaccess, show_drift, show_up
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import PROJECT_DIR, Stack, private_dir, project_copy
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.genesys.client import GenesysClient
 
@@ -43,11 +43,11 @@ def main() -> int:
     started = time.monotonic()
     shutil.rmtree(STATE, ignore_errors=True)
     private_dir(STATE)
-    with running_emulator("genesys-403", db=STATE / "emulator.db", dialect=Dialect.GENESYS_CLOUD) as emulator:
+    with running_emulator("genesys-403", db=STATE / "emulator.db", dialect=Api.GENESYS_CLOUD) as emulator:
         heading(f"The platform: the orgaccess emulator, genesys-cloud dialect, on genesys-403 at {emulator.url}")
         stack = _stack(emulator.url)
         env = {
-            "ORGACCESS_PLATFORM": Dialect.GENESYS_CLOUD.value,
+            "ORGACCESS_PLATFORM": Api.GENESYS_CLOUD.value,
             "ORGACCESS_API_URL": emulator.url,
             "ORGACCESS_ORG_CREDENTIALS": json.dumps(ADMINS),
             "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APP_SECRETS),
@@ -74,7 +74,7 @@ def main() -> int:
 
 def _stack(api_url: str) -> Stack:
     stack = Stack(project_copy(STATE / "pulumi" / "project"), STATE / "pulumi", name="demo").init()
-    stack.set_config("orgaccess:platform", Dialect.GENESYS_CLOUD.value)
+    stack.set_config("orgaccess:platform", Api.GENESYS_CLOUD.value)
     stack.set_config("orgaccess:apiUrl", api_url)
     stack.set_config("orgaccess:orgCredentials", json.dumps(ADMINS), secret=True)
     stack.set_config("orgaccess:declarations", str(DECLARATIONS))

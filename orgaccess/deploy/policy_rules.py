@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgaccess.platform.dialect import Dialect
+from orgaccess import dialects
+from orgaccess.dialects.base import Definition
 from orgaccess.platform.genesys.permissions import from_seed
 from orgaccess.platform.models import ALL_DIVISIONS
-from orgaccess.platform.settings import platform_of
+from orgaccess.platform.settings import DEFAULT_PLATFORM
 from orgaccess.reconciler.kinds import KINDS, license_feature, object_kind, role, role_binding, service_account
 from orgaccess.reconciler.kinds.base import Kind
 from orgaccess.vocabulary import PERMISSIONS, Permission
@@ -85,13 +86,14 @@ def held(permissions: Iterable[str]) -> frozenset[str]:
     return frozenset(from_seed(permissions))
 
 
-def _genesys(config: Config) -> bool:
-    return platform_of(config.get(PLATFORM_KEY)) is Dialect.GENESYS_CLOUD
+def _dialect(config: Config) -> Definition:
+    """The stack's dialect, which the pack adds to the config."""
+    return dialects.named(config.get(PLATFORM_KEY) or DEFAULT_PLATFORM)
 
 
 def _spelled(permissions: Iterable[str], config: Config) -> list[str]:
     """Seed permission names as the stack's declarations write them."""
-    return from_seed(permissions) if _genesys(config) else sorted(permissions)
+    return _dialect(config).spelled(list(permissions))
 
 
 # ---- rules over one resource
@@ -131,7 +133,7 @@ def permission_allow_list(props: Props, config: Config) -> Iterator[str]:
 def all_divisions(props: Props, config: Config) -> Iterator[str]:
     # Divisions exist on genesys-cloud only; the seed platform grants in the whole org.
     setting = config.get(ALL_DIVISIONS_KEY) or "allow"
-    if not _genesys(config) or setting == "allow":
+    if not _dialect(config).divisions or setting == "allow":
         return
     divisions = props.get("divisions")
     everywhere = divisions == [ALL_DIVISIONS]
@@ -237,8 +239,8 @@ def recording_view_needs_scope_and_license(view: Declared, config: Config) -> It
         if not roles or account is None:
             continue
         org, name = binding.props["org"], binding.props["serviceAccount"]
-        # Scopes do not limit a client-credentials token on genesys-cloud: C1 does not exist there.
-        if not _genesys(config) and Permission.RECORDING_VIEW not in account.props["scopes"]:
+        # Where scopes do not limit a client-credentials token (genesys-cloud), C1 does not exist.
+        if _dialect(config).scopes and Permission.RECORDING_VIEW not in account.props["scopes"]:
             yield Violation(
                 f"service account '{name}' holds {Permission.RECORDING_VIEW} in org '{org}' through {_quoted(roles)}, "
                 f"but its token cannot carry it (cause C1); add {Permission.RECORDING_VIEW} to its `scopes`",

@@ -1,5 +1,8 @@
 """Process-wide state of one deployment: the settings, one platform client, the snapshots.
 
+For the engine's processes (the program, the providers): the reports take the `Fleet` they read
+as a parameter instead.
+
 A Pulumi provider process serves every resource of a deployment from a thread pool, so
 everything here is created once, behind a lock, and shared. Nothing here is pickled: the
 pickled providers only name a kind, and find this module fresh in each process.
@@ -10,11 +13,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError, load_declarations
 from orgaccess.deploy import startup, warmup
 from orgaccess.deploy.shard import parse_shard
 from orgaccess.platform import settings as settings_
-from orgaccess.platform.connect import connect
 from orgaccess.platform.settings import Settings, SettingsError
 from orgaccess.reconciler.snapshot import Fleet
 
@@ -33,7 +36,7 @@ def start(get: Callable[[str], object]) -> None:
     """
     startup.engine_process()
     try:
-        configure(settings_.resolve(settings_.stack_lookup(get)))
+        configure(dialects.resolve(settings_.stack_lookup(get)))
     except SettingsError as exc:
         configure_failed(exc)
         return
@@ -48,12 +51,13 @@ def _warm_once(get: Callable[[str], object]) -> None:
         _warming = True
     config = settings_.stack_lookup(get)
     try:
+        dialect = dialects.chosen(config)
         # A provider runs in the program's directory, where a relative declarations path points.
-        decls = load_declarations(settings_.declarations_path(config), settings_.platform_from(config))
+        decls = load_declarations(settings_.declarations_path(config), dialect)
         shard = parse_shard(_text(config("shard")))
     except (DeclarationError, SettingsError):
         return  # the program reports a bad file; there is nothing to warm without one
-    warmup.start(fleet(), decls, shard.holds_org)
+    warmup.start(fleet(), dialect, decls, shard.holds_org)
 
 
 def _text(value: object) -> str | None:
@@ -90,5 +94,5 @@ def fleet() -> Fleet:
                 raise RuntimeError("orgaccess.deploy.session.configure() was not called in this process")
             # More attempts than the client's default: in a provider process a read that still
             # fails during `check` stops the whole deployment, not just one resource.
-            _fleet = Fleet(connect(_settings, max_attempts=PROVIDER_ATTEMPTS))
+            _fleet = Fleet(dialects.connect(_settings, max_attempts=PROVIDER_ATTEMPTS))
         return _fleet

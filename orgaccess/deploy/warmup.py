@@ -3,7 +3,8 @@
 The engine checks resources one at a time, so without this each org's first `check` waits
 for that org's reads in turn: at 500 orgs, some 2,000 round trips one after another. Warming
 issues the same reads (the snapshot shares reads already in flight, so the count of calls
-does not change) from a pool, ahead of the engine's walk.
+does not change) from a pool, ahead of the engine's walk. What an org's resources read is each
+kind's to say (kinds/base.Kind.read); this module only runs those reads for every org.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from orgaccess.declarations.access_yaml import Declarations, OrgDecl
-from orgaccess.platform.genesys.client import GenesysClient
+from orgaccess.platform.dialect import Dialect
+from orgaccess.reconciler.kinds import kinds
 from orgaccess.reconciler.snapshot import Fleet
 
 WORKERS = 16
@@ -24,42 +26,36 @@ _log = logging.getLogger("orgaccess.deploy.warmup")
 OrgFilter = Callable[[str], bool]
 
 
-def start(fleet: Fleet, decls: Declarations, holds_org: OrgFilter) -> threading.Thread:
+def start(fleet: Fleet, dialect: Dialect, decls: Declarations, holds_org: OrgFilter) -> threading.Thread:
     """Starts reading, in a daemon thread, what the declared orgs' resources will observe."""
-    thread = threading.Thread(target=_warm, args=(fleet, decls, holds_org), name="orgaccess-warmup", daemon=True)
+    thread = threading.Thread(
+        target=_warm, args=(fleet, dialect, decls, holds_org), name="orgaccess-warmup", daemon=True
+    )
     thread.start()
     return thread
 
 
-def _warm(fleet: Fleet, decls: Declarations, holds_org: OrgFilter) -> None:
+def _warm(fleet: Fleet, dialect: Dialect, decls: Declarations, holds_org: OrgFilter) -> None:
     orgs = [o for o in decls.orgs if holds_org(o.id)]
-    # On genesys-cloud each org has its own clients; elsewhere they all live in the home org.
-    per_org = isinstance(fleet.client, GenesysClient)
+    if not orgs:
+        return
     try:
-        accounts = {} if per_org else fleet.accounts(decls.homeOrg)
+        # The first org alone: what every org shares (the home org's accounts) is read once, and a
+        # platform that refuses it is not asked again for each org.
+        _read(fleet, dialect, decls, orgs[0])
     except Exception:
         # The foreground read of the same part raises it properly, where a user sees it.
-        _log.debug("warm-up: reading the home org's accounts failed", exc_info=True)
+        _log.debug("warm-up: reading org %s failed", orgs[0].id, exc_info=True)
         return
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="orgaccess-warmup") as pool:
-        for org in orgs:
-            pool.submit(_quietly, fleet.roles, org.id)
-            pool.submit(_quietly, fleet.licenses, org.id)
-            if per_org:
-                pool.submit(_quietly, _warm_org_grants, fleet, org)
-                continue
-            for binding in org.bindings:
-                account = accounts.get(binding.serviceAccount)
-                if account is not None:
-                    pool.submit(_quietly, fleet.grants, org.id, account.id)
+        for org in orgs[1:]:
+            for kind in kinds():
+                pool.submit(_quietly, kind.read, fleet, dialect, decls, org)
 
 
-def _warm_org_grants(fleet: Fleet, org: OrgDecl) -> None:
-    accounts = fleet.accounts(org.id)
-    for binding in org.bindings:
-        account = accounts.get(binding.serviceAccount)
-        if account is not None:
-            fleet.grants(org.id, account.id)
+def _read(fleet: Fleet, dialect: Dialect, decls: Declarations, org: OrgDecl) -> None:
+    for kind in kinds():
+        kind.read(fleet, dialect, decls, org)
 
 
 def _quietly(read: Callable[..., object], *args: object) -> None:

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from orgaccess import __version__
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.audit import AuditMiddleware
 from orgaccess.emulator.errors import install_handlers
 from orgaccess.emulator.faults import FaultsMiddleware
@@ -27,16 +28,15 @@ from orgaccess.emulator.routes import (
     roles,
 )
 from orgaccess.emulator.state import Emulator
-from orgaccess.platform.dialect import Dialect
 
 # The token endpoint and the control plane are the same on both dialects.
 _ROUTERS = {
-    Dialect.SEED: (oauth, organizations, clients, roles, grants, licenses, dataplane, control),
-    Dialect.GENESYS_CLOUD: (oauth, genesys_org, genesys_clients, genesys_roles, genesys_subjects, control),
+    Api.SEED: (oauth, organizations, clients, roles, grants, licenses, dataplane, control),
+    Api.GENESYS_CLOUD: (oauth, genesys_org, genesys_clients, genesys_roles, genesys_subjects, control),
 }
 _DESCRIPTIONS = {
-    Dialect.SEED: "The multi-org contact-center platform API of orgaccess's docs/api.md, emulated.",
-    Dialect.GENESYS_CLOUD: "The part of Genesys Cloud's public API that orgaccess uses, emulated.",
+    Api.SEED: "The multi-org contact-center platform API of orgaccess's docs/api.md, emulated.",
+    Api.GENESYS_CLOUD: "The part of Genesys Cloud's public API that orgaccess uses, emulated.",
 }
 # Documented here rather than declared as a FastAPI `Security` dependency, which would cost a
 # dependency resolution on every call for a header `access.authenticate` parses anyway.

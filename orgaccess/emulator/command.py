@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from orgaccess.platform.dialect import Dialect
+from orgaccess.emulator.api import Api
 
 _SCENARIO_HELP = (
     "A built-in scenario (seed-403) or a YAML/JSON file; it replaces the database's state. "
@@ -24,8 +24,8 @@ def emulator(
     ] = 8790,
     db: Annotated[Path | None, typer.Option("--db", help="SQLite file that keeps the state across restarts.")] = None,
     dialect: Annotated[
-        Dialect, typer.Option("--dialect", help="The API to serve: the seed platform's, or Genesys Cloud's.")
-    ] = Dialect.SEED,
+        Api, typer.Option("--dialect", help="The API to serve: the seed platform's, or Genesys Cloud's.")
+    ] = Api.SEED,
 ) -> None:
     """Serve the platform API (docs/api.md, docs/genesys-cloud.md) on 127.0.0.1 until stopped, in either dialect."""
     # Imported here so other commands start without loading the server stack (FastAPI).

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from orgaccess.platform.dialect import Dialect
+from orgaccess.emulator.api import Api
 from orgaccess.platform.models import ErrorBody
 
 _log = logging.getLogger("orgaccess.emulator")
@@ -89,16 +89,16 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def error_body(dialect: Dialect, status: int, code: str, message: str) -> dict[str, Any]:
+def error_body(dialect: Api, status: int, code: str, message: str) -> dict[str, Any]:
     body = ErrorBody(status=status, code=code, message=message, contextId=str(uuid.uuid4())).model_dump()
-    if dialect is Dialect.GENESYS_CLOUD:
+    if dialect is Api.GENESYS_CLOUD:
         body |= {"messageWithParams": message, "messageParams": {}, "details": [], "errors": []}
     return body
 
 
 def oauth_error_response(request: Request, exc: OAuthError) -> JSONResponse:
     dialect = request.app.state.emulator.dialect
-    if dialect is not Dialect.GENESYS_CLOUD:
+    if dialect is not Api.GENESYS_CLOUD:
         return error_response(request, exc.status, exc.code, exc.message, exc.headers)
     # RFC 6749 5.2: a 401 says which authentication scheme the token endpoint takes.
     headers = {"WWW-Authenticate": 'Basic realm="oauth"'} if exc.status == 401 else None
@@ -106,7 +106,7 @@ def oauth_error_response(request: Request, exc: OAuthError) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
-def error_bytes(dialect: Dialect, status: int) -> bytes:
+def error_bytes(dialect: Api, status: int) -> bytes:
     """A complete error body for middleware that answers below FastAPI."""
     return json.dumps(error_body(dialect, status, _CODES[status], _MESSAGES[status])).encode()
 

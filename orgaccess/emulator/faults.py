@@ -13,14 +13,14 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orgaccess.emulator import reasons
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.audit import AuditLog, is_platform_path, mark_received, record
 from orgaccess.emulator.errors import error_bytes
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.models import Faults
 
 
 class FaultsMiddleware:
-    def __init__(self, app: ASGIApp, faults: Callable[[], Faults], log: AuditLog, dialect: Dialect) -> None:
+    def __init__(self, app: ASGIApp, faults: Callable[[], Faults], log: AuditLog, dialect: Api) -> None:
         self.app = app
         self.faults = faults
         self.log = log
@@ -66,7 +66,7 @@ async def _cut(send: Send) -> None:
     await asyncio.sleep(0)
 
 
-async def _answer_503(send: Send, dialect: Dialect) -> None:
+async def _answer_503(send: Send, dialect: Api) -> None:
     body = error_bytes(dialect, 503)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 503, "headers": headers})

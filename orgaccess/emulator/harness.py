@@ -21,9 +21,9 @@ from typing import IO, Any
 
 import httpx
 
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.scenario import read_scenario
 from orgaccess.emulator.server import READY_PREFIX
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.models import AuditEntry, Faults
 
 STARTUP_TIMEOUT_SECONDS = 30.0
@@ -107,7 +107,7 @@ def running_emulator(
     scenario: str | Path | dict[str, Any] | None = "seed-403",
     db: Path | None = None,
     port: int = 0,
-    dialect: Dialect = Dialect.SEED,
+    dialect: Api = Api.SEED,
 ) -> Iterator[EmulatorHandle]:
     """Starts `python -m orgaccess.emulator` and yields its handle once it listens.
 

@@ -15,8 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orgaccess.emulator import store
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.errors import field_path
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys import permissions as genesys_permissions
 from orgaccess.platform.models import GrantType, OrgLock
 from orgaccess.vocabulary import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
@@ -241,13 +241,13 @@ def _links(scenario: Scenario) -> dict[str, set[str]]:
     return links
 
 
-def state_rows(scenario: Scenario, dialect: Dialect = Dialect.SEED) -> store.StateRows:
+def state_rows(scenario: Scenario, dialect: Api = Api.SEED) -> store.StateRows:
     """The database rows of a validated scenario; role ids are fresh, everything else is given.
 
     On genesys-cloud, permissions are stored by their Genesys names, and a client's grants outside
     its own org are left out: there a client exists in one org only.
     """
-    genesys = dialect is Dialect.GENESYS_CLOUD
+    genesys = dialect is Api.GENESYS_CLOUD
     home_of = {client.id: org.id for org in scenario.organizations for client in org.clients}
     rows = store.StateRows([], [], [], [], [], [], [], [])
     for org_id, others in _links(scenario).items():
@@ -325,7 +325,7 @@ def _recordings(org_id: str, count: int, division: str) -> list[tuple[str, str, 
     return rows
 
 
-def load(db_store: store.Store, scenario: Scenario, dialect: Dialect = Dialect.SEED) -> None:
+def load(db_store: store.Store, scenario: Scenario, dialect: Api = Api.SEED) -> None:
     """Replaces the whole platform state with the scenario's, in one transaction."""
     rows = state_rows(scenario, dialect)
     with db_store.write() as db:

@@ -8,17 +8,17 @@ from pathlib import Path
 import uvicorn
 
 from orgaccess.emulator import scenario
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.app import create_asgi
 from orgaccess.emulator.state import Emulator
 from orgaccess.emulator.store import Store
-from orgaccess.platform.dialect import Dialect
 
 HOST = "127.0.0.1"
 DEFAULT_SCENARIO = "seed-403"
 READY_PREFIX = "orgaccess emulator listening on "
 
 
-def prepare(scenario_name: str | Path | None, db: Path | None, dialect: Dialect = Dialect.SEED) -> Emulator:
+def prepare(scenario_name: str | Path | None, db: Path | None, dialect: Api = Api.SEED) -> Emulator:
     """The emulator's state: a given scenario replaces the database's; a new database gets seed-403.
 
     Without `db` the state lives in memory and is gone when the process ends.

@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from orgaccess.emulator import scenario, store
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.audit import AuditLog
 from orgaccess.emulator.auth import Tokens
 from orgaccess.emulator.clock import Clock
 from orgaccess.emulator.propagation import Propagation
 from orgaccess.emulator.ratelimit import RateLimiter
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.models import Faults
 
 
@@ -21,7 +21,7 @@ from orgaccess.platform.models import Faults
 class Emulator:
     store: store.Store
     # Which platform API the emulator serves; one store either way.
-    dialect: Dialect = Dialect.SEED
+    dialect: Api = Api.SEED
     clock: Clock = field(default_factory=Clock)
     audit: AuditLog = field(default_factory=AuditLog)
     faults: Faults = field(default_factory=Faults)

@@ -47,15 +47,13 @@ def select_stacks(specs: list[StackSpec], names: list[str]) -> list[StackSpec]:
     return [spec for spec in specs if not names or spec.name in names]
 
 
-def stack_objects(
-    decls: Declarations, specs: list[StackSpec], platform: Dialect = Dialect.SEED
-) -> dict[str, list[Desired]]:
-    """What `specs` manage, by org: the accounts for the accounts stack (in the home org, and on
-    genesys-cloud in every org that binds them), each org stack's orgs."""
+def stack_objects(decls: Declarations, specs: list[StackSpec], dialect: Dialect) -> dict[str, list[Desired]]:
+    """What `specs` manage, by org: the accounts for the accounts stack (in the home org, and where
+    accounts live per org in every org that binds them), each org stack's orgs."""
     held = {org for spec in specs for org in spec.orgs}
     if any(spec.is_accounts for spec in specs):
         held.add(decls.homeOrg)
-    planned = plan(decls, platform)
+    planned = plan(decls, dialect)
     objects = [d for spec in specs for d in parse_shard(spec.shard).select(planned)]
     held |= {d.org for d in objects}
     return objects_by_org([org for org in fleet_org_ids(decls) if org in held], objects)

@@ -95,7 +95,7 @@ def open_stack(
             # Config, not env: Pulumi.yaml gives apiUrl a default, which would win over the env.
             "orgaccess:apiUrl": auto.ConfigValue(settings.api_url),
             # Config, not env: it wins over an ORGACCESS_PLATFORM the runner's shell may hold.
-            "orgaccess:platform": auto.ConfigValue(settings.platform.value),
+            "orgaccess:platform": auto.ConfigValue(settings.platform),
         }
     )
     return stack

@@ -16,10 +16,11 @@ from orgaccess.reconciler.kinds.base import Composite, Desired
 __all__ = ["Desired", "per_org", "plan"]
 
 
-def plan(decls: Declarations, platform: Dialect = Dialect.SEED) -> list[Desired]:
-    """The objects to reconcile: those that are resources of their own first (the orgs' resources
-    depend on them), then each org's objects, by org in file order, each org's in plan order."""
-    planned = [d for kind in kinds() for d in kind.plan(decls, platform)]
+def plan(decls: Declarations, dialect: Dialect) -> list[Desired]:
+    """The objects to reconcile on `dialect`'s platform: those that are resources of their own first
+    (the orgs' resources depend on them), then each org's objects, by org in file order, each org's
+    in plan order."""
+    planned = [d for kind in kinds() for d in kind.plan(decls, dialect)]
     orgs = {org.id: i for i, org in enumerate(decls.orgs)}
 
     def position(item: Desired) -> tuple[int, int]:
@@ -42,13 +43,15 @@ def per_org(desired: list[Desired]) -> list[Desired]:
 
 def _grouped(composite: Composite, desired: list[Desired], owned: set[tuple[str, str]]) -> list[Desired]:
     """One `composite` resource per org holding its parts, after the resources of their own it needs."""
+    held = {kind.name for _, kind in composite.parts}
     by_org: dict[str, list[Desired]] = {}
     for item in desired:
-        if any(item.kind == kind.name for _, kind in composite.parts):
+        if item.kind in held:
             by_org.setdefault(item.org, []).append(item)
-    resources = []
-    for org, items in by_org.items():
-        parts = {key: [d.props for d in items if d.kind == kind.name] for key, kind in composite.parts}
-        needs = tuple(sorted({key for d in items for key in d.depends_on if key in owned}))
-        resources.append(composite.desired(org, parts, needs))
-    return resources
+    return [_composite_of(composite, org, items, owned) for org, items in by_org.items()]
+
+
+def _composite_of(composite: Composite, org: str, items: list[Desired], owned: set[tuple[str, str]]) -> Desired:
+    parts = {key: [d.props for d in items if d.kind == kind.name] for key, kind in composite.parts}
+    needs = tuple(sorted({key for d in items for key in d.depends_on if key in owned}))
+    return composite.desired(org, parts, needs)

@@ -145,6 +145,10 @@ class PlatformClient:
         """The id of the credentials this client authenticates with (never the secret)."""
         return self._client_id
 
+    def own_client_id(self, _org: str) -> str:
+        """orgaccess's own client as `org` sees it: the one client it acts with in every org."""
+        return self.client_id
+
     @property
     def calls(self) -> int:
         """HTTP requests sent so far, token requests and retries included."""

@@ -27,16 +27,20 @@ import os
 import ssl
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from orgaccess.platform._redact import redact
-from orgaccess.platform.dialect import Dialect
+
+if TYPE_CHECKING:
+    # The dialect's client is built on the transport, which reads settings: no import at run time.
+    from orgaccess.platform.dialect import Dialect
 
 DEFAULT_API_URL = "http://127.0.0.1:8790"
 DEFAULT_DECLARATIONS = "access.yaml"
+DEFAULT_PLATFORM = "seed"
 NAMESPACE = "orgaccess"
 
 Lookup = Callable[[str], object]
@@ -66,7 +70,8 @@ class Settings(BaseModel):
     # The one admin account on the seed dialect; empty on genesys-cloud, which uses org_credentials.
     client_id: str
     client_secret: SecretStr
-    platform: Dialect = Dialect.SEED
+    # The dialect's config name (orgaccess.dialects); the object itself is chosen from it once.
+    platform: str = DEFAULT_PLATFORM
     # (org id, credential), sorted by org: hashable, and equal for equal configs.
     org_credentials: tuple[tuple[str, OrgCredential], ...] = ()
     # A PEM file of the CAs to trust instead of the system's; None: the system's.
@@ -79,16 +84,18 @@ def _no_config(_key: str) -> object:
     return None
 
 
-def resolve(config: Lookup = _no_config, *, api_url: str | None = None) -> Settings:
-    """Settings from `config` (a stack-config lookup by bare key), then env, then defaults."""
+def resolve(config: Lookup, dialect: Dialect, *, api_url: str | None = None) -> Settings:
+    """Settings for `dialect` from `config` (a stack-config lookup by bare key), then env, then defaults.
+
+    `dialect` is the one `platform_setting(config)` names (orgaccess.dialects.resolve chooses it).
+    """
     url = _api_url(config, api_url)
     ca_bundle = _pick(config, "caBundle", CA_BUNDLE_ENV)
     if ca_bundle:
         _check_ca_bundle(ca_bundle, _where(config, "caBundle", CA_BUNDLE_ENV))
-    platform = platform_of(_pick(config, "platform", PLATFORM_ENV), _where(config, "platform", PLATFORM_ENV))
-    if platform is Dialect.GENESYS_CLOUD:
-        return _per_org_settings(config, url, platform, ca_bundle)
-    return _one_account_settings(config, url, ca_bundle)
+    if dialect.per_org_credentials:
+        return _per_org_settings(config, url, dialect, ca_bundle)
+    return _one_account_settings(config, url, dialect, ca_bundle)
 
 
 def _pick(config: Lookup, key: str, env: str) -> str | None:
@@ -108,7 +115,7 @@ def _api_url(config: Lookup, api_url: str | None) -> str:
     return url
 
 
-def _per_org_settings(config: Lookup, url: str, platform: Dialect, ca_bundle: str | None) -> Settings:
+def _per_org_settings(config: Lookup, url: str, dialect: Dialect, ca_bundle: str | None) -> Settings:
     given = config("orgCredentials") or os.environ.get(ORG_CREDENTIALS_ENV)
     where = _where(config, "orgCredentials", ORG_CREDENTIALS_ENV)
     credentials_file = _credentials_file(given)
@@ -118,14 +125,14 @@ def _per_org_settings(config: Lookup, url: str, platform: Dialect, ca_bundle: st
         api_url=url.rstrip("/"),
         client_id="",
         client_secret=SecretStr(""),
-        platform=platform,
+        platform=dialect.name,
         org_credentials=org_credentials(given),
         ca_bundle=ca_bundle or None,
         org_credentials_file=None if credentials_file is None else str(credentials_file),
     )
 
 
-def _one_account_settings(config: Lookup, url: str, ca_bundle: str | None) -> Settings:
+def _one_account_settings(config: Lookup, url: str, dialect: Dialect, ca_bundle: str | None) -> Settings:
     client_id = _pick(config, "clientId", "ORGACCESS_CLIENT_ID")
     secret = _pick(config, "clientSecret", "ORGACCESS_CLIENT_SECRET")
     missing = [
@@ -140,7 +147,11 @@ def _one_account_settings(config: Lookup, url: str, ca_bundle: str | None) -> Se
         raise MissingCredentials("orgaccess has no credentials for the platform; set " + " and ".join(missing))
     assert client_id is not None and secret is not None
     return Settings(
-        api_url=url.rstrip("/"), client_id=client_id, client_secret=SecretStr(secret), ca_bundle=ca_bundle or None
+        api_url=url.rstrip("/"),
+        client_id=client_id,
+        client_secret=SecretStr(secret),
+        platform=dialect.name,
+        ca_bundle=ca_bundle or None,
     )
 
 
@@ -208,21 +219,12 @@ def _check_ca_bundle(path: str, where: str) -> None:
         raise SettingsError(f"{where} {path!r} is not a readable PEM file of CA certificates ({exc})") from None
 
 
-def platform_from(config: Lookup = _no_config) -> Dialect:
-    """The dialect from stack config `orgaccess:platform`, else env ORGACCESS_PLATFORM, else seed."""
+def platform_setting(config: Lookup = _no_config) -> tuple[str, str]:
+    """The dialect's name from stack config `orgaccess:platform`, else env ORGACCESS_PLATFORM, else
+    seed; and where it was set, for a message about it."""
     value = config("platform")
-    return platform_of(str(value) if value else os.environ.get(PLATFORM_ENV), _where(config, "platform", PLATFORM_ENV))
-
-
-def platform_of(value: str | None, where: str = f"{NAMESPACE}:platform") -> Dialect:
-    """The dialect named by `value`, set in `where` (seed when unset)."""
-    if not value:
-        return Dialect.SEED
-    try:
-        return Dialect(value)
-    except ValueError:
-        known = ", ".join(d.value for d in Dialect)
-        raise SettingsError(f"{where} {value!r} is not a known platform; use one of: {known}") from None
+    name = str(value) if value else os.environ.get(PLATFORM_ENV)
+    return name or DEFAULT_PLATFORM, _where(config, "platform", PLATFORM_ENV)
 
 
 _CREDENTIALS_HINT = (

@@ -4,6 +4,9 @@ A preview of N orgs must cost about N x (3 + accounts) API calls, not one call p
 resource per field: each part of an org (its roles, its licenses, one subject's grants,
 the home org's accounts) is fetched on first use, by one thread while the others wait,
 and then served from memory. Writes invalidate exactly the part they changed.
+
+Which parts there are is the kinds' business: each kind reads its own through `Fleet.part`,
+under keys it names (orgaccess.reconciler.kinds), so a new kind brings its reads with it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,8 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from orgaccess.platform.client import PlatformClient
-from orgaccess.platform.genesys.client import GenesysClient
-from orgaccess.platform.models import Division, Grant, LicenseFeature, OAuthClient, Organization, Role
+from orgaccess.platform.dialect import Client
+from orgaccess.platform.models import Organization
 
 T = TypeVar("T")
 
@@ -59,52 +61,19 @@ class _Parts:
 class Fleet:
     """Cached reads of every org, over one shared client."""
 
-    def __init__(self, client: PlatformClient | GenesysClient) -> None:
+    def __init__(self, client: Client) -> None:
         self.client = client
         self._parts = _Parts()
 
     def organization(self, org: str) -> Organization:
+        """The org itself, as its own credentials see it: its id and its links."""
         return self._parts.get(("org", org), lambda: self.client.get_organization(org))
 
-    # `fresh=True` reads again: a write is about to be decided on what is live right now.
+    def part(self, key: Hashable, fetch: Callable[[], T], *, fresh: bool = False) -> T:
+        """The part named `key`, fetched once by `fetch`; `fresh=True` reads again, as a write is
+        about to be decided on what is live right now."""
+        return self._parts.get(key, fetch, fresh=fresh)
 
-    def roles(self, org: str, *, fresh: bool = False) -> dict[str, Role]:
-        """Every role of `org` (built-in ones included) by name."""
-        return self._parts.get(("roles", org), lambda: {r.name: r for r in self.client.list_roles(org)}, fresh=fresh)
-
-    def licenses(self, org: str, *, fresh: bool = False) -> dict[str, LicenseFeature]:
-        return self._parts.get(
-            ("licenses", org), lambda: {f.name: f for f in self.client.list_license_features(org)}, fresh=fresh
-        )
-
-    def accounts(self, home_org: str, *, fresh: bool = False) -> dict[str, OAuthClient]:
-        """The service accounts whose home is `home_org`, by name."""
-        return self._parts.get(
-            ("accounts", home_org), lambda: {c.name: c for c in self.client.list_clients(home_org)}, fresh=fresh
-        )
-
-    def grant_pairs(self, org: str, subject_id: str, *, fresh: bool = False) -> list[Grant]:
-        """The (role, division) grants of `subject_id` in `org`."""
-        return self._parts.get(
-            ("grants", org, subject_id), lambda: self.client.list_subject_grants(org, subject_id), fresh=fresh
-        )
-
-    def grants(self, org: str, subject_id: str, *, fresh: bool = False) -> dict[str, Role]:
-        """The roles granted to `subject_id` in `org`, in any division, by name."""
-        return {grant.role.name: grant.role for grant in self.grant_pairs(org, subject_id, fresh=fresh)}
-
-    def divisions(self, org: str) -> dict[str, Division]:
-        """The divisions of `org` by name (its home only on the seed platform)."""
-        return self._parts.get(("divisions", org), lambda: {d.name: d for d in self.client.list_divisions(org)})
-
-    def forget_roles(self, org: str) -> None:
-        self._parts.forget(("roles", org))
-
-    def forget_licenses(self, org: str) -> None:
-        self._parts.forget(("licenses", org))
-
-    def forget_accounts(self, home_org: str) -> None:
-        self._parts.forget(("accounts", home_org))
-
-    def forget_grants(self, org: str, subject_id: str) -> None:
-        self._parts.forget(("grants", org, subject_id))
+    def forget(self, key: Hashable) -> None:
+        """Drops the part named `key`, which a write has changed: its next use reads it again."""
+        self._parts.forget(key)

@@ -10,25 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids
-from orgaccess.deploy.session import fleet
 from orgaccess.perorg import for_each_org
 from orgaccess.plan.desired import Desired, plan
 from orgaccess.platform.dialect import Dialect
 from orgaccess.reconciler.drift import Drift
 from orgaccess.reconciler.kinds import KINDS
 from orgaccess.reconciler.reconcile import drift_of
+from orgaccess.reconciler.snapshot import Fleet
 
 
 def fleet_drift(
-    decls: Declarations, platform: Dialect = Dialect.SEED, *, done: Callable[[str], None] = lambda _org: None
+    fleet: Fleet, dialect: Dialect, decls: Declarations, *, done: Callable[[str], None] = lambda _org: None
 ) -> list[Drift]:
-    """Every drifted field of every declared object, by org in file order, then in plan order.
-
-    Uses the process's session (`orgaccess.deploy.session.configure` first); `done(org)` is called
-    as each org is finished, for progress.
-    """
-    by_org = objects_by_org(fleet_org_ids(decls), plan(decls, platform))
-    per_org = for_each_org(by_org, lambda org: objects_drift(by_org[org]), done=done)
+    """Every drifted field of every declared object, by org in file order, then in plan order, as
+    `fleet` reads them; `done(org)` is called as each org is finished, for progress."""
+    by_org = objects_by_org(fleet_org_ids(decls), plan(decls, dialect))
+    per_org = for_each_org(by_org, lambda org: objects_drift(fleet, by_org[org]), done=done)
     return [found for drifts in per_org.values() for found in drifts]
 
 
@@ -41,6 +38,6 @@ def objects_by_org(orgs: Iterable[str], objects: Iterable[Desired]) -> dict[str,
     return by_org
 
 
-def objects_drift(objects: Iterable[Desired]) -> list[Drift]:
+def objects_drift(fleet: Fleet, objects: Iterable[Desired]) -> list[Drift]:
     """Every drifted field of `objects`, in their order."""
-    return [found for d in objects for found in drift_of(fleet(), KINDS[d.kind], d.props)]
+    return [found for d in objects for found in drift_of(fleet, KINDS[d.kind], d.props)]

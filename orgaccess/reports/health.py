@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from orgaccess.declarations.access_yaml import Declarations
-from orgaccess.deploy.session import fleet
+from orgaccess.diagnosis.findings import Check, Finding, Remedy, Status
+from orgaccess.diagnosis.probes import Probes
+from orgaccess.dialects.base import Definition
 from orgaccess.perorg import for_each_org
 from orgaccess.plan.desired import Desired
 from orgaccess.platform.errors import PlatformError
 from orgaccess.reconciler.drift import Drift
 from orgaccess.reconciler.kinds import in_reading_order, role_binding
 from orgaccess.reconciler.kinds.base import KindError
-from orgaccess.reports.doctor import Check, Finding, Probes, Remedy, Status, diagnose_in
+from orgaccess.reconciler.snapshot import Fleet
+from orgaccess.reports.doctor import diagnose_in
 from orgaccess.reports.fleet_drift import objects_drift
 from orgaccess.vocabulary import Cause, Permission
 
@@ -86,26 +89,25 @@ def exit_state(orgs: Iterable[OrgHealth]) -> State:
 
 
 def org_health(
+    fleet: Fleet,
+    dialect: Definition,
     decls: Declarations,
     by_org: dict[str, list[Desired]],
     *,
     done: Callable[[str], None] = lambda _org: None,
 ) -> list[OrgHealth]:
-    """The health of each org of `by_org` (its declared objects), in its order.
-
-    Uses the process's session (`orgaccess.deploy.session.configure` first).
-    """
+    """The health of each org of `by_org` (its declared objects), in its order, as `fleet` reads it."""
     recording_apps = [a.name for a in decls.serviceAccounts if Permission.RECORDING_VIEW in a.scopes]
     # No app secrets: every probe is skipped and makes no call.
-    with Probes("", {}) as no_probes:
+    with Probes() as no_probes:
 
         def one(org: str) -> OrgHealth:
             objects = by_org[org]
             bound = {d.props["serviceAccount"] for d in objects if d.kind == role_binding.KIND.name}
             diagnosed = [a for a in recording_apps if a in bound]
             try:
-                drift = objects_drift(objects)
-                findings = diagnose_in(decls, fleet(), no_probes, org, diagnosed)
+                drift = objects_drift(fleet, objects)
+                findings = diagnose_in(decls, fleet, dialect, no_probes, org, diagnosed)
             except (PlatformError, KindError) as exc:
                 return _unreadable(org, objects, bool(diagnosed), str(exc))
             return _read(org, objects, drift, findings)

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from orgaccess.demo.genesys import ADMINS, APP_SECRETS
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import PROJECT_DIR
-from orgaccess.platform.dialect import Dialect
 from tests.cli.support import Cli, Converged, admin_env, admin_stack, workdir
 
 
@@ -59,7 +59,7 @@ def converged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Converged]:
 @pytest.fixture(scope="module")
 def genesys() -> Iterator[EmulatorHandle]:
     """The emulator's genesys-cloud dialect, shared by a module; each test resets it to genesys-403."""
-    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+    with running_emulator("genesys-403", dialect=Api.GENESYS_CLOUD) as handle:
         yield handle
 
 

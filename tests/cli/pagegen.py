@@ -7,9 +7,9 @@ each, with the evidence and fix texts of the real doctor.
 
 from __future__ import annotations
 
+from orgaccess.diagnosis.findings import Check, Remedy, Status
 from orgaccess.reconciler.drift import Drift
 from orgaccess.reconciler.kinds import service_account
-from orgaccess.reports.doctor import Check, Remedy, Status
 from orgaccess.reports.health import CAUSES, FailedCheck, OrgHealth, State, columns
 
 ACCOUNT = "Premium App"

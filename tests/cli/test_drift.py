@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.dialects import SEED
 from orgaccess.reconciler.drift import Drift
 from tests.cli.support import AS_LIVE, Cli
 
@@ -63,7 +64,7 @@ def test_an_org_the_credentials_cannot_address_stops_it_naming_file_and_line(cli
     declarations = yaml.safe_load((cli.cwd / "access.yaml").read_text())
     declarations["orgs"].append({"id": "org-elsewhere"})
     (cli.cwd / "access.yaml").write_text(yaml.safe_dump(declarations, sort_keys=False))
-    load_declarations(cli.cwd / "access.yaml")  # well-formed: only the platform can tell
+    load_declarations(cli.cwd / "access.yaml", SEED)  # well-formed: only the platform can tell
 
     run = cli("drift")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine.automation import project_stack
 from tests.cli.fleetgen import HOME, generated_fleet
@@ -33,7 +34,7 @@ def test_round_trip_on_seed_403_after_pulumi_up(converged: Converged, tmp_path: 
     run = converged.cli("export", *org_flags(SEED_ORGS), "-o", str(tmp_path / "exported.yaml"))
 
     assert run.code == 0, run.stderr
-    decls = load_declarations(tmp_path / "exported.yaml")
+    decls = load_declarations(tmp_path / "exported.yaml", SEED)
     assert {a.name for a in decls.serviceAccounts} == {"Premium App", "Reader App"}  # not orgaccess's own
     partner_d = decls.org("org-partner-d")
     assert partner_d is not None and partner_d.licenses["analytics"] is False  # contract-managed: as it is live
@@ -51,7 +52,7 @@ def test_round_trip_on_a_generated_fleet_of_50_orgs(emulator: EmulatorHandle, tm
     run = cli("export", *org_flags(orgs), "--client-secret-file", "admin.secret", "-o", "exported.yaml")
 
     assert run.code == 0, run.stderr
-    assert load_declarations(tmp_path / "exported.yaml").homeOrg == HOME
+    assert load_declarations(tmp_path / "exported.yaml", SEED).homeOrg == HOME
     drift = cli("drift", "-d", "exported.yaml", "--client-secret-file", "admin.secret")
     assert drift.code == 0, drift.stdout
     applying_changes_nothing(emulator, tmp_path / "exported.yaml", tmp_path / "backend")
@@ -66,7 +67,7 @@ def test_output_is_sorted_stable_and_loadable(cli: Cli) -> None:
     assert first.stdout == second.stdout
     assert first.stdout.startswith("# access.yaml exported by `orgaccess export`")
     (cli.cwd / "exported.yaml").write_text(first.stdout)
-    decls = load_declarations(cli.cwd / "exported.yaml")
+    decls = load_declarations(cli.cwd / "exported.yaml", SEED)
     assert [org.id for org in decls.orgs] == sorted(orgs)
     assert "    scopes: [recording:view]\n" in first.stdout
 

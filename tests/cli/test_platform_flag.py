@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from orgaccess.cli.main import app
 from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
 from orgaccess.plan.desired import plan
-from orgaccess.platform.dialect import Dialect
 from orgaccess.reconciler.drift import Drift
 from tests.cli.support import Cli
 
@@ -56,7 +56,7 @@ def test_export_speaks_genesys_cloud_with_the_flag(genesys_cli: Cli, tmp_path: P
     run = genesys_cli("export", "--platform", "genesys-cloud", *orgs, "-o", str(exported))
 
     assert run.code == 0, run.stderr
-    decls = load_declarations(exported, Dialect.GENESYS_CLOUD)
+    decls = load_declarations(exported, GENESYS_CLOUD)
     assert [r.permissions for r in decls.roles] == [["recording:screenRecording:view"]]
     assert "orgLock" not in exported.read_text()
     assert [a.name for a in decls.serviceAccounts] == ["Premium App"]  # not orgaccess's own admin client
@@ -88,7 +88,7 @@ def test_fleet_previews_every_stack_on_genesys_cloud_with_the_flag(genesys_cli: 
     run = genesys_cli("fleet", "drift", "--platform", "genesys-cloud", *argv, PULUMI_CONFIG_PASSPHRASE=LOCAL_PASSPHRASE)
 
     assert run.code == 2, run.stdout + run.stderr  # drift, and no stack failed
-    planned = plan(load_declarations(genesys_cli.cwd / "access.yaml", Dialect.GENESYS_CLOUD), Dialect.GENESYS_CLOUD)
+    planned = plan(load_declarations(genesys_cli.cwd / "access.yaml", GENESYS_CLOUD), GENESYS_CLOUD)
     accounts = sum(d.kind == "ServiceAccount" for d in planned)
     assert accounts == 6  # one app client per org that binds it: the genesys-cloud plan
     accounts_row = next(line for line in run.stdout.splitlines() if "accounts" in line)

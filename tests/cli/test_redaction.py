@@ -16,7 +16,8 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 
-from orgaccess.reports.doctor import GENESYS_PROBE_PATH, PROBE_PATH
+from orgaccess.dialects.genesys_cloud.probe import PROBE_PATH as GENESYS_PROBE_PATH
+from orgaccess.dialects.seed.probe import PROBE_PATH
 from tests.cli.support import Cli, workdir
 from tests.loopback_http import AnyMethodHandler, JsonHandler, serving
 

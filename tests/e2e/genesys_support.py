@@ -9,9 +9,9 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from orgaccess.demo.genesys import ADMINS, DECLARATIONS
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import Stack, project_copy
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.genesys.client import GenesysClient
 
@@ -29,7 +29,7 @@ def genesys_stack(backend_dir: Path, api_url: str, admins: dict[str, tuple[str, 
 
 def genesys_403() -> Iterator[EmulatorHandle]:
     """The emulator on the genesys-403 scenario, for a module's `platform` fixture."""
-    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+    with running_emulator("genesys-403", dialect=Api.GENESYS_CLOUD) as handle:
         yield handle
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from orgaccess.demo.genesys import ADMINS, APP_SECRETS, ORGS
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import PROJECT_DIR, Stack, project_stack
-from orgaccess.platform.dialect import Dialect
 from tests.cli.support import ADMIN_ID, ADMIN_SECRET, Cli, admin_env, pulumi_env
 from tests.e2e.e2e_support import failed_resources
 from tests.e2e.genesys_support import genesys_stack
@@ -67,10 +67,10 @@ def test_on_seed_the_data_action_converges_and_doctor_passes(tmp_path: Path) -> 
 def test_on_genesys_cloud_the_data_action_converges_and_doctor_passes(tmp_path: Path) -> None:
     declarations = EXAMPLES / "genesys-cloud.yaml"
     admins = {org: (ADMINS[org]["clientId"], ADMINS[org]["clientSecret"]) for org in ORGS}
-    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as emulator:
+    with running_emulator("genesys-403", dialect=Api.GENESYS_CLOUD) as emulator:
         stack = genesys_stack(tmp_path / "backend", emulator.url, admins, declarations)
         env = {
-            "ORGACCESS_PLATFORM": Dialect.GENESYS_CLOUD.value,
+            "ORGACCESS_PLATFORM": Api.GENESYS_CLOUD.value,
             "ORGACCESS_API_URL": emulator.url,
             "ORGACCESS_ORG_CREDENTIALS": json.dumps(ADMINS),
             "ORGACCESS_APP_CLIENT_SECRETS": json.dumps(APP_SECRETS),

@@ -9,9 +9,9 @@ import pytest
 from pydantic import SecretStr
 
 from orgaccess.demo.genesys import ORGS
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import PROJECT_DIR, Stack
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.genesys.client import GenesysClient
 from tests.e2e.e2e_support import assert_drift, drift_by_resource, failed_resources
 from tests.e2e.genesys_support import app_status, genesys_stack
@@ -33,7 +33,7 @@ EXPECTED_DRIFT = {
 
 @pytest.fixture(scope="module")
 def platform() -> Iterator[EmulatorHandle]:
-    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+    with running_emulator("genesys-403", dialect=Api.GENESYS_CLOUD) as handle:
         yield handle
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import Stack
-from orgaccess.platform.dialect import Dialect
 from tests.e2e.e2e_support import drift_by_resource
 from tests.e2e.genesys_support import app_status, genesys_stack
 
@@ -63,7 +63,7 @@ DECLARATIONS = "\n".join(
 @pytest.fixture(scope="module")
 def platform() -> Iterator[EmulatorHandle]:
     scenario = {"organizations": [drifted_org(n, org) for n, org in enumerate(ORGS)]}
-    with running_emulator(scenario, dialect=Dialect.GENESYS_CLOUD) as handle:
+    with running_emulator(scenario, dialect=Api.GENESYS_CLOUD) as handle:
         yield handle
 
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from orgaccess.cli.main import app
 from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import fleet_stacks
@@ -75,7 +76,7 @@ class FleetCli:
         settings = Settings(api_url=self.api_url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))
         env = environment(backend, settings)
         kinds: dict[str, set[str]] = {}
-        for spec in fleet_stacks(load_declarations(self.declarations), self.stacks):
+        for spec in fleet_stacks(load_declarations(self.declarations, SEED), self.stacks):
             deployment = open_stack(spec, self.declarations, backend, settings, env).export_stack().deployment
             types = [r["type"] for r in (deployment or {}).get("resources", [])]
             kinds[spec.name] = {t.rsplit(":", 1)[-1] for t in types if t.startswith(DYNAMIC)}

@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.e2e
 
 STACKS = 4
 FLEET = generate(12, drift_fraction=0.0, seed=2)
-SPECS = fleet_stacks(parse_declarations(FLEET.declarations_yaml), STACKS)
+SPECS = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS)
 
 
 @pytest.fixture

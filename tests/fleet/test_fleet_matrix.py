@@ -14,6 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
@@ -74,16 +75,16 @@ def test_fleet_drift_as_html_is_one_page_of_every_org_and_each_stacks_preview(
     assert code == DRIFT, output
     html = page.read_text()
     states = dict(re.findall(r'<tr class="org" data-org="([^"]+)" data-state="([^"]+)"', html))
-    assert list(states) == [org.id for org in parse_declarations(FLEET.declarations_yaml).orgs]
+    assert list(states) == [org.id for org in parse_declarations(FLEET.declarations_yaml, SEED).orgs]
     assert {org for org, state in states.items() if state == "drift"} >= set(FLEET.drifted)
-    specs = fleet_stacks(parse_declarations(FLEET.declarations_yaml), STACKS)
+    specs = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS)
     assert all(f"<td>{spec.name}</td>" in html for spec in specs)
 
 
 def test_a_job_meeting_a_locked_stack_waits_for_it_within_the_lock_timeout(postgres_url: str, tmp_path: Path) -> None:
     declarations = declarations_file(tmp_path, FLEET)
     backend_url = isolated(postgres_url)
-    accounts = fleet_stacks(parse_declarations(FLEET.declarations_yaml), STACKS)[0]
+    accounts = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS)[0]
     with running_emulator(FLEET.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED)
         settings = Settings(api_url=emulator.url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from orgaccess.cli.main import app
 from orgaccess.declarations.access_yaml import Declarations, parse_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.engine.result import Result
 from orgaccess.fleet.layout import fleet_stacks, select_stacks, stack_objects
@@ -26,7 +27,7 @@ DONE = Result("up", 0)
 
 @pytest.fixture
 def decls() -> Declarations:
-    return parse_declarations(FLEET.declarations_yaml)
+    return parse_declarations(FLEET.declarations_yaml, SEED)
 
 
 @pytest.fixture
@@ -63,10 +64,10 @@ def test_only_keeps_the_fleets_order(decls: Declarations) -> None:
 def test_the_accounts_stack_covers_the_home_orgs_accounts_and_an_org_stack_its_orgs(decls: Declarations) -> None:
     accounts, first, *_ = fleet_stacks(decls, STACKS)
 
-    assert {(org, d.kind) for org, objects in stack_objects(decls, [accounts]).items() for d in objects} == {
+    assert {(org, d.kind) for org, objects in stack_objects(decls, [accounts], SEED).items() for d in objects} == {
         (decls.homeOrg, "ServiceAccount")
     }
-    assert list(stack_objects(decls, [first])) == list(first.orgs)
+    assert list(stack_objects(decls, [first], SEED)) == list(first.orgs)
 
 
 class _Clock:

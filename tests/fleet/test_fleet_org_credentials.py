@@ -12,10 +12,10 @@ import pytest
 from pydantic import SecretStr
 
 from orgaccess.demo.genesys import ADMINS
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
 from orgaccess.fleet.workspace import Backend, environment
-from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.settings import Settings, org_credentials
 from tests.fleet.fleet_support import FleetCli
 
@@ -26,7 +26,7 @@ SECRETS = [credential["clientSecret"] for credential in ADMINS.values()]
 
 @pytest.fixture(scope="module")
 def genesys() -> Iterator[EmulatorHandle]:
-    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as handle:
+    with running_emulator("genesys-403", dialect=Api.GENESYS_CLOUD) as handle:
         yield handle
 
 
@@ -58,7 +58,7 @@ def test_the_stacks_get_the_credentials_file_by_its_path(credentials_file: Path,
         api_url="http://127.0.0.1:9",
         client_id="",
         client_secret=SecretStr(""),
-        platform=Dialect.GENESYS_CLOUD,
+        platform=Api.GENESYS_CLOUD.value,
         org_credentials=org_credentials(json.dumps(ADMINS)),
         org_credentials_file=str(credentials_file),
     )

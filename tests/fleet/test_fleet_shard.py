@@ -6,6 +6,7 @@ import pytest
 
 from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids, parse_declarations
 from orgaccess.deploy.shard import WHOLE, ShardError, parse_shard
+from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.plan.desired import plan
@@ -15,30 +16,30 @@ PARTS = 8
 
 @pytest.fixture(scope="module")
 def decls() -> Declarations:
-    return parse_declarations(generate(60, drift_fraction=0.0).declarations_yaml)
+    return parse_declarations(generate(60, drift_fraction=0.0).declarations_yaml, SEED)
 
 
 def test_an_unsharded_stack_manages_everything_exactly_as_before(decls: Declarations) -> None:
     assert parse_shard(None) == parse_shard("") == WHOLE
-    assert WHOLE.select(plan(decls)) == plan(decls)
+    assert WHOLE.select(plan(decls, SEED)) == plan(decls, SEED)
 
 
 def test_the_accounts_shard_manages_the_service_accounts_and_nothing_else(decls: Declarations) -> None:
-    selected = parse_shard("accounts").select(plan(decls))
+    selected = parse_shard("accounts").select(plan(decls, SEED))
     assert {d.kind for d in selected} == {"ServiceAccount"}
     assert len(selected) == len(decls.serviceAccounts)
 
 
 def test_org_shards_split_every_org_object_into_exactly_one_stack(decls: Declarations) -> None:
-    org_objects = [d.key for d in plan(decls) if d.kind != "ServiceAccount"]
-    shards = [parse_shard(f"orgs:{i}/{PARTS}").select(plan(decls)) for i in range(PARTS)]
+    org_objects = [d.key for d in plan(decls, SEED) if d.kind != "ServiceAccount"]
+    shards = [parse_shard(f"orgs:{i}/{PARTS}").select(plan(decls, SEED)) for i in range(PARTS)]
     assert sorted(d.key for shard in shards for d in shard) == sorted(org_objects)
 
 
 def test_a_binding_in_an_org_shard_keeps_its_roles_as_dependencies_but_not_the_account(
     decls: Declarations,
 ) -> None:
-    bindings = [d for i in range(PARTS) for d in parse_shard(f"orgs:{i}/{PARTS}").select(plan(decls))]
+    bindings = [d for i in range(PARTS) for d in parse_shard(f"orgs:{i}/{PARTS}").select(plan(decls, SEED))]
     bindings = [d for d in bindings if d.kind == "RoleBinding"]
     assert bindings
     assert all(kind == "Role" for d in bindings for kind, _ in d.depends_on)
@@ -46,7 +47,7 @@ def test_a_binding_in_an_org_shard_keeps_its_roles_as_dependencies_but_not_the_a
 
 
 def test_adding_orgs_never_moves_an_org_to_another_stack(decls: Declarations) -> None:
-    bigger = parse_declarations(generate(120, drift_fraction=0.0).declarations_yaml)
+    bigger = parse_declarations(generate(120, drift_fraction=0.0).declarations_yaml, SEED)
     before = {org: _stack_of(decls, org) for org in fleet_org_ids(decls)}
     assert before == {org: _stack_of(bigger, org) for org in before}
 

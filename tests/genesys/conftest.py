@@ -7,15 +7,15 @@ from collections.abc import Callable, Iterator
 import pytest
 from PureCloudPlatformClientV2 import ApiClient
 
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
-from orgaccess.platform.dialect import Dialect
 
 SCENARIO = "genesys-403"
 
 
 @pytest.fixture(scope="module")
 def module_emulator() -> Iterator[EmulatorHandle]:
-    with running_emulator(SCENARIO, dialect=Dialect.GENESYS_CLOUD) as handle:
+    with running_emulator(SCENARIO, dialect=Api.GENESYS_CLOUD) as handle:
         yield handle
 
 

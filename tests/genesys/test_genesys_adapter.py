@@ -35,7 +35,7 @@ def client(emulator: EmulatorHandle) -> Iterator[GenesysClient]:
 
 def test_each_org_is_read_with_its_own_admin_client(client: GenesysClient) -> None:
     assert [client.get_organization(org).id for org in ORGS] == list(ORGS)
-    assert client.admin_client_id("org-partner-c") == "orgaccess-admin-c"
+    assert client.own_client_id("org-partner-c") == "orgaccess-admin-c"
 
 
 def test_an_org_without_credentials_is_named_with_the_ones_that_have_them(client: GenesysClient) -> None:

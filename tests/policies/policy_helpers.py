@@ -11,9 +11,9 @@ import yaml
 
 from orgaccess.declarations.access_yaml import parse_declarations
 from orgaccess.deploy.policy_rules import PLATFORM_KEY, RULES, Declared, Resource, ResourceRule
+from orgaccess.dialects import SEED, Definition
 from orgaccess.engine.result import Result
 from orgaccess.plan.desired import plan
-from orgaccess.platform.dialect import Dialect
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "policies"
@@ -38,14 +38,14 @@ def messages(
     declarations: dict[str, Any],
     rule_name: str,
     config: dict[str, Any] | None = None,
-    platform: Dialect = Dialect.SEED,
+    dialect: Definition = SEED,
 ) -> list[str]:
-    """The rule's messages on `declarations` read and planned for `platform`, as the pack gives them."""
+    """The rule's messages on `declarations` read and planned for `dialect`, as the pack gives them."""
     (rule,) = [r for r in RULES if r.name == rule_name]
-    decls = parse_declarations(yaml.safe_dump(declarations), platform=platform)
-    planned = plan(decls, platform)
+    decls = parse_declarations(yaml.safe_dump(declarations), dialect)
+    planned = plan(decls, dialect)
     resources = [Resource(d.kind, f"urn:pulumi:t::orgaccess::{d.kind}::{d.name}", d.props) for d in planned]
-    given = {**(config or {}), PLATFORM_KEY: platform.value}
+    given = {**(config or {}), PLATFORM_KEY: dialect.name}
     if isinstance(rule, ResourceRule):
         return [m for r in resources if r.kind == rule.kind for m in rule.check(r.props, given)]
     return [v.message for v in rule.check(Declared(resources), given)]

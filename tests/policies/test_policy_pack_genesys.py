@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from orgaccess.demo.genesys import ADMINS
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import Stack
 from orgaccess.engine.result import Result
-from orgaccess.platform.dialect import Dialect
 from orgaccess.reports.review import PolicyResult, preview_of, review_preview
 from tests.e2e.genesys_support import genesys_stack
 from tests.policies.policy_helpers import PACK, REPO, genesys_fixed
@@ -28,7 +28,7 @@ EXAMPLE = REPO / "examples" / "genesys-cloud" / "access.yaml"
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack of the real program on genesys-cloud, on a fresh genesys-403 emulator; previews only."""
     admins = {org: (c["clientId"], c["clientSecret"]) for org, c in ADMINS.items()}
-    with running_emulator("genesys-403", dialect=Dialect.GENESYS_CLOUD) as emulator:
+    with running_emulator("genesys-403", dialect=Api.GENESYS_CLOUD) as emulator:
         stack = genesys_stack(tmp_path_factory.mktemp("backend"), emulator.url, admins, EXAMPLE)
         yield stack
 

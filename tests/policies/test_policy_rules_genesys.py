@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from orgaccess.deploy.policy_rules import ALLOWED_KEY, RULES
-from orgaccess.platform.dialect import Dialect
+from orgaccess.dialects import GENESYS_CLOUD
 from tests.policies import policy_helpers
 from tests.policies.policy_helpers import genesys_fixed
 
@@ -16,7 +16,7 @@ DELETE = "recording:screenRecording:delete"
 
 
 def messages(declarations: dict[str, Any], rule_name: str, config: dict[str, Any] | None = None) -> list[str]:
-    return policy_helpers.messages(declarations, rule_name, config, Dialect.GENESYS_CLOUD)
+    return policy_helpers.messages(declarations, rule_name, config, GENESYS_CLOUD)
 
 
 def with_role(permissions: list[str], justification: str | None = None) -> dict[str, Any]:

@@ -10,9 +10,10 @@ import pytest
 from pydantic import SecretStr
 
 from orgaccess.deploy.session import PROVIDER_ATTEMPTS
+from orgaccess.dialects import connect
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.client import PlatformClient
-from orgaccess.platform.connect import Client, connect
+from orgaccess.platform.dialect import Client
 from orgaccess.platform.settings import Settings
 from orgaccess.reconciler.snapshot import Fleet
 from tests.reconciler.support import ADMIN, FakeTime, serving_emulator

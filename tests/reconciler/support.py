@@ -16,6 +16,7 @@ import uvicorn
 import yaml
 
 from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator.app import create_asgi
 from orgaccess.emulator.harness import STARTUP_TIMEOUT_SECONDS, EmulatorHandle
 from orgaccess.emulator.server import prepare
@@ -117,8 +118,8 @@ def org_resource(org: str, edit: Callable[[dict[str, Any]], object] | None = Non
     document = yaml.safe_load((PROJECT_DIR / "access.yaml").read_text())
     if edit is not None:
         edit(document)
-    decls = parse_declarations(yaml.safe_dump(document))
-    return next(d.props for d in per_org(plan(decls)) if d.kind == ORG_ACCESS.name and d.org == org)
+    decls = parse_declarations(yaml.safe_dump(document), SEED)
+    return next(d.props for d in per_org(plan(decls, SEED)) if d.kind == ORG_ACCESS.name and d.org == org)
 
 
 def declared_org(document: dict[str, Any], org: str) -> dict[str, Any]:

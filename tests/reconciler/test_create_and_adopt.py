@@ -8,6 +8,7 @@ from collections.abc import Callable
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.reconciler import reconcile
 from orgaccess.reconciler.kinds.base import FAILED, known_objects
+from orgaccess.reconciler.kinds.role import roles
 from orgaccess.reconciler.snapshot import Fleet
 from tests.reconciler.support import ORG_ACCESS, org_resource, writes
 
@@ -37,7 +38,7 @@ def test_create_names_the_resource_by_its_org(fleet: Fleet) -> None:
 def test_create_adopts_a_role_of_the_declared_name_instead_of_making_another(
     fleet: Fleet, platform: EmulatorHandle
 ) -> None:
-    existing = fleet.roles("org-partner-c")["Recording Analyst"].id
+    existing = roles(fleet, "org-partner-c")["Recording Analyst"].id
     since = platform.audit_count()
     _, outs = reconcile.create(fleet, ORG_ACCESS, org_resource("org-partner-c"))
     assert known_objects(outs)[ROLE] == {"adopted": True, "builtIn": False, "roleId": existing}
@@ -45,7 +46,7 @@ def test_create_adopts_a_role_of_the_declared_name_instead_of_making_another(
 
 
 def test_create_corrects_an_adopted_role_in_place(fleet: Fleet, platform: EmulatorHandle) -> None:
-    existing = fleet.roles("org-partner-b")["Recording Analyst"].id
+    existing = roles(fleet, "org-partner-b")["Recording Analyst"].id
     since = platform.audit_count()
     reconcile.create(fleet, ORG_ACCESS, org_resource("org-partner-b"))
     assert writes(platform.audit(since)) == [f"PUT /api/v2/security/roles/{existing}"]

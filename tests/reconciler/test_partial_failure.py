@@ -16,6 +16,7 @@ from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import GrantType, OAuthClientSpec
 from orgaccess.reconciler import reconcile
 from orgaccess.reconciler.kinds.base import FAILED, known_objects
+from orgaccess.reconciler.kinds.role import roles
 from orgaccess.reconciler.snapshot import Fleet
 from providers.provider import ConvergenceProvider, OrgAccessError
 from tests.reconciler.support import ORG_ACCESS, declared_org, org_resource
@@ -113,7 +114,7 @@ def test_a_failed_part_stays_a_change_after_the_platform_was_fixed_by_hand(
 ) -> None:
     props, outs = unbound
     reader = _make_reader(by_hand)
-    by_hand.grant_role(WHERE, reader, next_run().roles(WHERE)["Recording Analyst"].id)
+    by_hand.grant_role(WHERE, reader, roles(next_run(), WHERE)["Recording Analyst"].id)
     assert reconcile.drift_of(next_run(), ORG_ACCESS, props) == []
     assert reconcile.diff(next_run(), ORG_ACCESS, outs, props) == (True, [])
 

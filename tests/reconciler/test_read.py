@@ -10,6 +10,7 @@ from typing import Any
 from orgaccess.platform.client import PlatformClient
 from orgaccess.reconciler import reconcile
 from orgaccess.reconciler.kinds.base import FAILED, SPEC
+from orgaccess.reconciler.kinds.role import roles
 from orgaccess.reconciler.snapshot import Fleet
 from tests.reconciler.support import ORG_ACCESS, org_resource
 
@@ -35,7 +36,7 @@ def test_read_drops_a_role_deleted_by_hand_from_the_spec(
     fleet: Fleet, next_run: Callable[[], Fleet], by_hand: PlatformClient
 ) -> None:
     olds = _created(fleet)
-    by_hand.delete_role(ORG, next_run().roles(ORG)["Screen Recording Admin"].id)
+    by_hand.delete_role(ORG, roles(next_run(), ORG)["Screen Recording Admin"].id)
     found = reconcile.read(next_run(), ORG_ACCESS, olds)
     assert found is not None
     assert _roles_in(found[1]) == ["Recording Analyst"]
@@ -45,7 +46,7 @@ def test_after_a_read_that_dropped_an_object_the_diff_is_a_change(
     fleet: Fleet, next_run: Callable[[], Fleet], by_hand: PlatformClient
 ) -> None:
     olds = _created(fleet)
-    by_hand.delete_role(ORG, next_run().roles(ORG)["Screen Recording Admin"].id)
+    by_hand.delete_role(ORG, roles(next_run(), ORG)["Screen Recording Admin"].id)
     found = reconcile.read(next_run(), ORG_ACCESS, olds)
     assert found is not None
     assert reconcile.diff(next_run(), ORG_ACCESS, found[0], org_resource(ORG))[0] is True

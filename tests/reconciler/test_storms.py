@@ -11,7 +11,7 @@ import pytest
 
 from orgaccess.deploy.session import PROVIDER_ATTEMPTS
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.platform.connect import Client
+from orgaccess.platform.dialect import Client
 from orgaccess.platform.errors import PlatformError
 from orgaccess.reconciler import reconcile
 from orgaccess.reconciler.kinds.base import FAILED

@@ -24,6 +24,7 @@ import psutil
 import yaml
 
 from orgaccess.declarations.access_yaml import Declarations, parse_declarations
+from orgaccess.dialects import SEED
 from orgaccess.emulator import reasons
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
@@ -71,7 +72,7 @@ def drifted_fleet(
         path = workdir / "access.yaml"
         path.write_text(text)
         stack = stack_for(workdir / "state", platform, path, stack_name, backend_url)
-        yield FleetRun(platform, stack, parse_declarations(text), path)
+        yield FleetRun(platform, stack, parse_declarations(text, SEED), path)
 
 
 NEW_ACCOUNT = "Fresh App"

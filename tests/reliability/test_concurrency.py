@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.dialects import SEED
 from orgaccess.engine.result import Result
 from tests.reliability.support import (
     FleetRun,
@@ -93,7 +94,7 @@ def test_two_stacks_for_different_orgs_run_at_once_without_interfering(tmp_path:
         for name, text in zip(("west", "east"), _split(fleet.declarations_path.read_text()), strict=True):
             path = tmp_path / f"{name}.yaml"
             path.write_text(text)
-            declarations.append(parse_declarations(text))
+            declarations.append(parse_declarations(text, SEED))
             stacks.append(stack_for(tmp_path / name, fleet.platform, path, name))
         with background_up(stacks[0]) as west, background_up(stacks[1]) as east:
             results = [run.finish() for run in (west, east)]

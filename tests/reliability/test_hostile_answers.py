@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from orgaccess.declarations.access_yaml import parse_declarations
 from orgaccess.deploy import session
+from orgaccess.dialects import SEED
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.plan.desired import per_org, plan
 from orgaccess.platform.client import MAX_BODY_BYTES
@@ -121,10 +122,10 @@ def platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 def _props_of(kind: str) -> dict[str, Any]:
     """The declared inputs of one resource of `kind` as the program declares it: a service account
     (at home), or a partner org's OrgAccess resource."""
-    decls = parse_declarations((PROJECT_DIR / "access.yaml").read_text())
+    decls = parse_declarations((PROJECT_DIR / "access.yaml").read_text(), SEED)
     return next(
         item.props
-        for item in per_org(plan(decls))
+        for item in per_org(plan(decls, SEED))
         if item.kind == kind and (kind == "ServiceAccount" or item.org != decls.homeOrg)
     )
 

@@ -16,6 +16,7 @@ from orgaccess.declarations.access_yaml import (
     parse_declarations,
 )
 from orgaccess.declarations.access_yaml import fleet_org_ids as fleet
+from orgaccess.dialects import SEED
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,7 +47,7 @@ def edited(old: str, new: str) -> str:
 
 def problems(text: str, filename: str = "access.yaml") -> list[str]:
     with pytest.raises(DeclarationError) as caught:
-        parse_declarations(text, filename)
+        parse_declarations(text, SEED, filename)
     return str(caught.value).splitlines()
 
 
@@ -196,7 +197,7 @@ def test_each_kind_of_bad_input_names_file_line_and_fix(case: str) -> None:
 
 
 def test_the_example_access_yaml_of_the_repository_loads_as_the_fixed_seed_403_state() -> None:
-    decls = load_declarations(REPO / "access.yaml")
+    decls = load_declarations(REPO / "access.yaml", SEED)
     app = decls.account("Premium App")
     assert app is not None
     assert (app.grantType, app.scopes, app.orgLock) == (
@@ -233,21 +234,21 @@ def test_a_flood_of_problems_is_cut_short_with_a_count_of_the_rest() -> None:
 
 def test_a_missing_file_is_named_with_the_fix(tmp_path: Path) -> None:
     with pytest.raises(DeclarationError, match=r"^.*nothere\.yaml: no such file; create it"):
-        load_declarations(tmp_path / "nothere.yaml")
+        load_declarations(tmp_path / "nothere.yaml", SEED)
 
 
 def test_a_file_over_5_mib_is_refused_without_parsing(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
     with pytest.raises(DeclarationError, match=r"big\.yaml: larger than 5 MiB; split"):
-        load_declarations(big)
+        load_declarations(big, SEED)
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes(BASE.encode().replace(b"Premium App", "Prämium".encode("latin-1"), 1))
     with pytest.raises(DeclarationError, match=r"latin1\.yaml:3: the file is not valid UTF-8; save it as UTF-8"):
-        load_declarations(bad)
+        load_declarations(bad, SEED)
 
 
 def test_a_billion_laughs_bomb_fails_fast_at_its_first_anchor() -> None:
@@ -268,26 +269,26 @@ def test_more_than_10000_orgs_are_refused_as_too_long() -> None:
 
 
 def test_home_org_need_not_be_declared_under_orgs_and_leads_the_fleet() -> None:
-    decls = parse_declarations(edited("homeOrg: org-primary", "homeOrg: org-home"))
+    decls = parse_declarations(edited("homeOrg: org-primary", "homeOrg: org-home"), SEED)
     assert decls.org("org-home") is None
     assert fleet(decls) == ["org-home", "org-primary"]
 
 
 def test_the_fleet_lists_the_home_org_once_when_it_is_also_declared() -> None:
-    assert fleet(parse_declarations(BASE)) == ["org-primary"]
+    assert fleet(parse_declarations(BASE, SEED)) == ["org-primary"]
 
 
 def test_roles_bound_in_an_org_are_the_declared_custom_roles_its_bindings_name() -> None:
     text = edited("orgs:\n", "  - {name: Unused, permissions: []}\norgs:\n").replace(
         "[Recording Analyst]\n", "[admin, Recording Analyst]\n"
     )
-    decls = parse_declarations(text)
+    decls = parse_declarations(text, SEED)
     assert [r.name for r in decls.roles_bound_in("org-primary")] == ["Recording Analyst"]
     assert decls.roles_bound_in("org-elsewhere") == []
 
 
 def test_lookups_answer_none_for_undeclared_names_and_built_in_roles() -> None:
-    decls = parse_declarations(BASE)
+    decls = parse_declarations(BASE, SEED)
     assert decls.account("Nobody") is None
     assert decls.role("admin") is None
     assert decls.org("org-nowhere") is None
@@ -295,7 +296,7 @@ def test_lookups_answer_none_for_undeclared_names_and_built_in_roles() -> None:
 
 
 def test_optional_fields_default_and_built_in_roles_may_be_bound() -> None:
-    decls = parse_declarations(BASE.replace("[Recording Analyst]\n", "[Recording Analyst, employee]\n"))
+    decls = parse_declarations(BASE.replace("[Recording Analyst]\n", "[Recording Analyst, employee]\n"), SEED)
     app = decls.serviceAccounts[0]
     assert (app.description, app.secretRotation) == ("", None)
     assert decls.bindings_in("org-primary")[0].roles == ["Recording Analyst", "employee"]
@@ -305,13 +306,13 @@ def test_optional_fields_default_and_built_in_roles_may_be_bound() -> None:
 def test_plain_scalars_follow_yaml_1_2_so_dates_and_yes_stay_strings() -> None:
     text = edited("    orgLock: LINKED_ORGS\n", "    orgLock: LINKED_ORGS\n    secretRotation: 2025-01-01\n")
     text = text.replace("Recording Analyst", "yes")
-    decls = parse_declarations(text)
+    decls = parse_declarations(text, SEED)
     assert decls.serviceAccounts[0].secretRotation == "2025-01-01"
     assert decls.roles[0].name == "yes"
 
 
 def test_declarations_are_immutable() -> None:
-    decls = parse_declarations(BASE)
+    decls = parse_declarations(BASE, SEED)
     with pytest.raises(ValidationError):
         decls.homeOrg = "org-other"
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgaccess.declarations.access_yaml import DeclarationError, Declarations, parse_declarations
+from orgaccess.dialects import SEED
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "access.yaml").read_text()
 # Every message line is `<file>:<line>: <problem>; <fix>` (the line is absent for whole-file problems).
@@ -23,7 +24,7 @@ hostile = settings(deadline=2000, max_examples=150, suppress_health_check=[Healt
 def outcome(text: str) -> Declarations | DeclarationError:
     """Load ``text``; any exception other than DeclarationError fails the test by escaping."""
     try:
-        return parse_declarations(text, "hostile.yaml")
+        return parse_declarations(text, SEED, "hostile.yaml")
     except DeclarationError as error:
         lines = str(error).splitlines()
         assert lines, "an error without a message"

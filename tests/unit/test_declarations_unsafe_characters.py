@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from orgaccess.declarations.access_yaml import DeclarationError, parse_declarations
+from orgaccess.dialects import SEED
 from orgaccess.printable import escape, markdown
 
 # YAML double-quoted escapes, so that the file itself stays plain text.
@@ -51,7 +52,7 @@ orgs:
 
 def refusal(text: str) -> str:
     with pytest.raises(DeclarationError) as refused:
-        parse_declarations(text, "access.yaml")
+        parse_declarations(text, SEED, "access.yaml")
     return str(refused.value)
 
 
@@ -69,7 +70,7 @@ def test_the_refusal_names_the_character_and_never_prints_it() -> None:
 
 
 def test_a_description_may_span_lines_but_not_hold_escapes() -> None:
-    assert parse_declarations(declarations(description=r"first line\nsecond line"), "access.yaml")
+    assert parse_declarations(declarations(description=r"first line\nsecond line"), SEED, "access.yaml")
     assert "access.yaml:9: 'description' in role 'Analyst'" in refusal(declarations(description=r"red\e[31m"))
 
 

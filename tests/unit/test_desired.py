@@ -6,12 +6,13 @@ import json
 from collections.abc import Sequence
 
 from orgaccess.declarations.access_yaml import load_declarations
+from orgaccess.dialects import SEED
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.plan.desired import Desired, per_org, plan
 from orgaccess.reconciler.kinds import org_access
 from orgaccess.reconciler.kinds.base import Props
 
-PLAN = plan(load_declarations(PROJECT_DIR / "access.yaml"))
+PLAN = plan(load_declarations(PROJECT_DIR / "access.yaml", SEED), SEED)
 BY_KEY = {d.key: d for d in PLAN}
 
 

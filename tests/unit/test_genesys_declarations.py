@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from orgaccess.declarations.access_yaml import DeclarationError, load_declarations, parse_declarations
+from orgaccess.dialects import GENESYS_CLOUD as GENESYS
+from orgaccess.dialects import SEED
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.plan.desired import plan
-from orgaccess.platform.dialect import Dialect
 
-GENESYS = Dialect.GENESYS_CLOUD
 EXAMPLE = PROJECT_DIR / "examples" / "genesys-cloud" / "access.yaml"
 
 
@@ -22,14 +22,14 @@ def test_an_org_lock_is_refused_on_genesys_cloud_at_its_line() -> None:
     text = EXAMPLE.read_text().replace("    scopes: []\n", "    scopes: []\n    orgLock: LINKED_ORGS\n")
     line = text.splitlines().index("    orgLock: LINKED_ORGS") + 1
     with pytest.raises(DeclarationError) as refused:
-        parse_declarations(text, "access.yaml", GENESYS)
+        parse_declarations(text, GENESYS, "access.yaml")
     assert str(refused.value).startswith(f"access.yaml:{line}: orgLock does not exist on genesys-cloud")
 
 
 def test_a_seed_permission_name_is_refused_on_genesys_cloud_with_its_genesys_name() -> None:
     text = EXAMPLE.read_text().replace("[recording:screenRecording:view]", "[recording:view]")
     with pytest.raises(DeclarationError, match="on genesys-cloud write 'recording:screenRecording:view'"):
-        parse_declarations(text, "access.yaml", GENESYS)
+        parse_declarations(text, GENESYS, "access.yaml")
 
 
 def test_the_seed_example_is_refused_on_genesys_cloud_for_its_org_lock() -> None:
@@ -49,7 +49,7 @@ def test_on_genesys_cloud_an_account_is_a_client_in_each_org_that_binds_it() -> 
 def test_a_name_with_a_bidi_override_is_refused_on_genesys_cloud() -> None:
     text = EXAMPLE.read_text().replace("Premium App", "Premium \u202eppA", 1)
     with pytest.raises(DeclarationError, match="control or bidi character"):
-        parse_declarations(text, "access.yaml", GENESYS)
+        parse_declarations(text, GENESYS, "access.yaml")
 
 
 PARTNER_A_BINDING = (
@@ -68,7 +68,7 @@ def with_divisions(text: str, divisions: str) -> str:
 
 
 def test_a_binding_names_its_divisions_on_genesys_cloud_and_plans_them() -> None:
-    decls = parse_declarations(with_divisions(EXAMPLE.read_text(), "['*']"), "access.yaml", GENESYS)
+    decls = parse_declarations(with_divisions(EXAMPLE.read_text(), "['*']"), GENESYS, "access.yaml")
     binding = next(d for d in plan(decls, GENESYS) if d.name == "org-partner-a/Premium App" and d.kind == "RoleBinding")
     assert binding.props["divisions"] == ["*"]
 
@@ -84,8 +84,8 @@ def test_divisions_on_the_seed_platform_are_refused_at_their_line() -> None:
     text = seed.replace(anchor, anchor + "        divisions: ['*']\n")
     line = text.splitlines().index("        divisions: ['*']") + 1
     with pytest.raises(DeclarationError) as refused:
-        parse_declarations(text, "access.yaml", Dialect.SEED)
-    assert str(refused.value).startswith(f"access.yaml:{line}: divisions exist on genesys-cloud only")
+        parse_declarations(text, SEED, "access.yaml")
+    assert str(refused.value).startswith(f"access.yaml:{line}: divisions do not exist on seed")
 
 
 @pytest.mark.parametrize(
@@ -94,4 +94,4 @@ def test_divisions_on_the_seed_platform_are_refused_at_their_line() -> None:
 )
 def test_a_division_list_that_says_a_thing_twice_is_refused(divisions: str, problem: str) -> None:
     with pytest.raises(DeclarationError, match=problem):
-        parse_declarations(with_divisions(EXAMPLE.read_text(), divisions), "access.yaml", GENESYS)
+        parse_declarations(with_divisions(EXAMPLE.read_text(), divisions), GENESYS, "access.yaml")

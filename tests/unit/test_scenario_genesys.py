@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.scenario import ScenarioError, parse_scenario, read_scenario, state_rows
 from orgaccess.emulator.store import StateRows
-from orgaccess.platform.dialect import Dialect
 
 
-def seed_403_rows(dialect: Dialect) -> StateRows:
+def seed_403_rows(dialect: Api) -> StateRows:
     return state_rows(parse_scenario(*read_scenario("seed-403")), dialect)
 
 
 def test_on_genesys_cloud_a_client_keeps_only_the_grants_in_its_own_org() -> None:
-    rows = seed_403_rows(Dialect.GENESYS_CLOUD)
+    rows = seed_403_rows(Api.GENESYS_CLOUD)
     assert {(org, subject) for org, subject, _, _ in rows.grants} == {
         ("org-primary", "orgaccess-admin"),
         ("org-primary", "premium-app"),
@@ -22,7 +22,7 @@ def test_on_genesys_cloud_a_client_keeps_only_the_grants_in_its_own_org() -> Non
 
 
 def test_on_genesys_cloud_permissions_are_stored_by_their_genesys_names() -> None:
-    rows = seed_403_rows(Dialect.GENESYS_CLOUD)
+    rows = seed_403_rows(Api.GENESYS_CLOUD)
     analysts = {org: perms for org, _, name, _, perms, _, _ in rows.roles if name == "Recording Analyst"}
     assert analysts == {
         "org-primary": "recording:screenRecording:view",
@@ -33,7 +33,7 @@ def test_on_genesys_cloud_permissions_are_stored_by_their_genesys_names() -> Non
 
 
 def test_on_the_seed_dialect_cross_org_grants_stay() -> None:
-    rows = seed_403_rows(Dialect.SEED)
+    rows = seed_403_rows(Api.SEED)
     assert ("org-partner-b", "premium-app") in {(org, subject) for org, subject, _, _ in rows.grants}
 
 

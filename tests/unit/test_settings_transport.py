@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import trustme
 
+from orgaccess.dialects import connect, resolve
 from orgaccess.platform.client import PlatformClient
-from orgaccess.platform.connect import connect
 from orgaccess.platform.errors import TransportError
-from orgaccess.platform.settings import Settings, SettingsError, resolve
+from orgaccess.platform.settings import Settings, SettingsError
 from tests.loopback_http import AnyMethodHandler, JsonHandler, serving
 
 CREDENTIALS = {"clientId": "orgaccess-admin", "clientSecret": "s3cret-admin"}

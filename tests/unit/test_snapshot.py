@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from orgaccess.platform.models import Role
+from orgaccess.reconciler.kinds.role import forget_roles, roles
 from orgaccess.reconciler.snapshot import Fleet
 
 
@@ -26,7 +27,7 @@ def test_concurrent_readers_of_one_org_cause_one_read() -> None:
     client = CountingClient()
     shared = Fleet(client)  # type: ignore[arg-type]
     with ThreadPoolExecutor(8) as pool:
-        futures = [pool.submit(shared.roles, "org-a") for _ in range(8)]
+        futures = [pool.submit(roles, shared, "org-a") for _ in range(8)]
         client.gate.set()
         results = [f.result() for f in futures]
     assert client.reads == 1
@@ -37,8 +38,8 @@ def test_each_org_is_read_on_its_own() -> None:
     client = CountingClient()
     client.gate.set()
     shared = Fleet(client)  # type: ignore[arg-type]
-    shared.roles("org-a")
-    shared.roles("org-b")
+    roles(shared, "org-a")
+    roles(shared, "org-b")
     assert client.reads == 2
 
 
@@ -46,9 +47,9 @@ def test_forgetting_a_part_makes_the_next_use_read_again() -> None:
     client = CountingClient()
     client.gate.set()
     shared = Fleet(client)  # type: ignore[arg-type]
-    shared.roles("org-a")
-    shared.forget_roles("org-a")
-    shared.roles("org-a")
+    roles(shared, "org-a")
+    forget_roles(shared, "org-a")
+    roles(shared, "org-a")
     assert client.reads == 2
 
 
@@ -56,11 +57,11 @@ def test_a_forget_during_a_fetch_keeps_the_fetched_value_out_of_the_cache() -> N
     client = CountingClient()
     shared = Fleet(client)  # type: ignore[arg-type]
     with ThreadPoolExecutor(1) as pool:
-        reading = pool.submit(shared.roles, "org-a")
+        reading = pool.submit(roles, shared, "org-a")
         while client.reads == 0:
             pass
-        shared.forget_roles("org-a")  # a write landed while the read was in flight
+        forget_roles(shared, "org-a")  # a write landed while the read was in flight
         client.gate.set()
         reading.result()
-    shared.roles("org-a")
+    roles(shared, "org-a")
     assert client.reads == 2

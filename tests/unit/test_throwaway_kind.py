@@ -11,18 +11,20 @@ from typing import Any
 import pytest
 
 from orgaccess.declarations.access_yaml import load_declarations
-from orgaccess.deploy import policy_rules
+from orgaccess.deploy import policy_rules, warmup
 from orgaccess.deploy.policy_rules import Declared, resources_of
+from orgaccess.dialects import SEED
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.engine.result import Result, Step
 from orgaccess.plan.desired import Desired, per_org, plan
 from orgaccess.reconciler.kinds import KINDS, org_access
+from orgaccess.reconciler.snapshot import Fleet
 from orgaccess.reports.health import columns
 from orgaccess.reports.review import preview_of, render
 from tests import throwaway_kind
 from tests.throwaway_kind import KIND
 
-DECLS = load_declarations(PROJECT_DIR / "access.yaml")
+DECLS = load_declarations(PROJECT_DIR / "access.yaml", SEED)
 ORG = "org-partner-a"
 TYPE = "pulumi-python:dynamic/orgaccess:OrgAccess"
 URN = f"urn:pulumi:t::orgaccess::{TYPE}::{ORG}"
@@ -37,7 +39,7 @@ def registered() -> Iterator[None]:
 
 
 def org_resource() -> Desired:
-    return next(d for d in per_org(plan(DECLS)) if d.kind == org_access.KIND.name and d.org == ORG)
+    return next(d for d in per_org(plan(DECLS, SEED)) if d.kind == org_access.KIND.name and d.org == ORG)
 
 
 def inputs(notes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -47,7 +49,7 @@ def inputs(notes: list[dict[str, Any]]) -> dict[str, Any]:
 
 @pytest.mark.usefixtures("registered")
 def test_the_kind_plans_its_objects_from_the_declarations() -> None:
-    (note,) = [d for d in plan(DECLS) if d.kind == KIND.name]
+    (note,) = [d for d in plan(DECLS, SEED) if d.kind == KIND.name]
     assert (note.name, note.props["text"]) == (f"{ORG}/Premium App", JUSTIFICATION)
 
 
@@ -83,6 +85,42 @@ def test_the_drift_page_gives_it_its_own_column() -> None:
     assert columns().index(KIND.column) == columns().index("license") + 1
 
 
+class EmptyPlatform:
+    """The platform of the real kinds, holding nothing: only the kind's own reads are counted here."""
+
+    def list_clients(self, _org: str) -> list[Any]:
+        return []
+
+    def list_roles(self, _org: str) -> list[Any]:
+        return []
+
+    def list_license_features(self, _org: str) -> list[Any]:
+        return []
+
+
+@pytest.mark.usefixtures("registered")
+def test_the_warmup_reads_the_kinds_platform_once_per_org_through_the_snapshot() -> None:
+    throwaway_kind.NOTES.reads.clear()
+    fleet = Fleet(EmptyPlatform())  # type: ignore[arg-type]
+    warmup.start(fleet, SEED, DECLS, lambda _org: True).join(10)
+    assert throwaway_kind.NOTES.reads == dict.fromkeys((o.id for o in DECLS.orgs), 1)
+
+
+@pytest.mark.usefixtures("registered")
+def test_its_observation_reads_its_platform_through_the_same_part() -> None:
+    throwaway_kind.NOTES.reads.clear()
+    throwaway_kind.NOTES.notes = {ORG: {"Premium App": "SEC-7: legal"}}
+    try:
+        fleet = Fleet(EmptyPlatform())  # type: ignore[arg-type]
+        (note,) = [d for d in plan(DECLS, SEED) if d.kind == KIND.name]
+        KIND.read(fleet, SEED, DECLS, next(o for o in DECLS.orgs if o.id == ORG))
+        observed = KIND.observe(fleet, note.props)
+    finally:
+        throwaway_kind.NOTES.notes = {}
+    assert observed.props == {"text": "SEC-7: legal"}
+    assert throwaway_kind.NOTES.reads == {ORG: 1}
+
+
 def test_once_unregistered_the_kind_is_gone_everywhere() -> None:
     with throwaway_kind.registered():
         pass
@@ -90,4 +128,4 @@ def test_once_unregistered_the_kind_is_gone_everywhere() -> None:
     assert throwaway_kind.KEY not in dict(org_access.KIND.parts)
     assert throwaway_kind.RULE not in policy_rules.RULES
     assert KIND.column not in columns()
-    assert all(d.kind != KIND.name for d in plan(DECLS))
+    assert all(d.kind != KIND.name for d in plan(DECLS, SEED))

@@ -6,11 +6,12 @@ import threading
 
 from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.deploy import warmup
+from orgaccess.dialects import GENESYS_CLOUD, SEED
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.platform.models import Grant, GrantType, LicenseFeature, OAuthClient, OrgLock, Role
 from orgaccess.reconciler.snapshot import Fleet
 
-DECLS = load_declarations(PROJECT_DIR / "access.yaml")
+DECLS = load_declarations(PROJECT_DIR / "access.yaml", SEED)
 
 
 class RecordingClient:
@@ -49,7 +50,7 @@ class RecordingClient:
 
 def test_warmup_reads_each_declared_orgs_roles_licenses_and_grants_once() -> None:
     client = RecordingClient()
-    warmup.start(Fleet(client), DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
+    warmup.start(Fleet(client), SEED, DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
     orgs = [o.id for o in DECLS.orgs]
     expected: set[tuple[str, ...]] = {("accounts", "org-primary")}
     expected |= {(part, org) for org in orgs for part in ("roles", "licenses")}
@@ -59,5 +60,26 @@ def test_warmup_reads_each_declared_orgs_roles_licenses_and_grants_once() -> Non
 
 def test_warmup_reads_only_the_orgs_of_its_shard() -> None:
     client = RecordingClient()
-    warmup.start(Fleet(client), DECLS, lambda org: org == "org-partner-a").join(10)  # type: ignore[arg-type]
+    warmup.start(Fleet(client), SEED, DECLS, lambda org: org == "org-partner-a").join(10)  # type: ignore[arg-type]
     assert {call[1] for call in client.reads if call[0] != "accounts"} == {"org-partner-a"}
+
+
+def test_where_accounts_live_per_org_warmup_reads_each_orgs_own_accounts() -> None:
+    client = RecordingClient()
+    warmup.start(Fleet(client), GENESYS_CLOUD, DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
+    orgs = [o.id for o in DECLS.orgs]
+    assert {call[1] for call in client.reads if call[0] == "accounts"} == set(orgs)
+    assert {("grants", org, "premium-app") for org in orgs} <= set(client.reads)
+
+
+class RefusingClient(RecordingClient):
+    def list_clients(self, org: str) -> list[OAuthClient]:
+        self._note("accounts", org)
+        raise RuntimeError("refused")
+
+
+def test_a_platform_that_refuses_the_first_orgs_reads_is_not_asked_for_the_others() -> None:
+    client = RefusingClient()
+    warmup.start(Fleet(client), SEED, DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
+    assert {call[1] for call in client.reads if call[0] != "accounts"} <= {DECLS.orgs[0].id}
+    assert client.reads.count(("accounts", "org-primary")) == 1

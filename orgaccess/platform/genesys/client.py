@@ -345,8 +345,8 @@ class GenesysClient:
                 f"no Genesys Cloud credentials for org '{org}' (credentials are set for: {known})"
             ) from None
 
-    def admin_client_id(self, org: str) -> str:
-        """orgaccess's own client in `org`."""
+    def own_client_id(self, org: str) -> str:
+        """orgaccess's own client as `org` sees it: its admin client there."""
         return self.org(org).client_id
 
     @property

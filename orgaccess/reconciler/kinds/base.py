@@ -2,8 +2,10 @@
 
 A kind turns declared properties into a live observation (through the shared
 snapshot), converges the platform to the declaration, and deletes or releases. It also
-says everything else about itself: how it is planned from the declarations, what its
-resource keeps, its line in a review and its column on the drift page. The driver
+says everything else about itself: how it is planned from the declarations, what it reads
+for an org (its parts of the snapshot, which the warm-up reads ahead), how export writes its
+live objects back into access.yaml, what its resource keeps, its line in a review and its
+column on the drift page. The driver
 (`orgaccess.reconciler.reconcile`), the program, the review, the policy pack and the providers
 reach it through the registry (`orgaccess.reconciler.kinds`) and know nothing else about it.
 """
@@ -16,9 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgaccess.declarations.access_yaml import Declarations
+from orgaccess.declarations.access_yaml import Declarations, OrgDecl
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import PlatformError
+from orgaccess.platform.models import OAuthClient
 from orgaccess.reconciler.drift import object_label
 from orgaccess.reconciler.snapshot import Fleet
 
@@ -95,6 +98,45 @@ def delta(old: Iterable[str], new: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
+class Exporting:
+    """What `orgaccess export` reads the live state with: the snapshot, the dialect, the home org,
+    and the home org's accounts it declares."""
+
+    fleet: Fleet
+    dialect: Dialect
+    home_org: str
+    accounts: tuple[OAuthClient, ...]
+
+
+class FlowList(list[Any]):
+    """A list that export writes on one line: `[a, b]`."""
+
+
+class FlowMap(dict[str, Any]):
+    """A mapping that export writes on one line: `{a: true}`."""
+
+
+def _no_entries(_exporting: Exporting, _where: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """How a kind's live objects are written back into access.yaml by `orgaccess export`."""
+
+    # Its entries in one org's mapping (`licenses`, `bindings`), read through the snapshot; the
+    # orgs are read side by side.
+    org: Callable[[Exporting, str], dict[str, Any]] = _no_entries
+    # Its entries at the top of the file (`serviceAccounts`, `roles`), given every exported org once
+    # each is read; raises KindError when the live state cannot be declared as it is.
+    top: Callable[[Exporting, list[str]], dict[str, Any]] = _no_entries
+
+
+def _reads_nothing(_fleet: Fleet, _dialect: Dialect, _decls: Declarations, _org: OrgDecl) -> None:
+    """A kind that keeps nothing on the platform reads nothing there."""
+
+
+@dataclass(frozen=True)
 class Kind:
     """One managed kind: `pulumi-python:dynamic/orgaccess:<name>`, or a part of a `Composite`."""
 
@@ -116,6 +158,11 @@ class Kind:
     review: Callable[[Change], str | None]
     # Its column on the drift page (orgaccess.reports.health).
     column: str
+    # Reads, through the snapshot, what its objects declared in one org will observe: the warm-up
+    # (orgaccess.deploy.warmup) calls it for every org ahead of the engine.
+    read: Callable[[Fleet, Dialect, Declarations, OrgDecl], None] = _reads_nothing
+    # How export writes its live objects back into access.yaml; by default it writes none.
+    export: Exporter = Exporter()
     # What its resource keeps beyond the inputs, when it is a resource of its own; the secret ones
     # are encrypted in the state and masked in every output.
     outputs: tuple[str, ...] = ()

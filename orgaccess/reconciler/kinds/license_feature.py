@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypedDict
 
-from orgaccess.declarations.access_yaml import Declarations
+from orgaccess.declarations.access_yaml import Declarations, OrgDecl
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import LicenseContractRequired
 from orgaccess.platform.models import LicenseFeature
-from orgaccess.reconciler.kinds.base import Change, ContractRequired, Desired, Kind, KindError, Observed, Props
+from orgaccess.reconciler.kinds.base import (
+    Change,
+    ContractRequired,
+    Desired,
+    Exporter,
+    Exporting,
+    FlowMap,
+    Kind,
+    KindError,
+    Observed,
+    Props,
+)
 from orgaccess.reconciler.snapshot import Fleet
+from orgaccess.vocabulary import LICENSE_FEATURES
 
 
 class LicenseProps(TypedDict):
@@ -25,7 +37,22 @@ def declared(org: str, feature: str, enabled: bool) -> LicenseProps:
     return {"org": org, "feature": feature, "enabled": enabled}
 
 
-def plan(decls: Declarations, _platform: Dialect) -> Iterator[Desired]:
+def features(fleet: Fleet, org: str, *, fresh: bool = False) -> dict[str, LicenseFeature]:
+    """The license features `org` offers, by name."""
+    return fleet.part(
+        ("licenses", org), lambda: {f.name: f for f in fleet.client.list_license_features(org)}, fresh=fresh
+    )
+
+
+def forget_features(fleet: Fleet, org: str) -> None:
+    fleet.forget(("licenses", org))
+
+
+def read(fleet: Fleet, _dialect: Dialect, _decls: Declarations, org: OrgDecl) -> None:
+    features(fleet, org.id)
+
+
+def plan(decls: Declarations, _dialect: Dialect) -> Iterator[Desired]:
     for org in decls.orgs:
         for feature, on in org.licenses.items():
             yield KIND.desired(declared(org.id, feature, on))
@@ -48,9 +75,9 @@ def contract_reason(org: str, feature: str) -> str:
 
 
 def _live(fleet: Fleet, props: Props, *, fresh: bool = False) -> LicenseFeature:
-    live = fleet.licenses(props["org"], fresh=fresh).get(props["feature"])
+    live = features(fleet, props["org"], fresh=fresh).get(props["feature"])
     if live is None:
-        offered = ", ".join(sorted(fleet.licenses(props["org"]))) or "none"
+        offered = ", ".join(sorted(features(fleet, props["org"]))) or "none"
         raise KindError(f"org '{props['org']}' offers no license feature '{props['feature']}' (it offers: {offered})")
     return live
 
@@ -71,12 +98,18 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
             live = fleet.client.set_license_feature(props["org"], props["feature"], props["enabled"])
         except LicenseContractRequired:
             raise ContractRequired(contract_reason(props["org"], props["feature"])) from None
-        fleet.forget_licenses(props["org"])
+        forget_features(fleet, props["org"])
     return {**props, "selfService": live.selfService, "adopted": True}
 
 
 def delete(_fleet: Fleet, _props: Props) -> None:
     """A license belongs to the org's contract: orgaccess stops managing it and leaves it as it is."""
+
+
+def exported(exporting: Exporting, org: str) -> dict[str, Any]:
+    """Every feature of `org` that access.yaml can declare, at its live value (contract-managed ones too)."""
+    live = {name: f.enabled for name, f in features(exporting.fleet, org).items() if name in LICENSE_FEATURES}
+    return {"licenses": FlowMap(sorted(live.items()))} if live else {}
 
 
 KIND = Kind(
@@ -89,4 +122,6 @@ KIND = Kind(
     plan=plan,
     review=review,
     column="license",
+    read=read,
+    export=Exporter(org=exported),
 )

@@ -13,13 +13,25 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any, NotRequired, TypedDict
 
-from orgaccess.declarations.access_yaml import BindingDecl, Declarations
+from orgaccess.declarations.access_yaml import BindingDecl, Declarations, OrgDecl
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.models import ALL_DIVISIONS, EVERY_DIVISION, Division, Grant, OAuthClient
 from orgaccess.reconciler.kinds import role as role_kind
 from orgaccess.reconciler.kinds import service_account
-from orgaccess.reconciler.kinds.base import Change, Desired, Kind, KindError, Observed, Props, delta
+from orgaccess.reconciler.kinds.base import (
+    Change,
+    Desired,
+    Exporter,
+    Exporting,
+    FlowList,
+    Kind,
+    KindError,
+    Observed,
+    Props,
+    delta,
+)
+from orgaccess.reconciler.kinds.grants import divisions, exported_grants, forget_grants, grant_pairs
 from orgaccess.reconciler.snapshot import Fleet
 
 
@@ -48,11 +60,10 @@ def declared(org: str, home_org: str, binding: BindingDecl) -> BindingProps:
     return props
 
 
-def plan(decls: Declarations, platform: Dialect) -> Iterator[Desired]:
+def plan(decls: Declarations, dialect: Dialect) -> Iterator[Desired]:
     """One binding per (org, account), after the account and the roles it grants."""
     for org in decls.orgs:
-        # Where the bound account lives: its own org on genesys-cloud, the home org elsewhere.
-        account_home = org.id if platform is Dialect.GENESYS_CLOUD else decls.homeOrg
+        account_home = dialect.account_home(decls.homeOrg, org.id)
         roles = [r.name for r in decls.roles_bound_in(org.id)]
         for binding in org.bindings:
             needs = [service_account.KIND.key_of(account_home, binding.serviceAccount)]
@@ -69,8 +80,17 @@ def review(change: Change) -> str | None:
     )
 
 
+def read(fleet: Fleet, dialect: Dialect, decls: Declarations, org: OrgDecl) -> None:
+    """The grants of each account `org` binds, in `org`."""
+    live = service_account.accounts(fleet, dialect.account_home(decls.homeOrg, org.id))
+    for binding in org.bindings:
+        account = live.get(binding.serviceAccount)
+        if account is not None:
+            grant_pairs(fleet, org.id, account.id)
+
+
 def _account(fleet: Fleet, props: Props, *, fresh: bool = False) -> OAuthClient | None:
-    return fleet.accounts(props["homeOrg"], fresh=fresh).get(props["serviceAccount"])
+    return service_account.accounts(fleet, props["homeOrg"], fresh=fresh).get(props["serviceAccount"])
 
 
 def observe(fleet: Fleet, props: Props) -> Observed:
@@ -78,7 +98,7 @@ def observe(fleet: Fleet, props: Props) -> Observed:
     if account is None:
         # Not created yet: it holds nothing, so every declared role is still to grant.
         return Observed({"roles": []})
-    pairs = fleet.grant_pairs(props["org"], account.id)
+    pairs = grant_pairs(fleet, props["org"], account.id)
     live: dict[str, Any] = {"roles": sorted({grant.role.name for grant in pairs})}
     # All in the home division reads as no `divisions`, as a declaration without the field does.
     if "divisions" in props or not all(grant.division.home for grant in pairs):
@@ -101,8 +121,8 @@ def _wanted_divisions(fleet: Fleet, props: Props) -> list[Division]:
     """The declared divisions as the platform's, the home one when none is declared."""
     names = props.get("divisions")
     if not names:
-        return [next(d for d in fleet.divisions(props["org"]).values() if d.home)]
-    known = fleet.divisions(props["org"])
+        return [next(d for d in divisions(fleet, props["org"]).values() if d.home)]
+    known = divisions(fleet, props["org"])
     absent = [n for n in names if n != ALL_DIVISIONS and n not in known]
     if absent:
         raise KindError(
@@ -113,51 +133,73 @@ def _wanted_divisions(fleet: Fleet, props: Props) -> list[Division]:
 
 
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
-    org, name = props["org"], props["serviceAccount"]
-    # Accounts change only through their own resource, which runs first; re-list the home
-    # org's accounts only when this one is not known yet (one listing per binding would put
-    # every binding of the fleet on the home org's rate limit).
+    org = props["org"]
+    account = _existing_account(fleet, props)
+    live = grant_pairs(fleet, org, account.id, fresh=True)
+    wanted = set(props["roles"])
+    in_divisions = _wanted_divisions(fleet, props)
+    _grant_missing(fleet, org, account.id, live, [(role, d) for role in sorted(wanted) for d in in_divisions])
+    keep = {(role, d.id) for role in wanted for d in in_divisions}
+    _revoke(fleet, org, account.id, [g for g in live if (g.role.name, g.division.id) not in keep])
+    # Grants that were there before orgaccess are left in place when the binding is destroyed.
+    preexisting = prior.get("preexisting", sorted(wanted & {grant.role.name for grant in live}))
+    return {**props, "subjectId": account.id, "preexisting": preexisting, "adopted": False}
+
+
+def _existing_account(fleet: Fleet, props: Props) -> OAuthClient:
+    """The bound account. Accounts change only through their own resource, which runs first; the
+    accounts are listed again only when this one is not known yet (one listing per binding would
+    put every binding of the fleet on the home org's rate limit)."""
     account = _account(fleet, props) or _account(fleet, props, fresh=True)
     if account is None:
         raise KindError(
-            f"service account '{name}' does not exist in home org '{props['homeOrg']}'; "
+            f"service account '{props['serviceAccount']}' does not exist in home org '{props['homeOrg']}'; "
             "declare it under serviceAccounts so orgaccess creates it before binding it"
         )
-    live = fleet.grant_pairs(org, account.id, fresh=True)
-    granted = {grant.role.name: grant.role for grant in live}
-    wanted = set(props["roles"])
-    divisions = _wanted_divisions(fleet, props)
+    return account
+
+
+def _grant_missing(
+    fleet: Fleet, org: str, subject_id: str, live: list[Grant], wanted: list[tuple[str, Division]]
+) -> None:
     have = {(grant.role.name, grant.division.id) for grant in live}
-    missing = [(role, d) for role in sorted(wanted) for d in divisions if (role, d.id) not in have]
-    if missing:
-        roles = fleet.roles(org, fresh=True)
-        absent = sorted({r for r, _ in missing if r not in roles})
-        if absent:
-            raise KindError(f"role(s) {absent} do not exist in org '{org}'; declare them under roles")
-        for role, division in missing:
-            fleet.client.grant_role(org, account.id, roles[role].id, division)
-    keep = {(role, d.id) for role in wanted for d in divisions}
-    for grant in live:
-        if (grant.role.name, grant.division.id) not in keep:
-            with contextlib.suppress(NotFound):
-                fleet.client.revoke_role(org, account.id, grant.role.id, grant.division)
-    fleet.forget_grants(org, account.id)
-    # Grants that were there before orgaccess are left in place when the binding is destroyed.
-    preexisting = prior.get("preexisting", sorted(wanted & set(granted)))
-    return {**props, "subjectId": account.id, "preexisting": preexisting, "adopted": False}
+    missing = [(role, d) for role, d in wanted if (role, d.id) not in have]
+    if not missing:
+        return
+    roles = role_kind.roles(fleet, org, fresh=True)
+    absent = sorted({r for r, _ in missing if r not in roles})
+    if absent:
+        raise KindError(f"role(s) {absent} do not exist in org '{org}'; declare them under roles")
+    for role, division in missing:
+        fleet.client.grant_role(org, subject_id, roles[role].id, division)
+    forget_grants(fleet, org, subject_id)
+
+
+def _revoke(fleet: Fleet, org: str, subject_id: str, grants: list[Grant]) -> None:
+    for grant in grants:
+        with contextlib.suppress(NotFound):
+            fleet.client.revoke_role(org, subject_id, grant.role.id, grant.division)
+    forget_grants(fleet, org, subject_id)
 
 
 def delete(fleet: Fleet, props: Props) -> None:
     account = _account(fleet, props)
     if account is None:
         return
-    org = props["org"]
     made = set(props["roles"]) - set(props.get("preexisting") or [])
-    for grant in fleet.grant_pairs(org, account.id, fresh=True):
-        if grant.role.name in made:
-            with contextlib.suppress(NotFound):
-                fleet.client.revoke_role(org, account.id, grant.role.id, grant.division)
-    fleet.forget_grants(org, account.id)
+    live = grant_pairs(fleet, props["org"], account.id, fresh=True)
+    _revoke(fleet, props["org"], account.id, [grant for grant in live if grant.role.name in made])
+
+
+def exported(exporting: Exporting, org: str) -> dict[str, Any]:
+    """A binding of each exported account holding roles in `org`, with every role it holds there."""
+    held = exported_grants(exporting, org)
+    bindings = [
+        {"serviceAccount": name, "roles": FlowList(sorted({r.name for r in roles}))}
+        for name, roles in sorted(held.items())
+        if roles
+    ]
+    return {"bindings": bindings} if bindings else {}
 
 
 KIND = Kind(
@@ -170,4 +212,6 @@ KIND = Kind(
     plan=plan,
     review=review,
     column="grants",
+    read=read,
+    export=Exporter(org=exported),
 )

@@ -1,4 +1,8 @@
-"""Service accounts (OAuth clients) in the home org: grant type, scopes, org lock, secret."""
+"""Service accounts (OAuth clients) where they live: grant type, scopes, org lock, secret.
+
+An account lives in the home org, and on a dialect whose accounts live per org also in each org
+that binds it (Dialect.account_home).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,21 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any, TypedDict
 
-from orgaccess.declarations.access_yaml import Declarations, ServiceAccountDecl
+from orgaccess.declarations.access_yaml import Declarations, OrgDecl, ServiceAccountDecl
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.models import GrantType, OAuthClient, OAuthClientSpec, OAuthClientUpdate, OrgLock
-from orgaccess.reconciler.kinds.base import Change, Desired, Kind, Observed, Props, delta
+from orgaccess.reconciler.kinds.base import (
+    Change,
+    Desired,
+    Exporter,
+    Exporting,
+    FlowList,
+    Kind,
+    Observed,
+    Props,
+    delta,
+)
 from orgaccess.reconciler.snapshot import Fleet
 
 FIELDS = ("grantType", "scopes", "orgLock")
@@ -40,20 +54,35 @@ def declared(home_org: str, account: ServiceAccountDecl) -> AccountProps:
     }
 
 
-def plan(decls: Declarations, platform: Dialect) -> Iterator[Desired]:
-    """On genesys-cloud a client acts in its own org only, so each account is a client in the home
-    org and in every org that binds it (and is bound there as itself)."""
+def accounts(fleet: Fleet, home_org: str, *, fresh: bool = False) -> dict[str, OAuthClient]:
+    """The service accounts whose home is `home_org`, by name."""
+    return fleet.part(
+        ("accounts", home_org), lambda: {c.name: c for c in fleet.client.list_clients(home_org)}, fresh=fresh
+    )
+
+
+def forget_accounts(fleet: Fleet, home_org: str) -> None:
+    fleet.forget(("accounts", home_org))
+
+
+def plan(decls: Declarations, dialect: Dialect) -> Iterator[Desired]:
+    """Each account in every org where it lives (where a client acts in its own org only, it is a
+    client in the home org and in every org that binds it, and is bound there as itself)."""
     for account in decls.serviceAccounts:
-        for org in account_orgs(decls, account.name, platform):
+        for org in account_orgs(decls, account.name, dialect):
             yield KIND.desired(declared(org, account))
 
 
-def account_orgs(decls: Declarations, account: str, platform: Dialect) -> list[str]:
-    """The orgs where `account` exists: the home org, and on genesys-cloud each org that binds it."""
-    orgs = [decls.homeOrg]
-    if platform is Dialect.GENESYS_CLOUD:
-        orgs += [org.id for org in decls.orgs if any(b.serviceAccount == account for b in org.bindings)]
-    return list(dict.fromkeys(orgs))
+def account_orgs(decls: Declarations, account: str, dialect: Dialect) -> list[str]:
+    """The orgs where `account` lives: the home org, and the account home of each org that binds it."""
+    binding = [o.id for o in decls.orgs if any(b.serviceAccount == account for b in o.bindings)]
+    homes = [dialect.account_home(decls.homeOrg, org) for org in binding]
+    return list(dict.fromkeys([decls.homeOrg, *homes]))
+
+
+def read(fleet: Fleet, dialect: Dialect, decls: Declarations, org: OrgDecl) -> None:
+    """The accounts that `org`'s bindings name, where they live."""
+    accounts(fleet, dialect.account_home(decls.homeOrg, org.id))
 
 
 def review(change: Change) -> str | None:
@@ -77,7 +106,7 @@ def _live_props(client: OAuthClient) -> dict[str, Any]:
 
 
 def observe(fleet: Fleet, props: Props) -> Observed:
-    live = fleet.accounts(props["homeOrg"]).get(props["name"])
+    live = accounts(fleet, props["homeOrg"]).get(props["name"])
     if live is None:
         return Observed(None)
     return Observed(_live_props(live), facts={"clientId": live.id})
@@ -85,7 +114,7 @@ def observe(fleet: Fleet, props: Props) -> Observed:
 
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     home, name = props["homeOrg"], props["name"]
-    live = fleet.accounts(home, fresh=True).get(name)
+    live = accounts(fleet, home, fresh=True).get(name)
     adopted = bool(prior.get("adopted", live is not None))
     # The secret is known only when orgaccess created or rotated it; an adopted
     # account keeps the secret its operators already hold.
@@ -107,17 +136,32 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
             live = fleet.client.update_client(home, live.id, OAuthClientUpdate(**wanted, version=live.version))
         if rotate:
             secret = fleet.client.rotate_secret(home, live.id).secret
-    fleet.forget_accounts(home)
+    forget_accounts(fleet, home)
     return {**props, "clientId": live.id, "secret": secret, "adopted": adopted}
 
 
 def delete(fleet: Fleet, props: Props) -> None:
-    live = fleet.accounts(props["homeOrg"], fresh=True).get(props["name"])
+    live = accounts(fleet, props["homeOrg"], fresh=True).get(props["name"])
     if live is None:
         return
     with contextlib.suppress(NotFound):
         fleet.client.delete_client(props["homeOrg"], live.id)
-    fleet.forget_accounts(props["homeOrg"])
+    forget_accounts(fleet, props["homeOrg"])
+
+
+def exported(exporting: Exporting, _orgs: list[str]) -> dict[str, Any]:
+    """The declared accounts as they live in the home org (no `orgLock` where there is none)."""
+    return {"serviceAccounts": [_exported(account, exporting.dialect) for account in exporting.accounts]}
+
+
+def _exported(account: OAuthClient, dialect: Dialect) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": account.name}
+    if account.description:
+        out["description"] = account.description
+    out |= {"grantType": account.authorizedGrantType.value.lower(), "scopes": FlowList(sorted(set(account.scopes)))}
+    if dialect.org_lock:
+        out["orgLock"] = account.orgLock.value
+    return out
 
 
 KIND = Kind(
@@ -132,4 +176,6 @@ KIND = Kind(
     column="account",
     outputs=("clientId", "secret", "adopted"),
     secret_outputs=("secret",),
+    read=read,
+    export=Exporter(top=exported),
 )

@@ -1,0 +1,51 @@
+"""Which orgs orgaccess reaches on Genesys Cloud: each org it has an admin client of, acting there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orgaccess.declarations.access_yaml import DeclarationError, Declarations, fleet_org_ids
+from orgaccess.declarations.yamlsource import show
+from orgaccess.plan.preflight import org_lines
+from orgaccess.platform.errors import PlatformError
+from orgaccess.platform.genesys.client import UnknownOrg
+from orgaccess.reconciler.snapshot import Fleet
+
+
+def preflight(decls: Declarations, path: Path, fleet: Fleet) -> None:
+    """Every org needs its own admin client, and each must act in the org it is given for."""
+    lines = org_lines(decls, path)
+    problems = [f"{path}:{lines[org]}: {problem}" for org in fleet_org_ids(decls) if (problem := _problem(fleet, org))]
+    if problems:
+        raise DeclarationError(problems)
+
+
+def _problem(fleet: Fleet, org: str) -> str | None:
+    try:
+        acting_in = fleet.organization(org).id
+    except UnknownOrg:
+        return (
+            f"org '{org}' has no admin credentials; "
+            "add it under orgaccess:orgCredentials with its own client id and secret"
+        )
+    except PlatformError as exc:
+        return f"org '{org}' cannot be read with its credentials ({exc})"
+    if acting_in != org:
+        return (
+            f"the credentials given for org '{org}' act in org '{acting_in}'; "
+            "set orgaccess:orgCredentials for this org to a client of this org"
+        )
+    return None
+
+
+def unexportable(fleet: Fleet, orgs: list[str]) -> list[str]:
+    problems = []
+    for org in sorted(set(orgs)):
+        try:
+            fleet.organization(org)
+        except UnknownOrg:
+            problems.append(
+                f"org {show(org)} has no admin credentials on genesys-cloud; add it to env "
+                "ORGACCESS_ORG_CREDENTIALS with its own client id and secret, or drop it from --org"
+            )
+    return problems
