@@ -18,7 +18,7 @@ from orgaccess.emulator import store
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.errors import field_path
 from orgaccess.platform.genesys import permissions as genesys_permissions
-from orgaccess.platform.models import GrantType, OrgLock
+from orgaccess.platform.models import GrantType, OAuthClient, OrgLock
 from orgaccess.vocabulary import BUILTIN_ROLES, LICENSE_FEATURES, PERMISSIONS
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
@@ -290,18 +290,9 @@ def _stored(permissions: list[str], genesys: bool) -> str:
     return " ".join(genesys_permissions.from_seed(permissions) if genesys else sorted(set(permissions)))
 
 
-def _client_row(org_id: str, client: ScenarioClient) -> tuple[str, str, str, str, str, str, str, str, int]:
-    return (
-        client.id,
-        org_id,
-        client.name,
-        client.description,
-        client.authorizedGrantType.value,
-        " ".join(client.scopes),
-        client.orgLock.value,
-        store.digest(client.secret),
-        1,
-    )
+def _client_row(org_id: str, client: ScenarioClient) -> store.ClientRow:
+    fields = client.model_dump(exclude={"secret"})
+    return store.client_row(org_id, OAuthClient(**fields, version=1), store.digest(client.secret))
 
 
 def _recordings(org_id: str, count: int, division: str) -> list[tuple[str, str, str, str, str, int, str, str]]:

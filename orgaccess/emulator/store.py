@@ -207,21 +207,27 @@ def client_name_taken(db: sqlite3.Connection, org_id: str, name: str, except_id:
     return row.fetchone() is not None
 
 
-def save_client(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret_hash: str) -> None:
-    db.execute(
-        "INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            client.id,
-            org_id,
-            client.name,
-            client.description,
-            client.authorizedGrantType.value,
-            " ".join(client.scopes),
-            client.orgLock.value,
-            secret_hash,
-            client.version,
-        ),
+ClientRow = tuple[str, str, str, str, str, str, str, str, int]
+
+
+def client_row(org_id: str, client: OAuthClient, secret_hash: str) -> ClientRow:
+    """A client as the `clients` table holds it (a scenario's clients are loaded the same way)."""
+    return (
+        client.id,
+        org_id,
+        client.name,
+        client.description,
+        client.authorizedGrantType.value,
+        " ".join(client.scopes),
+        client.orgLock.value,
+        secret_hash,
+        client.version,
     )
+
+
+def save_client(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret_hash: str) -> None:
+    row = client_row(org_id, client, secret_hash)
+    db.execute("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
 
 
 def delete_client(db: sqlite3.Connection, client_id: str) -> None:
