@@ -30,7 +30,8 @@ help:
 	@echo "make bench      benchmarks at 10 and 100 orgs, engine defaults then tuned"
 	@echo "make bench-full adds 300 and 500 orgs, the state's JSON shape, PostgreSQL against the file backend"
 	@echo "make drift-page the drift page's screenshot (docs/img) and its size and render time at 500 orgs"
-	@echo "make bench-fleet  a fleet of FLEET_ORGS (5000) orgs: drift, preview, up, drift after, per split; rate limit; page"
+	@echo "make bench-fleet  a fleet of FLEET_ORGS (5000) orgs, both dialects: drift, preview, up, drift after, per split;"
+	@echo "                  rate limit; page; one CI job per stack on PostgreSQL"
 	@echo "make toolchain  build the Pulumi engine into $(PULUMI_BIN)"
 	@echo "make clean      remove .venv and .state (the engine cache stays)"
 
@@ -77,14 +78,16 @@ bench-full: venv toolchain
 	$(PY) -m bench.floor_shape --orgs 500
 	$(PY) -m bench.backends --orgs 200
 
-# Every fleet figure in one file (docs/fleet.md): `orgaccess drift`, then `fleet preview`, `up` and
+# Every fleet figure in one file (docs/fleet.md), for the seed dialect, then genesys-cloud (an admin
+# client per org, from one credentials file): `orgaccess drift`, then `fleet preview`, `up` and
 # `drift` after it, as orgaccess sizes the fleet and as 8 stacks; peak memory per process; the drift
-# page in Chromium; a 200-org fleet `up` at 6 requests a minute against its floor. Seed dialect.
+# page in Chromium; a 200-org fleet `up` at 6 requests a minute against its floor (seed only); the
+# fleet as one CI job per stack on a throwaway PostgreSQL (Debian's postgresql, scripts/postgres.sh).
 FLEET_ORGS ?= 5000
 .PHONY: bench-fleet
 bench-fleet: venv toolchain
-	$(PY) -m bench.fleet_split --orgs $(FLEET_ORGS) --stacks auto 8 --page --rate-limit 6 200 \
-		--results bench/results/fleet-$(FLEET_ORGS).json
+	$(PY) -m bench.fleet_split --orgs $(FLEET_ORGS) --stacks auto 8 --platform seed genesys-cloud \
+		--page --rate-limit 6 200 --postgres-jobs --results bench/results/fleet-$(FLEET_ORGS).json
 
 stress: venv toolchain
 	$(PY) -m pytest -m stress --run-stress

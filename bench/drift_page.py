@@ -3,9 +3,10 @@
     python -m bench.drift_page --orgs 500                       # bench/results/drift-page.json
     python -m bench.drift_page --screenshot docs/img/drift-page.png   # make drift-page: both
 
-The size is measured on a generated fleet (orgaccess/emulator/fleet_scenario.py, 30% of the orgs drifted) served by
-the emulator, with the page written by the real command. The render time, in Debian's headless
-Chromium (scripts/chromium.sh), is given twice: the page's own navigation timing (start to the end
+The size is measured on a generated fleet (orgaccess/emulator/fleet_scenario.py, 30% of the orgs
+drifted; bench/fleet_split.py's, of either dialect, a third) served by the emulator, with the page
+written by the real command. The render time, in Debian's headless Chromium (scripts/chromium.sh),
+is given twice: the page's own navigation timing (start to the end
 of the load event, wall time) and the renderer main thread's busy time (thread time, which a
 busy machine does not inflate). The screenshot shows the demo scenario (seed-403), one org opened.
 """
@@ -25,12 +26,12 @@ from typing import Any
 from selenium.webdriver.common.by import By
 
 from bench.browser import headless_chromium, open_page
-from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
+from bench.fleet_platform import UNTHROTTLED, Login, fleet_login, seed_login
+from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet, generate
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import PROJECT_DIR
 
 RESULTS = PROJECT_DIR / "bench" / "results" / "drift-page.json"
-UNTHROTTLED = 10**9
 SHOWN_ORG = "org-partner-b"
 RUNS = 5
 # What a reader types into the filter, and clearing it: each answer timed up to the layout it causes.
@@ -44,35 +45,30 @@ return performance.now() - started;
 """
 
 
-def write_page(scenario: str | dict[str, Any], declarations: Path, page: Path) -> int:
+def write_page(scenario: str | dict[str, Any], declarations: Path, page: Path, login: Login) -> int:
     """Runs `orgaccess drift --format html` against an emulator serving `scenario`; its exit code."""
-    with running_emulator(scenario) as emulator:
+    with running_emulator(scenario, dialect=login.platform) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED)
-        env = {
-            **os.environ,
-            "ORGACCESS_API_URL": emulator.url,
-            "ORGACCESS_CLIENT_ID": ADMIN_ID,
-            "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
-        }
+        env = login.env(emulator.url)
         argv = [sys.executable, "-m", "orgaccess", "drift", "--format", "html"]
         # Relative, as an operator types it: the page shows the path it was given.
         argv += ["--declarations", declarations.name, "--output", str(page)]
         return subprocess.run(argv, env=env, cwd=declarations.parent, check=False, timeout=600).returncode
 
 
-def measure(orgs: int, work: Path) -> dict[str, Any]:
-    fleet = generate(orgs, drift_fraction=0.3, seed=0)
+def measure(fleet: Fleet, work: Path) -> dict[str, Any]:
+    """The page of `fleet`, written and rendered in `work` (a directory of its own)."""
     declarations = work / "access.yaml"
     declarations.write_text(fleet.declarations_yaml)
     page = work / "drift.html"
-    code = write_page(fleet.scenario, declarations, page)
+    code = write_page(fleet.scenario, declarations, page, fleet_login(fleet, work))
     with headless_chromium() as browser:
         loads = [open_page(browser, page) for _ in range(RUNS)]
         rows = browser.execute_script("return document.querySelectorAll('#grid tr.org').length")
         filters = [float(browser.execute_script(_FILTER, query)) for _ in range(RUNS) for query in FILTER_QUERIES]
         chromium = browser.capabilities.get("browserVersion", "unknown")
     return {
-        "orgs": orgs,
+        "orgs": len(fleet.scenario["organizations"]),
         "drifted": len(fleet.drifted),
         "exit": code,
         "rows": rows,
@@ -94,12 +90,18 @@ def screenshot(target: Path, work: Path) -> None:
     declarations = work / "access.yaml"
     declarations.write_text((PROJECT_DIR / "access.yaml").read_text())
     page = work / "seed-403.html"
-    write_page("seed-403", declarations, page)
+    write_page("seed-403", declarations, page, seed_login(ADMIN_ID, ADMIN_SECRET))
     with headless_chromium(window=(1280, 940)) as browser:
         open_page(browser, page)
         browser.find_element(By.CSS_SELECTOR, f'tr.org[data-org="{SHOWN_ORG}"] button').click()
         target.parent.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(target))
+
+
+def _measured(orgs: int, scratch: Path) -> dict[str, Any]:
+    work = scratch / f"{orgs}-orgs"
+    work.mkdir()
+    return measure(generate(orgs, drift_fraction=0.3, seed=0), work)
 
 
 def main() -> int:
@@ -112,7 +114,7 @@ def main() -> int:
         if args.screenshot:
             screenshot(args.screenshot, work)
             print(f"drift page: screenshot in {args.screenshot}")
-        results = [measure(n, work) for n in args.orgs]
+        results = [_measured(n, work) for n in args.orgs]
     for r in results:
         print(
             f"drift page: {r['orgs']} orgs ({r['drifted']} drifted): {r['bytes'] / 1024:.0f} KiB, "

@@ -1,17 +1,24 @@
 """How to split a fleet: the same drifted orgs run as fleets of more and more stacks, in one run.
 
     python -m bench.fleet_split --orgs 1000 --stacks 2 4 8 16 [--jobs 4] [--latency-ms 20]
-    python -m bench.fleet_split --orgs 5000 --stacks auto 8 --page --rate-limit 6 200 \\
-        --results bench/results/fleet-5000.json                                   # make bench-fleet
+    python -m bench.fleet_split --orgs 1000 --stacks auto 8 --platform genesys-cloud
+    python -m bench.fleet_split --orgs 5000 --stacks auto 8 --platform seed genesys-cloud --page \\
+        --rate-limit 6 200 --postgres-jobs --results bench/results/fleet-5000.json   # make bench-fleet
 
-Per split, on an emulator and a file backend of its own (20 ms per API call, no rate limit,
-engine defaults, a third of the orgs drifted): what an operator runs in order, `orgaccess drift`
-once per size, then `fleet preview` of the new fleet, `fleet up`, and `fleet drift` after it
-(which must be clean). Each figure is the command's wall time and its slowest stack's, which is
-what one CI runner of a matrix takes. Results: bench/results/fleet-split.json, one entry per
-(orgs, stacks, jobs), with the machine's load. `--page` adds the drift page of each size
+Per dialect (`--platform`, seed unless given; orgaccess/emulator/fleet_scenario.py generates the
+fleet of each: on genesys-cloud an admin client per org, from one credentials file) and split, on
+an emulator and a file backend of its own (20 ms per API call, no rate limit, engine defaults, a
+third of the orgs drifted): what an operator runs in order, `orgaccess drift` once per size, then
+`fleet preview` of the new fleet, `fleet up`, and `fleet drift` after it (which must be clean).
+Each figure is the command's wall time and its slowest stack's, which is what one CI runner of a
+matrix takes. Results: bench/results/fleet-split.json, one entry per (dialect, orgs, stacks, jobs)
+naming its dialect, with the machine's load; the seed's keys are as they always were
+(`splits["1000-orgs-8-stacks-4-jobs"]`), another dialect's start with its name
+(`splits["genesys-cloud-1000-orgs-8-stacks-4-jobs"]`). `--page` adds the drift page of each size
 (bench/drift_page.py), `--rate-limit N ORGS` a fleet `up` at N requests a minute against its floor
-(bench/ratelimit.py).
+(bench/ratelimit.py; seed only, see RATE_LIMIT_ON_GENESYS), `--postgres-jobs [STACKS]` the same
+fleet as one CI job per stack on PostgreSQL, split as orgaccess sizes it unless STACKS says
+(bench/fleet_jobs.py).
 """
 
 from __future__ import annotations
@@ -26,26 +33,25 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from bench import drift_page, machine
+from bench.fleet_jobs import one_job_per_stack
+from bench.fleet_platform import Login, dialect, fleet_login, serving
 from bench.ratelimit import paced_up
 from bench.rss import PROVIDER, peak_rss
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
-from orgaccess.dialects import SEED
-from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet, generate
-from orgaccess.emulator.harness import running_emulator
-from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
+from orgaccess.emulator.api import Api
+from orgaccess.emulator.fleet_scenario import Fleet, generate
+from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR, private_dir
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.sizing import sized
 from orgaccess.fleet.workspace import Backend
-from orgaccess.platform.settings import Settings
 
 RESULTS = PROJECT_DIR / "bench" / "results" / "fleet-split.json"
+# Holds each genesys-cloud fleet's credentials file (0600): never under bench/results.
 WORK = PROJECT_DIR / ".state" / "fleet-split"
-UNTHROTTLED = 10**9
 DRIFT_FRACTION = 1 / 3
+RATE_LIMIT_STACKS = 8
 # Each process of a stack, by a whole argument of its command line (bench/rss.py).
 ROLES = {
     "engine": ("pulumi",),
@@ -53,35 +59,35 @@ ROLES = {
     "provider": PROVIDER,
     "emulator": ("orgaccess.emulator",),
 }
+RATE_LIMIT_ON_GENESYS = (
+    "not measured: the figure is the stacks' shared bucket at a binding limit in the home org, which every "
+    "stack calls with the one admin account; on genesys-cloud each org is called with its own admin client, "
+    "so there is no org whose bucket every stack spends"
+)
 
 
-def drift_seconds(fleet: Fleet, declarations: Path, latency_ms: int) -> dict[str, Any]:
+def drift_seconds(declarations: Path, fleet: Fleet, login: Login, latency_ms: int) -> dict[str, Any]:
     """`orgaccess drift` of every org, as a user runs it (a process of its own)."""
-    with running_emulator(fleet.scenario) as emulator:
-        emulator.set_faults(rateLimitPerMinute=UNTHROTTLED, latencyMs=latency_ms)
-        env = {
-            **os.environ,
-            "ORGACCESS_API_URL": emulator.url,
-            "ORGACCESS_CLIENT_ID": ADMIN_ID,
-            "ORGACCESS_CLIENT_SECRET": ADMIN_SECRET,
-        }
+    with serving(fleet, latency_ms) as emulator:
         command = [sys.executable, "-m", "orgaccess", "drift", "-d", str(declarations), "--format", "json"]
         started = time.monotonic()
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(command, env=login.env(emulator.url), capture_output=True, text=True, check=False)
         seconds = time.monotonic() - started
     return {"seconds": round(seconds, 2), "exit": done.returncode}
 
 
-def split(fleet: Fleet, declarations: Path, work: Path, *, stacks: int, jobs: int, latency_ms: int) -> dict[str, Any]:
+def split(
+    fleet: Fleet, declarations: Path, login: Login, work: Path, *, stacks: int, jobs: int, latency_ms: int
+) -> dict[str, Any]:
     """`fleet preview`, `fleet up`, `fleet drift` of a new fleet of `stacks` org stacks."""
-    specs = fleet_stacks(load_declarations(declarations, SEED), stacks)
+    decls = load_declarations(declarations, dialect(fleet))
+    specs = fleet_stacks(decls, stacks)
     (work / "backend").mkdir(parents=True)
     backend = Backend(f"file://{work / 'backend'}", LOCAL_PASSPHRASE, work / "fleet")
-    orgs = len(fleet_org_ids(load_declarations(declarations, SEED)))
+    orgs = len(fleet_org_ids(decls))
     figures: dict[str, Any] = {"stacks": stacks, "jobs": jobs, "orgsPerStack": round(orgs / stacks, 1)}
-    with running_emulator(fleet.scenario) as emulator:
-        emulator.set_faults(rateLimitPerMinute=UNTHROTTLED, latencyMs=latency_ms)
-        settings = Settings(api_url=emulator.url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))
+    with serving(fleet, latency_ms) as emulator:
+        settings = login.settings(emulator.url)
         steps = (("preview", Operation.PREVIEW), ("up", Operation.UP), ("driftAfter", Operation.PREVIEW))
         for name, operation in steps:
             with contextlib.ExitStack() as sampling:
@@ -92,7 +98,7 @@ def split(fleet: Fleet, declarations: Path, work: Path, *, stacks: int, jobs: in
                 )
                 seconds = time.monotonic() - started
             figures[name] = {**_figures(seconds, outcomes), "peakRssMiB": {r: p.mib for r, p in peaks.items()}}
-            print(f"{orgs} orgs, {stacks} stacks: {name} {figures[name]}", flush=True)
+            print(f"{_label(fleet.api, orgs)}, {stacks} stacks: {name} {figures[name]}", flush=True)
     return figures
 
 
@@ -107,74 +113,132 @@ def _figures(seconds: float, outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def _label(api: Api, orgs: int) -> str:
+    # The seed's lines read as they always did.
+    return f"{orgs} orgs" if api is Api.SEED else f"{orgs} orgs on {api.value}"
+
+
+def _stacks(given: str, orgs: int) -> int:
+    return sized(orgs) if given == "auto" else int(given)
+
+
+class Results:
+    """The results file, saved after every entry, so a long run that stops keeps what it measured."""
+
+    def __init__(self, path: Path, platforms: list[Api]) -> None:
+        self.path = path
+        self.document: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+        self.document.update(machine.describe(PROJECT_DIR))
+        self.document["loadAverageAtStart"] = [round(x, 2) for x in os.getloadavg()]
+        # Each entry names its dialect; the file says which it holds.
+        self.document.pop("dialect", None)
+        self.document["dialects"] = sorted({*self.document.get("dialects", []), *(p.value for p in platforms)})
+
+    def add(self, api: Api, section: str, key: str, entry: dict[str, Any]) -> None:
+        """`entry` as `section[key]`; the key of a dialect other than the seed starts with its name."""
+        self._save(self.document.setdefault(section, {}), _named(api, key), {"dialect": api.value, **entry})
+
+    def put(self, api: Api, name: str, entry: dict[str, Any]) -> None:
+        """`entry` as the document's own `name` (a dialect other than the seed's starting with its name)."""
+        self._save(self.document, _named(api, name), {"dialect": api.value, **entry})
+
+    def _save(self, into: dict[str, Any], key: str, entry: dict[str, Any]) -> None:
+        into[key] = entry
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.document, indent=2) + "\n")
+
+
+def _named(api: Api, key: str) -> str:
+    return key if api is Api.SEED else f"{api.value}-{key}"
+
+
+def measure_size(api: Api, orgs: int, options: argparse.Namespace, results: Results) -> None:
+    """Every figure of one fleet size on one dialect: drift, each split, the page, the CI jobs."""
+    fleet = generate(orgs, drift_fraction=DRIFT_FRACTION, seed=0, api=api)
+    work = private_dir(WORK / f"{api.value}-{orgs}-{time.time_ns()}")
+    declarations = work / "access.yaml"
+    declarations.write_text(fleet.declarations_yaml)
+    login = fleet_login(fleet, work)
+    drift = drift_seconds(declarations, fleet, login, options.latency_ms)
+    print(f"{_label(api, orgs)}: orgaccess drift {drift}", flush=True)
+    results.add(api, "orgaccessDrift", str(orgs), {"latencyMs": options.latency_ms, **drift})
+    # `auto 8` at 1,200 orgs is one split, run once.
+    for stacks in dict.fromkeys(_stacks(given, orgs) for given in options.stacks):
+        at = work / f"{stacks}"
+        figures = split(fleet, declarations, login, at, stacks=stacks, jobs=options.jobs, latency_ms=options.latency_ms)
+        entry = {
+            "orgs": orgs,
+            "latencyMs": options.latency_ms,
+            "loadAverage": [round(x, 2) for x in os.getloadavg()],
+            "chosenByOrgaccess": stacks == sized(orgs),
+            **figures,
+        }
+        results.add(api, "splits", f"{orgs}-orgs-{stacks}-stacks-{options.jobs}-jobs", entry)
+    if options.page:
+        results.add(api, "driftPage", str(orgs), drift_page.measure(fleet, private_dir(work / "page")))
+    if options.postgres_jobs:
+        stacks = _stacks(options.postgres_jobs, orgs)
+        specs = fleet_stacks(load_declarations(declarations, dialect(fleet)), stacks)
+        jobs_work = private_dir(work / f"postgres-{stacks}")
+        figures = one_job_per_stack(fleet, declarations, login, jobs_work, specs=specs, latency_ms=options.latency_ms)
+        print(f"{_label(api, orgs)}, {stacks} stacks, one job each on PostgreSQL: {figures}", flush=True)
+        results.add(api, "postgresJobs", f"{orgs}-orgs-{stacks}-stacks", {"orgs": orgs, **figures})
+
+
+def measure_rate_limit(api: Api, options: argparse.Namespace, results: Results) -> None:
+    """A fleet `up` at a binding rate limit against its floor (bench/ratelimit.py), where it applies."""
+    per_minute, orgs = options.rate_limit
+    if api is not Api.SEED:
+        print(f"{_label(api, orgs)}: rate limit {RATE_LIMIT_ON_GENESYS}", flush=True)
+        results.put(api, "rateLimit", {"orgs": orgs, "measured": False, "why": RATE_LIMIT_ON_GENESYS})
+        return
+    fleet = generate(orgs, drift_fraction=DRIFT_FRACTION, seed=0, api=api)
+    work = private_dir(WORK / f"paced-{time.time_ns()}")
+    paced = paced_up(
+        fleet,
+        work,
+        f"file://{work}",
+        per_minute=per_minute,
+        stacks=RATE_LIMIT_STACKS,
+        jobs=options.jobs,
+        latency_ms=options.latency_ms,
+    )
+    figures = {"orgs": orgs, "stacks": RATE_LIMIT_STACKS, "jobs": options.jobs, "latencyMs": options.latency_ms}
+    results.put(api, "rateLimit", {**figures, **paced.figures()})
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--orgs", type=int, nargs="+", default=[1000])
     parser.add_argument(
         "--stacks", nargs="+", default=["2", "4", "8", "16"], help="org stacks per fleet; `auto`: as orgaccess sizes it"
     )
     parser.add_argument("--jobs", type=int, default=4)
     parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument(
+        "--platform", type=Api, nargs="+", default=[Api.SEED], choices=list(Api), help="the dialects, in turn"
+    )
     parser.add_argument("--rate-limit", type=int, nargs=2, metavar=("PER_MINUTE", "ORGS"), help="also a paced up")
     parser.add_argument("--page", action="store_true", help="also the drift page of each size, in Chromium")
+    parser.add_argument(
+        "--postgres-jobs",
+        nargs="?",
+        const="auto",
+        metavar="STACKS",
+        help="also `fleet up --only <stack>`, one process per stack in turn, on PostgreSQL (default split: auto)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
-    options = parser.parse_args()
-    document = json.loads(options.results.read_text()) if options.results.exists() else {}
-    document.update({**machine.describe(PROJECT_DIR), "loadAverageAtStart": [round(x, 2) for x in os.getloadavg()]})
-    document["dialect"] = "seed"
+    return parser
 
-    def save() -> None:
-        options.results.parent.mkdir(parents=True, exist_ok=True)
-        options.results.write_text(json.dumps(document, indent=2) + "\n")
 
-    for orgs in options.orgs:
-        fleet = generate(orgs, drift_fraction=DRIFT_FRACTION, seed=0)
-        work = WORK / f"{orgs}-{time.time_ns()}"
-        work.mkdir(parents=True)
-        declarations = work / "access.yaml"
-        declarations.write_text(fleet.declarations_yaml)
-        drift = drift_seconds(fleet, declarations, options.latency_ms)
-        print(f"{orgs} orgs: orgaccess drift {drift}", flush=True)
-        document.setdefault("orgaccessDrift", {})[str(orgs)] = {"latencyMs": options.latency_ms, **drift}
-        save()
-        for given in options.stacks:
-            stacks = sized(orgs) if given == "auto" else int(given)
-            figures = split(
-                fleet, declarations, work / f"{stacks}", stacks=stacks, jobs=options.jobs, latency_ms=options.latency_ms
-            )
-            runs = document.setdefault("splits", {})
-            runs[f"{orgs}-orgs-{stacks}-stacks-{options.jobs}-jobs"] = {
-                "orgs": orgs,
-                "latencyMs": options.latency_ms,
-                "loadAverage": [round(x, 2) for x in os.getloadavg()],
-                "chosenByOrgaccess": stacks == sized(orgs),
-                **figures,
-            }
-            save()
-        if options.page:
-            document.setdefault("driftPage", {})[str(orgs)] = drift_page.measure(orgs, work)
-            save()
-    if options.rate_limit:
-        per_minute, orgs = options.rate_limit
-        fleet = generate(orgs, drift_fraction=DRIFT_FRACTION, seed=0)
-        work = WORK / f"paced-{time.time_ns()}"
-        paced = paced_up(
-            fleet,
-            work,
-            f"file://{work}",
-            per_minute=per_minute,
-            stacks=8,
-            jobs=options.jobs,
-            latency_ms=options.latency_ms,
-        )
-        document["rateLimit"] = {
-            "orgs": orgs,
-            "stacks": 8,
-            "jobs": options.jobs,
-            "latencyMs": options.latency_ms,
-            **paced.figures(),
-        }
-        save()
+def main() -> None:
+    options = _parser().parse_args()
+    results = Results(options.results, options.platform)
+    for api in options.platform:
+        for orgs in options.orgs:
+            measure_size(api, orgs, options, results)
+        if options.rate_limit:
+            measure_rate_limit(api, options, results)
     print(f"wrote {options.results}")
 
 

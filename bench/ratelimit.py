@@ -16,20 +16,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from bench.audit import calls_per_org
+from bench.fleet_platform import UNTHROTTLED, dialect, fleet_login, serving
 from orgaccess.declarations.access_yaml import load_declarations
-from orgaccess.dialects import SEED
-from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
-from orgaccess.emulator.harness import running_emulator
+from orgaccess.emulator.fleet_scenario import Fleet
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, run_fleet
 from orgaccess.fleet.workspace import Backend
-from orgaccess.platform.settings import Settings
 
-UNTHROTTLED = 10**9
 RATE_LIMITED = 429
 
 
@@ -87,10 +82,10 @@ def fleet_up(
     work.mkdir(parents=True)
     declarations = work / "access.yaml"
     declarations.write_text(fleet.declarations_yaml)
-    specs = fleet_stacks(load_declarations(declarations, SEED), stacks)
-    with running_emulator(fleet.scenario) as emulator:
-        emulator.set_faults(rateLimitPerMinute=per_minute, latencyMs=latency_ms)
-        settings = Settings(api_url=emulator.url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))
+    specs = fleet_stacks(load_declarations(declarations, dialect(fleet)), stacks)
+    login = fleet_login(fleet, work)
+    with serving(fleet, latency_ms, per_minute) as emulator:
+        settings = login.settings(emulator.url)
         backend = Backend(backend_url, LOCAL_PASSPHRASE, work / "fleet")
         started = time.monotonic()
         outcomes = run_fleet(

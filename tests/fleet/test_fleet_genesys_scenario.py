@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.fleet_login import CREDENTIALS_FILE, fleet_login
+from bench.fleet_platform import CREDENTIALS_FILE, fleet_login
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
 from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.emulator.api import Api

@@ -1,4 +1,5 @@
-"""How the benchmarks' orgaccess logs in to a generated fleet (orgaccess/emulator/fleet_scenario.py).
+"""A generated fleet (orgaccess/emulator/fleet_scenario.py) as the benchmarks serve it: its emulator,
+and how orgaccess logs in to it.
 
 On the seed platform: the home org's one admin account. On genesys-cloud: one admin client per org,
 in one JSON file handed on by its path (`orgaccess:orgCredentials`, env ORGACCESS_ORG_CREDENTIALS),
@@ -10,15 +11,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from orgaccess.dialects import resolve
+from orgaccess.dialects import Definition, named, resolve
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import Fleet
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.platform.settings import Settings
 
 CREDENTIALS_FILE = "org-credentials.json"
+UNTHROTTLED = 10**9
 # Each setting as stack config names it (orgaccess:<key>) and as the orgaccess commands read it.
 _ENV = {
     "apiUrl": "ORGACCESS_API_URL",
@@ -47,6 +52,11 @@ class Login:
         return inherited | {_ENV[key]: value for key, value in given.items()}
 
 
+def dialect(fleet: Fleet) -> Definition:
+    """The dialect orgaccess speaks to `fleet`'s platform."""
+    return named(fleet.api.value)
+
+
 def seed_login(client_id: str, secret: str) -> Login:
     return Login(Api.SEED, {"platform": Api.SEED.value, "clientId": client_id, "clientSecret": secret})
 
@@ -62,3 +72,11 @@ def fleet_login(fleet: Fleet, work: Path) -> Login:
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
         json.dump(credentials, file)
     return Login(fleet.api, {"platform": fleet.api.value, "orgCredentials": str(path)})
+
+
+@contextmanager
+def serving(fleet: Fleet, latency_ms: int, per_minute: int = UNTHROTTLED) -> Iterator[EmulatorHandle]:
+    """An emulator of `fleet`'s dialect, drifted as generated, `latency_ms` a call, at `per_minute` a client and org."""
+    with running_emulator(fleet.scenario, dialect=fleet.api) as emulator:
+        emulator.set_faults(rateLimitPerMinute=per_minute, latencyMs=latency_ms)
+        yield emulator
