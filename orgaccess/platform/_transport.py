@@ -17,6 +17,7 @@ lookup, a token request) can only ever raise the public errors of `errors.py` th
 
 from __future__ import annotations
 
+import functools
 import logging
 import ssl
 import threading
@@ -147,7 +148,7 @@ class Transport:
             follow_redirects=False,
             # Always verified: against the system's CAs, or the platform's own CA bundle; never a
             # trust store, proxy or .netrc that the environment happens to hold (see _proxy).
-            verify=ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True,
+            verify=_tls_context(ca_bundle),
             trust_env=False,
             proxy=environment_proxy(base_url),
         )
@@ -357,3 +358,13 @@ def _describe_error(status: int, body: bytes) -> tuple[str, str, str]:
         return oauth.error, oauth.error_description or oauth.error, ""
     except ValidationError:
         return "", f"HTTP {status} without an error body", ""
+
+
+@functools.cache
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """One context per CA bundle for the whole process: building one reads every CA (17 ms and
+    0.7 MiB), and on genesys-cloud a process holds a client per org, 5,000 in a large fleet."""
+    if ca_bundle:
+        return ssl.create_default_context(cafile=ca_bundle)
+    # What httpx builds for `verify=True` without the environment's SSL_CERT_FILE (trust_env=False).
+    return httpx.create_ssl_context(trust_env=False)
