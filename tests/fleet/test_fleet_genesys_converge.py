@@ -1,0 +1,76 @@
+"""The benchmarks' genesys-cloud fleet, small: 12 orgs, a third drifted, in 2 org stacks, orgaccess's
+admin clients (one per org) from one credentials file.
+
+One story, in order: the new fleet previews, one `fleet up` converges it, and `fleet drift` after it
+finds nothing left. (The same at scale: `python -m bench.fleet_split --platform genesys-cloud`.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.fleet_platform import Login, fleet_login, serving
+from orgaccess.emulator.api import Api
+from orgaccess.emulator.fleet_scenario import generate
+from orgaccess.emulator.harness import EmulatorHandle
+from tests.fleet.fleet_support import NO_DRIFT, FleetCli, declarations_file, rows
+
+pytestmark = pytest.mark.e2e
+
+ORGS, STACKS = 12, 2
+FLEET = generate(ORGS, drift_fraction=1 / 3, seed=0, api=Api.GENESYS_CLOUD)
+STACK_NAMES = {"accounts", *(f"orgs-{i}-of-{STACKS}" for i in range(STACKS))}
+
+
+@pytest.fixture(scope="module")
+def platform() -> Iterator[EmulatorHandle]:
+    with serving(FLEET, latency_ms=0) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("genesys-fleet")
+
+
+@pytest.fixture(scope="module")
+def login(work: Path) -> Login:
+    return fleet_login(FLEET, work)
+
+
+@pytest.fixture(scope="module")
+def runner(platform: EmulatorHandle, work: Path) -> FleetCli:
+    (work / "backend").mkdir()
+    return FleetCli(f"file://{work / 'backend'}", platform.url, declarations_file(work, FLEET), work / "runs", STACKS)
+
+
+def fleet(runner: FleetCli, login: Login, command: str) -> tuple[int, str]:
+    """`orgaccess fleet COMMAND` on genesys-cloud, the credentials file named in the environment."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ORGACCESS_ORG_CREDENTIALS", login.config["orgCredentials"])
+        return runner(command, "--platform", Api.GENESYS_CLOUD.value)
+
+
+def test_the_new_fleet_previews_on_every_stack(runner: FleetCli, login: Login) -> None:
+    code, output = fleet(runner, login, "preview")
+
+    assert code == 0, output
+    assert set(rows(output)) == STACK_NAMES
+    assert not any("error" in line for line in rows(output).values()), output
+
+
+def test_one_fleet_up_converges_every_stack(runner: FleetCli, login: Login) -> None:
+    code, output = fleet(runner, login, "up")
+
+    assert code == 0, output
+    assert all("changed" in line for line in rows(output).values()), output
+
+
+def test_fleet_drift_after_the_up_finds_nothing_left(runner: FleetCli, login: Login) -> None:
+    code, output = fleet(runner, login, "drift")
+
+    assert code == NO_DRIFT, output
+    assert set(rows(output)) == STACK_NAMES
