@@ -6,6 +6,7 @@ from pathlib import Path
 
 from orgaccess.declarations.access_yaml import DeclarationError, Declarations, fleet_org_ids
 from orgaccess.declarations.yamlsource import show
+from orgaccess.perorg import for_each_org
 from orgaccess.plan.preflight import org_lines
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.genesys.client import UnknownOrg
@@ -15,7 +16,10 @@ from orgaccess.reconciler.snapshot import Fleet
 def preflight(decls: Declarations, path: Path, fleet: Fleet) -> None:
     """Every org needs its own admin client, and each must act in the org it is given for."""
     lines = org_lines(decls, path)
-    problems = [f"{path}:{lines[org]}: {problem}" for org in fleet_org_ids(decls) if (problem := _problem(fleet, org))]
+    # Each org is a login and a read of its own: side by side, as `orgaccess drift` reads orgs, since
+    # one after another they cost every stack of a 5,000-org fleet four minutes (48 ms an org).
+    found = for_each_org(fleet_org_ids(decls), lambda org: _problem(fleet, org))
+    problems = [f"{path}:{lines[org]}: {problem}" for org, problem in found.items() if problem]
     if problems:
         raise DeclarationError(problems)
 
