@@ -56,7 +56,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # First: pytest-xdist's own hook reads the groups off the tests, in each worker.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if getattr(config.option, "dist", "no") == "loadgroup":
+    # In a worker pytest-xdist sets `dist` to "no" and keeps the mode as `loadgroup`.
+    if getattr(config.option, "loadgroup", False):
         _group_for_xdist(items)
     if config.getoption("--run-stress"):
         return
