@@ -53,7 +53,7 @@ toolchain:
 # test, which fails the target like any other failure.
 PYTEST_WORKERS ?= 2
 test: venv toolchain
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The developer's inner loop: lint, then the tests that start no Pulumi engine and take seconds:
 # unit, emulator, policy rules and the review's rendering, the in-process reconciler specs. Left

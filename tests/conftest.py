@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,12 +52,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-stress", action="store_true", default=False, help="run the tests marked stress")
 
 
-# First: pytest-xdist's own hook reads the groups off the tests, in each worker.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # In a worker pytest-xdist sets `dist` to "no" and keeps the mode as `loadgroup`.
-    if getattr(config.option, "loadgroup", False):
-        _group_for_xdist(items)
+    if hasattr(config, "workerinput"):
+        _heavy_modules_first(items)
     if config.getoption("--run-stress"):
         return
     skip = pytest.mark.skip(reason="stress variant: run with `make stress` (--run-stress)")
@@ -67,73 +63,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-# `make test` runs on both cores with pytest-xdist (`-n 2 --dist loadgroup`): each worker is a pytest
-# session of its own, given one group of tests at a time, and collects every test the same way.
-# - A group is a module: its module-scoped platform and stack are set up once, and its tests tell
-#   their story in order, as in a run without xdist.
-# - Modules that use one session-scoped fixture of a suite's conftest (a converged stack) are one
-#   group, so it is still set up once. The root conftest's are cheap (PostgreSQL starts in a few
-#   seconds) and each worker that needs one starts its own.
-# - Groups that drive the engine (`e2e`) or are marked `slow` are handed out first (none takes much
+# `make test` runs on both cores with pytest-xdist (`-n 2 --dist loadfile --no-loadscope-reorder`):
+# each worker is a pytest session of its own, collects every test the same way, and is handed one
+# module at a time, in the order of that collection.
+# - A module runs whole in one worker: its module-scoped platform and stack are set up once, and
+#   its tests tell their story in order, as without xdist. (Not `--dist loadgroup`: under pytest 9.2
+#   pytest-xdist 3.8 cannot rename the tests it groups, and hands out each test on its own.)
+# - A session-scoped fixture is set up once per worker that runs a test needing it: PostgreSQL, or
+#   the converged stacks of tests/cli and tests/reliability, twice at most.
+# - Modules that drive the engine (`e2e`) or are marked `slow` are handed out first (none takes much
 #   over a minute), the few seconds' modules after them: those fill in at the end, instead of one
 #   worker waiting alone on a long module handed out last.
 # - Only the controller compares the checkout before and after (pytest_sessionstart below): a
 #   worker would see the files another one has open in it.
-_ROOT_CONFTEST = Path(__file__).resolve()
-
-
-def _requested_fixtures(item: pytest.Item) -> list[pytest.FixtureDef[object]]:
-    """The fixtures a test asks for and those they ask for in turn; not the autouse ones (the
-    reliability suite's figures are written by every worker that ran one of its modules)."""
-    info = item._fixtureinfo  # type: ignore[attr-defined]
-    wanted, seen, found = list(info.argnames), set(), []
-    while wanted:
-        name = wanted.pop()
-        definitions = info.name2fixturedefs.get(name)
-        if name in seen or not definitions:
-            continue
-        seen.add(name)
-        found.append(definitions[-1])
-        wanted.extend(definitions[-1].argnames)
-    return found
-
-
-def _group_for_xdist(items: list[pytest.Item]) -> None:
-    group_of = _groups_of_modules(items)
-    groups: dict[str, list[pytest.Item]] = {}
+def _heavy_modules_first(items: list[pytest.Item]) -> None:
+    modules: dict[str, list[pytest.Item]] = {}
     for item in items:
-        groups.setdefault(group_of(_module(item)), []).append(item)
+        modules.setdefault(item.nodeid.partition("::")[0], []).append(item)
 
-    def heavy(group: list[pytest.Item]) -> bool:
-        return any(item.get_closest_marker("e2e") or item.get_closest_marker("slow") for item in group)
+    def heavy(module: list[pytest.Item]) -> bool:
+        return any(item.get_closest_marker("e2e") or item.get_closest_marker("slow") for item in module)
 
-    order = sorted(groups.values(), key=lambda group: not heavy(group))
-    items[:] = [item for group in order for item in group]
-    for name, group in groups.items():
-        for item in group:
-            item.add_marker(pytest.mark.xdist_group(name))
-
-
-def _module(item: pytest.Item) -> str:
-    return item.nodeid.partition("::")[0]
-
-
-def _groups_of_modules(items: list[pytest.Item]) -> Callable[[str], str]:
-    """Each module's group: the module, or one it shares with the modules that use the same
-    session-scoped fixture of a suite's conftest (union-find over the modules)."""
-    parent: dict[str, str] = {}
-
-    def root(group: str) -> str:
-        while parent.setdefault(group, group) != group:
-            group = parent[group]
-        return group
-
-    for item in items:
-        for definition in _requested_fixtures(item):
-            defined_in = Path(inspect.getfile(definition.func)).resolve()
-            if definition.scope == "session" and defined_in.name == "conftest.py" and defined_in != _ROOT_CONFTEST:
-                parent[root(_module(item))] = root(f"{defined_in.relative_to(CHECKOUT)}::{definition.argname}")
-    return root
+    items[:] = [item for module in sorted(modules.values(), key=lambda module: not heavy(module)) for item in module]
 
 
 # Tests never write into the checkout: on CI (where nobody edits during the run), a file that
