@@ -58,10 +58,11 @@ test: venv toolchain
 # The developer's inner loop: lint, then the tests that start no Pulumi engine and take seconds:
 # unit, emulator, policy rules and the review's rendering, the in-process reconciler specs. Left
 # to `make test`: `e2e` (the real engine) and `slow` (the emulator's OpenAPI fuzzing, a minute).
-# $(wildcard) names only the folders that exist; a selection of no test fails (exit 5).
+# $(wildcard) names only the folders that exist; a selection of no test fails (exit 5). On both
+# cores too: 43 s of tests instead of 66 s on the quiet machine.
 CHECK_TESTS := $(wildcard tests/unit tests/emulator tests/reconciler tests/policies)
 check: lint toolchain
-	$(PY) -m pytest -m "not e2e and not slow" $(CHECK_TESTS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not e2e and not slow" $(CHECK_TESTS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
