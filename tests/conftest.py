@@ -53,12 +53,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if hasattr(config, "workerinput"):
+        _heavy_modules_first(items)
     if config.getoption("--run-stress"):
         return
     skip = pytest.mark.skip(reason="stress variant: run with `make stress` (--run-stress)")
     for item in items:
         if "stress" in item.keywords:
             item.add_marker(skip)
+
+
+# `make test` runs on both cores with pytest-xdist (`-n 2 --dist loadfile --no-loadscope-reorder`):
+# each worker is a pytest session of its own, collects every test the same way, and is handed one
+# module at a time, in the order of that collection.
+# - A module runs whole in one worker: its module-scoped platform and stack are set up once, and
+#   its tests tell their story in order, as without xdist. (Not `--dist loadgroup`: under pytest 9.2
+#   pytest-xdist 3.8 cannot rename the tests it groups, and hands out each test on its own.)
+# - A session-scoped fixture is set up once per worker that runs a test needing it: PostgreSQL, or
+#   the converged stacks of tests/cli and tests/reliability, twice at most.
+# - Modules that drive the engine (`e2e`) or are marked `slow` are handed out first (none takes much
+#   over a minute), the few seconds' modules after them: those fill in at the end, instead of one
+#   worker waiting alone on a long module handed out last.
+# - Only the controller compares the checkout before and after (pytest_sessionstart below): a
+#   worker would see the files another one has open in it.
+def _heavy_modules_first(items: list[pytest.Item]) -> None:
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.partition("::")[0], []).append(item)
+
+    def heavy(module: list[pytest.Item]) -> bool:
+        return any(item.get_closest_marker("e2e") or item.get_closest_marker("slow") for item in module)
+
+    items[:] = [item for module in sorted(modules.values(), key=lambda module: not heavy(module)) for item in module]
 
 
 # Tests never write into the checkout: on CI (where nobody edits during the run), a file that
@@ -73,13 +99,18 @@ def _checkout_changes() -> set[str]:
     return set(done.stdout.splitlines()) if done.returncode == 0 else set()
 
 
+def _checks_the_checkout(config: pytest.Config) -> bool:
+    """On CI, in the session that runs the tests or, under pytest-xdist, in the controller only."""
+    return bool(os.environ.get("CI")) and not hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if os.environ.get("CI"):
+    if _checks_the_checkout(session.config):
         session.config.stash[_BEFORE] = _checkout_changes()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not os.environ.get("CI"):
+    if not _checks_the_checkout(session.config):
         return
     before = session.config.stash[_BEFORE]
     written = sorted(change for change in _checkout_changes() if change not in before)

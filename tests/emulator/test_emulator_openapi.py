@@ -36,6 +36,8 @@ def fuzzed_emulator() -> Iterator[EmulatorHandle]:
         yield handle
 
 
+# About a minute of fuzzing: `make test` runs it, the inner loop (`make check`) leaves it out.
+@pytest.mark.slow
 def test_platform_api_answers_within_its_schema_and_never_5xx(fuzzed_emulator: EmulatorHandle) -> None:
     url = fuzzed_emulator.url
     headers = {

@@ -5,6 +5,7 @@ other run (tests never write tracked files)."""
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 
 import pytest
@@ -19,7 +20,13 @@ def reliability_figures(request: pytest.FixtureRequest) -> Iterator[None]:
     if FIGURES:
         stress = bool(request.config.getoption("--run-stress"))
         path = reliability_report.REPORT if stress else reliability_report.TEST_RUN_REPORT
-        reliability_report.write(FIGURES, stress=stress, path=path)
+        # Under `make test` each pytest-xdist worker writes the figures of its own modules: the lock
+        # makes their read-merge-writes one after the other, so the report holds every worker's.
+        lock_file = reliability_report.TEST_RUN_REPORT.with_suffix(".lock")
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        with lock_file.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            reliability_report.write(FIGURES, stress=stress, path=path)
 
 
 @pytest.fixture(scope="session")
