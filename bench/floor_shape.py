@@ -17,7 +17,7 @@ import shutil
 import time
 
 from bench import machine
-from bench.projects import FLOOR, REPO, stage
+from bench.projects import FLOOR, FLOOR_ENV, REPO, stage
 from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.engine.automation import Stack
 
@@ -32,7 +32,7 @@ def preview_seconds(n_orgs: int, shape: str) -> float:
     root.mkdir(parents=True)
     declarations = root / "access.yaml"
     declarations.write_text(generate(n_orgs, 0.3, 0).declarations_yaml)
-    stack = Stack(stage(FLOOR, root / "floor"), root / "state", "bench").init()
+    stack = Stack(stage(FLOOR, root / "floor"), root / "state", "bench", extra_env=FLOOR_ENV).init()
     stack.set_config("orgaccess:declarations", str(declarations))
     stack.set_config("orgaccess:floorShape", shape)
     started = time.monotonic()

@@ -15,6 +15,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 ORGACCESS = REPO
 FLOOR = Path(__file__).resolve().parent / "floor_program"
+# The floor program's provider (bench/enginecheck.py) is not installed: the engine's processes, which
+# import its pickle, find it in the checkout.
+FLOOR_ENV = {"PYTHONPATH": str(REPO)}
 
 
 def stage(program: Path, dest: Path) -> Path:

@@ -31,7 +31,7 @@ from typing import Any
 
 from bench import machine, plot
 from bench.measure import Outcome, Step, measure
-from bench.projects import FLOOR, ORGACCESS, REPO, stage
+from bench.projects import FLOOR, FLOOR_ENV, ORGACCESS, REPO, stage
 from bench.rss import PROVIDER
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
@@ -148,7 +148,9 @@ def bench_size(n_orgs: int, emu: EmulatorHandle, modes: list[Engine], options: a
         stack.set_config("orgaccess:declarations", str(declarations))
         mode_steps = dict(steps) | engine.session(stack, run, "")
 
-        floor = Stack(stage(FLOOR, home / "floor"), home / "state-floor", "bench", extra_env=engine.env).init()
+        floor = Stack(
+            stage(FLOOR, home / "floor"), home / "state-floor", "bench", extra_env=engine.env | FLOOR_ENV
+        ).init()
         floor.set_config("orgaccess:declarations", str(declarations))
         floor_steps = engine.session(floor, run, "floor ")
         mode_steps |= {f"floor{k[0].upper()}{k[1:]}": v for k, v in floor_steps.items()}

@@ -13,7 +13,7 @@ from orgaccess.engine.automation import Stack
 pytestmark = pytest.mark.e2e
 
 PROGRAM = Path(__file__).parent / "smoke_program"
-# The provider (tests/enginecheck.py) is test code, not installed: the engine's processes find it here.
+# The provider (bench/enginecheck.py) is not installed: the engine's processes find it here.
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -81,7 +81,7 @@ def test_pickled_provider_refers_to_the_package_instead_of_carrying_it(stack: St
     (note,) = [r for r in stack.export(show_secrets=True)["deployment"]["resources"] if r["type"].endswith("FileNote")]
     provider = note["inputs"]["__provider"]
     pickled = base64.b64decode(provider["plaintext"] if isinstance(provider, dict) else provider)
-    assert b"tests.enginecheck" in pickled
+    assert b"bench.enginecheck" in pickled
     assert b"FileNoteProvider" in pickled
     # By reference, the pickle is a class name and an empty instance dict: no code objects.
     assert len(pickled) < 200, len(pickled)

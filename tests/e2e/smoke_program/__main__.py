@@ -2,7 +2,7 @@
 
 import pulumi
 
-from tests.enginecheck import FileNote
+from bench.enginecheck import FileNote
 
 config = pulumi.Config()
 FileNote("note", path=config.require("path"), text=config.require("text"))
