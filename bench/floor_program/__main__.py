@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pulumi
 
+from bench.enginecheck import Noop
 from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.dialects import SEED
 from orgaccess.plan.desired import per_org, plan
 from orgaccess.reconciler.kinds import org_access
-from bench.enginecheck import Noop
 
 config = pulumi.Config("orgaccess")
 nested = config.get("floorShape") == "nested"
