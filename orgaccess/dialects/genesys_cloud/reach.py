@@ -43,13 +43,19 @@ def _problem(fleet: Fleet, org: str) -> str | None:
 
 
 def unexportable(fleet: Fleet, orgs: list[str]) -> list[str]:
-    problems = []
-    for org in sorted(set(orgs)):
-        try:
-            fleet.organization(org)
-        except UnknownOrg:
-            problems.append(
-                f"org {show(org)} has no admin credentials on genesys-cloud; add it to env "
-                "ORGACCESS_ORG_CREDENTIALS with its own client id and secret, or drop it from --org"
-            )
-    return problems
+    # Side by side, as the preflight reads them: each is a login and a read of its own.
+    missing = for_each_org(sorted(set(orgs)), lambda org: _lacks_credentials(fleet, org))
+    return [
+        f"org {show(org)} has no admin credentials on genesys-cloud; add it to env "
+        "ORGACCESS_ORG_CREDENTIALS with its own client id and secret, or drop it from --org"
+        for org, lacking in missing.items()
+        if lacking
+    ]
+
+
+def _lacks_credentials(fleet: Fleet, org: str) -> bool:
+    try:
+        fleet.organization(org)
+    except UnknownOrg:
+        return True
+    return False
