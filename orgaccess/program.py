@@ -14,7 +14,7 @@ import pulumi
 
 from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError, Declarations, load_declarations
-from orgaccess.deploy import session, startup
+from orgaccess.deploy import outputs_wait, session, startup
 from orgaccess.deploy.backend import compression_advice
 from orgaccess.deploy.shard import Shard, parse_shard
 from orgaccess.dialects.base import Definition
@@ -29,6 +29,7 @@ from providers import Convergence, resource_type
 
 def run() -> None:
     startup.engine_process()
+    outputs_wait.install()
     config = pulumi.Config(settings.NAMESPACE)
     path = settings.declarations_path(config.get)
     try:
@@ -44,7 +45,7 @@ def run() -> None:
     if advice := compression_advice(Path.cwd(), dict(os.environ)):
         pulumi.log.warn(advice)
     # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
-    resources = register(per_org(shard.select(plan(decls, dialect))))
+    resources = register(per_org(shard.select(plan(shard.narrow(decls), dialect))))
     export_summary(decls, resources, shard, dialect)
     fail_on_part_failures(resources)
 

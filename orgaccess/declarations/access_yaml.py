@@ -113,6 +113,13 @@ class Declarations(_Decl):
         for org in self.orgs:
             self._orgs.setdefault(org.id, org)
 
+    def with_orgs(self, keep: Callable[[str], bool]) -> Declarations:
+        """These declarations with only the orgs whose id `keep` accepts; validated once, not again."""
+        orgs = [org for org in self.orgs if keep(org.id)]
+        return Declarations.model_construct(
+            homeOrg=self.homeOrg, serviceAccounts=self.serviceAccounts, roles=self.roles, orgs=orgs
+        )
+
     def account(self, name: str) -> ServiceAccountDecl | None:
         """The declared service account ``name``, or None."""
         return self._accounts.get(name)

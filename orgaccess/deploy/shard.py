@@ -16,6 +16,7 @@ import re
 import zlib
 from dataclasses import dataclass, replace
 
+from orgaccess.declarations.access_yaml import Declarations
 from orgaccess.plan.desired import Desired
 from orgaccess.platform.settings import SettingsError
 from orgaccess.reconciler.kinds import KINDS, is_part
@@ -37,6 +38,12 @@ class Shard:
 
     def holds_org(self, org_id: str) -> bool:
         return self.parts > 0 and part_of(org_id, self.parts) == self.part
+
+    def narrow(self, decls: Declarations) -> Declarations:
+        """The declarations this shard plans: an org stack's own orgs only. Planning every org of a
+        5,000-org file to keep 150 cost each stack of a fleet 0.25 s of CPU; the accounts stack
+        plans the accounts of every org, so it keeps them all."""
+        return decls if self.accounts else decls.with_orgs(self.holds_org)
 
     def select(self, desired: list[Desired]) -> list[Desired]:
         """The objects of this shard, their dependencies on objects of other shards dropped.

@@ -6,7 +6,8 @@ import pytest
 
 from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids, parse_declarations
 from orgaccess.deploy.shard import WHOLE, ShardError, parse_shard
-from orgaccess.dialects import SEED
+from orgaccess.dialects import GENESYS_CLOUD, SEED, Definition
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.plan.desired import plan
@@ -44,6 +45,27 @@ def test_a_binding_in_an_org_shard_keeps_its_roles_as_dependencies_but_not_the_a
     assert bindings
     assert all(kind == "Role" for d in bindings for kind, _ in d.depends_on)
     assert all(d.depends_on for d in bindings)
+
+
+@pytest.mark.parametrize("dialect", [SEED, GENESYS_CLOUD], ids=["seed", "genesys-cloud"])
+@pytest.mark.parametrize("shard", ["accounts", "orgs:0/8", "orgs:5/8", ""])
+def test_a_shard_plans_from_its_narrowed_declarations_what_it_selects_from_the_whole_plan(
+    shard: str, dialect: Definition
+) -> None:
+    decls = parse_declarations(generate(60, drift_fraction=0.0, api=Api(dialect.name)).declarations_yaml, dialect)
+    chosen = parse_shard(shard)
+    assert chosen.select(plan(chosen.narrow(decls), dialect)) == chosen.select(plan(decls, dialect))
+
+
+def test_an_org_shard_plans_only_the_orgs_it_holds(decls: Declarations) -> None:
+    shard = parse_shard(f"orgs:1/{PARTS}")
+    narrowed = shard.narrow(decls)
+    assert [o.id for o in narrowed.orgs] == [o.id for o in decls.orgs if shard.holds_org(o.id)]
+    assert (narrowed.homeOrg, narrowed.serviceAccounts, narrowed.roles) == (
+        decls.homeOrg,
+        decls.serviceAccounts,
+        decls.roles,
+    )
 
 
 def test_adding_orgs_never_moves_an_org_to_another_stack(decls: Declarations) -> None:
