@@ -262,14 +262,17 @@ tr.detail th{background:#f6f8fa}caption{text-align:left;font-weight:600;padding:
 #grid>tbody>tr.org>td{vertical-align:middle}#grid>tbody>tr.org>td:nth-child(2){font-size:14px;white-space:nowrap}
 """.strip()
 
+# Each row's search text and state are read once, at load, with whether it is shown: an answer of
+# the filter then reads nothing back from the page and writes only the rows whose answer changed.
 _JS = """
 (()=>{const q=document.getElementById('filter'),shown=document.getElementById('shown'),
-rows=[...document.querySelectorAll('#grid tr.org')],btns=[...document.querySelectorAll('.totals .t')];let want='';
+rows=[...document.querySelectorAll('#grid tr.org')],btns=[...document.querySelectorAll('.totals .t')],
+ids=rows.map(r=>r.dataset.org.toLowerCase()),states=rows.map(r=>r.dataset.state),on=rows.map(()=>true);let want='';
 function apply(){const t=q.value.trim().toLowerCase();let n=0;
-for(const r of rows){const s=r.dataset.state,
-ok=(!want||s===want)&&(!t||r.dataset.org.toLowerCase().includes(t)||s===t);
-r.hidden=!ok;const d=r.nextElementSibling;if(d&&d.classList.contains('detail')&&!ok){d.hidden=true;
-r.querySelector('button').setAttribute('aria-expanded','false')}if(ok)n++}
+for(let i=0;i<rows.length;i++){const s=states[i],ok=(!want||s===want)&&(!t||ids[i].includes(t)||s===t);
+if(ok)n++;if(ok===on[i])continue;on[i]=ok;const r=rows[i];r.hidden=!ok;if(ok)continue;
+const d=r.nextElementSibling;if(d&&d.classList.contains('detail')&&!d.hidden){d.hidden=true;
+r.querySelector('button').setAttribute('aria-expanded','false')}}
 shown.textContent=n+' of '+rows.length+' orgs shown'}
 q.addEventListener('input',apply);
 for(const b of btns)b.addEventListener('click',()=>{want=b.dataset.state;

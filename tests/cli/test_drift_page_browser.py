@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver import Chrome
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
 from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page
@@ -94,6 +95,21 @@ def test_one_click_on_an_org_shows_its_drift_field_by_field(page: Chrome) -> Non
         "analytics:read",
         "pulumi up",
     ]
+
+
+def test_an_opened_org_that_the_filter_hides_is_closed_and_stays_closed_when_shown_again(page: Chrome) -> None:
+    button = page.find_element(By.CSS_SELECTOR, 'tr.org[data-org="org-partner-b"] button')
+    detail = page.find_element(By.CSS_SELECTOR, 'tr.org[data-org="org-partner-b"] + tr.detail')
+    button.click()
+    box = page.find_element(By.ID, "filter")
+
+    box.send_keys("partner-c")
+    assert not detail.is_displayed()
+    box.send_keys(Keys.BACKSPACE * len("partner-c"))
+
+    assert "org-partner-b" in _visible_orgs(page)
+    assert not detail.is_displayed() and button.get_attribute("aria-expanded") == "false"
+    assert page.find_element(By.ID, "shown").text == "5 of 5 orgs shown"
 
 
 def test_a_page_of_500_orgs_renders_in_under_a_second_of_browser_time(browser: Chrome, tmp_path: Path) -> None:
