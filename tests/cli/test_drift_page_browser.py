@@ -18,13 +18,21 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
-from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page
+from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page, timed_script
 from orgaccess.reports.driftpage import Source, render
 from tests.cli import pagegen
 from tests.cli.support import Cli
 
 ORGS = ["org-primary", "org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d"]
 RENDER_BUDGET_MS = 1000
+# The filter's answer at 5,000 orgs, in the browser's main-thread time (issue 24: 200 ms).
+FILTER_BUDGET_MS = 200
+_TYPE = """
+const box = document.getElementById('filter');
+box.value = arguments[0];
+box.dispatchEvent(new Event('input'));
+document.body.getBoundingClientRect();
+"""
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +131,20 @@ def test_a_page_of_500_orgs_renders_in_under_a_second_of_browser_time(browser: C
 
     assert len(_org_rows(browser)) == 500
     assert cpu_ms < RENDER_BUDGET_MS
+
+
+def test_clearing_the_filter_of_5000_orgs_shows_them_all_in_under_200_ms_of_browser_time(
+    browser: Chrome, tmp_path: Path
+) -> None:
+    (tmp_path / "access.yaml").write_text("homeOrg: org-primary\n")
+    path = tmp_path / "drift.html"
+    path.write_text(render(pagegen.fleet(5000), Source(tmp_path / "access.yaml", datetime.now(UTC))))
+    open_page(browser, path)
+
+    cleared = []
+    for _ in range(3):
+        timed_script(browser, _TYPE, "org-partner-0042")
+        cleared.append(timed_script(browser, _TYPE, "")[1])
+
+    assert browser.find_element(By.ID, "shown").text == "5000 of 5000 orgs shown"
+    assert statistics.median(cleared) < FILTER_BUDGET_MS
