@@ -105,7 +105,7 @@ def _header(totals: Counter[State], orgs: int, source: Source) -> str:
         f"{escape(_headline(totals, orgs))}.</p>"
         f'<nav class="totals" aria-label="totals">{"".join(buttons)}</nav>'
         '<p class="find"><input id="filter" type="search" placeholder="Filter: org id or state" '
-        'aria-label="Filter orgs" autocomplete="off"> <span id="shown"></span></p>'
+        'aria-label="Filter orgs" autocomplete="off"> <span id="shown" role="status"></span></p>'
         '<p class="legend">Columns: drift of each kind orgaccess manages, then the causes C1-C6 of a '
         "403 from the recordings API, for accounts declared with recording:view. "
         "<i>drift</i>: <code>pulumi up</code> fixes it; <i>not fixable</i>: up cannot (contract, platform "

@@ -81,6 +81,14 @@ def test_the_filter_box_shows_only_matching_orgs(page: Chrome) -> None:
     assert page.find_element(By.ID, "shown").text == "1 of 5 orgs shown"
 
 
+def test_the_count_of_orgs_shown_is_a_status_that_screen_readers_announce(page: Chrome) -> None:
+    page.find_element(By.ID, "filter").send_keys("drift")
+
+    count = page.find_element(By.ID, "shown")
+    assert count.aria_role == "status"
+    assert count.text == "4 of 5 orgs shown"
+
+
 def test_a_total_shows_only_the_orgs_in_its_state(page: Chrome) -> None:
     page.find_element(By.CSS_SELECTOR, '.totals button[data-state="not fixable"]').click()
 
