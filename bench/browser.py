@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -77,6 +78,13 @@ def open_page(browser: webdriver.Chrome, page: Path) -> PageLoad:
     cpu = _task_seconds(browser) - before
     timing = browser.execute_script("return performance.getEntriesByType('navigation')[0].toJSON()")
     return PageLoad(wall_ms=float(timing["loadEventEnd"]), cpu_ms=cpu * 1000)
+
+
+def timed_script(browser: webdriver.Chrome, script: str, *args: object) -> tuple[Any, float]:
+    """Runs `script` in a page opened by `open_page`: its result, and the main thread's busy time meanwhile (ms)."""
+    before = _task_seconds(browser)
+    result = browser.execute_script(script, *args)
+    return result, (_task_seconds(browser) - before) * 1000
 
 
 def _task_seconds(browser: webdriver.Chrome) -> float:

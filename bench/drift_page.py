@@ -2,13 +2,18 @@
 
     python -m bench.drift_page --orgs 500                       # bench/results/drift-page.json
     python -m bench.drift_page --screenshot docs/img/drift-page.png   # make drift-page: both
+    python -m bench.drift_page --orgs 5000 --results bench/results/drift-page-5000.json --append --label before
 
 The size is measured on a generated fleet (orgaccess/emulator/fleet_scenario.py, 30% of the orgs
 drifted; bench/fleet_split.py's, of either dialect, a third) served by the emulator, with the page
 written by the real command. The render time, in Debian's headless Chromium (scripts/chromium.sh),
 is given twice: the page's own navigation timing (start to the end
 of the load event, wall time) and the renderer main thread's busy time (thread time, which a
-busy machine does not inflate). The screenshot shows the demo scenario (seed-403), one org opened.
+busy machine does not inflate). So is each answer of the filter box, query by query (typing
+`drift`, typing an org id, clearing it), up to the layout it causes. `--append` adds the figures
+to the results file instead of replacing it, `--label` names them (with the commit measured), so
+one file can hold before and after, each run more than once.
+The screenshot shows the demo scenario (seed-403), one org opened.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
-from bench.browser import headless_chromium, open_page
+from bench import machine
+from bench.browser import headless_chromium, open_page, timed_script
 from bench.fleet_platform import UNTHROTTLED, Login, fleet_login, seed_login
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet, generate
 from orgaccess.emulator.harness import running_emulator
@@ -65,7 +71,12 @@ def measure(fleet: Fleet, work: Path) -> dict[str, Any]:
     with headless_chromium() as browser:
         loads = [open_page(browser, page) for _ in range(RUNS)]
         rows = browser.execute_script("return document.querySelectorAll('#grid tr.org').length")
-        filters = [float(browser.execute_script(_FILTER, query)) for _ in range(RUNS) for query in FILTER_QUERIES]
+        # Each query typed over the previous one's answer: "drift" over all rows, the id over drift's, "" over one.
+        answers: dict[str, list[tuple[float, float]]] = {query: [] for query in FILTER_QUERIES}
+        for _ in range(RUNS):
+            for query in FILTER_QUERIES:
+                wall, cpu = timed_script(browser, _FILTER, query)
+                answers[query].append((float(wall), cpu))
         chromium = browser.capabilities.get("browserVersion", "unknown")
     return {
         "orgs": len(fleet.scenario["organizations"]),
@@ -77,11 +88,22 @@ def measure(fleet: Fleet, work: Path) -> dict[str, Any]:
         "load_ms_median": statistics.median(round(load.wall_ms) for load in loads),
         "main_thread_ms": [round(load.cpu_ms) for load in loads],
         "main_thread_ms_median": statistics.median(round(load.cpu_ms) for load in loads),
-        "filter_ms": [round(ms) for ms in filters],
-        "filter_ms_median": round(statistics.median(filters)),
+        "filters": [_answers(query, timed) for query, timed in answers.items()],
         "load_average": os.getloadavg()[0],
         "chromium": chromium,
         "nproc": os.cpu_count(),
+    }
+
+
+def _answers(query: str, timed: list[tuple[float, float]]) -> dict[str, Any]:
+    """One query's answers: wall time up to the layout, and the main thread's time."""
+    walls, cpus = [round(wall) for wall, _ in timed], [round(cpu) for _, cpu in timed]
+    return {
+        "query": query,
+        "wall_ms": walls,
+        "wall_ms_median": statistics.median(walls),
+        "main_thread_ms": cpus,
+        "main_thread_ms_median": statistics.median(cpus),
     }
 
 
@@ -108,6 +130,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, nargs="*", default=[500], help="fleet sizes to measure")
     parser.add_argument("--screenshot", type=Path, help="also write seed-403's page as a PNG here")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=f"the JSON file written (default {RESULTS})")
+    parser.add_argument("--append", action="store_true", help="add to the results file's list instead of replacing it")
+    parser.add_argument("--label", help="a name for these figures, e.g. before or after")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="orgaccess-page-") as scratch:
         work = Path(scratch)
@@ -119,12 +144,23 @@ def main() -> int:
         print(
             f"drift page: {r['orgs']} orgs ({r['drifted']} drifted): {r['bytes'] / 1024:.0f} KiB, "
             f"loaded in {r['load_ms_median']:.0f} ms, {r['main_thread_ms_median']:.0f} ms of the browser's main "
-            f"thread, filtered in {r['filter_ms_median']:.0f} ms "
+            f"thread; the filter answered {_filter_line(r['filters'])} "
             f"(medians of {RUNS}; load average {r['load_average']:.1f}), exit {r['exit']}"
         )
     if results:
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        if args.label:
+            commit = machine.describe(PROJECT_DIR)["versions"]["orgaccess"]
+            results = [{"label": args.label, "commit": commit, **r} for r in results]
+        kept = json.loads(args.results.read_text()) if args.append and args.results.exists() else []
+        args.results.write_text(json.dumps(kept + results, indent=2) + "\n")
     return 0
+
+
+def _filter_line(filters: list[dict[str, Any]]) -> str:
+    return ", ".join(
+        f"{f['query'] or 'cleared'} in {f['wall_ms_median']:.0f} ms ({f['main_thread_ms_median']:.0f} ms of thread)"
+        for f in filters
+    )
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def _header(totals: Counter[State], orgs: int, source: Source) -> str:
         f"{escape(_headline(totals, orgs))}.</p>"
         f'<nav class="totals" aria-label="totals">{"".join(buttons)}</nav>'
         '<p class="find"><input id="filter" type="search" placeholder="Filter: org id or state" '
-        'aria-label="Filter orgs" autocomplete="off"> <span id="shown"></span></p>'
+        'aria-label="Filter orgs" autocomplete="off"> <span id="shown" role="status"></span></p>'
         '<p class="legend">Columns: drift of each kind orgaccess manages, then the causes C1-C6 of a '
         "403 from the recordings API, for accounts declared with recording:view. "
         "<i>drift</i>: <code>pulumi up</code> fixes it; <i>not fixable</i>: up cannot (contract, platform "
@@ -152,11 +152,9 @@ def _grid(orgs: Sequence[OrgHealth]) -> str:
     heads = "".join(f'<th title="{escape(_CAUSE_TITLES.get(c, c))}">{c}</th>' for c in shown)
     body = "".join(_org_rows(org, shown) for org in orgs)
     return (
-        # A fixed layout needs the table's width: the columns' widths in the style below, added up.
-        f'<table id="grid" style="width:{12 + 7 + 5.2 * len(shown):g}rem">'
-        '<colgroup><col class="c-org"><col class="c-state">'
-        f"{'<col>' * len(shown)}</colgroup><thead><tr><th>org</th><th>state</th>{heads}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
+        # Each row is a CSS grid of these columns (the style below): their count, and widths added up.
+        f'<table id="grid" style="width:{12 + 7 + 5.2 * len(shown):g}rem;--checks:{len(shown)}">'
+        f"<thead><tr><th>org</th><th>state</th>{heads}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 
@@ -241,14 +239,19 @@ code{font:12px ui-monospace,monospace;background:#f6f8fa;padding:0 .2em}
 .find input{font:inherit;padding:.3rem .5rem;width:20rem;border:1px solid #d0d7de;border-radius:6px}
 #shown{color:#57606a;margin-left:.5rem}
 table{border-collapse:collapse}
-/* Fixed layout: the browser sizes the columns from the first row, not from all 500. */
-#grid{margin-top:.5rem;table-layout:fixed}
-#grid col{width:5.2rem}#grid col.c-org{width:12rem}#grid col.c-state{width:7rem}
-tr.org>th{overflow:hidden;text-overflow:ellipsis}
-#grid>thead th{position:sticky;top:0;background:#f6f8fa;z-index:1}
 th,td{border:1px solid #d8dee4;padding:.2rem .5rem;text-align:left;vertical-align:top}
+/* The grid is a table to assistive technology, laid out as rows of fixed columns (CSS grid), so that
+   an org row off screen (content-visibility) costs no style, layout or paint: showing all 5,000 rows
+   again lays out the few on screen. A table row cannot skip its layout. Borders as if collapsed. */
+#grid{display:block;margin-top:.5rem}#grid>thead,#grid>tbody{display:block}
+#grid>*>tr:not([hidden]){display:grid;grid-template-columns:12rem 7rem repeat(var(--checks),5.2rem)}
+#grid>*>tr>*{border-width:0 1px 1px 0;align-content:center}#grid>*>tr>:first-child{border-left-width:1px}
+#grid>thead{position:sticky;top:0;z-index:1}#grid>thead th{background:#f6f8fa;border-top-width:1px}
+#grid>tbody>tr.org{content-visibility:auto;contain-intrinsic-size:auto 26px}
+#grid>tbody>tr.detail>td{grid-column:1/-1}
+tr.org>th{overflow:hidden;text-overflow:ellipsis}
 #grid>tbody>tr.org>td{text-align:center;white-space:nowrap}
-tr.org>th{font-weight:500;white-space:nowrap;vertical-align:middle}
+tr.org>th{font-weight:500;white-space:nowrap}
 tr.org button{font:inherit;border:0;background:none;padding:0;color:#0969da;cursor:pointer;text-decoration:underline}
 tr.org button[aria-expanded=true]{font-weight:700}
 tr.detail>td{background:#fbfbfc;padding:.5rem 1rem}
@@ -259,17 +262,20 @@ tr.detail th{background:#f6f8fa}caption{text-align:left;font-weight:600;padding:
 .o{background:#dafbe1;color:#116329}.d{background:#fff1c2;color:#7a4b00}
 .x{background:#ffd7d5;color:#a40e26;font-weight:600}.u{background:#e2d9f7;color:#4b2a99;font-weight:600}
 .n{color:#8c959f}#grid>tbody>tr.org>td.x{white-space:normal;font-size:12px;line-height:1.15}
-#grid>tbody>tr.org>td{vertical-align:middle}#grid>tbody>tr.org>td:nth-child(2){font-size:14px;white-space:nowrap}
+#grid>tbody>tr.org>td:nth-child(2){font-size:14px;white-space:nowrap}
 """.strip()
 
+# Each row's search text and state are read once, at load, with whether it is shown: an answer of
+# the filter then reads nothing back from the page and writes only the rows whose answer changed.
 _JS = """
 (()=>{const q=document.getElementById('filter'),shown=document.getElementById('shown'),
-rows=[...document.querySelectorAll('#grid tr.org')],btns=[...document.querySelectorAll('.totals .t')];let want='';
+rows=[...document.querySelectorAll('#grid tr.org')],btns=[...document.querySelectorAll('.totals .t')],
+ids=rows.map(r=>r.dataset.org.toLowerCase()),states=rows.map(r=>r.dataset.state),on=rows.map(()=>true);let want='';
 function apply(){const t=q.value.trim().toLowerCase();let n=0;
-for(const r of rows){const s=r.dataset.state,
-ok=(!want||s===want)&&(!t||r.dataset.org.toLowerCase().includes(t)||s===t);
-r.hidden=!ok;const d=r.nextElementSibling;if(d&&d.classList.contains('detail')&&!ok){d.hidden=true;
-r.querySelector('button').setAttribute('aria-expanded','false')}if(ok)n++}
+for(let i=0;i<rows.length;i++){const s=states[i],ok=(!want||s===want)&&(!t||ids[i].includes(t)||s===t);
+if(ok)n++;if(ok===on[i])continue;on[i]=ok;const r=rows[i];r.hidden=!ok;if(ok)continue;
+const d=r.nextElementSibling;if(d&&d.classList.contains('detail')&&!d.hidden){d.hidden=true;
+r.querySelector('button').setAttribute('aria-expanded','false')}}
 shown.textContent=n+' of '+rows.length+' orgs shown'}
 q.addEventListener('input',apply);
 for(const b of btns)b.addEventListener('click',()=>{want=b.dataset.state;

@@ -15,15 +15,24 @@ from pathlib import Path
 import pytest
 from selenium.webdriver import Chrome
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
-from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page
+from bench.browser import BrowserError, chromium_paths, headless_chromium, open_page, timed_script
 from orgaccess.reports.driftpage import Source, render
 from tests.cli import pagegen
 from tests.cli.support import Cli
 
 ORGS = ["org-primary", "org-partner-a", "org-partner-b", "org-partner-c", "org-partner-d"]
 RENDER_BUDGET_MS = 1000
+# The filter's answer at 5,000 orgs, in the browser's main-thread time (issue 24: 200 ms).
+FILTER_BUDGET_MS = 200
+_TYPE = """
+const box = document.getElementById('filter');
+box.value = arguments[0];
+box.dispatchEvent(new Event('input'));
+document.body.getBoundingClientRect();
+"""
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +81,14 @@ def test_the_filter_box_shows_only_matching_orgs(page: Chrome) -> None:
     assert page.find_element(By.ID, "shown").text == "1 of 5 orgs shown"
 
 
+def test_the_count_of_orgs_shown_is_a_status_that_screen_readers_announce(page: Chrome) -> None:
+    page.find_element(By.ID, "filter").send_keys("drift")
+
+    count = page.find_element(By.ID, "shown")
+    assert count.aria_role == "status"
+    assert count.text == "4 of 5 orgs shown"
+
+
 def test_a_total_shows_only_the_orgs_in_its_state(page: Chrome) -> None:
     page.find_element(By.CSS_SELECTOR, '.totals button[data-state="not fixable"]').click()
 
@@ -96,6 +113,21 @@ def test_one_click_on_an_org_shows_its_drift_field_by_field(page: Chrome) -> Non
     ]
 
 
+def test_an_opened_org_that_the_filter_hides_is_closed_and_stays_closed_when_shown_again(page: Chrome) -> None:
+    button = page.find_element(By.CSS_SELECTOR, 'tr.org[data-org="org-partner-b"] button')
+    detail = page.find_element(By.CSS_SELECTOR, 'tr.org[data-org="org-partner-b"] + tr.detail')
+    button.click()
+    box = page.find_element(By.ID, "filter")
+
+    box.send_keys("partner-c")
+    assert not detail.is_displayed()
+    box.send_keys(Keys.BACKSPACE * len("partner-c"))
+
+    assert "org-partner-b" in _visible_orgs(page)
+    assert not detail.is_displayed() and button.get_attribute("aria-expanded") == "false"
+    assert page.find_element(By.ID, "shown").text == "5 of 5 orgs shown"
+
+
 def test_a_page_of_500_orgs_renders_in_under_a_second_of_browser_time(browser: Chrome, tmp_path: Path) -> None:
     (tmp_path / "access.yaml").write_text("homeOrg: org-primary\n")
     path = tmp_path / "drift.html"
@@ -107,3 +139,20 @@ def test_a_page_of_500_orgs_renders_in_under_a_second_of_browser_time(browser: C
 
     assert len(_org_rows(browser)) == 500
     assert cpu_ms < RENDER_BUDGET_MS
+
+
+def test_clearing_the_filter_of_5000_orgs_shows_them_all_in_under_200_ms_of_browser_time(
+    browser: Chrome, tmp_path: Path
+) -> None:
+    (tmp_path / "access.yaml").write_text("homeOrg: org-primary\n")
+    path = tmp_path / "drift.html"
+    path.write_text(render(pagegen.fleet(5000), Source(tmp_path / "access.yaml", datetime.now(UTC))))
+    open_page(browser, path)
+
+    cleared = []
+    for _ in range(3):
+        timed_script(browser, _TYPE, "org-partner-0042")
+        cleared.append(timed_script(browser, _TYPE, "")[1])
+
+    assert browser.find_element(By.ID, "shown").text == "5000 of 5000 orgs shown"
+    assert statistics.median(cleared) < FILTER_BUDGET_MS
