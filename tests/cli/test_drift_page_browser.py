@@ -143,9 +143,7 @@ def test_a_page_of_500_orgs_renders_in_under_a_second_of_browser_time(browser: C
     assert cpu_ms < RENDER_BUDGET_MS
 
 
-def test_clearing_the_filter_of_5000_orgs_skips_laying_out_the_rows_off_screen(
-    browser: Chrome, tmp_path: Path
-) -> None:
+def test_clearing_the_filter_of_5000_orgs_skips_laying_out_the_rows_off_screen(browser: Chrome, tmp_path: Path) -> None:
     (tmp_path / "access.yaml").write_text("homeOrg: org-primary\n")
     path = tmp_path / "drift.html"
     path.write_text(render(pagegen.fleet(5000), Source(tmp_path / "access.yaml", datetime.now(UTC))))
