@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 from pydantic import ValidationError
 
+from orgaccess.platform._connections import PerThreadClients
 from orgaccess.platform._pacing import OrgPacing
 from orgaccess.platform._proxy import environment_proxy
 from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
@@ -140,21 +141,24 @@ class Transport:
         self._budget = budget
         self._calls = 0
         self._calls_lock = threading.Lock()
-        self._http = httpx.Client(
-            base_url=base_url,
-            timeout=httpx.Timeout(limits.timeout),
-            limits=httpx.Limits(max_connections=limits.pool_size, max_keepalive_connections=limits.pool_size),
-            transport=transport,
-            follow_redirects=False,
-            # Always verified: against the system's CAs, or the platform's own CA bundle; never a
-            # trust store, proxy or .netrc that the environment happens to hold (see _proxy).
-            verify=_tls_context(ca_bundle),
-            trust_env=False,
-            proxy=environment_proxy(base_url),
+        self._clients = PerThreadClients(
+            lambda: httpx.Client(
+                base_url=base_url,
+                timeout=httpx.Timeout(limits.timeout),
+                # A thread sends one request at a time (see _connections).
+                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                transport=transport,
+                follow_redirects=False,
+                # Always verified: against the system's CAs, or the platform's own CA bundle; never a
+                # trust store, proxy or .netrc that the environment happens to hold (see _proxy).
+                verify=_tls_context(ca_bundle),
+                trust_env=False,
+                proxy=environment_proxy(base_url),
+            )
         )
 
     def close(self) -> None:
-        self._http.close()
+        self._clients.close()
 
     @property
     def calls(self) -> int:
@@ -255,13 +259,14 @@ class Transport:
 
     def _exchange(self, call: Call[Any], token: str | None, attempt: int) -> Answer:
         headers = self._headers(call, token)
-        request = self._http.build_request(
+        http = self._clients.get()
+        request = http.build_request(
             call.method, call.path, params=call.params, json=call.json, data=call.form, headers=headers
         )
         with self._calls_lock:
             self._calls += 1
         try:
-            response = self._http.send(request, stream=True)
+            response = http.send(request, stream=True)
         except httpx.TransportError as exc:
             _log.debug(
                 "%s %s org=%s attempt=%d failed: %s", call.method, call.path, call.org, attempt, type(exc).__name__
