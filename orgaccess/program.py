@@ -13,8 +13,8 @@ from typing import Any
 import pulumi
 
 from orgaccess import dialects
-from orgaccess.declarations.access_yaml import DeclarationError, Declarations, load_declarations
-from orgaccess.deploy import outputs_wait, session, startup
+from orgaccess.declarations.access_yaml import DeclarationError, Declarations
+from orgaccess.deploy import outputs_wait, session, startup, validated
 from orgaccess.deploy.backend import compression_advice
 from orgaccess.deploy.shard import Shard, parse_shard
 from orgaccess.dialects.base import Definition
@@ -35,7 +35,7 @@ def run() -> None:
     try:
         dialect = dialects.chosen(config.get)
         shard = parse_shard(config.get("shard"))
-        decls = load_declarations(path, dialect)
+        decls = validated.load_part(path, dialect, config.get("shard"))
         # get_config reads a secret without Config.get's warning; the value never leaves this process.
         session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config), dialect))
         dialect.preflight(decls, path, session.fleet())
@@ -44,7 +44,8 @@ def run() -> None:
         raise pulumi.RunError(str(exc)) from None
     if advice := compression_advice(Path.cwd(), dict(os.environ)):
         pulumi.log.warn(advice)
-    # Every shard validates the whole file above, so a bad file stops every stack of a fleet.
+    # The whole file is validated above in every stack, or once for all of them by `orgaccess fleet`
+    # (deploy/validated.py), so a bad file stops every stack of a fleet.
     resources = register(per_org(shard.select(plan(shard.narrow(decls), dialect))))
     export_summary(decls, resources, shard, dialect)
     fail_on_part_failures(resources)

@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 
 from orgaccess import dialects
-from orgaccess.declarations.access_yaml import DeclarationError, load_declarations
-from orgaccess.deploy import startup, warmup
+from orgaccess.declarations.access_yaml import DeclarationError
+from orgaccess.deploy import startup, validated, warmup
 from orgaccess.deploy.shard import parse_shard
 from orgaccess.platform import settings as settings_
 from orgaccess.platform.settings import Settings, SettingsError
@@ -53,8 +53,9 @@ def _warm_once(get: Callable[[str], object]) -> None:
     try:
         dialect = dialects.chosen(config)
         # A provider runs in the program's directory, where a relative declarations path points.
-        decls = load_declarations(settings_.declarations_path(config), dialect)
-        shard = parse_shard(_text(config("shard")))
+        shard_value = _text(config("shard"))
+        decls = validated.load_part(settings_.declarations_path(config), dialect, shard_value)
+        shard = parse_shard(shard_value)
     except (DeclarationError, SettingsError):
         return  # the program reports a bad file; there is nothing to warm without one
     warmup.start(fleet(), dialect, decls, shard.holds_org)

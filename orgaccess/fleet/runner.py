@@ -18,9 +18,11 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from orgaccess import dialects
+from orgaccess.deploy import validated
 from orgaccess.engine.result import Result, run_operation
 from orgaccess.fleet.layout import StackSpec
-from orgaccess.fleet.workspace import Backend, environment, open_stack
+from orgaccess.fleet.workspace import Backend, environment, open_stack, validated_dir
 from orgaccess.platform.settings import Settings
 
 ERROR_LINES = 3
@@ -62,6 +64,7 @@ def run_fleet(
     done: Callable[[Outcome], None] = lambda _outcome: None,
 ) -> list[Outcome]:
     """Every stack's outcome, in the order of `specs` (the accounts stack, when there, first)."""
+    validated.write_parts(declarations, dialects.of(settings), [spec.shard for spec in specs], validated_dir(backend))
     run = stack_runner(
         operation, declarations=declarations, backend=backend, settings=settings, lock_timeout=lock_timeout
     )
@@ -71,6 +74,13 @@ def run_fleet(
         done(outcome)
         return outcome
 
+    return in_fleet_order(operation, specs, one, jobs)
+
+
+def in_fleet_order(
+    operation: Operation, specs: list[StackSpec], one: Callable[[StackSpec], Outcome], jobs: int
+) -> list[Outcome]:
+    """`one(spec)` of every stack, `jobs` at once; an `up`'s accounts stack alone first."""
     accounts = [spec for spec in specs if spec.is_accounts]
     org_stacks = [spec for spec in specs if not spec.is_accounts]
     first: list[Outcome] = []

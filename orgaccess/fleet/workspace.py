@@ -17,6 +17,7 @@ from pathlib import Path
 from pulumi import automation as auto
 
 from orgaccess.deploy.backend import state_compression
+from orgaccess.deploy.validated import VALIDATED_DIR_ENV
 from orgaccess.engine.automation import engine_bin_dir, engine_command, project_copy
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.platform.ratebudget import RATE_LIMIT_DIR_ENV
@@ -50,11 +51,18 @@ def environment(backend: Backend, settings: Settings) -> dict[str, str]:
         **state_compression(backend.url, os.environ),
         # The stacks call with one credential: they reserve its rate limit from one shared budget.
         RATE_LIMIT_DIR_ENV: os.environ.get(RATE_LIMIT_DIR_ENV) or str(backend.work_dir / "rate-limit"),
+        # Each stack reads its part of access.yaml, validated once by the fleet (deploy/validated.py).
+        VALIDATED_DIR_ENV: str(validated_dir(backend)),
         "ORGACCESS_CLIENT_ID": settings.client_id,
         "ORGACCESS_CLIENT_SECRET": settings.client_secret.get_secret_value(),
         # On genesys-cloud: one admin client per org (empty on the seed platform).
         ORG_CREDENTIALS_ENV: _org_credentials(settings),
     }
+
+
+def validated_dir(backend: Backend) -> Path:
+    """Where the fleet writes each stack's part of access.yaml."""
+    return backend.work_dir / "validated"
 
 
 def _org_credentials(settings: Settings) -> str:
