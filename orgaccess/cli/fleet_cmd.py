@@ -154,7 +154,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
     ) -> None:
         # Bad declarations stop here, before any stack runs; each stack's program checks them again.
         decls = load_declarations(declarations, dialect(platform))
-        specs = _selected(fleet_stacks(decls, _split(stacks, decls, backend_url)), only)
+        specs = _selected(fleet_stacks(decls, _split(stacks, decls, backend_url), dialect(platform)), only)
         settings = credentials(api_url, client_id, client_secret_file, platform)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
         applied = operation is Operation.UP
@@ -238,7 +238,7 @@ def list_stacks(
 ) -> None:
     """The fleet's stack names, the accounts stack first (for `--only` and CI matrices)."""
     decls = load_declarations(declarations, dialect(platform))
-    specs = fleet_stacks(decls, _split(stacks, decls, backend_url))
+    specs = fleet_stacks(decls, _split(stacks, decls, backend_url), dialect(platform))
     if output_format is Format.JSON:
         typer.echo(json.dumps([spec.name for spec in specs]))
         return

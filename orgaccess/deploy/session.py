@@ -54,7 +54,7 @@ def _warm_once(get: Callable[[str], object]) -> None:
         dialect = dialects.chosen(config)
         # A provider runs in the program's directory, where a relative declarations path points.
         decls = load_declarations(settings_.declarations_path(config), dialect)
-        shard = parse_shard(_text(config("shard")))
+        shard = parse_shard(_text(config("shard")), dialect)
     except (DeclarationError, SettingsError):
         return  # the program reports a bad file; there is nothing to warm without one
     warmup.start(fleet(), dialect, decls, shard.holds_org)

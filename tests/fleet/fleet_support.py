@@ -76,7 +76,7 @@ class FleetCli:
         settings = Settings(api_url=self.api_url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))
         env = environment(backend, settings)
         kinds: dict[str, set[str]] = {}
-        for spec in fleet_stacks(load_declarations(self.declarations, SEED), self.stacks):
+        for spec in fleet_stacks(load_declarations(self.declarations, SEED), self.stacks, SEED):
             deployment = open_stack(spec, self.declarations, backend, settings, env).export_stack().deployment
             types = [r["type"] for r in (deployment or {}).get("resources", [])]
             kinds[spec.name] = {t.rsplit(":", 1)[-1] for t in types if t.startswith(DYNAMIC)}
