@@ -49,7 +49,7 @@ def measure_size(orgs: int, stacks: int, jobs: int, latency_ms: int, postgres_ur
     declarations = work / "access.yaml"
     declarations.parent.mkdir(parents=True)
     declarations.write_text(fleet.declarations_yaml)
-    specs = fleet_stacks(load_declarations(declarations, SEED), stacks)
+    specs = fleet_stacks(load_declarations(declarations, SEED), stacks, SEED)
     single = StackSpec("single", "", tuple(org for spec in specs for org in spec.orgs))
     with running_emulator(fleet.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED, latencyMs=latency_ms)

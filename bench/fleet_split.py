@@ -81,7 +81,7 @@ def split(
 ) -> dict[str, Any]:
     """`fleet preview`, `fleet up`, `fleet drift` of a new fleet of `stacks` org stacks."""
     decls = load_declarations(declarations, dialect(fleet))
-    specs = fleet_stacks(decls, stacks)
+    specs = fleet_stacks(decls, stacks, dialect(fleet))
     (work / "backend").mkdir(parents=True)
     backend = Backend(f"file://{work / 'backend'}", LOCAL_PASSPHRASE, work / "fleet")
     orgs = len(fleet_org_ids(decls))
@@ -178,7 +178,7 @@ def measure_size(api: Api, orgs: int, options: argparse.Namespace, results: Resu
         results.add(api, "driftPage", str(orgs), drift_page.measure(fleet, private_dir(work / "page")))
     if options.postgres_jobs:
         stacks = _stacks(options.postgres_jobs, orgs)
-        specs = fleet_stacks(load_declarations(declarations, dialect(fleet)), stacks)
+        specs = fleet_stacks(load_declarations(declarations, dialect(fleet)), stacks, dialect(fleet))
         jobs_work = private_dir(work / f"postgres-{stacks}")
         figures = one_job_per_stack(fleet, declarations, login, jobs_work, specs=specs, latency_ms=options.latency_ms)
         print(f"{_label(api, orgs)}, {stacks} stacks, one job each on PostgreSQL: {figures}", flush=True)

@@ -82,7 +82,7 @@ def fleet_up(
     work.mkdir(parents=True)
     declarations = work / "access.yaml"
     declarations.write_text(fleet.declarations_yaml)
-    specs = fleet_stacks(load_declarations(declarations, dialect(fleet)), stacks)
+    specs = fleet_stacks(load_declarations(declarations, dialect(fleet)), stacks, dialect(fleet))
     login = fleet_login(fleet, work)
     with serving(fleet, latency_ms, per_minute) as emulator:
         settings = login.settings(emulator.url)

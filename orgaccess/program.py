@@ -34,11 +34,11 @@ def run() -> None:
     path = settings.declarations_path(config.get)
     try:
         dialect = dialects.chosen(config.get)
-        shard = parse_shard(config.get("shard"))
+        shard = parse_shard(config.get("shard"), dialect)
         decls = validated.load_part(path, dialect, config.get("shard"))
         # get_config reads a secret without Config.get's warning; the value never leaves this process.
         session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config), dialect))
-        dialect.preflight(decls, path, session.fleet())
+        dialect.preflight(decls, path, session.fleet(), shard.holds_org)
     except (DeclarationError, SettingsError) as exc:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None
@@ -100,19 +100,31 @@ def export_summary(
     }
     pulumi.export("orgs", summary)
     pulumi.export("homeOrg", decls.homeOrg)
-    if not shard.accounts:
-        return
     # Where an account lives in several orgs, each of its clients has its own secret output:
     # `{account: {org: {clientId, secret}}}`; else `{account: {clientId, secret}}`.
+    clients = _clients_held(decls, resources, dialect)
+    if not clients:
+        return
+    if dialect.accounts_per_org:
+        pulumi.export("serviceAccounts", clients)
+    else:
+        pulumi.export("serviceAccounts", {name: by_org[decls.homeOrg] for name, by_org in clients.items()})
+
+
+def _clients_held(
+    decls: Declarations, resources: dict[tuple[str, str], Any], dialect: Definition
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """`{account: {org: credentials}}` of the clients this stack holds: where accounts live per org,
+    each org stack holds its orgs'."""
     clients = {
         a.name: {
-            org: _credentials(resources[service_account.KIND.key_of(org, a.name)])
+            org: _credentials(resources[key])
             for org in service_account.account_orgs(decls, a.name, dialect)
+            if (key := service_account.KIND.key_of(org, a.name)) in resources
         }
         for a in decls.serviceAccounts
     }
-    home: dict[str, Any] = {name: by_org[decls.homeOrg] for name, by_org in clients.items()}
-    pulumi.export("serviceAccounts", clients if dialect.accounts_per_org else home)
+    return {name: by_org for name, by_org in clients.items() if by_org}
 
 
 def _credentials(resource: Any) -> dict[str, Any]:

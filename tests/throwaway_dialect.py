@@ -20,7 +20,7 @@ from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError, Declarations
 from orgaccess.diagnosis.checks import Diagnosis
 from orgaccess.diagnosis.findings import Check, skipped
-from orgaccess.dialects.base import Definition
+from orgaccess.dialects.base import Definition, OrgFilter, every_org
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.models import OAuthClient
 from orgaccess.platform.settings import Settings
@@ -83,7 +83,7 @@ class Throwaway(Definition):
     def spelled(self, permissions: list[str]) -> list[str]:
         return sorted(permissions)
 
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet) -> None:
+    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
         self.asked.append("preflight")
         reached = linked(fleet, decls.homeOrg)
         if unlinked := [o.id for o in decls.orgs if o.id not in reached]:

@@ -6,6 +6,7 @@ PULUMI_BACKEND_URL points (PostgreSQL for a fleet shared by CI runners and opera
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable
@@ -33,7 +34,8 @@ from orgaccess.cli.common import (
 from orgaccess.cli.drift_cmd import HTML_EXIT, OutputOption, emit
 from orgaccess.cli.progress import progress
 from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids, load_declarations
-from orgaccess.fleet import sizing
+from orgaccess.dialects.base import Definition
+from orgaccess.fleet import accounts_move, sizing
 from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
 from orgaccess.fleet.report import (
     ERROR,
@@ -46,7 +48,8 @@ from orgaccess.fleet.report import (
 )
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.sizing import ORGS_PER_STACK
-from orgaccess.fleet.workspace import Backend
+from orgaccess.fleet.workspace import Backend, environment
+from orgaccess.platform.settings import Settings
 from orgaccess.reports.driftpage import Source, render, totals_line
 from orgaccess.reports.health import State, exit_state, org_health
 
@@ -154,10 +157,19 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
     ) -> None:
         # Bad declarations stop here, before any stack runs; each stack's program checks them again.
         decls = load_declarations(declarations, dialect(platform))
-        specs = _selected(fleet_stacks(decls, _split(stacks, decls, backend_url)), only)
+        every = fleet_stacks(decls, _split(stacks, decls, backend_url), dialect(platform))
+        specs = _selected(every, only)
         settings = credentials(api_url, client_id, client_secret_file, platform)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
         applied = operation is Operation.UP
+        _accounts_in_place(
+            every,
+            whole_up=applied and specs == every,
+            declarations=declarations,
+            backend=backend,
+            settings=settings,
+            chosen=dialect(platform),
+        )
         # A line per stack in a CI log, where a bar shows nothing: stacks are few and each takes a while.
         with progress(f"fleet {operation.value}", len(specs), plain_lines=True) as advance:
             outcomes = run_fleet(
@@ -238,7 +250,7 @@ def list_stacks(
 ) -> None:
     """The fleet's stack names, the accounts stack first (for `--only` and CI matrices)."""
     decls = load_declarations(declarations, dialect(platform))
-    specs = fleet_stacks(decls, _split(stacks, decls, backend_url))
+    specs = fleet_stacks(decls, _split(stacks, decls, backend_url), dialect(platform))
     if output_format is Format.JSON:
         typer.echo(json.dumps([spec.name for spec in specs]))
         return
@@ -256,6 +268,30 @@ def _split(stacks: int | None, decls: Declarations, backend_url: str | None) -> 
         raise CommandError(f"--stacks: {exc}") from None
     typer.echo(f"orgaccess fleet: {split.why} (--stacks N to choose)", err=True)
     return split.stacks
+
+
+def _accounts_in_place(
+    every: list[StackSpec],
+    *,
+    whole_up: bool,
+    declarations: Path,
+    backend: Backend,
+    settings: Settings,
+    chosen: Definition,
+) -> None:
+    """An older fleet's accounts moved into their org stacks by a `fleet up` of every stack; else refused."""
+    try:
+        moves = accounts_move.pending_moves(backend.url, every, chosen)
+        if moves and not whole_up:
+            raise CommandError(accounts_move.refusal(moves))
+        if moves:
+            env = environment(backend, settings)
+            say = functools.partial(typer.echo, err=True)
+            accounts_move.move_accounts(
+                moves, declarations=declarations, backend=backend, settings=settings, env=env, say=say
+            )
+    except accounts_move.MoveError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _selected(specs: list[StackSpec], only: list[str] | None) -> list[StackSpec]:

@@ -55,7 +55,7 @@ def _warm_once(get: Callable[[str], object]) -> None:
         # A provider runs in the program's directory, where a relative declarations path points.
         shard_value = _text(config("shard"))
         decls = validated.load_part(settings_.declarations_path(config), dialect, shard_value)
-        shard = parse_shard(shard_value)
+        shard = parse_shard(shard_value, dialect)
     except (DeclarationError, SettingsError):
         return  # the program reports a bad file; there is nothing to warm without one
     warmup.start(fleet(), dialect, decls, shard.holds_org)

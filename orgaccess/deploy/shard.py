@@ -1,13 +1,14 @@
 """Which part of the declarations one stack manages: stack config `orgaccess:shard`.
 
 - unset: everything, as a single stack always did;
-- `accounts`: the service accounts in the home org, and nothing else;
-- `orgs:<i>/<n>`: roles, licenses and bindings of the orgs whose id hashes to part i of n.
+- `accounts`: the service accounts in the home org, and nothing else (only on a dialect whose
+  accounts live in the home org: `accounts_stack`);
+- `orgs:<i>/<n>`: roles, licenses and bindings of the orgs whose id hashes to part i of n, and,
+  where accounts live per org, the accounts living in those orgs.
 
 Orgs are placed by a hash of their id, not by their position in the file: adding or removing an
 org never moves another one to a different stack, which would make one stack delete (revoke)
-what another creates. The accounts are in one stack only, so no account is managed twice; the
-bindings in the org stacks find their account by name in the home org, as they always have.
+what another creates. Each account is in one stack only, so no account is managed twice.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from orgaccess.declarations.access_yaml import Declarations
 from orgaccess.plan.desired import Desired
+from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.settings import SettingsError
 from orgaccess.reconciler.kinds import KINDS, is_part
 
@@ -31,10 +33,13 @@ class ShardError(SettingsError):
 
 @dataclass(frozen=True)
 class Shard:
+    # Holds the accounts that live in the home org, where accounts do not live per org.
     accounts: bool
     part: int = 0
     # 0: no orgs at all (the accounts stack); 1: every org (the un-sharded stack).
     parts: int = 1
+    # Where accounts live per org (Dialect.accounts_per_org), an account belongs to the stack of its org.
+    accounts_by_org: bool = False
 
     def holds_org(self, org_id: str) -> bool:
         return self.parts > 0 and part_of(org_id, self.parts) == self.part
@@ -45,13 +50,21 @@ class Shard:
         plans the accounts of every org, so it keeps them all."""
         return decls if self.accounts else decls.with_orgs(self.holds_org)
 
+    def holds(self, item: Desired) -> bool:
+        """Whether `item` is this stack's: an org's object is its org's stack's; an account is the
+        accounts stack's, or, where accounts live per org, the stack's of the org it lives in."""
+        if is_part(KINDS[item.kind]) or self.accounts_by_org:
+            return self.holds_org(item.org)
+        return self.accounts
+
     def select(self, desired: list[Desired]) -> list[Desired]:
         """The objects of this shard, their dependencies on objects of other shards dropped.
 
-        The objects that are resources of their own (the service accounts) are the accounts stack's.
-        A dropped dependency is on a service account, which the accounts stack creates first.
+        A dropped dependency is on a service account of the accounts stack, which runs first; where
+        accounts live per org, a binding's account is in the binding's own stack, and the engine
+        orders the two within it.
         """
-        mine = [d for d in desired if (self.holds_org(d.org) if is_part(KINDS[d.kind]) else self.accounts)]
+        mine = [d for d in desired if self.holds(d)]
         keys = {d.key for d in mine}
         return [replace(d, depends_on=tuple(k for k in d.depends_on if k in keys)) for d in mine]
 
@@ -59,20 +72,43 @@ class Shard:
 WHOLE = Shard(accounts=True)
 
 
+def accounts_stack(dialect: Dialect) -> bool:
+    """Whether a fleet on `dialect` has an accounts stack, run before its org stacks.
+
+    Where every account lives in the home org, every org stack's bindings look the same accounts
+    up, so they are managed once, first. Where an account lives in each org that binds it, each
+    org's clients are that org's: in the org's own stack, an accounts stack would hold every org's
+    (10,000 at 5,000 orgs) and log in to every org.
+    """
+    return not dialect.accounts_per_org
+
+
+def fleet_shards(dialect: Dialect, parts: int) -> list[str]:
+    """The `orgaccess:shard` of each stack of a fleet of `parts` org stacks, in the order they run."""
+    return [*([ACCOUNTS] if accounts_stack(dialect) else []), *(f"orgs:{i}/{parts}" for i in range(parts))]
+
+
 def part_of(org_id: str, parts: int) -> int:
     """The part an org belongs to: stable across runs, machines and Python versions."""
     return zlib.crc32(org_id.encode("utf-8")) % parts
 
 
-def parse_shard(value: str | None) -> Shard:
+def parse_shard(value: str | None, dialect: Dialect) -> Shard:
     """The shard named by stack config `orgaccess:shard` (None or empty: the whole declarations)."""
     if not value:
         return WHOLE
     if value == ACCOUNTS:
+        if not accounts_stack(dialect):
+            # Run, such a stack would delete every account it still holds: refuse before any change.
+            raise ShardError(
+                f"orgaccess:shard 'accounts': on {dialect.name} each account lives in the org stack of the "
+                "org it is a client of, and a fleet has no accounts stack; `orgaccess fleet up` moves the "
+                "accounts of an older fleet there (docs/fleet.md, *Accounts per org*)"
+            )
         return Shard(accounts=True, parts=0)
     match = _ORGS.fullmatch(value)
     if match and int(match[1]) < int(match[2]):
-        return Shard(accounts=False, part=int(match[1]), parts=int(match[2]))
+        return Shard(accounts=False, part=int(match[1]), parts=int(match[2]), accounts_by_org=dialect.accounts_per_org)
     raise ShardError(
         f"orgaccess:shard {value!r} is not a shard; set it to 'accounts' or 'orgs:<i>/<n>' with 0 <= i < n "
         "(or unset it to manage everything in one stack)"

@@ -41,7 +41,7 @@ def write_parts(path: Path, dialect: Dialect, shards: list[str], directory: Path
     for shard in shards:
         part = directory / _name(raw, dialect, shard)
         temporary = part.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(parse_shard(shard).narrow(decls).model_dump_json(), encoding="utf-8")
+        temporary.write_text(parse_shard(shard, dialect).narrow(decls).model_dump_json(), encoding="utf-8")
         # Atomic: a stack of a concurrent runner never reads a part half written.
         temporary.replace(part)
 

@@ -8,6 +8,7 @@ Each dialect is one package beside this module holding everything that differs f
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,12 @@ from orgaccess.diagnosis.findings import AppProbe
 from orgaccess.platform.dialect import Client
 from orgaccess.platform.settings import Settings
 from orgaccess.reconciler.snapshot import Fleet
+
+OrgFilter = Callable[[str], bool]
+
+
+def every_org(_org: str) -> bool:
+    return True
 
 
 class Definition(ABC):
@@ -46,8 +53,11 @@ class Definition(ABC):
     def spelled(self, permissions: list[str]) -> list[str]: ...
 
     @abstractmethod
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet) -> None:
-        """Raises DeclarationError naming the line of every declared org the credentials cannot act in."""
+    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
+        """Raises DeclarationError naming the line of every declared org the credentials cannot act in.
+
+        `holds_org`: the orgs a stack of a fleet holds; a dialect that must log in to each org to
+        check it checks only those."""
 
     @abstractmethod
     def unexportable(self, fleet: Fleet, home_org: str, orgs: list[str]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Run one operation over every stack of a fleet: the accounts stack first, then the org stacks.
+"""Run one operation over every stack of a fleet: the accounts stack first (where the fleet has one),
+then the org stacks.
 
 The org stacks run concurrently, at most `jobs` at a time; a stack that fails is reported and
 never stops the others. Any subset of the stacks can run (one per CI job, say). The backend's

@@ -33,6 +33,11 @@ class Dialect(Protocol):
         ...
 
     @property
+    def accounts_per_org(self) -> bool:
+        """Whether an account is a client in each org that binds it, rather than in the home org only."""
+        ...
+
+    @property
     def org_lock(self) -> bool:
         """Whether an account has an org lock (`orgLock` in access.yaml)."""
         ...

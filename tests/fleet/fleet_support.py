@@ -9,6 +9,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 from typer.testing import CliRunner
@@ -18,7 +19,7 @@ from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
-from orgaccess.fleet.layout import fleet_stacks
+from orgaccess.fleet.layout import StackSpec, fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.platform.settings import Settings
 
@@ -76,11 +77,17 @@ class FleetCli:
         settings = Settings(api_url=self.api_url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))
         env = environment(backend, settings)
         kinds: dict[str, set[str]] = {}
-        for spec in fleet_stacks(load_declarations(self.declarations, SEED), self.stacks):
+        for spec in fleet_stacks(load_declarations(self.declarations, SEED), self.stacks, SEED):
             deployment = open_stack(spec, self.declarations, backend, settings, env).export_stack().deployment
             types = [r["type"] for r in (deployment or {}).get("resources", [])]
             kinds[spec.name] = {t.rsplit(":", 1)[-1] for t in types if t.startswith(DYNAMIC)}
         return kinds
+
+    def resources(self, spec: StackSpec, settings: Settings) -> list[dict[str, Any]]:
+        """The resources in `spec`'s state, secrets shown (as `pulumi stack export --show-secrets`)."""
+        backend = Backend(self.backend_url, LOCAL_PASSPHRASE, self.work_dir)
+        stack = open_stack(spec, self.declarations, backend, settings, environment(backend, settings))
+        return list((stack.export_stack().deployment or {}).get("resources", []))
 
 
 def rows(output: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 
 STACKS = 4
 FLEET = generate(12, drift_fraction=0.0, seed=2)
-SPECS = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS)
+SPECS = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS, SEED)
 
 
 @pytest.fixture

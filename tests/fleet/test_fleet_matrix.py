@@ -77,14 +77,14 @@ def test_fleet_drift_as_html_is_one_page_of_every_org_and_each_stacks_preview(
     states = dict(re.findall(r'<tr class="org" data-org="([^"]+)" data-state="([^"]+)"', html))
     assert list(states) == [org.id for org in parse_declarations(FLEET.declarations_yaml, SEED).orgs]
     assert {org for org, state in states.items() if state == "drift"} >= set(FLEET.drifted)
-    specs = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS)
+    specs = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS, SEED)
     assert all(f"<td>{spec.name}</td>" in html for spec in specs)
 
 
 def test_a_job_meeting_a_locked_stack_waits_for_it_within_the_lock_timeout(postgres_url: str, tmp_path: Path) -> None:
     declarations = declarations_file(tmp_path, FLEET)
     backend_url = isolated(postgres_url)
-    accounts = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS)[0]
+    accounts = fleet_stacks(parse_declarations(FLEET.declarations_yaml, SEED), STACKS, SEED)[0]
     with running_emulator(FLEET.scenario) as emulator:
         emulator.set_faults(rateLimitPerMinute=UNTHROTTLED)
         settings = Settings(api_url=emulator.url, client_id=ADMIN_ID, client_secret=SecretStr(ADMIN_SECRET))

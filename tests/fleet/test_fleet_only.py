@@ -54,7 +54,7 @@ def test_only_an_unknown_stack_is_refused_naming_the_fleets_stacks(declarations:
 
 
 def test_only_keeps_the_fleets_order(decls: Declarations) -> None:
-    specs = fleet_stacks(decls, STACKS)
+    specs = fleet_stacks(decls, STACKS, SEED)
 
     chosen = select_stacks(specs, ["orgs-2-of-3", "accounts"])
 
@@ -62,7 +62,7 @@ def test_only_keeps_the_fleets_order(decls: Declarations) -> None:
 
 
 def test_the_accounts_stack_covers_the_home_orgs_accounts_and_an_org_stack_its_orgs(decls: Declarations) -> None:
-    accounts, first, *_ = fleet_stacks(decls, STACKS)
+    accounts, first, *_ = fleet_stacks(decls, STACKS, SEED)
 
     assert {(org, d.kind) for org, objects in stack_objects(decls, [accounts], SEED).items() for d in objects} == {
         (decls.homeOrg, "ServiceAccount")

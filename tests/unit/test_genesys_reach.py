@@ -1,10 +1,16 @@
-"""Which orgs `orgaccess export` cannot read on genesys-cloud: those without an admin client."""
+"""Which orgs orgaccess cannot read on genesys-cloud: those without an admin client; and which
+orgs a fleet stack's preflight logs in to: its own."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, cast
 
+from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.dialects.genesys_cloud import reach
+from orgaccess.emulator.api import Api
+from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.platform.genesys.client import UnknownOrg
 from orgaccess.platform.models import Organization
 from orgaccess.reconciler.snapshot import Fleet
@@ -15,8 +21,10 @@ class _Credentials:
 
     def __init__(self, orgs: set[str]) -> None:
         self._orgs = orgs
+        self.read: list[str] = []
 
     def get_organization(self, org: str) -> Organization:
+        self.read.append(org)
         if org not in self._orgs:
             raise UnknownOrg(org)
         return Organization(id=org, name=org, linkedOrganizations=[])
@@ -35,3 +43,15 @@ def test_export_finds_nothing_to_refuse_when_every_org_has_admin_credentials() -
     fleet = Fleet(cast(Any, _Credentials({"org-a", "org-b"})))
 
     assert reach.unexportable(fleet, ["org-a", "org-b"]) == []
+
+
+def test_a_fleet_stacks_preflight_logs_in_to_its_own_orgs_only(tmp_path: Path) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text(generate(20, drift_fraction=0.0, api=Api.GENESYS_CLOUD).declarations_yaml)
+    decls = parse_declarations(path.read_text(), GENESYS_CLOUD)
+    mine = {org.id for org in decls.orgs[::4]}
+    client = _Credentials({org.id for org in decls.orgs})
+
+    GENESYS_CLOUD.preflight(decls, path, Fleet(cast(Any, client)), mine.__contains__)
+
+    assert set(client.read) == mine

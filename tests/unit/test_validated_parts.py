@@ -33,7 +33,7 @@ def parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_stack_reads_the_part_the_fleet_wrote_for_its_shard(declarations: Path, parts: Path) -> None:
     write_parts(declarations, SEED, SHARDS, parts)
     whole = load_declarations(declarations, SEED)
-    assert load_part(declarations, SEED, SHARD) == parse_shard(SHARD).narrow(whole)
+    assert load_part(declarations, SEED, SHARD) == parse_shard(SHARD, SEED).narrow(whole)
 
 
 def test_a_file_changed_since_the_parts_were_written_is_validated_whole(declarations: Path, parts: Path) -> None:

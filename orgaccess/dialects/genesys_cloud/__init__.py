@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from orgaccess.declarations.access_yaml import Declarations
 from orgaccess.declarations.yamlsource import show
-from orgaccess.dialects.base import Definition
+from orgaccess.dialects.base import Definition, OrgFilter, every_org
 from orgaccess.dialects.genesys_cloud import reach
 from orgaccess.dialects.genesys_cloud.doctor import GenesysDiagnosis
 from orgaccess.dialects.genesys_cloud.probe import GenesysProbe
@@ -50,8 +50,8 @@ class GenesysCloud(Definition):
     def spelled(self, names: list[str]) -> list[str]:
         return permissions.from_seed(names)
 
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet) -> None:
-        reach.preflight(decls, path, fleet)
+    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
+        reach.preflight(decls, path, fleet, holds_org)
 
     def unexportable(self, fleet: Fleet, home_org: str, orgs: list[str]) -> list[str]:
         return reach.unexportable(fleet, [home_org, *orgs])

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from orgaccess.declarations.access_yaml import Declarations, suggest
 from orgaccess.declarations.yamlsource import show
-from orgaccess.dialects.base import Definition
+from orgaccess.dialects.base import Definition, OrgFilter, every_org
 from orgaccess.dialects.seed import reach
 from orgaccess.dialects.seed.doctor import SeedDiagnosis
 from orgaccess.dialects.seed.probe import SeedProbe
@@ -39,7 +39,8 @@ class Seed(Definition):
     def spelled(self, permissions: list[str]) -> list[str]:
         return sorted(permissions)
 
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet) -> None:
+    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
+        # One read of the home org answers for every org (its links): each stack checks them all.
         reach.preflight(decls, path, fleet)
 
     def unexportable(self, fleet: Fleet, home_org: str, orgs: list[str]) -> list[str]:

@@ -1,0 +1,156 @@
+"""A genesys-cloud fleet of the older layout, every org's account clients in one `accounts` stack, taken
+over by a version that keeps them in their org stacks: nothing deleted, no secret changed.
+
+The older layout is made with the engine's own `pulumi state move`, out of a converged fleet of the
+new one: the same resources, ids and encrypted secrets, the accounts stack holding every client (as
+an older `fleet up` left it) and the org stacks their orgs' resources only. One story, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bench.fleet_platform import Login, fleet_login, serving
+from orgaccess.declarations.access_yaml import parse_declarations
+from orgaccess.dialects import GENESYS_CLOUD
+from orgaccess.emulator.api import Api
+from orgaccess.emulator.fleet_scenario import generate
+from orgaccess.emulator.harness import EmulatorHandle
+from orgaccess.engine.automation import LOCAL_PASSPHRASE
+from orgaccess.fleet.accounts_move import OLD_ACCOUNTS, Engine, align_provider
+from orgaccess.fleet.layout import ACCOUNTS_STACK, StackSpec, fleet_stacks
+from orgaccess.fleet.workspace import Backend, environment, open_stack
+from orgaccess.reconciler.kinds import service_account
+from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, declarations_file
+
+pytestmark = pytest.mark.e2e
+
+ORGS, STACKS = 12, 2
+FLEET = generate(ORGS, drift_fraction=1 / 3, seed=0, api=Api.GENESYS_CLOUD)
+DECLS = parse_declarations(FLEET.declarations_yaml, GENESYS_CLOUD)
+SPECS = fleet_stacks(DECLS, STACKS, GENESYS_CLOUD)
+ACCOUNT = f"{DYNAMIC}{service_account.KIND.name}"
+REFUSED = "run `orgaccess fleet up` once with every stack (no --only) to move them there"
+
+
+@dataclass(frozen=True)
+class OldLayout:
+    """The clients as the older fleet holds them: `{resource name: (client id, secret)}`, and the
+    emulator's audit length when it was made."""
+
+    clients: dict[str, tuple[str, str]]
+    audited: int
+
+
+@pytest.fixture(scope="module")
+def platform() -> Iterator[EmulatorHandle]:
+    with serving(FLEET, latency_ms=0) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("genesys-accounts-move")
+
+
+@pytest.fixture(scope="module")
+def login(work: Path) -> Login:
+    return fleet_login(FLEET, work)
+
+
+@pytest.fixture(scope="module")
+def runner(platform: EmulatorHandle, work: Path) -> FleetCli:
+    (work / "backend").mkdir()
+    return FleetCli(f"file://{work / 'backend'}", platform.url, declarations_file(work, FLEET), work / "runs", STACKS)
+
+
+def fleet(runner: FleetCli, login: Login, command: str, *args: str) -> tuple[int, str]:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ORGACCESS_ORG_CREDENTIALS", login.config["orgCredentials"])
+        return runner(command, "--platform", Api.GENESYS_CLOUD.value, *args)
+
+
+def clients(runner: FleetCli, login: Login, platform: EmulatorHandle, spec: StackSpec) -> dict[str, tuple[str, str]]:
+    """`spec`'s account clients by resource name: their client id and secret, as its state holds them."""
+    found = [r for r in runner.resources(spec, login.settings(platform.url)) if r["type"] == ACCOUNT]
+    return {r["urn"].rsplit("::", 1)[-1]: (r["outputs"]["clientId"], r["outputs"]["secret"]) for r in found}
+
+
+@pytest.fixture(scope="module")
+def old_layout(runner: FleetCli, login: Login, platform: EmulatorHandle, work: Path) -> OldLayout:
+    code, output = fleet(runner, login, "up")
+    assert code == 0, output
+    settings = login.settings(platform.url)
+    backend = Backend(runner.backend_url, LOCAL_PASSPHRASE, work / "old-layout")
+    env = environment(backend, settings)
+    accounts = Engine(open_stack(OLD_ACCOUNTS, runner.declarations, backend, settings, env), ACCOUNTS_STACK)
+    for spec in SPECS:
+        urns = [r["urn"] for r in runner.resources(spec, settings) if r["type"] == ACCOUNT]
+        org_stack = Engine(open_stack(spec, runner.declarations, backend, settings, env), spec.name)
+        align_provider(org_stack, accounts)
+        accounts.run("state", "move", "--source", spec.name, "--dest", ACCOUNTS_STACK, "--yes", *urns)
+        assert not clients(runner, login, platform, spec)
+    held = clients(runner, login, platform, OLD_ACCOUNTS)
+    assert len(held) == ORGS * len(DECLS.serviceAccounts)
+    return OldLayout(held, platform.audit_count())
+
+
+def test_a_preview_of_the_older_layout_is_refused_saying_what_to_run(
+    runner: FleetCli, login: Login, platform: EmulatorHandle, old_layout: OldLayout
+) -> None:
+    code, output = fleet(runner, login, "preview")
+
+    assert code == ERROR
+    assert REFUSED in " ".join(output.split()), output
+    assert clients(runner, login, platform, OLD_ACCOUNTS) == old_layout.clients
+
+
+def test_an_up_of_some_stacks_of_the_older_layout_is_refused(
+    runner: FleetCli, login: Login, platform: EmulatorHandle, old_layout: OldLayout
+) -> None:
+    code, output = fleet(runner, login, "up", "--only", SPECS[0].name)
+
+    assert code == ERROR
+    assert REFUSED in " ".join(output.split()), output
+    assert clients(runner, login, platform, OLD_ACCOUNTS) == old_layout.clients
+
+
+def test_fleet_up_moves_each_client_into_its_org_stack_unchanged(
+    runner: FleetCli, login: Login, platform: EmulatorHandle, old_layout: OldLayout
+) -> None:
+    code, output = fleet(runner, login, "up")
+
+    assert code == 0, output
+    assert not clients(runner, login, platform, OLD_ACCOUNTS)
+    moved = {name: c for spec in SPECS for name, c in clients(runner, login, platform, spec).items()}
+    assert moved == old_layout.clients
+
+
+def test_the_platform_saw_no_client_created_changed_or_deleted(platform: EmulatorHandle, old_layout: OldLayout) -> None:
+    written = [
+        f"{entry.method} {entry.path}"
+        for entry in platform.audit(since=old_layout.audited)
+        if "/oauth/clients" in entry.path and entry.method != "GET"
+    ]
+
+    assert written == []
+
+
+def test_every_client_still_signs_in_with_the_secret_its_apps_hold(
+    platform: EmulatorHandle, old_layout: OldLayout
+) -> None:
+    # The fleet's clients existed before orgaccess adopted them: their apps hold the secrets it was made with.
+    held = {c["id"]: c["secret"] for org in FLEET.scenario["organizations"] for c in org["clients"]}
+
+    for client_id, _ in old_layout.clients.values():
+        assert platform.token(client_id, held[client_id])
+
+
+def test_fleet_drift_after_the_move_finds_nothing_left(runner: FleetCli, login: Login) -> None:
+    code, output = fleet(runner, login, "drift")
+
+    assert code == NO_DRIFT, output
