@@ -49,7 +49,9 @@ def _b64_cores(raw: bytes) -> set[str]:
     return cores
 
 
-@functools.lru_cache(maxsize=1024)
+# Every secret the process holds, at once: on genesys-cloud one admin secret per org of a fleet, and a
+# cache smaller than them all would compile every pattern again for each text it scrubs.
+@functools.lru_cache(maxsize=16384)
 def _pattern(secret: str) -> re.Pattern[str]:
     raw = secret.encode()
     literal = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}

@@ -291,19 +291,24 @@ class Transport:
 
     def _read(self, call: Call[Any], response: httpx.Response) -> bytes:
         cap = self._limits.max_body_bytes
-        too_big = InvalidResponse(
-            f"answer larger than {cap} bytes refused", status=response.status_code, **call.context()
-        )
+
+        def too_big() -> InvalidResponse:
+            # Made only when raised: an error redacts its text against every secret the process
+            # holds (one per org on genesys-cloud), too dear for every answer.
+            return InvalidResponse(
+                f"answer larger than {cap} bytes refused", status=response.status_code, **call.context()
+            )
+
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise too_big
+            raise too_big()
         chunks: list[bytes] = []
         size = 0
         # Counted while streaming: a missing or lying Content-Length must not let it through.
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > cap:
-                raise too_big
+                raise too_big()
             chunks.append(chunk)
         return b"".join(chunks)
 

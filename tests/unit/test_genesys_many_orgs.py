@@ -6,10 +6,12 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
-from orgaccess.platform.genesys.client import GenesysClient
+from orgaccess.platform import _redact
+from orgaccess.platform.genesys.client import GenesysClient, GenesysOrgClient
 
 ORGS = 50
 
@@ -33,3 +35,28 @@ def test_the_org_clients_share_one_tls_context_however_many_orgs(monkeypatch: py
         pass
 
     assert len(loads) <= 1
+
+
+def test_an_answer_is_read_without_scrubbing_text_against_every_orgs_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The answer-size error was made for every answer, and an error scrubs its text against every
+    # secret the process holds: one per org, so `orgaccess drift` of 1,000 orgs spent minutes on it.
+    scrubbed: list[str] = []
+    scrub = _redact.Redactor.__call__
+
+    def counted(redactor: _redact.Redactor, text: str) -> str:
+        scrubbed.append(text)
+        return scrub(redactor, text)
+
+    monkeypatch.setattr(_redact.Redactor, "__call__", counted)
+
+    def platform(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t0ken-genesys-1234", "expires_in": 3600})
+        return httpx.Response(200, json={"id": "org-a", "name": "A", "version": 1})
+
+    transport = httpx.MockTransport(platform)
+    with GenesysOrgClient("https://api.mypurecloud.de", "org-a", "admin-a", "s3cret-a", transport=transport) as client:
+        scrubbed.clear()
+        client.get_organization("org-a")
+
+    assert scrubbed == []
