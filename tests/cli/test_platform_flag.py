@@ -11,7 +11,7 @@ from orgaccess.cli.main import app
 from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
-from orgaccess.plan.desired import plan
+from orgaccess.plan.desired import per_org, plan
 from orgaccess.reconciler.drift import Drift
 from tests.cli.support import Cli
 
@@ -76,7 +76,8 @@ def test_fleet_stacks_reads_genesys_declarations_with_the_flag(genesys_cli: Cli)
     run = genesys_cli("fleet", "stacks", "--platform", "genesys-cloud", "--stacks", "2")
 
     assert run.code == 0, run.stderr
-    assert run.stdout.splitlines()[0] == "accounts\taccounts"
+    # Each org's clients are in its org stack: a genesys-cloud fleet has no accounts stack.
+    assert [line.split("\t")[0] for line in run.stdout.splitlines()] == ["orgs-0-of-2", "orgs-1-of-2"]
 
 
 @pytest.mark.e2e
@@ -91,8 +92,9 @@ def test_fleet_previews_every_stack_on_genesys_cloud_with_the_flag(genesys_cli: 
     planned = plan(load_declarations(genesys_cli.cwd / "access.yaml", GENESYS_CLOUD), GENESYS_CLOUD)
     accounts = sum(d.kind == "ServiceAccount" for d in planned)
     assert accounts == 6  # one app client per org that binds it: the genesys-cloud plan
-    accounts_row = next(line for line in run.stdout.splitlines() if "accounts" in line)
-    assert f"create {accounts + 2}" in accounts_row  # the clients, the stack itself and its Convergence check
+    (row,) = [line for line in run.stdout.splitlines() if "orgs-0-of-1" in line]
+    # The org stack creates its orgs' clients with their orgs, the stack itself and its Convergence check.
+    assert f"create {len(per_org(planned)) + 2}" in row
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

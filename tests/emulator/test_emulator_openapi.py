@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Ok
@@ -27,6 +27,8 @@ CHECKS = [
     checks.response_schema_conformance,
 ]
 EXAMPLES_PER_OPERATION = 25
+# The headers that frame a request on the wire: the server's, not the API's.
+FRAMING = {"content-length", "transfer-encoding"}
 
 
 @pytest.fixture
@@ -60,6 +62,9 @@ def test_platform_api_answers_within_its_schema_and_never_5xx(fuzzed_emulator: E
             suppress_health_check=list(HealthCheck),
         )
         def exercise(case: Any) -> None:
+            # A negative case may send its own Content-Length or Transfer-Encoding (an empty one,
+            # say): the HTTP server's parser refuses it in text/plain before the emulator sees it.
+            assume(not FRAMING & {name.lower() for name in case.headers or {}})
             case.call_and_validate(base_url=url, headers=headers, checks=CHECKS)
 
         try:
