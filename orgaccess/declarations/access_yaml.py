@@ -171,6 +171,11 @@ def load_declarations(path: str | Path, dialect: Dialect) -> Declarations:
         raise DeclarationError(
             [f"{name}: cannot be read ({exc.strerror}); check the path and its permissions"]
         ) from None
+    return decode_declarations(raw, dialect, name)
+
+
+def decode_declarations(raw: bytes, dialect: Dialect, name: str) -> Declarations:
+    """Validate the bytes of a declarations file already read; ``name`` labels the messages."""
     _check_size(name, len(raw))
     try:
         text = raw.decode("utf-8-sig")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from orgaccess.declarations.access_yaml import Declarations, load_declarations
+from orgaccess.declarations.access_yaml import Declarations, decode_declarations, load_declarations
 from orgaccess.deploy.shard import parse_shard
 from orgaccess.platform.dialect import Dialect
 
@@ -30,7 +30,8 @@ _log = logging.getLogger("orgaccess.deploy.validated")
 def write_parts(path: Path, dialect: Dialect, shards: list[str], directory: Path) -> None:
     """Validates the file at `path` (raising its DeclarationError) and writes the part of each shard."""
     raw = path.read_bytes()
-    decls = load_declarations(path, dialect)
+    # From the very bytes the parts are named by, so a file changed meanwhile gets no part of it.
+    decls = decode_declarations(raw, dialect, str(path))
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     # The parts of earlier versions of the file are never read again (a runner still on one
     # would validate its whole file, as without parts).
@@ -39,7 +40,7 @@ def write_parts(path: Path, dialect: Dialect, shards: list[str], directory: Path
         if not stale.name.startswith(digest):
             stale.unlink(missing_ok=True)
     for shard in shards:
-        part = directory / _name(raw, dialect, shard)
+        part = directory / _name(digest, dialect, shard)
         temporary = part.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(parse_shard(shard, dialect).narrow(decls).model_dump_json(), encoding="utf-8")
         # Atomic: a stack of a concurrent runner never reads a part half written.
@@ -51,13 +52,15 @@ def load_part(path: str | Path, dialect: Dialect, shard: str | None) -> Declarat
     directory = os.environ.get(VALIDATED_DIR_ENV)
     if directory:
         try:
-            raw = Path(path).read_bytes()
-            return Declarations.model_validate_json((Path(directory) / _name(raw, dialect, shard or "")).read_bytes())
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            return Declarations.model_validate_json(
+                (Path(directory) / _name(digest, dialect, shard or "")).read_bytes()
+            )
         except (OSError, ValidationError):
             _log.debug("no validated part of %s for shard %r; validating the whole file", path, shard)
     return load_declarations(path, dialect)
 
 
-def _name(raw: bytes, dialect: Dialect, shard: str) -> str:
+def _name(digest: str, dialect: Dialect, shard: str) -> str:
     shard_part = shard.replace(":", "-").replace("/", "-of-") or "whole"
-    return f"{hashlib.sha256(raw).hexdigest()}-{dialect.name}-{shard_part}.json"
+    return f"{digest}-{dialect.name}-{shard_part}.json"
