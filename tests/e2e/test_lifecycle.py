@@ -85,6 +85,14 @@ def test_the_pickled_provider_carries_a_kind_name_and_no_credentials(first_up: R
         assert ADMIN[1].encode() not in pickled and b"127.0.0.1" not in pickled
 
 
+def test_the_state_keeps_each_resources_stack_trace_down_to_the_program_entry(first_up: Result, stack: Stack) -> None:
+    resources = stack.export()["deployment"]["resources"]
+    for resource in (r for r in resources if "orgaccess:" in r["type"]):
+        frames = [frame.get("sourcePosition", "") for frame in resource["stackTrace"]]
+        assert frames[-1].startswith("project:///__main__.py#"), frames
+        assert not any("site-packages" in frame for frame in frames)
+
+
 def test_changing_secret_rotation_rotates_the_secret(
     first_up: Result, stack: Stack, declarations: Path, platform: EmulatorHandle
 ) -> None:
