@@ -29,7 +29,7 @@ trace = declare().trace
 """
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def sdk_capture() -> Iterator[None]:
     original = resource._get_stack_trace
     yield
@@ -45,21 +45,21 @@ def _declared_from(entry: Path) -> object:
     return runpy.run_path(str(entry), init_globals={"resource": resource})["trace"]
 
 
-def test_the_trace_ends_at_the_program_entry(tmp_path: Path, sdk_capture: None) -> None:
+def test_the_trace_ends_at_the_program_entry(tmp_path: Path) -> None:
     entry = tmp_path / "__main__.py"
     assert len(_files(_declared_from(entry))) > 2  # the SDK's capture goes on into runpy's and pytest's frames
     stack_traces.install(entry)
     assert _files(_declared_from(entry)) == ["__main__.py", "__main__.py"]
 
 
-def test_a_trace_without_the_entry_is_kept_whole(tmp_path: Path, sdk_capture: None) -> None:
+def test_a_trace_without_the_entry_is_kept_whole(tmp_path: Path) -> None:
     entry = tmp_path / "__main__.py"
     whole = _files(_declared_from(tmp_path / "other.py"))
     stack_traces.install(entry)
     assert _files(_declared_from(tmp_path / "other.py")) == whole
 
 
-def test_installing_twice_trims_once(tmp_path: Path, sdk_capture: None) -> None:
+def test_installing_twice_trims_once(tmp_path: Path) -> None:
     stack_traces.install(tmp_path / "__main__.py")
     installed = resource._get_stack_trace
     stack_traces.install(tmp_path / "__main__.py")
