@@ -20,6 +20,7 @@ from rich.console import Console
 from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError
 from orgaccess.dialects.base import Definition
+from orgaccess.perorg import ORGS_PER_PROCESS, processes_for
 from orgaccess.platform._redact import RedactingFilter, redact
 from orgaccess.platform.errors import PlatformError, TransportError
 from orgaccess.platform.settings import (
@@ -32,6 +33,7 @@ from orgaccess.platform.settings import (
 from orgaccess.reconciler.kinds.base import KindError
 from orgaccess.reconciler.snapshot import Fleet
 from orgaccess.reports.export import ExportError
+from orgaccess.reports.reading import Reading
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -80,6 +82,15 @@ def _known_platform(value: str | None) -> str | None:
     return value
 
 
+ProcessesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--processes",
+        min=1,
+        help=f"Processes that read the orgs (default: one per {ORGS_PER_PROCESS:,} orgs, at most one per core).",
+        show_default=False,
+    ),
+]
 PlatformOption = Annotated[
     str | None,
     typer.Option(
@@ -153,6 +164,11 @@ def credentials(
 def dialect(platform: str | None) -> Definition:
     """The dialect of a command that reads no credentials: --platform, else env ORGACCESS_PLATFORM, else seed."""
     return dialects.chosen({"platform": platform}.get)
+
+
+def reading(settings: Settings, fleet: Fleet, orgs: int, processes: int | None) -> Reading:
+    """How a report reads `orgs` orgs: through `fleet`, or in `processes` (default: as many as pay)."""
+    return Reading(fleet, settings, processes_for(orgs) if processes is None else processes)
 
 
 def connect(settings: Settings) -> Fleet:

@@ -19,10 +19,12 @@ from orgaccess.cli.common import (
     CommandError,
     DeclarationsOption,
     PlatformOption,
+    ProcessesOption,
     connect,
     credentials,
     explained_errors,
     out,
+    reading,
 )
 from orgaccess.cli.progress import progress
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
@@ -83,6 +85,7 @@ def drift(
     client_id: ClientIdOption = None,
     client_secret_file: ClientSecretFileOption = None,
     platform: PlatformOption = None,
+    processes: ProcessesOption = None,
 ) -> None:
     """Show every field where the platform differs from the declarations (reads only)."""
     settings = credentials(api_url, client_id, client_secret_file, platform)
@@ -91,13 +94,14 @@ def drift(
     fleet = connect(settings)
     dialect.preflight(decls, declarations, fleet)
     orgs = fleet_org_ids(decls)
+    read = reading(settings, fleet, len(orgs), processes)
     with progress("Comparing orgs", len(orgs)) as done:
         if output_format is Format.HTML:
-            health = org_health(fleet, dialect, decls, objects_by_org(orgs, plan(decls, dialect)), done=done)
+            health = org_health(read, dialect, decls, objects_by_org(orgs, plan(decls, dialect)), done=done)
             report = render(health, Source(declarations, datetime.now(UTC)))
             summary, code = totals_line(health), HTML_EXIT.get(exit_state(health), 0)
         else:
-            found = fleet_drift(fleet, dialect, decls, done=done)
+            found = fleet_drift(read, dialect, decls, done=done)
             render_as = {Format.TEXT: _text, Format.JSON: _json, Format.MARKDOWN: _markdown}[output_format]
             report, summary, code = render_as(found, len(orgs)), _summary(found, len(orgs)), DRIFT_EXIT if found else 0
     emit(report, output, summary)

@@ -30,6 +30,7 @@ from orgaccess.cli.common import (
     dialect,
     explained_errors,
     out,
+    reading,
 )
 from orgaccess.cli.drift_cmd import HTML_EXIT, OutputOption, emit
 from orgaccess.cli.progress import progress
@@ -192,7 +193,8 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
         chosen = dialect(platform)
         by_org = stack_objects(decls, specs, chosen)
         with progress("Reading orgs for the page", len(by_org)) as done:
-            health = org_health(connect(settings), chosen, decls, by_org, done=done)
+            read = reading(settings, connect(settings), len(by_org), None)
+            health = org_health(read, chosen, decls, by_org, done=done)
         page = render(health, Source(declarations, datetime.now(UTC)), stack_rows(outcomes, applied=applied))
         if output is not None:
             out().print(table)

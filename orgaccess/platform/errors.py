@@ -48,12 +48,24 @@ class PlatformError(Exception):
         context = f" (contextId {self.context_id})" if self.context_id else ""
         return f"{head}{where}{call}: {self.message}{context}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A fleet's read runs in several processes (perorg.in_processes), whose failures come back
+        # pickled: as the same error, not one rebuilt around its own text.
+        return (_restored, (type(self), dict(self.__dict__)))
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, org={self.org!r}, "
             f"method={self.method!r}, path={self.path!r}, context_id={self.context_id!r}, "
             f"message={self.message!r})"
         )
+
+
+def _restored(cls: type[PlatformError], fields: dict[str, Any]) -> PlatformError:
+    error = cls.__new__(cls)
+    error.__dict__.update(fields)  # already scrubbed where it was made
+    Exception.__init__(error, error._describe())
+    return error
 
 
 class BadRequest(PlatformError):

@@ -17,16 +17,23 @@ from orgaccess.reconciler.drift import Drift
 from orgaccess.reconciler.kinds import KINDS
 from orgaccess.reconciler.reconcile import drift_of
 from orgaccess.reconciler.snapshot import Fleet
+from orgaccess.reports.reading import Reading
 
 
 def fleet_drift(
-    fleet: Fleet, dialect: Dialect, decls: Declarations, *, done: Callable[[str], None] = lambda _org: None
+    reading: Reading, dialect: Dialect, decls: Declarations, *, done: Callable[[str], None] = lambda _org: None
 ) -> list[Drift]:
     """Every drifted field of every declared object, by org in file order, then in plan order, as
-    `fleet` reads them; `done(org)` is called as each org is finished, for progress."""
+    `reading` reads them; `done(org)` is called as each org is finished, for progress."""
     by_org = objects_by_org(fleet_org_ids(decls), plan(decls, dialect))
-    per_org = for_each_org(by_org, lambda org: objects_drift(fleet, by_org[org]), done=done)
+    per_org = reading.per_org(_drift_by_org, by_org, done)
     return [found for drifts in per_org.values() for found in drifts]
+
+
+def _drift_by_org(
+    fleet: Fleet, by_org: dict[str, list[Desired]], done: Callable[[str], None]
+) -> dict[str, list[Drift]]:
+    return for_each_org(by_org, lambda org: objects_drift(fleet, by_org[org]), done=done)
 
 
 def objects_by_org(orgs: Iterable[str], objects: Iterable[Desired]) -> dict[str, list[Desired]]:

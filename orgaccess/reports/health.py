@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 
 from orgaccess.declarations.access_yaml import Declarations
 from orgaccess.diagnosis.findings import Check, Finding, Remedy, Status
@@ -27,6 +28,7 @@ from orgaccess.reconciler.kinds.base import KindError
 from orgaccess.reconciler.snapshot import Fleet
 from orgaccess.reports.doctor import diagnose_in
 from orgaccess.reports.fleet_drift import objects_drift
+from orgaccess.reports.reading import Reading
 from orgaccess.vocabulary import Cause, Permission
 
 
@@ -89,14 +91,24 @@ def exit_state(orgs: Iterable[OrgHealth]) -> State:
 
 
 def org_health(
-    fleet: Fleet,
+    reading: Reading,
     dialect: Definition,
     decls: Declarations,
     by_org: dict[str, list[Desired]],
     *,
     done: Callable[[str], None] = lambda _org: None,
 ) -> list[OrgHealth]:
-    """The health of each org of `by_org` (its declared objects), in its order, as `fleet` reads it."""
+    """The health of each org of `by_org` (its declared objects), in its order, as `reading` reads it."""
+    return list(reading.per_org(partial(_health_by_org, dialect, decls), by_org, done).values())
+
+
+def _health_by_org(
+    dialect: Definition,
+    decls: Declarations,
+    fleet: Fleet,
+    by_org: dict[str, list[Desired]],
+    done: Callable[[str], None],
+) -> dict[str, OrgHealth]:
     recording_apps = [a.name for a in decls.serviceAccounts if Permission.RECORDING_VIEW in a.scopes]
     # No app secrets: every probe is skipped and makes no call.
     with Probes() as no_probes:
@@ -112,7 +124,7 @@ def org_health(
                 return _unreadable(org, objects, bool(diagnosed), str(exc))
             return _read(org, objects, drift, findings)
 
-        return list(for_each_org(by_org, one, done=done).values())
+        return for_each_org(by_org, one, done=done)
 
 
 def _read(org: str, objects: list[Desired], drift: list[Drift], findings: list[Finding]) -> OrgHealth:

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from orgaccess.emulator.harness import EmulatorHandle
+from orgaccess.emulator.scenario import BUILTIN_DIR
 from orgaccess.engine.automation import PROJECT_DIR, Stack, project_stack
 
 ORGACCESS = Path(sys.executable).parent / "orgaccess"
@@ -101,3 +104,12 @@ orgs:
   - id: org-partner-d
     licenses: {analytics: false}
 """
+
+
+def without_admin_in(org: str) -> dict[str, Any]:
+    """seed-403, where orgaccess's own account holds no role in `org`."""
+    scenario: dict[str, Any] = yaml.safe_load((BUILTIN_DIR / "seed-403.yaml").read_text())
+    for live in scenario["organizations"]:
+        if live["id"] == org:
+            live["grants"] = [g for g in live["grants"] if g["subject"] != ADMIN_ID]
+    return scenario

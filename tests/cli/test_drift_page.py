@@ -5,20 +5,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from orgaccess.emulator.harness import EmulatorHandle
-from orgaccess.emulator.scenario import BUILTIN_DIR
 from orgaccess.reconciler.drift import Drift
 from orgaccess.reports.driftpage import Source, render
 from orgaccess.reports.health import OrgHealth, State, columns
 from tests.cli import pagegen
-from tests.cli.support import ADMIN_ID, AS_LIVE, Cli
+from tests.cli.support import AS_LIVE, Cli, without_admin_in
 
 MIB = 2**20
-SEED = BUILTIN_DIR / "seed-403.yaml"
 HOSTILE = '<script>alert("x")</script>'
 
 
@@ -94,7 +89,7 @@ def test_html_exits_0_without_drift(cli: Cli) -> None:
 
 
 def test_an_org_that_cannot_be_read_is_shown_unreadable_and_exits_1(cli: Cli, emulator: EmulatorHandle) -> None:
-    emulator.load_scenario(_without_admin_in("org-partner-c"))
+    emulator.load_scenario(without_admin_in("org-partner-c"))
 
     run = cli("drift", "--format", "html", "--output", "drift.html")
 
@@ -104,12 +99,3 @@ def test_an_org_that_cannot_be_read_is_shown_unreadable_and_exits_1(cli: Cli, em
     assert row == State.UNREADABLE.value
     assert "Could not read this org: 403" in page
     assert page.count('<tr class="org"') == 5
-
-
-def _without_admin_in(org: str) -> dict[str, Any]:
-    """seed-403, where orgaccess's own account holds no role in `org`."""
-    scenario: dict[str, Any] = yaml.safe_load(SEED.read_text())
-    for live in scenario["organizations"]:
-        if live["id"] == org:
-            live["grants"] = [g for g in live["grants"] if g["subject"] != ADMIN_ID]
-    return scenario

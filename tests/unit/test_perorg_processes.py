@@ -1,0 +1,91 @@
+"""A fleet's orgs read in shares, each in a process of its own (orgaccess/perorg.py, in_processes)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from orgaccess.perorg import ORGS_PER_PROCESS, in_processes, processes_for
+from orgaccess.platform.errors import Forbidden
+
+ORGS = {f"org-{i:02d}": i for i in range(10)}
+
+
+# The work functions are sent to fresh interpreters, so they live at module level.
+def _squared_where(share: dict[str, int], done: Callable[[str], None]) -> dict[str, tuple[int, int]]:
+    results = {}
+    for org, value in share.items():
+        results[org] = (value * value, os.getpid())
+        done(org)
+    return results
+
+
+def _forbidden_in_org_03(share: dict[str, int], done: Callable[[str], None]) -> dict[str, int]:
+    if "org-03" in share:
+        raise Forbidden("missing recording:view", status=403, org="org-03", method="GET", path="/api/v2/roles")
+    return dict(share)
+
+
+class _Unpicklable(Exception):
+    def __init__(self, lock: object) -> None:
+        super().__init__("held a lock")
+        self.lock = lock
+
+
+def _unpicklable_failure(share: dict[str, int], done: Callable[[str], None]) -> dict[str, int]:
+    raise _Unpicklable(threading.Lock())
+
+
+def _dies(share: dict[str, int], done: Callable[[str], None]) -> dict[str, int]:
+    os._exit(3)
+
+
+def test_results_come_back_by_org_in_the_order_given_each_share_from_another_process() -> None:
+    results = in_processes(_squared_where, ORGS, 3)
+
+    assert list(results) == list(ORGS)
+    assert {org: squared for org, (squared, _) in results.items()} == {org: v * v for org, v in ORGS.items()}
+    pids = {pid for _, pid in results.values()}
+    assert len(pids) == 3 and os.getpid() not in pids
+
+
+def test_each_org_is_reported_done_once_as_its_process_finishes_it() -> None:
+    done: list[str] = []
+
+    in_processes(_squared_where, ORGS, 2, done=done.append)
+
+    assert sorted(done) == sorted(ORGS)
+
+
+def test_a_failure_is_raised_here_as_the_error_it_was_there() -> None:
+    with pytest.raises(Forbidden) as raised:
+        in_processes(_forbidden_in_org_03, ORGS, 2)
+
+    assert raised.value.org == "org-03" and raised.value.status == 403
+    assert str(raised.value) == "403 Forbidden in org 'org-03' on GET /api/v2/roles: missing recording:view"
+
+
+def test_a_failure_that_cannot_travel_comes_back_as_its_words() -> None:
+    with pytest.raises(RuntimeError, match="_Unpicklable: held a lock"):
+        in_processes(_unpicklable_failure, ORGS, 2)
+
+
+def test_a_process_that_dies_without_an_answer_is_an_error_naming_its_exit_code() -> None:
+    with pytest.raises(RuntimeError, match=r"ended without an answer \(exit code 3\)"):
+        in_processes(_dies, ORGS, 2)
+
+
+def test_fewer_orgs_than_processes_start_one_process_per_org() -> None:
+    results = in_processes(_squared_where, {"org-a": 2, "org-b": 3}, 8)
+
+    assert {org: squared for org, (squared, _) in results.items()} == {"org-a": 4, "org-b": 9}
+
+
+def test_a_fleet_gets_a_process_per_thousand_orgs_and_never_more_than_its_cores() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert processes_for(ORGS_PER_PROCESS - 1) == 1
+    assert processes_for(2 * ORGS_PER_PROCESS) == min(2, cores)
+    assert processes_for(1000 * ORGS_PER_PROCESS) == cores
