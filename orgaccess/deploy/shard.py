@@ -22,6 +22,7 @@ from orgaccess.plan.desired import Desired
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.settings import SettingsError
 from orgaccess.reconciler.kinds import KINDS, is_part
+from orgaccess.reconciler.kinds.base import Composite, Kind
 
 ACCOUNTS = "accounts"
 _ORGS = re.compile(r"orgs:(\d+)/(\d+)")
@@ -49,6 +50,18 @@ class Shard:
         5,000-org file to keep 150 cost each stack of a fleet 0.25 s of CPU; the accounts stack
         plans the accounts of every org, so it keeps them all."""
         return decls if self.accounts else decls.with_orgs(self.holds_org)
+
+    def may_hold(self, kind: Kind | Composite) -> bool:
+        """Whether objects of `kind` can be this shard's (`holds`, by kind)."""
+        if is_part(kind) or self.accounts_by_org:
+            return self.parts > 0
+        return self.accounts
+
+    @property
+    def keeps_secrets(self) -> bool:
+        """Whether its state keeps a secret one of its kinds made (`Kind.secret_outputs`): what nothing but
+        the state knows, where reading the platform again cannot stand in for a lost checkpoint."""
+        return any(kind.secret_outputs for kind in KINDS.values() if self.may_hold(kind))
 
     def holds(self, item: Desired) -> bool:
         """Whether `item` is this stack's: an org's object is its org's stack's; an account is the

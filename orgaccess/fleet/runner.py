@@ -21,6 +21,7 @@ from pulumi import automation as auto
 
 from orgaccess import dialects
 from orgaccess.deploy import validated
+from orgaccess.deploy.shard import Shard, parse_shard
 from orgaccess.engine.result import Result, run_operation
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.workspace import Backend, environment, open_stack, validated_dir
@@ -28,9 +29,12 @@ from orgaccess.platform.settings import Settings
 
 ERROR_LINES = 3
 LOCK_POLL_SECONDS = 2.0
-# A preview persists nothing, yet in its default mode the engine serialises the whole state after
-# every step that changes something (to a persister that discards it): quadratic work for no state.
-PREVIEW_ENV = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+# In its default mode the engine serialises the whole state after every step that changes something:
+# quadratic work in a stack's resources. A preview persists none of it. An `up` without them still
+# writes the final state at every end the engine lives to see (errors and Ctrl-C included); only a
+# hard kill loses the run's record, and then the next `up` reads the platform again and adopts what
+# the lost run made. That stands in for a lost checkpoint unless the state keeps a secret it made.
+SKIP_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
 
 
 class Operation(enum.Enum):
@@ -129,7 +133,8 @@ def run_stack(
     started = time.monotonic()
     try:
         with log.open("w", encoding="utf-8") as sink:
-            stack = open_stack(spec, declarations, backend, settings, operation_env(operation, env))
+            shard = parse_shard(spec.shard, dialects.of(settings))
+            stack = open_stack(spec, declarations, backend, settings, operation_env(operation, env, shard))
             output = functools.partial(print, file=sink, flush=True)
             result = while_locked(lambda: _apply(operation, stack, output), timeout=lock_timeout, note=output)
     except auto.CommandError as exc:  # opening the stack (select, config) failed
@@ -142,9 +147,12 @@ def run_stack(
     return Outcome(spec, dict(result.changes), seconds, log=log)
 
 
-def operation_env(operation: Operation, env: dict[str, str]) -> dict[str, str]:
-    """The fleet's environment for one operation: a preview skips the checkpoints it would discard."""
-    return {**env, **PREVIEW_ENV} if operation is Operation.PREVIEW else env
+def operation_env(operation: Operation, env: dict[str, str], shard: Shard) -> dict[str, str]:
+    """The fleet's environment for one operation on a stack of `shard`: the intermediate checkpoints
+    are skipped in a preview, and in an `up` of a stack whose state keeps no secret."""
+    if operation is Operation.PREVIEW or not shard.keeps_secrets:
+        return {**env, **SKIP_CHECKPOINTS}
+    return env
 
 
 def while_locked(

@@ -63,15 +63,16 @@ def drifted_fleet(
     edit: Callable[[str], str] = str,
     stack_name: str = "dev",
     backend_url: str | None = None,
+    engine_env: dict[str, str] | None = None,
 ) -> Iterator[FleetRun]:
     """The fleet on a fresh emulator, and a stack declaring it (its access.yaml passed through `edit`),
-    its state under `workdir` or in `backend_url`."""
+    its state under `workdir` or in `backend_url`, its engine run with `engine_env` besides."""
     fleet = generate(n_orgs, drift_fraction=0.3, seed=seed)
     text = edit(fleet.declarations_yaml)
     with running_emulator(fleet.scenario) as platform:
         path = workdir / "access.yaml"
         path.write_text(text)
-        stack = stack_for(workdir / "state", platform, path, stack_name, backend_url)
+        stack = stack_for(workdir / "state", platform, path, stack_name, backend_url, engine_env)
         yield FleetRun(platform, stack, parse_declarations(text, SEED), path)
 
 
@@ -90,7 +91,12 @@ def with_new_account(declarations_yaml: str) -> str:
 
 
 def stack_for(
-    backend: Path, platform: EmulatorHandle, declarations: Path, name: str = "dev", backend_url: str | None = None
+    backend: Path,
+    platform: EmulatorHandle,
+    declarations: Path,
+    name: str = "dev",
+    backend_url: str | None = None,
+    engine_env: dict[str, str] | None = None,
 ) -> Stack:
     return project_stack(
         backend,
@@ -100,6 +106,7 @@ def stack_for(
         declarations=declarations,
         name=name,
         backend_url=backend_url,
+        extra_env=engine_env,
     )
 
 
