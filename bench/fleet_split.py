@@ -39,6 +39,7 @@ from bench.fleet_platform import Login, dialect, fleet_login, serving
 from bench.ratelimit import paced_up
 from bench.rss import PROVIDER, peak_rss
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
+from orgaccess.dialects import named
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import Fleet, generate
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR, private_dir
@@ -118,8 +119,8 @@ def _label(api: Api, orgs: int) -> str:
     return f"{orgs} orgs" if api is Api.SEED else f"{orgs} orgs on {api.value}"
 
 
-def _stacks(given: str, orgs: int) -> int:
-    return sized(orgs) if given == "auto" else int(given)
+def _stacks(given: str, orgs: int, api: Api) -> int:
+    return sized(orgs, named(api.value)) if given == "auto" else int(given)
 
 
 class Results:
@@ -163,21 +164,21 @@ def measure_size(api: Api, orgs: int, options: argparse.Namespace, results: Resu
     print(f"{_label(api, orgs)}: orgaccess drift {drift}", flush=True)
     results.add(api, "orgaccessDrift", str(orgs), {"latencyMs": options.latency_ms, **drift})
     # `auto 8` at 1,200 orgs is one split, run once.
-    for stacks in dict.fromkeys(_stacks(given, orgs) for given in options.stacks):
+    for stacks in dict.fromkeys(_stacks(given, orgs, api) for given in options.stacks):
         at = work / f"{stacks}"
         figures = split(fleet, declarations, login, at, stacks=stacks, jobs=options.jobs, latency_ms=options.latency_ms)
         entry = {
             "orgs": orgs,
             "latencyMs": options.latency_ms,
             "loadAverage": [round(x, 2) for x in os.getloadavg()],
-            "chosenByOrgaccess": stacks == sized(orgs),
+            "chosenByOrgaccess": stacks == sized(orgs, dialect(fleet)),
             **figures,
         }
         results.add(api, "splits", f"{orgs}-orgs-{stacks}-stacks-{options.jobs}-jobs", entry)
     if options.page:
         results.add(api, "driftPage", str(orgs), drift_page.measure(fleet, private_dir(work / "page")))
     if options.postgres_jobs:
-        stacks = _stacks(options.postgres_jobs, orgs)
+        stacks = _stacks(options.postgres_jobs, orgs, api)
         specs = fleet_stacks(load_declarations(declarations, dialect(fleet)), stacks, dialect(fleet))
         jobs_work = private_dir(work / f"postgres-{stacks}")
         figures = one_job_per_stack(fleet, declarations, login, jobs_work, specs=specs, latency_ms=options.latency_ms)

@@ -96,6 +96,11 @@ def accounts_stack(dialect: Dialect) -> bool:
     return not dialect.accounts_per_org
 
 
+def org_stacks_keep_secrets(dialect: Dialect) -> bool:
+    """Whether the org stacks of a fleet on `dialect` keep secrets their `up` made (`Shard.keeps_secrets`)."""
+    return parse_shard("orgs:0/1", dialect).keeps_secrets
+
+
 def fleet_shards(dialect: Dialect, parts: int) -> list[str]:
     """The `orgaccess:shard` of each stack of a fleet of `parts` org stacks, in the order they run."""
     return [*([ACCOUNTS] if accounts_stack(dialect) else []), *(f"orgs:{i}/{parts}" for i in range(parts))]
