@@ -31,7 +31,7 @@ help:
 	@echo "make bench      benchmarks at 10 and 100 orgs, engine defaults then tuned"
 	@echo "make bench-full adds 300 and 500 orgs, the state's JSON shape, PostgreSQL against the file backend"
 	@echo "make drift-page the drift page's screenshot (docs/img) and its size and render time at 500 orgs"
-	@echo "make bench-fleet  a fleet of FLEET_ORGS (5000) orgs, both dialects: drift, preview, up, drift after, per split;"
+	@echo "make bench-fleet  a fleet of FLEET_ORGS (5000) orgs, both dialects: drift, preview, up, drift after, per split (and its plot);"
 	@echo "                  rate limit; page; one CI job per stack on PostgreSQL"
 	@echo "make toolchain  build the Pulumi engine into $(PULUMI_BIN)"
 	@echo "make clean      remove .venv and .state (the engine cache stays)"
@@ -100,8 +100,10 @@ bench-full: venv toolchain
 FLEET_ORGS ?= 5000
 .PHONY: bench-fleet
 bench-fleet: venv toolchain
-	$(PY) -m bench.fleet_split --orgs $(FLEET_ORGS) --stacks auto 8 --platform seed genesys-cloud \
+	$(PY) -m bench.fleet_split --orgs $(FLEET_ORGS) --stacks auto 8 34 --platform seed genesys-cloud \
 		--page --rate-limit 6 200 --postgres-jobs --results bench/results/fleet-$(FLEET_ORGS).json
+	$(PY) -m bench.fleet_plot bench/results/fleet-$(FLEET_ORGS).json --orgs $(FLEET_ORGS) \
+		--output docs/img/fleet-split-$(FLEET_ORGS).png
 
 stress: venv toolchain
 	$(PY) -m pytest -m stress --run-stress
