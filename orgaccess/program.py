@@ -14,7 +14,7 @@ import pulumi
 
 from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError, Declarations
-from orgaccess.deploy import outputs_wait, session, stack_traces, startup, validated
+from orgaccess.deploy import outputs_wait, sdk_debug, session, stack_traces, startup, validated
 from orgaccess.deploy.backend import compression_advice
 from orgaccess.deploy.shard import Shard, parse_shard
 from orgaccess.dialects.base import Definition
@@ -32,6 +32,7 @@ def run() -> None:
     outputs_wait.install()
     # The engine runs the program from its project directory, whose __main__.py is the entry.
     stack_traces.install(Path.cwd() / "__main__.py")
+    sdk_debug.install(os.environ)
     config = pulumi.Config(settings.NAMESPACE)
     path = settings.declarations_path(config.get)
     try:
