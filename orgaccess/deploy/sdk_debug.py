@@ -25,5 +25,5 @@ def install(env: Mapping[str, str]) -> None:
         log.debug = _dropped
 
 
-def _dropped(msg: str, resource: Any = None, stream_id: int | None = None, ephemeral: bool | None = None) -> None:
-    """`pulumi.log.debug`, sending nothing."""
+def _dropped(*_message: Any, **_context: Any) -> None:
+    """`pulumi.log.debug(msg, resource, stream_id, ephemeral)`, sending nothing."""
