@@ -91,3 +91,6 @@ _.rate_limited_unhonoured
 # uvicorn's Server polls these flags to stop (tests/reconciler/support.py serves the emulator in a thread).
 _.should_exit
 _.force_exit
+
+# psutil reads a Process's cached start time by this name; a recovery spec sets it to stand for a reused pid.
+_._create_time

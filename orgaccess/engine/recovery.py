@@ -337,6 +337,9 @@ def leftover_plugins(project_dir: Path, dead_runs: list[Lock]) -> list[psutil.Pr
         return []
     since = min(locked) - PID_REUSE_SLACK_SECONDS
     where = project_dir.resolve()
+    # process_iter keeps a Process per pid from one call to the next, with the start time it first read:
+    # a pid reused since an earlier call would be judged by its former process's start time.
+    psutil.process_iter.cache_clear()
     processes = psutil.process_iter(["pid", "cmdline", "uids", "create_time"])
     return [process for process in processes if _is_leftover(process, since, where)]
 

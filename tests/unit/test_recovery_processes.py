@@ -54,6 +54,16 @@ def test_a_plugin_the_dead_run_started_is_found(project: Path) -> None:
         assert found(project, stale_lock(engine, lock_taken)) == {plugin.pid}
 
 
+def test_a_plugin_whose_pid_an_earlier_scan_knew_as_another_process_is_found(project: Path) -> None:
+    lock_taken = datetime.now(UTC) - timedelta(seconds=1)
+    with plugin_executable() as executable, dead_run_plugin(project, [str(executable), "600"]) as (engine, plugin):
+        # As if the pid had been an older process's when psutil last listed the processes (pid reuse).
+        former = psutil.Process(plugin.pid)
+        former._create_time = lock_taken.timestamp() - 3600
+        psutil._pmap[plugin.pid] = former
+        assert found(project, stale_lock(engine, lock_taken)) == {plugin.pid}
+
+
 def test_a_tail_of_a_plugin_named_file_is_no_plugin(project: Path) -> None:
     # Started exactly as the engine starts a plugin; only its command line tells it apart.
     with dead_run_plugin(project, ["tail", "-f", "pulumi-resource-notes.log"]) as (engine, tail):
