@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import groupby
@@ -109,9 +110,13 @@ def drift(
 
 
 def emit(report: str, output: Path | None, summary: str) -> None:
-    """`report` on stdout, or into `output` with `summary` on stdout."""
+    """`report` on stdout, or into `output` with `summary` on stdout.
+
+    Every format is printable as it is made (text and markdown escaped, JSON in ASCII, the page
+    HTML-escaped), so it is written as it is: a console would lay out a 5,000-org report, 0.4 s.
+    """
     if output is None:
-        out().print(report, end="")
+        sys.stdout.write(report)
         return
     try:
         output.write_text(report, encoding="utf-8")
