@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,18 @@ def postgres_url() -> Iterator[str]:
 
 
 # Heavier variants (`make stress`) are marked `stress` and skipped unless asked for.
+
+
+@pytest.fixture(autouse=True)
+def tracebacks_kept() -> Iterator[None]:
+    """The provider shortens its tracebacks for the engine (`sys.tracebacklimit = 0`), which is right in
+    its own process; a test that drives it in this one must not leave every later stack trace empty."""
+    before = getattr(sys, "tracebacklimit", None)
+    yield
+    if before is None:
+        sys.__dict__.pop("tracebacklimit", None)
+    else:
+        sys.tracebacklimit = before
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
