@@ -53,9 +53,11 @@ class Shard:
 
     def may_hold(self, kind: Kind | Composite) -> bool:
         """Whether objects of `kind` can be this shard's (`holds`, by kind)."""
-        if is_part(kind) or self.accounts_by_org:
-            return self.parts > 0
-        return self.accounts
+        return self.parts > 0 if self._by_org(kind) else self.accounts
+
+    def _by_org(self, kind: Kind | Composite) -> bool:
+        """Whether `kind`'s objects go to the stack of the org they are in (else to the accounts stack)."""
+        return is_part(kind) or self.accounts_by_org
 
     @property
     def keeps_secrets(self) -> bool:
@@ -66,9 +68,7 @@ class Shard:
     def holds(self, item: Desired) -> bool:
         """Whether `item` is this stack's: an org's object is its org's stack's; an account is the
         accounts stack's, or, where accounts live per org, the stack's of the org it lives in."""
-        if is_part(KINDS[item.kind]) or self.accounts_by_org:
-            return self.holds_org(item.org)
-        return self.accounts
+        return self.holds_org(item.org) if self._by_org(KINDS[item.kind]) else self.accounts
 
     def select(self, desired: list[Desired]) -> list[Desired]:
         """The objects of this shard, their dependencies on objects of other shards dropped.
