@@ -37,8 +37,9 @@ def run() -> None:
     path = settings.declarations_path(config.get)
     try:
         dialect = dialects.chosen(config.get)
-        shard = parse_shard(config.get("shard"), dialect)
-        decls = validated.load_part(path, dialect, config.get("shard"))
+        shard_value = config.get("shard")
+        shard = parse_shard(shard_value, dialect)
+        decls = validated.load_part(path, dialect, shard_value)
         # get_config reads a secret without Config.get's warning; the value never leaves this process.
         session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config), dialect))
         dialect.preflight(decls, path, session.fleet(), shard.holds_org)

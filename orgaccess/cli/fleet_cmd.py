@@ -158,8 +158,9 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
         platform: PlatformOption = None,
     ) -> None:
         # Bad declarations stop here, before any stack runs; each stack's program checks them again.
-        decls = load_declarations(declarations, dialect(platform))
-        every = fleet_stacks(decls, _split(stacks, decls, backend_url, dialect(platform)), dialect(platform))
+        chosen = dialect(platform)
+        decls = load_declarations(declarations, chosen)
+        every = fleet_stacks(decls, _split(stacks, decls, backend_url, chosen), chosen)
         specs = _selected(every, only)
         settings = credentials(api_url, client_id, client_secret_file, platform)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
@@ -170,7 +171,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
             declarations=declarations,
             backend=backend,
             settings=settings,
-            chosen=dialect(platform),
+            chosen=chosen,
         )
         # A line per stack in a CI log, where a bar shows nothing: stacks are few and each takes a while.
         with progress(f"fleet {operation.value}", len(specs), plain_lines=True) as advance:
@@ -191,7 +192,6 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
             out().print(table)
             raise typer.Exit(exit_code(outcomes))
         # The page's detail is read here, after the stacks ran, by the comparison their providers make.
-        chosen = dialect(platform)
         by_org = stack_objects(decls, specs, chosen)
         with progress("Reading orgs for the page", len(by_org)) as done:
             read = reading(settings, connect(settings), len(by_org), None)
@@ -252,8 +252,9 @@ def list_stacks(
     platform: PlatformOption = None,
 ) -> None:
     """The fleet's stack names, the accounts stack first (for `--only` and CI matrices)."""
-    decls = load_declarations(declarations, dialect(platform))
-    specs = fleet_stacks(decls, _split(stacks, decls, backend_url, dialect(platform)), dialect(platform))
+    chosen = dialect(platform)
+    decls = load_declarations(declarations, chosen)
+    specs = fleet_stacks(decls, _split(stacks, decls, backend_url, chosen), chosen)
     if output_format is Format.JSON:
         typer.echo(json.dumps([spec.name for spec in specs]))
         return
