@@ -3,8 +3,8 @@
 The SDK reports each step of each resource registration as a debug message (`pulumi.log.debug`), and
 every one is an RPC to the engine, which makes it an event for every listener (`orgaccess fleet`'s
 event log among them) and then drops it unless it runs with `--debug`. One stack of 600 orgs,
-previewed twice each way: the program's CPU 2.8 s without them against 1.9 s, the engine's 3.0 s
-against 2.3 s, `orgaccess fleet`'s own 1.6 s against 1.2 s, the preview 10.2 s against 8.8 s. They say
+previewed twice each way, with them and without: the program's CPU 2.8 s and 1.9 s, the engine's
+3.0 s and 2.3 s, `orgaccess fleet`'s own 1.6 s and 1.2 s, the preview 10.2 s and 8.8 s. They say
 what the SDK does inside, never anything about orgaccess's resources.
 """
 

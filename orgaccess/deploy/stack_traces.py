@@ -2,7 +2,7 @@
 
 The Python SDK sends the whole Python stack of every resource's constructor, and the engine keeps
 it in the resource's state: below the program's entry (`__main__.py`) lie the language host's,
-the SDK's and asyncio's frames, two thirds of an `OrgAccess` resource's frames and about 40% of
+the SDK's and asyncio's frames, 11 of an `OrgAccess` resource's 15 frames and about a fifth of
 its bytes in a checkpoint that an `up` rewrites after every step. The frames down to the program's
 entry are kept, so the engine still names where in the program a resource was declared.
 """
