@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
+from bench.fleet_platform import Login
 from orgaccess.cli.main import app
 from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.dialects import SEED
+from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
@@ -121,3 +124,10 @@ def declarations_file(directory: Path, fleet: Fleet) -> Path:
     path = directory / "access.yaml"
     path.write_text(fleet.declarations_yaml)
     return path
+
+
+def on_genesys(runner: FleetCli, login: Login, command: str, *args: str) -> tuple[int, str]:
+    """`orgaccess fleet COMMAND ARGS` on genesys-cloud, the credentials file named in the environment."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ORGACCESS_ORG_CREDENTIALS", login.config["orgCredentials"])
+        return runner(command, "--platform", Api.GENESYS_CLOUD.value, *args)

@@ -25,7 +25,7 @@ from orgaccess.fleet.accounts_move import OLD_ACCOUNTS, Engine, align_provider
 from orgaccess.fleet.layout import ACCOUNTS_STACK, StackSpec, fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, declarations_file
+from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, declarations_file, on_genesys
 
 pytestmark = pytest.mark.e2e
 
@@ -68,12 +68,6 @@ def runner(platform: EmulatorHandle, work: Path) -> FleetCli:
     return FleetCli(f"file://{work / 'backend'}", platform.url, declarations_file(work, FLEET), work / "runs", STACKS)
 
 
-def fleet(runner: FleetCli, login: Login, command: str, *args: str) -> tuple[int, str]:
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("ORGACCESS_ORG_CREDENTIALS", login.config["orgCredentials"])
-        return runner(command, "--platform", Api.GENESYS_CLOUD.value, *args)
-
-
 def clients(runner: FleetCli, login: Login, platform: EmulatorHandle, spec: StackSpec) -> dict[str, tuple[str, str]]:
     """`spec`'s account clients by resource name: their client id and secret, as its state holds them."""
     found = [r for r in runner.resources(spec, login.settings(platform.url)) if r["type"] == ACCOUNT]
@@ -82,7 +76,7 @@ def clients(runner: FleetCli, login: Login, platform: EmulatorHandle, spec: Stac
 
 @pytest.fixture(scope="module")
 def old_layout(runner: FleetCli, login: Login, platform: EmulatorHandle, work: Path) -> OldLayout:
-    code, output = fleet(runner, login, "up")
+    code, output = on_genesys(runner, login, "up")
     assert code == 0, output
     settings = login.settings(platform.url)
     backend = Backend(runner.backend_url, LOCAL_PASSPHRASE, work / "old-layout")
@@ -102,7 +96,7 @@ def old_layout(runner: FleetCli, login: Login, platform: EmulatorHandle, work: P
 def test_a_preview_of_the_older_layout_is_refused_saying_what_to_run(
     runner: FleetCli, login: Login, platform: EmulatorHandle, old_layout: OldLayout
 ) -> None:
-    code, output = fleet(runner, login, "preview")
+    code, output = on_genesys(runner, login, "preview")
 
     assert code == ERROR
     assert REFUSED in " ".join(output.split()), output
@@ -112,7 +106,7 @@ def test_a_preview_of_the_older_layout_is_refused_saying_what_to_run(
 def test_an_up_of_some_stacks_of_the_older_layout_is_refused(
     runner: FleetCli, login: Login, platform: EmulatorHandle, old_layout: OldLayout
 ) -> None:
-    code, output = fleet(runner, login, "up", "--only", SPECS[0].name)
+    code, output = on_genesys(runner, login, "up", "--only", SPECS[0].name)
 
     assert code == ERROR
     assert REFUSED in " ".join(output.split()), output
@@ -122,7 +116,7 @@ def test_an_up_of_some_stacks_of_the_older_layout_is_refused(
 def test_fleet_up_moves_each_client_into_its_org_stack_unchanged(
     runner: FleetCli, login: Login, platform: EmulatorHandle, old_layout: OldLayout
 ) -> None:
-    code, output = fleet(runner, login, "up")
+    code, output = on_genesys(runner, login, "up")
 
     assert code == 0, output
     assert not clients(runner, login, platform, OLD_ACCOUNTS)
@@ -151,6 +145,6 @@ def test_every_client_still_signs_in_with_the_secret_its_apps_hold(
 
 
 def test_fleet_drift_after_the_move_finds_nothing_left(runner: FleetCli, login: Login) -> None:
-    code, output = fleet(runner, login, "drift")
+    code, output = on_genesys(runner, login, "drift")
 
     assert code == NO_DRIFT, output

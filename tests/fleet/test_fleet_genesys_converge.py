@@ -22,7 +22,7 @@ from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, declarations_file, rows
+from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, declarations_file, on_genesys, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -54,15 +54,8 @@ def runner(platform: EmulatorHandle, work: Path) -> FleetCli:
     return FleetCli(f"file://{work / 'backend'}", platform.url, declarations_file(work, FLEET), work / "runs", STACKS)
 
 
-def fleet(runner: FleetCli, login: Login, command: str) -> tuple[int, str]:
-    """`orgaccess fleet COMMAND` on genesys-cloud, the credentials file named in the environment."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("ORGACCESS_ORG_CREDENTIALS", login.config["orgCredentials"])
-        return runner(command, "--platform", Api.GENESYS_CLOUD.value)
-
-
 def test_the_new_fleet_previews_on_every_stack(runner: FleetCli, login: Login) -> None:
-    code, output = fleet(runner, login, "preview")
+    code, output = on_genesys(runner, login, "preview")
 
     assert code == 0, output
     assert set(rows(output)) == STACK_NAMES
@@ -70,7 +63,7 @@ def test_the_new_fleet_previews_on_every_stack(runner: FleetCli, login: Login) -
 
 
 def test_one_fleet_up_converges_every_stack(runner: FleetCli, login: Login) -> None:
-    code, output = fleet(runner, login, "up")
+    code, output = on_genesys(runner, login, "up")
 
     assert code == 0, output
     assert all("changed" in line for line in rows(output).values()), output
@@ -91,7 +84,7 @@ def test_each_org_stack_holds_the_account_clients_of_its_own_orgs(
 
 
 def test_fleet_drift_after_the_up_finds_nothing_left(runner: FleetCli, login: Login) -> None:
-    code, output = fleet(runner, login, "drift")
+    code, output = on_genesys(runner, login, "drift")
 
     assert code == NO_DRIFT, output
     assert set(rows(output)) == STACK_NAMES
