@@ -24,8 +24,10 @@ from orgaccess.platform.ratebudget import RATE_LIMIT_DIR_ENV
 from orgaccess.platform.settings import ORG_CREDENTIALS_ENV, Settings
 
 # Two runners opening an empty PostgreSQL database at once race to create the state table
-# (CREATE TABLE IF NOT EXISTS is not safe concurrently); the loser finds it on a second try.
-TABLE_RACE = "pg_type_typname_nsp_index"
+# (CREATE TABLE IF NOT EXISTS is not safe concurrently); the loser finds it on a second try. The
+# loser's error depends on when it looked (23505 on pg_type's index, 42710 "type already exists"),
+# so the match is the engine's own phrase for any of them.
+TABLE_RACE = "failed to create table"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,14 @@ def _org_credentials(settings: Settings) -> str:
     )
 
 
+def lost_table_race(error: str) -> bool:
+    """Whether a command failed only because another runner created the state table at the same moment.
+
+    One try again is enough: the loser's error comes after the winner's table is committed.
+    """
+    return TABLE_RACE in error
+
+
 def open_stack(
     spec: StackSpec, declarations: Path, backend: Backend, settings: Settings, env: dict[str, str]
 ) -> auto.Stack:
@@ -93,7 +103,7 @@ def open_stack(
     try:
         stack = auto.Stack.create_or_select(spec.name, workspace)
     except auto.CommandError as exc:
-        if TABLE_RACE not in str(exc):
+        if not lost_table_race(str(exc)):
             raise
         stack = auto.Stack.create_or_select(spec.name, workspace)
     stack.set_all_config(
