@@ -37,6 +37,8 @@ from typing import Protocol, TypeVar
 RATE_LIMIT_DIR_ENV = "ORGACCESS_RATE_LIMIT_DIR"
 ALLOWED_HEADER = "inin-ratelimit-allowed"
 COUNT_HEADER = "inin-ratelimit-count"
+# Three floats as JSON take at most 80 bytes; the padding is whitespace, which JSON ignores.
+RECORD_BYTES = 128
 
 T = TypeVar("T")
 
@@ -91,14 +93,18 @@ class SharedBuckets:
         fd = os.open(self._directory / key, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            bucket, result = change(_decode(os.read(fd, 256)))
+            bucket, result = change(_decode(os.read(fd, RECORD_BYTES)))
             if bucket is not None:
-                os.lseek(fd, 0, os.SEEK_SET)
-                os.ftruncate(fd, 0)
-                os.write(fd, json.dumps([bucket.allowed, bucket.tokens, bucket.at]).encode())
+                os.pwrite(fd, _encode(bucket), 0)
             return result
         finally:
             os.close(fd)  # releases the lock
+
+
+def _encode(bucket: Bucket) -> bytes:
+    """A record of one width, written over the last in place: truncating the file first cost 0.1 ms a
+    call on ext4, twice per request."""
+    return json.dumps([bucket.allowed, bucket.tokens, bucket.at]).encode().ljust(RECORD_BYTES)
 
 
 def _decode(data: bytes) -> Bucket | None:

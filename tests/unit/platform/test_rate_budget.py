@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orgaccess.platform.ratebudget import LocalBuckets, RateBudget, SharedBuckets
+from orgaccess.platform.ratebudget import Bucket, LocalBuckets, RateBudget, SharedBuckets
 
 URL, CLIENT, ORG = "https://platform.test", "orgaccess-admin", "org-home"
 SIXTY = {"inin-ratelimit-allowed": "60", "inin-ratelimit-count": "1"}  # one a second
@@ -90,6 +90,14 @@ def test_a_torn_file_is_learned_again(tmp_path: Path) -> None:
     (bucket,) = tmp_path.iterdir()
     bucket.write_text("[60, 12")
     assert budget.reserve(ORG) == 0.0
+
+
+def test_a_shorter_copy_written_over_a_longer_one_reads_as_itself(tmp_path: Path) -> None:
+    # The file is overwritten in place, never truncated: what is left of the longer copy must not show.
+    shared = SharedBuckets(tmp_path)
+    shared.update("k", lambda _old: (Bucket(60.0, -0.12345678901234567, 1_796_437_494.2335029), None))
+    shared.update("k", lambda _old: (Bucket(60.0, 1.0, 2.0), None))
+    assert shared.update("k", lambda old: (None, old)) == Bucket(60.0, 1.0, 2.0)
 
 
 def test_the_files_hold_no_name_and_are_private(tmp_path: Path) -> None:
