@@ -137,11 +137,15 @@ class Results:
 
     def add(self, api: Api, section: str, key: str, entry: dict[str, Any]) -> None:
         """`entry` as `section[key]`; the key of a dialect other than the seed starts with its name."""
-        self._save(self.document.setdefault(section, {}), _named(api, key), {"dialect": api.value, **entry})
+        self._save(self.document.setdefault(section, {}), _named(api, key), self._stamped(api, entry))
 
     def put(self, api: Api, name: str, entry: dict[str, Any]) -> None:
         """`entry` as the document's own `name` (a dialect other than the seed's starting with its name)."""
-        self._save(self.document, _named(api, name), {"dialect": api.value, **entry})
+        self._save(self.document, _named(api, name), self._stamped(api, entry))
+
+    def _stamped(self, api: Api, entry: dict[str, Any]) -> dict[str, Any]:
+        # The dialects run as separate targets into one file: each entry says which code it measured.
+        return {"dialect": api.value, "orgaccess": self.document["versions"]["orgaccess"], **entry}
 
     def _save(self, into: dict[str, Any], key: str, entry: dict[str, Any]) -> None:
         into[key] = entry
