@@ -85,7 +85,8 @@ def _fixed(fleet: Fleet, kind: AnyKind, props: Props, prior: Props) -> dict[str,
     costs no call to the platform.
     """
     before = drift_of(fleet, kind, props)
-    outs = kind.converge_resource(fleet, props, prior)
+    with fleet.converging():
+        outs = kind.converge_resource(fleet, props, prior)
     failed = kind.unconverged(props, outs)
     for found in before:
         if found.object not in failed:
@@ -99,4 +100,5 @@ def read(fleet: Fleet, kind: AnyKind, props: Props) -> tuple[dict[str, Any], dic
 
 
 def delete(fleet: Fleet, kind: AnyKind, props: Props) -> None:
-    kind.delete_resource(fleet, props)
+    with fleet.converging():
+        kind.delete_resource(fleet, props)

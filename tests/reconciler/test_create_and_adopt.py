@@ -3,14 +3,16 @@ is adopted (corrected in place, never made twice), and an org already as declare
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.reconciler import reconcile
 from orgaccess.reconciler.kinds.base import FAILED, known_objects
 from orgaccess.reconciler.kinds.role import roles
 from orgaccess.reconciler.snapshot import Fleet
-from tests.reconciler.support import ORG_ACCESS, org_resource, writes
+from tests.reconciler.support import ORG_ACCESS, declared_org, org_resource, writes
 
 ROLE = "Role Recording Analyst"
 
@@ -56,3 +58,19 @@ def test_create_of_an_org_already_as_declared_writes_nothing(fleet: Fleet, platf
     since = platform.audit_count()
     reconcile.create(fleet, ORG_ACCESS, org_resource("org-primary"))
     assert writes(platform.audit(since)) == []
+
+
+def test_create_reads_a_part_once_to_decide_the_writes_of_all_its_objects(
+    fleet: Fleet, platform: EmulatorHandle
+) -> None:
+    # Two license toggles, both already as declared: one list of the org's features serves both.
+    props = org_resource("org-primary", _with_screen_recording_on)
+    reconcile.drift_of(fleet, ORG_ACCESS, props)  # the check's reads
+    since = platform.audit_count()
+    reconcile.create(fleet, ORG_ACCESS, props)
+    reads = Counter(f"{e.method} {e.path}" for e in platform.audit(since) if e.method == "GET")
+    assert reads["GET /api/v2/license/features"] == 1, reads
+
+
+def _with_screen_recording_on(document: dict[str, Any]) -> None:
+    declared_org(document, "org-primary")["licenses"]["screen_recording"] = True

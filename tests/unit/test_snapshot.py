@@ -65,3 +65,44 @@ def test_a_forget_during_a_fetch_keeps_the_fetched_value_out_of_the_cache() -> N
         reading.result()
     roles(shared, "org-a")
     assert client.reads == 2
+
+
+def test_outside_a_converge_every_fresh_read_reads_again() -> None:
+    client = CountingClient()
+    client.gate.set()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    roles(shared, "org-a", fresh=True)
+    roles(shared, "org-a", fresh=True)
+    assert client.reads == 2
+
+
+def test_in_a_converge_a_read_from_before_it_is_not_fresh_but_one_made_in_it_is() -> None:
+    client = CountingClient()
+    client.gate.set()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    roles(shared, "org-a")
+    with shared.converging():
+        roles(shared, "org-a", fresh=True)
+        roles(shared, "org-a", fresh=True)
+    assert client.reads == 2
+
+
+def test_in_a_converge_a_write_makes_the_next_fresh_read_read_again() -> None:
+    client = CountingClient()
+    client.gate.set()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    with shared.converging():
+        roles(shared, "org-a", fresh=True)
+        forget_roles(shared, "org-a")  # what every write does to the part it changed
+        roles(shared, "org-a", fresh=True)
+    assert client.reads == 2
+
+
+def test_after_a_converge_a_fresh_read_reads_again() -> None:
+    client = CountingClient()
+    client.gate.set()
+    shared = Fleet(client)  # type: ignore[arg-type]
+    with shared.converging():
+        roles(shared, "org-a", fresh=True)
+    roles(shared, "org-a", fresh=True)
+    assert client.reads == 2
