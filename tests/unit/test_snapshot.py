@@ -35,18 +35,14 @@ def test_concurrent_readers_of_one_org_cause_one_read() -> None:
 
 
 def test_each_org_is_read_on_its_own() -> None:
-    client = CountingClient()
-    client.gate.set()
-    shared = Fleet(client)  # type: ignore[arg-type]
+    client, shared = _answering()
     roles(shared, "org-a")
     roles(shared, "org-b")
     assert client.reads == 2
 
 
 def test_forgetting_a_part_makes_the_next_use_read_again() -> None:
-    client = CountingClient()
-    client.gate.set()
-    shared = Fleet(client)  # type: ignore[arg-type]
+    client, shared = _answering()
     roles(shared, "org-a")
     forget_roles(shared, "org-a")
     roles(shared, "org-a")
@@ -68,18 +64,14 @@ def test_a_forget_during_a_fetch_keeps_the_fetched_value_out_of_the_cache() -> N
 
 
 def test_outside_a_converge_every_fresh_read_reads_again() -> None:
-    client = CountingClient()
-    client.gate.set()
-    shared = Fleet(client)  # type: ignore[arg-type]
+    client, shared = _answering()
     roles(shared, "org-a", fresh=True)
     roles(shared, "org-a", fresh=True)
     assert client.reads == 2
 
 
 def test_in_a_converge_a_read_from_before_it_is_not_fresh_but_one_made_in_it_is() -> None:
-    client = CountingClient()
-    client.gate.set()
-    shared = Fleet(client)  # type: ignore[arg-type]
+    client, shared = _answering()
     roles(shared, "org-a")
     with shared.converging():
         roles(shared, "org-a", fresh=True)
@@ -88,9 +80,7 @@ def test_in_a_converge_a_read_from_before_it_is_not_fresh_but_one_made_in_it_is(
 
 
 def test_in_a_converge_a_write_makes_the_next_fresh_read_read_again() -> None:
-    client = CountingClient()
-    client.gate.set()
-    shared = Fleet(client)  # type: ignore[arg-type]
+    client, shared = _answering()
     with shared.converging():
         roles(shared, "org-a", fresh=True)
         forget_roles(shared, "org-a")  # what every write does to the part it changed
@@ -99,10 +89,15 @@ def test_in_a_converge_a_write_makes_the_next_fresh_read_read_again() -> None:
 
 
 def test_after_a_converge_a_fresh_read_reads_again() -> None:
-    client = CountingClient()
-    client.gate.set()
-    shared = Fleet(client)  # type: ignore[arg-type]
+    client, shared = _answering()
     with shared.converging():
         roles(shared, "org-a", fresh=True)
     roles(shared, "org-a", fresh=True)
     assert client.reads == 2
+
+
+def _answering() -> tuple[CountingClient, Fleet]:
+    """A client that answers at once, and a fleet over it."""
+    client = CountingClient()
+    client.gate.set()
+    return client, Fleet(client)  # type: ignore[arg-type]
