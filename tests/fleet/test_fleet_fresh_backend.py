@@ -21,8 +21,8 @@ AT_ONCE = 8
 SETTINGS = Settings(api_url="http://127.0.0.1:9", client_id="id", client_secret=SecretStr("secret"))
 
 
-# Each try is a new table: the race is only there while the table does not exist yet, and one try
-# without the retry lost it about two times in three.
+# Each try is a new table: the race is only there while the table does not exist yet. Without the
+# retry, two of three runs of these three tries lost it at least once.
 @pytest.mark.parametrize("attempt", range(3))
 def test_stacks_opened_at_once_on_a_fresh_state_table_all_open(attempt: int, postgres_url: str, tmp_path: Path) -> None:
     backend = Backend(isolated(postgres_url), LOCAL_PASSPHRASE, tmp_path)
