@@ -39,7 +39,6 @@ from bench.fleet_platform import Login, dialect, fleet_login, serving
 from bench.ratelimit import paced_up
 from bench.rss import PROVIDER, peak_rss
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
-from orgaccess.dialects import named
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import Fleet, generate
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR, private_dir
@@ -120,7 +119,7 @@ def _label(api: Api, orgs: int) -> str:
 
 
 def _stacks(given: str, orgs: int, api: Api) -> int:
-    return sized(orgs, named(api.value)) if given == "auto" else int(given)
+    return sized(orgs) if given == "auto" else int(given)
 
 
 class Results:
@@ -175,7 +174,7 @@ def measure_size(api: Api, orgs: int, options: argparse.Namespace, results: Resu
             "orgs": orgs,
             "latencyMs": options.latency_ms,
             "loadAverage": [round(x, 2) for x in os.getloadavg()],
-            "chosenByOrgaccess": stacks == sized(orgs, dialect(fleet)),
+            "chosenByOrgaccess": stacks == sized(orgs),
             **figures,
         }
         results.add(api, "splits", f"{orgs}-orgs-{stacks}-stacks-{options.jobs}-jobs", entry)

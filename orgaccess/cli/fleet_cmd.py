@@ -79,8 +79,7 @@ StacksOption = Annotated[
         "-n",
         min=1,
         help="How many org stacks the orgs are split over (by a hash of the id). Default: the fleet's own "
-        f"on the backend, else one per {ORGS_PER_STACK} orgs, at most {MAX_STACKS} where an up "
-        "keeps no checkpoint (seed: docs/fleet.md, *Sizing*).",
+        f"on the backend, else one per {ORGS_PER_STACK} orgs, at most {MAX_STACKS} (docs/fleet.md, *Sizing*).",
         show_default=False,
     ),
 ]
@@ -160,7 +159,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
         # Bad declarations stop here, before any stack runs; each stack's program checks them again.
         chosen = dialect(platform)
         decls = load_declarations(declarations, chosen)
-        every = fleet_stacks(decls, _split(stacks, decls, backend_url, chosen), chosen)
+        every = fleet_stacks(decls, _split(stacks, decls, backend_url), chosen)
         specs = _selected(every, only)
         settings = credentials(api_url, client_id, client_secret_file, platform)
         backend = Backend(backend_url, _passphrase(), work_dir.resolve())
@@ -254,7 +253,7 @@ def list_stacks(
     """The fleet's stack names, the accounts stack first (for `--only` and CI matrices)."""
     chosen = dialect(platform)
     decls = load_declarations(declarations, chosen)
-    specs = fleet_stacks(decls, _split(stacks, decls, backend_url, chosen), chosen)
+    specs = fleet_stacks(decls, _split(stacks, decls, backend_url), chosen)
     if output_format is Format.JSON:
         typer.echo(json.dumps([spec.name for spec in specs]))
         return
@@ -262,12 +261,12 @@ def list_stacks(
         typer.echo(f"{spec.name}\t{'accounts' if spec.is_accounts else f'{len(spec.orgs)} orgs'}")
 
 
-def _split(stacks: int | None, decls: Declarations, backend_url: str | None, chosen: Definition) -> int:
+def _split(stacks: int | None, decls: Declarations, backend_url: str | None) -> int:
     """`--stacks`, else the fleet's own split on the backend, else one sized for its orgs (said on stderr)."""
     if stacks is not None:
         return stacks
     try:
-        split = sizing.choose(len(fleet_org_ids(decls)), backend_url, chosen)
+        split = sizing.choose(len(fleet_org_ids(decls)), backend_url)
     except sizing.SplitError as exc:
         raise CommandError(f"--stacks: {exc}") from None
     typer.echo(f"orgaccess fleet: {split.why} (--stacks N to choose)", err=True)

@@ -10,6 +10,7 @@ pickled providers only name a kind, and find this module fresh in each process.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from orgaccess.deploy import startup, validated, warmup
 from orgaccess.deploy.shard import parse_shard
 from orgaccess.platform import settings as settings_
 from orgaccess.platform.settings import Settings, SettingsError
+from orgaccess.reconciler import checkpoints
 from orgaccess.reconciler.snapshot import Fleet
 
 _lock = threading.Lock()
@@ -95,5 +97,7 @@ def fleet() -> Fleet:
                 raise RuntimeError("orgaccess.deploy.session.configure() was not called in this process")
             # More attempts than the client's default: in a provider process a read that still
             # fails during `check` stops the whole deployment, not just one resource.
-            _fleet = Fleet(dialects.connect(_settings, max_attempts=PROVIDER_ATTEMPTS))
+            client = dialects.connect(_settings, max_attempts=PROVIDER_ATTEMPTS)
+            # A provider runs under the engine, with its environment.
+            _fleet = Fleet(client, checkpointed=not checkpoints.skipped(os.environ))
         return _fleet

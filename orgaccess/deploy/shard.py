@@ -51,19 +51,9 @@ class Shard:
         plans the accounts of every org, so it keeps them all."""
         return decls if self.accounts else decls.with_orgs(self.holds_org)
 
-    def may_hold(self, kind: Kind | Composite) -> bool:
-        """Whether objects of `kind` can be this shard's (`holds`, by kind)."""
-        return self.parts > 0 if self._by_org(kind) else self.accounts
-
     def _by_org(self, kind: Kind | Composite) -> bool:
         """Whether `kind`'s objects go to the stack of the org they are in (else to the accounts stack)."""
         return is_part(kind) or self.accounts_by_org
-
-    @property
-    def keeps_secrets(self) -> bool:
-        """Whether its state keeps a secret one of its kinds made (`Kind.secret_outputs`): what nothing but
-        the state knows, where reading the platform again cannot stand in for a lost checkpoint."""
-        return any(kind.secret_outputs for kind in KINDS.values() if self.may_hold(kind))
 
     def holds(self, item: Desired) -> bool:
         """Whether `item` is this stack's: an org's object is its org's stack's; an account is the
@@ -94,11 +84,6 @@ def accounts_stack(dialect: Dialect) -> bool:
     (10,000 at 5,000 orgs) and log in to every org.
     """
     return not dialect.accounts_per_org
-
-
-def org_stacks_keep_secrets(dialect: Dialect) -> bool:
-    """Whether the org stacks of a fleet on `dialect` keep secrets their `up` made (`Shard.keeps_secrets`)."""
-    return parse_shard("orgs:0/1", dialect).keeps_secrets
 
 
 def fleet_shards(dialect: Dialect, parts: int) -> list[str]:

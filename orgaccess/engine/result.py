@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -108,6 +109,26 @@ class Result:
                 found.setdefault(diagnostic.urn, diagnostic.message)
         return found
 
+    def then(self, again: Result, *, superseded: Collection[str]) -> Result:
+        """This operation followed by `again`, which ran the resources `superseded` (urns) once more:
+        what `again` says of them replaces what this one did. The changes add up."""
+        kept = tuple(d for d in self.diagnostics if d.urn is not None and d.urn not in superseded)
+        still_failed = tuple(urn for urn in self.failed if urn not in superseded)
+        # Whichever failed last says how the whole ended.
+        last = self if still_failed or _any_error(kept) else again
+        return Result(
+            self.command,
+            last.returncode,
+            self.stdout + again.stdout,
+            self.stderr + again.stderr,
+            steps=self.steps + again.steps,
+            changes=_added(self.changes, again.changes),
+            diagnostics=kept + again.diagnostics,
+            policy_violations=self.policy_violations + again.policy_violations,
+            failed=still_failed + again.failed,
+            error=last.error,
+        )
+
     def check(self) -> Result:
         if not self.ok:
             raise EngineError(self)
@@ -161,6 +182,18 @@ class Recorder:
             failed=tuple(e.res_op_failed_event.metadata.urn for e in events if e.res_op_failed_event),
             error=error,
         )
+
+
+def _any_error(diagnostics: tuple[Diagnostic, ...]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def _added(first: Mapping[str, int], again: Mapping[str, int]) -> dict[str, int]:
+    """The changes of a run and of one that ran some of its resources again: what `again` left the same
+    was counted the first time."""
+    total = Counter(first)
+    total.update({op: n for op, n in again.items() if op != auto.OpType.SAME.value})
+    return dict(total)
 
 
 def run_operation(command: str, operation: Callable[..., Any], *, on_output: OnText | None = None) -> Result:

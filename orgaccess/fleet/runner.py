@@ -21,20 +21,15 @@ from pulumi import automation as auto
 
 from orgaccess import dialects
 from orgaccess.deploy import validated
-from orgaccess.deploy.shard import Shard, parse_shard
 from orgaccess.engine.result import Result, run_operation
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.workspace import Backend, environment, open_stack, validated_dir
 from orgaccess.platform.settings import Settings
+from orgaccess.reconciler import checkpoints
+from orgaccess.reconciler.kinds.base import UnkeptSecret
 
 ERROR_LINES = 3
 LOCK_POLL_SECONDS = 2.0
-# In its default mode the engine serialises the whole state after every step that changes something:
-# quadratic work in a stack's resources. A preview persists none of it. An `up` without them still
-# writes the final state at every end the engine lives to see (errors and Ctrl-C included); only a
-# hard kill loses the run's record, and then the next `up` reads the platform again and adopts what
-# the lost run made. That stands in for a lost checkpoint unless the state keeps a secret it made.
-SKIP_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
 
 
 class Operation(enum.Enum):
@@ -133,8 +128,7 @@ def run_stack(
     started = time.monotonic()
     try:
         with log.open("w", encoding="utf-8") as sink:
-            shard = parse_shard(spec.shard, dialects.of(settings))
-            stack = open_stack(spec, declarations, backend, settings, operation_env(operation, env, shard))
+            stack = open_stack(spec, declarations, backend, settings, {**env, **checkpoints.SKIPPED})
             output = functools.partial(print, file=sink, flush=True)
             result = while_locked(lambda: _apply(operation, stack, output), timeout=lock_timeout, note=output)
     except auto.CommandError as exc:  # opening the stack (select, config) failed
@@ -145,14 +139,6 @@ def run_stack(
     if not result.ok:
         return Outcome(spec, dict(result.changes), seconds, error=_errors(result), log=log)
     return Outcome(spec, dict(result.changes), seconds, log=log)
-
-
-def operation_env(operation: Operation, env: dict[str, str], shard: Shard) -> dict[str, str]:
-    """The fleet's environment for one operation on a stack of `shard`: the intermediate checkpoints
-    are skipped in a preview, and in an `up` of a stack whose state keeps no secret."""
-    if operation is Operation.PREVIEW or not shard.keeps_secrets:
-        return {**env, **SKIP_CHECKPOINTS}
-    return env
 
 
 def while_locked(
@@ -179,7 +165,20 @@ def _apply(operation: Operation, stack: auto.Stack, output: Callable[[str], None
         return run_operation("preview", functools.partial(stack.preview, diff=True), on_output=output)
     # One org's contract-managed license must not stop the other orgs of the stack converging.
     up = functools.partial(stack.up, diff=True, continue_on_error=True)
-    return run_operation("up", up, on_output=output)
+    result = run_operation("up", up, on_output=output)
+    unkept = unkept_secrets(result)
+    if not unkept:
+        return result
+    # A new secret lives only in the state: its steps run again, with every checkpoint.
+    output(f"orgaccess: {len(unkept)} service account(s) need a new secret; running them again with checkpoints")
+    stack.workspace.env_vars = {**stack.workspace.env_vars, **checkpoints.KEPT}
+    again = functools.partial(up, target=sorted(unkept), target_dependents=True)
+    return result.then(run_operation("up", again, on_output=output), superseded=unkept)
+
+
+def unkept_secrets(result: Result) -> set[str]:
+    """The resources an `up` without checkpoints refused, as they would have made a secret."""
+    return {urn for urn, message in result.errors_by_urn().items() if UnkeptSecret.PHRASE in message}
 
 
 def _errors(result: Result) -> str:

@@ -1,11 +1,10 @@
 """How many org stacks a fleet has when `--stacks` is not given: the one it already has, else one
 sized from its orgs and its dialect.
 
-A stack costs a start-up (an engine, a program and a provider process) plus a part that grows with
-its orgs: with their square where its `up` keeps every checkpoint (its state keeps a secret it made,
-fleet/runner.operation_env), linearly where it does not. So the former are smallest in total near
-`ORGS_PER_STACK` orgs a stack, and the latter take fewer, larger stacks, as few as keep every job
-busy (docs/fleet.md, *Sizing*, from `python -m bench.fleet_split`).
+A stack costs a start-up (an engine, a program and a provider process) plus a part that grows
+linearly with its orgs, as the fleet's runs skip the engine's checkpoints (fleet/runner.py): so a
+fleet takes few, large stacks, as few as keep every job busy (docs/fleet.md, *Sizing*, from
+`python -m bench.fleet_split`).
 
 Changing the number moves orgs between stacks (docs/fleet.md), so a fleet whose stacks exist
 keeps theirs: growing past the next size never re-splits it behind the operator's back.
@@ -17,9 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from orgaccess.deploy.shard import org_stacks_keep_secrets
 from orgaccess.engine.statestore import StoreError, open_store
-from orgaccess.platform.dialect import Dialect
 
 ORGS_PER_STACK = 150
 # Two rounds of the default 4 jobs: at 5,000 seed orgs on 2 cores, 8 stacks previewed in 57.8 s, 17
@@ -40,16 +37,14 @@ class SplitError(ValueError):
     """The backend holds org stacks of several splits: the operator must say which one to run."""
 
 
-def sized(orgs: int, dialect: Dialect) -> int:
-    """The number of org stacks for `orgs` orgs on `dialect`, from the measured curves."""
+def sized(orgs: int) -> int:
+    """The number of org stacks for `orgs` orgs, from the measured curves."""
     stacks = max(1, math.ceil(orgs / ORGS_PER_STACK))
-    if org_stacks_keep_secrets(dialect):
-        return stacks
     return max(min(stacks, MAX_STACKS), math.ceil(orgs / MAX_ORGS_PER_STACK))
 
 
-def choose(orgs: int, backend_url: str | None, dialect: Dialect) -> Split:
-    """The split of an existing fleet on `backend_url`, else one sized for `orgs` on `dialect`."""
+def choose(orgs: int, backend_url: str | None) -> Split:
+    """The split of an existing fleet on `backend_url`, else one sized for `orgs`."""
     existing = existing_splits(backend_url) if backend_url else set()
     if len(existing) > 1:
         found = ", ".join(str(n) for n in sorted(existing))
@@ -60,7 +55,7 @@ def choose(orgs: int, backend_url: str | None, dialect: Dialect) -> Split:
     if existing:
         (stacks,) = existing
         return Split(stacks, f"the fleet's {stacks} org stacks on the backend")
-    stacks = sized(orgs, dialect)
+    stacks = sized(orgs)
     return Split(stacks, f"{stacks} org stacks of about {math.ceil(orgs / stacks)} orgs, sized for {orgs} orgs")
 
 

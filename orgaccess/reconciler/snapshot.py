@@ -80,8 +80,11 @@ class _Parts:
 class Fleet:
     """Cached reads of every org, over one shared client."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, *, checkpointed: bool = True) -> None:
+        """`checkpointed`: whether the engine run these reads serve writes its intermediate
+        checkpoints, without which a secret made now could be lost with the run."""
         self.client = client
+        self.checkpointed = checkpointed
         self._parts = _Parts()
         # Per thread: when the converge it runs began (Fleet.converging), or None.
         self._converge = threading.local()

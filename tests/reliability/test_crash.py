@@ -1,8 +1,8 @@
 """`kill -9` of `pulumi up`, or of its provider process, at a seeded point between platform writes.
 Recovered as docs/recovery.md says (orgaccess.engine.recovery), the next `up` converges: no duplicate,
 no lost or extra grant, and the state matches the platform. Also without the engine's intermediate
-checkpoints, as `orgaccess fleet up` runs a stack whose state keeps no secret (fleet/runner.py): the
-kill loses the whole run's record, and the next `up` reads the platform again."""
+checkpoints, as `orgaccess fleet up` runs every stack (fleet/runner.py): the kill loses the whole
+run's record, and the next `up` reads the platform again."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 from orgaccess.engine import recovery
 from orgaccess.engine.result import Result
-from orgaccess.fleet.runner import SKIP_CHECKPOINTS
+from orgaccess.reconciler.checkpoints import SKIPPED
 from tests.reliability.support import (
     FIGURES,
     FleetRun,
@@ -32,10 +32,10 @@ SEED = 20
 CASES = [
     ("pulumi", 10, {}),
     ("provider", 10, {}),
-    ("pulumi", 10, SKIP_CHECKPOINTS),
+    ("pulumi", 10, SKIPPED),
     pytest.param(("pulumi", 50, {}), marks=[pytest.mark.stress, pytest.mark.timeout(1200)]),
     pytest.param(("provider", 50, {}), marks=[pytest.mark.stress, pytest.mark.timeout(1200)]),
-    pytest.param(("pulumi", 50, SKIP_CHECKPOINTS), marks=[pytest.mark.stress, pytest.mark.timeout(1200)]),
+    pytest.param(("pulumi", 50, SKIPPED), marks=[pytest.mark.stress, pytest.mark.timeout(1200)]),
 ]
 # Slow answers keep the run mid-flight at the kill, with writes done and writes to come.
 LATENCY_MS = 150

@@ -32,6 +32,13 @@ class KindError(Exception):
     """A reconcile step cannot proceed; the message says what and how to fix it."""
 
 
+class UnkeptSecret(KindError):
+    """A new secret asked of a run that skips the engine's checkpoints: nothing but the state would
+    know it, and a killed run never writes its state (orgaccess fleet runs such a step again with them)."""
+
+    PHRASE = "needs the engine's checkpoints"
+
+
 class ContractRequired(KindError):
     """The platform allows this change only through a contract, never through the API."""
 

@@ -14,6 +14,7 @@ from orgaccess.declarations.access_yaml import Declarations, OrgDecl, ServiceAcc
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.models import GrantType, OAuthClient, OAuthClientSpec, OAuthClientUpdate, OrgLock
+from orgaccess.reconciler import checkpoints
 from orgaccess.reconciler.kinds.base import (
     Change,
     Desired,
@@ -23,6 +24,7 @@ from orgaccess.reconciler.kinds.base import (
     Kind,
     Observed,
     Props,
+    UnkeptSecret,
     delta,
 )
 from orgaccess.reconciler.snapshot import Fleet
@@ -128,6 +130,7 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     }
     # secretRotation is a trigger: a new value, after creation, asks for a new secret.
     rotate = bool(prior) and props.get("secretRotation") != prior.get("secretRotation")
+    _keepable(fleet, name, home, create=live is None, rotate=rotate)
     if live is None:
         created = fleet.client.create_client(home, OAuthClientSpec(**wanted))
         secret, live = created.secret, created
@@ -138,6 +141,18 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
             secret = fleet.client.rotate_secret(home, live.id).secret
     forget_accounts(fleet, home)
     return {**props, "clientId": live.id, "secret": secret, "adopted": adopted}
+
+
+def _keepable(fleet: Fleet, name: str, home: str, *, create: bool, rotate: bool) -> None:
+    """Refuses, before any write, to make a secret that the run could lose with its state."""
+    if fleet.checkpointed or not (create or rotate):
+        return
+    made = "created" if create else "given a new secret"
+    raise UnkeptSecret(
+        f"service account '{name}' in {home} is not {made}: its secret {UnkeptSecret.PHRASE} "
+        f"(the run skips them: {checkpoints.VARIABLE}), which a killed run never writes; "
+        f"run the `up` again without {checkpoints.VARIABLE}"
+    )
 
 
 def delete(fleet: Fleet, props: Props) -> None:
