@@ -269,9 +269,10 @@ class PlatformClient:
 
     # Licenses
 
-    def list_license_features(self, org: str) -> list[LicenseFeature]:
-        """The license features of `org`."""
-        return self._api(org, "GET", "/api/v2/license/features", LicenseFeatureList.model_validate_json).entities
+    def license_features(self, org: str) -> Mapping[str, LicenseFeature]:
+        """The license features of `org`, by name (one list)."""
+        listed = self._api(org, "GET", "/api/v2/license/features", LicenseFeatureList.model_validate_json).entities
+        return {feature.name: feature for feature in listed}
 
     def set_license_feature(self, org: str, name: str, enabled: bool) -> LicenseFeature:
         """Turn a feature on or off; LicenseContractRequired if it is contract-managed."""

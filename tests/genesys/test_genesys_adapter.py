@@ -97,7 +97,7 @@ def test_changing_a_client_keeps_its_grants(client: GenesysClient) -> None:
 def test_a_license_toggle_is_switched_only_when_it_differs(client: GenesysClient) -> None:
     assert client.set_license_feature("org-partner-c", "analytics", True).enabled is True
     assert client.set_license_feature("org-partner-c", "analytics", True).enabled is True
-    features = {f.name: f.enabled for f in client.list_license_features("org-partner-c")}
+    features = {name: f.enabled for name, f in client.license_features("org-partner-c").items()}
     assert features["analytics"] is True
 
 
@@ -136,3 +136,30 @@ def test_the_apps_call_is_forbidden_while_access_is_broken(emulator: EmulatorHan
 def test_tokens_come_from_the_regions_login_host_as_the_sdk_computes_it(api: str, login: str) -> None:
     with GenesysClient(api, {"org": ("id", SecretStr("secret"))}) as client:
         assert client.org("org")._token_url() == login
+
+
+def _toggle_reads(emulator: EmulatorHandle, since: int) -> list[str]:
+    return [e.path.rsplit("/", 1)[-1] for e in emulator.audit(since) if "/license/toggles/" in e.path]
+
+
+def test_an_orgs_license_features_read_only_the_toggles_looked_up(
+    client: GenesysClient, emulator: EmulatorHandle
+) -> None:
+    client.get_organization("org-partner-c")  # its login, before counting
+    since = emulator.audit_count()
+
+    features = client.license_features("org-partner-c")
+    assert features["analytics"].name == "analytics"
+    assert features.get("analytics") == features["analytics"]
+
+    assert _toggle_reads(emulator, since) == ["analytics"]
+
+
+def test_going_through_an_orgs_license_features_reads_every_known_toggle(
+    client: GenesysClient, emulator: EmulatorHandle
+) -> None:
+    client.get_organization("org-partner-c")
+    since = emulator.audit_count()
+
+    assert sorted(client.license_features("org-partner-c")) == ["analytics", "screen_recording", "speech_analytics"]
+    assert sorted(_toggle_reads(emulator, since)) == ["analytics", "screen_recording", "speech_analytics"]

@@ -94,8 +94,8 @@ class EmptyPlatform:
     def list_roles(self, _org: str) -> list[Any]:
         return []
 
-    def list_license_features(self, _org: str) -> list[Any]:
-        return []
+    def license_features(self, _org: str) -> dict[str, Any]:
+        return {}
 
 
 @pytest.mark.usefixtures("registered")

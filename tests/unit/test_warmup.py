@@ -39,9 +39,9 @@ class RecordingClient:
         self._note("roles", org)
         return []
 
-    def list_license_features(self, org: str) -> list[LicenseFeature]:
+    def license_features(self, org: str) -> dict[str, LicenseFeature]:
         self._note("licenses", org)
-        return []
+        return {}
 
     def list_subject_grants(self, org: str, subject: str) -> list[Grant]:
         self._note("grants", org, subject)

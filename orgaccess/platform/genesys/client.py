@@ -14,8 +14,9 @@ wire models and translates them to and from the platform model:
   `roleDivisions` so that changing a client never drops its grants;
 - grants: `(role, division)` pairs, read from the subject and written one pair at a time; a
   division is one of the org's (`GET /api/v2/authorization/divisions`) or `*`, every division;
-- license features: one toggle per known feature name (Genesys lists none); switching is a POST that
-  flips the value, so it is sent only when the value differs, and checked again before a retry.
+- license features: one toggle per known feature name (Genesys lists none), each read when first
+  asked for (`toggles.Toggles`); switching is a POST that flips the value, so it is sent only when
+  the value differs, and checked again before a retry.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from orgaccess.platform._redact import redact
 from orgaccess.platform.client import TOKEN_PATH, PlatformClient, _ignore, _nothing, _path
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.genesys import permissions, wire
+from orgaccess.platform.genesys.toggles import Toggles
 from orgaccess.platform.models import (
     EVERY_DIVISION,
     SEED_HOME,
@@ -47,7 +49,6 @@ from orgaccess.platform.models import (
     RoleSpec,
     RoleUpdate,
 )
-from orgaccess.vocabulary import LICENSE_FEATURES
 
 _CLIENTS = "/api/v2/oauth/clients"
 _ROLES = "/api/v2/authorization/roles"
@@ -249,16 +250,16 @@ class GenesysOrgClient(PlatformClient):
     def _toggle(self, name: str) -> wire.LicenseToggle:
         return self._call("GET", _path(_TOGGLES, name), wire.LicenseToggle.model_validate_json)
 
-    def list_license_features(self, org: str) -> list[LicenseFeature]:
-        # Genesys does not say which features are contract-managed: a switch it refuses says so.
-        found = []
-        for name in sorted(LICENSE_FEATURES):
-            try:
-                toggle = self._toggle(name)
-            except NotFound:
-                continue
-            found.append(LicenseFeature(name=name, enabled=toggle.enabled, selfService=True))
-        return found
+    def license_features(self, org: str) -> Mapping[str, LicenseFeature]:
+        # Genesys lists no toggles and says not which are contract-managed (a switch it refuses says so).
+        return Toggles(self._feature)
+
+    def _feature(self, name: str) -> LicenseFeature | None:
+        try:
+            toggle = self._toggle(name)
+        except NotFound:
+            return None
+        return LicenseFeature(name=name, enabled=toggle.enabled, selfService=True)
 
     def set_license_feature(self, org: str, name: str, enabled: bool) -> LicenseFeature:
         if self._toggle(name).enabled != enabled:
@@ -302,7 +303,7 @@ _ORG_METHODS = frozenset(
         "list_divisions",
         "grant_role",
         "revoke_role",
-        "list_license_features",
+        "license_features",
         "set_license_feature",
         "screen_sessions",
     }

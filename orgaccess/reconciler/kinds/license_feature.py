@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
 from orgaccess.declarations.access_yaml import Declarations, OrgDecl
@@ -37,11 +37,10 @@ def declared(org: str, feature: str, enabled: bool) -> LicenseProps:
     return {"org": org, "feature": feature, "enabled": enabled}
 
 
-def features(fleet: Fleet, org: str, *, fresh: bool = False) -> dict[str, LicenseFeature]:
-    """The license features `org` offers, by name."""
-    return fleet.part(
-        ("licenses", org), lambda: {f.name: f for f in fleet.client.list_license_features(org)}, fresh=fresh
-    )
+def features(fleet: Fleet, org: str, *, fresh: bool = False) -> Mapping[str, LicenseFeature]:
+    """The license features `org` offers, by name (on a platform that reads them one by one, each
+    is read when first looked up)."""
+    return fleet.part(("licenses", org), lambda: fleet.client.license_features(org), fresh=fresh)
 
 
 def forget_features(fleet: Fleet, org: str) -> None:
@@ -49,7 +48,9 @@ def forget_features(fleet: Fleet, org: str) -> None:
 
 
 def read(fleet: Fleet, _dialect: Dialect, _decls: Declarations, org: OrgDecl) -> None:
-    features(fleet, org.id)
+    live = features(fleet, org.id)
+    for name in org.licenses:
+        live.get(name)
 
 
 def plan(decls: Declarations, _dialect: Dialect) -> Iterator[Desired]:

@@ -40,7 +40,7 @@ EVERY_METHOD: dict[str, Callable[[PlatformClient, Any], object]] = {
     "list_subject_grants": lambda c, org: c.list_subject_grants(org, "premium-app"),
     "grant_role": lambda c, org: c.grant_role(org, "premium-app", "role-1"),
     "revoke_role": lambda c, org: c.revoke_role(org, "premium-app", "role-1"),
-    "list_license_features": lambda c, org: c.list_license_features(org),
+    "license_features": lambda c, org: c.license_features(org),
     "set_license_feature": lambda c, org: c.set_license_feature(org, "analytics", True),
     "list_screen_recordings": lambda c, org: c.list_screen_recordings(org),
 }
