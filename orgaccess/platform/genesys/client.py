@@ -144,7 +144,14 @@ class GenesysOrgClient(PlatformClient):
         if division.id == wire.ALL_DIVISIONS:
             return EVERY_DIVISION
         queues = (division.objectCounts or {}).get("QUEUE", 0)
-        return Division(id=division.id, name=division.name, home=division.id == self.home_division(), queues=queues)
+        return Division(id=division.id, name=division.name, home=self._is_home(division), queues=queues)
+
+    def _is_home(self, division: wire.Division) -> bool:
+        # Genesys flags its home division in every division it answers with: the call that names the
+        # home one (one per org) is made only for an answer without the flag.
+        if division.homeDivision is not None:
+            return division.homeDivision
+        return division.id == self.home_division()
 
     def list_divisions(self, org: str) -> list[Division]:
         """The org's divisions, with how many queues each holds."""

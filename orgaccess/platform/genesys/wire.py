@@ -72,7 +72,8 @@ class Division(_Answer):
     id: str
     name: str
     description: str = ""
-    homeDivision: bool = False
+    # Documented on AuthzDivision, the division of a grant's too; None where an answer leaves it out.
+    homeDivision: bool | None = None
     # With `objectCount=true`: how many objects of each type (`QUEUE`, ...) the division holds.
     objectCounts: dict[str, int] | None = None
     selfUri: str | None = None
