@@ -42,6 +42,7 @@ from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import Fleet, generate
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR, private_dir
+from orgaccess.fleet.admission import DEFAULT_EXTRA, DEFAULT_JOBS
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.sizing import sized
@@ -77,7 +78,15 @@ def drift_seconds(declarations: Path, fleet: Fleet, login: Login, latency_ms: in
 
 
 def split(
-    fleet: Fleet, declarations: Path, login: Login, work: Path, *, stacks: int, jobs: int, latency_ms: int
+    fleet: Fleet,
+    declarations: Path,
+    login: Login,
+    work: Path,
+    *,
+    stacks: int,
+    jobs: int,
+    extra_jobs: int,
+    latency_ms: int,
 ) -> dict[str, Any]:
     """`fleet preview`, `fleet up`, `fleet drift` of a new fleet of `stacks` org stacks."""
     decls = load_declarations(declarations, dialect(fleet))
@@ -85,7 +94,12 @@ def split(
     (work / "backend").mkdir(parents=True)
     backend = Backend(f"file://{work / 'backend'}", LOCAL_PASSPHRASE, work / "fleet")
     orgs = len(fleet_org_ids(decls))
-    figures: dict[str, Any] = {"stacks": stacks, "jobs": jobs, "orgsPerStack": round(orgs / stacks, 1)}
+    figures: dict[str, Any] = {
+        "stacks": stacks,
+        "jobs": jobs,
+        "extraJobs": extra_jobs,
+        "orgsPerStack": round(orgs / stacks, 1),
+    }
     with serving(fleet, latency_ms) as emulator:
         settings = login.settings(emulator.url)
         steps = (("preview", Operation.PREVIEW), ("up", Operation.UP), ("driftAfter", Operation.PREVIEW))
@@ -94,7 +108,13 @@ def split(
                 peaks = {role: sampling.enter_context(peak_rss(markers)) for role, markers in ROLES.items()}
                 started = time.monotonic()
                 outcomes = run_fleet(
-                    operation, specs, declarations=declarations, backend=backend, settings=settings, jobs=jobs
+                    operation,
+                    specs,
+                    declarations=declarations,
+                    backend=backend,
+                    settings=settings,
+                    jobs=jobs,
+                    extra_jobs=extra_jobs,
                 )
                 seconds = time.monotonic() - started
             figures[name] = {**_figures(seconds, outcomes), "peakRssMiB": {r: p.mib for r, p in peaks.items()}}
@@ -169,7 +189,16 @@ def measure_size(api: Api, orgs: int, options: argparse.Namespace, results: Resu
     # `auto 8` at 1,200 orgs is one split, run once.
     for stacks in dict.fromkeys(_stacks(given, orgs, api) for given in options.stacks):
         at = work / f"{stacks}"
-        figures = split(fleet, declarations, login, at, stacks=stacks, jobs=options.jobs, latency_ms=options.latency_ms)
+        figures = split(
+            fleet,
+            declarations,
+            login,
+            at,
+            stacks=stacks,
+            jobs=options.jobs,
+            extra_jobs=options.extra_jobs,
+            latency_ms=options.latency_ms,
+        )
         entry = {
             "orgs": orgs,
             "latencyMs": options.latency_ms,
@@ -205,9 +234,16 @@ def measure_rate_limit(api: Api, options: argparse.Namespace, results: Results) 
         per_minute=per_minute,
         stacks=RATE_LIMIT_STACKS,
         jobs=options.jobs,
+        extra_jobs=options.extra_jobs,
         latency_ms=options.latency_ms,
     )
-    figures = {"orgs": orgs, "stacks": RATE_LIMIT_STACKS, "jobs": options.jobs, "latencyMs": options.latency_ms}
+    figures = {
+        "orgs": orgs,
+        "stacks": RATE_LIMIT_STACKS,
+        "jobs": options.jobs,
+        "extraJobs": options.extra_jobs,
+        "latencyMs": options.latency_ms,
+    }
     results.put(api, "rateLimit", {**figures, **paced.figures()})
 
 
@@ -217,7 +253,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stacks", nargs="+", default=["2", "4", "8", "16"], help="org stacks per fleet; `auto`: as orgaccess sizes it"
     )
-    parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS)
+    parser.add_argument(
+        "--extra-jobs",
+        type=int,
+        default=DEFAULT_EXTRA,
+        help="stacks beyond --jobs while the machine is idle; the default is `orgaccess fleet`'s without --jobs",
+    )
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument(
         "--platform", type=Api, nargs="+", default=[Api.SEED], choices=list(Api), help="the dialects, in turn"

@@ -76,6 +76,7 @@ def fleet_up(
     per_minute: int,
     stacks: int,
     jobs: int,
+    extra_jobs: int = 0,
     latency_ms: int = 0,
 ) -> Run:
     """One `orgaccess fleet up` of `fleet` from scratch, at `per_minute`, as the platform saw it."""
@@ -89,7 +90,13 @@ def fleet_up(
         backend = Backend(backend_url, LOCAL_PASSPHRASE, work / "fleet")
         started = time.monotonic()
         outcomes = run_fleet(
-            Operation.UP, specs, declarations=declarations, backend=backend, settings=settings, jobs=jobs
+            Operation.UP,
+            specs,
+            declarations=declarations,
+            backend=backend,
+            settings=settings,
+            jobs=jobs,
+            extra_jobs=extra_jobs,
         )
         seconds = time.monotonic() - started
         entries = emulator.audit()
@@ -106,7 +113,15 @@ def fleet_up(
 
 
 def paced_up(
-    fleet: Fleet, work: Path, backend_url: str, *, per_minute: int, stacks: int, jobs: int, latency_ms: int = 0
+    fleet: Fleet,
+    work: Path,
+    backend_url: str,
+    *,
+    per_minute: int,
+    stacks: int,
+    jobs: int,
+    extra_jobs: int = 0,
+    latency_ms: int = 0,
 ) -> Paced:
     """The same `up` without a limit, then at `per_minute`; each on a fresh platform and state.
 
@@ -120,7 +135,7 @@ def paced_up(
             return f"file://{directory}"
         return f"{backend_url}&table=ratelimit_{name}_{time.time_ns()}"
 
-    options = {"stacks": stacks, "jobs": jobs, "latency_ms": latency_ms}
+    options = {"stacks": stacks, "jobs": jobs, "extra_jobs": extra_jobs, "latency_ms": latency_ms}
     unlimited = fleet_up(fleet, work / "unlimited", backend("unlimited"), per_minute=UNTHROTTLED, **options)
     limited = fleet_up(fleet, work / "limited", backend("limited"), per_minute=per_minute, **options)
     return Paced(per_minute, limited, unlimited)

@@ -37,6 +37,7 @@ from orgaccess.cli.progress import progress
 from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids, load_declarations
 from orgaccess.dialects.base import Definition
 from orgaccess.fleet import accounts_move, sizing
+from orgaccess.fleet.admission import DEFAULT_EXTRA, DEFAULT_JOBS
 from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
 from orgaccess.fleet.report import (
     ERROR,
@@ -83,7 +84,17 @@ StacksOption = Annotated[
         show_default=False,
     ),
 ]
-JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=1, help="How many org stacks run at once.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help=f"How many org stacks run at once. Default: {DEFAULT_JOBS}, and up to {DEFAULT_EXTRA} more while the "
+        "machine sits idle (stacks waiting on the platform's rate limit; docs/fleet.md).",
+        show_default=False,
+    ),
+]
 BackendOption = Annotated[
     str,
     typer.Option(
@@ -113,7 +124,6 @@ LockTimeoutOption = Annotated[
         help="Seconds to keep trying a stack that another runner holds locked (only up takes a lock); 0 fails at once.",
     ),
 ]
-DEFAULT_JOBS = 4
 DEFAULT_WORK_DIR = Path(".state/fleet")
 
 
@@ -145,7 +155,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
         backend_url: BackendOption,
         declarations: DeclarationsOption = DEFAULT_DECLARATIONS_PATH,
         stacks: StacksOption = None,
-        jobs: JobsOption = DEFAULT_JOBS,
+        jobs: JobsOption = None,
         only: OnlyOption = None,
         lock_timeout: LockTimeoutOption = 0.0,
         output_format: PageFormatOption = PageFormat.TEXT,
@@ -180,7 +190,9 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
                 declarations=declarations,
                 backend=backend,
                 settings=settings,
-                jobs=jobs,
+                # Said outright, --jobs is kept to; by default idle cores take more stacks.
+                jobs=jobs or DEFAULT_JOBS,
+                extra_jobs=0 if jobs else DEFAULT_EXTRA,
                 lock_timeout=lock_timeout,
                 done=lambda outcome: advance(
                     f"{outcome.stack.name} {result(outcome, applied=applied).splitlines()[0]}"

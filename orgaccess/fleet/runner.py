@@ -1,7 +1,8 @@
 """Run one operation over every stack of a fleet: the accounts stack first (where the fleet has one),
 then the org stacks.
 
-The org stacks run concurrently, at most `jobs` at a time; a stack that fails is reported and
+The org stacks run concurrently, `jobs` at a time and a few more while the machine sits idle
+(admission.py); a stack that fails is reported and
 never stops the others. Any subset of the stacks can run (one per CI job, say). The backend's
 own lock serialises two runners on one stack: the DIY backends refuse the second `up` at once,
 naming who holds the lock, so a runner given a lock timeout tries again until it passes.
@@ -13,7 +14,6 @@ import enum
 import functools
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from pulumi import automation as auto
 from orgaccess import dialects
 from orgaccess.deploy import validated
 from orgaccess.engine.result import Result, run_operation
+from orgaccess.fleet.admission import run_admitted
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.workspace import Backend, environment, open_stack, validated_dir
 from orgaccess.platform.settings import Settings
@@ -60,10 +61,12 @@ def run_fleet(
     backend: Backend,
     settings: Settings,
     jobs: int,
+    extra_jobs: int = 0,
     lock_timeout: float = 0.0,
     done: Callable[[Outcome], None] = lambda _outcome: None,
 ) -> list[Outcome]:
-    """Every stack's outcome, in the order of `specs` (the accounts stack, when there, first)."""
+    """Every stack's outcome, in the order of `specs` (the accounts stack, when there, first);
+    `jobs` stacks at once, up to `extra_jobs` more while the machine sits idle (admission.py)."""
     validated.write_parts(declarations, dialects.of(settings), [spec.shard for spec in specs], validated_dir(backend))
     run = stack_runner(
         operation, declarations=declarations, backend=backend, settings=settings, lock_timeout=lock_timeout
@@ -74,13 +77,14 @@ def run_fleet(
         done(outcome)
         return outcome
 
-    return in_fleet_order(operation, specs, one, jobs)
+    return in_fleet_order(operation, specs, one, jobs, extra_jobs)
 
 
 def in_fleet_order(
-    operation: Operation, specs: list[StackSpec], one: Callable[[StackSpec], Outcome], jobs: int
+    operation: Operation, specs: list[StackSpec], one: Callable[[StackSpec], Outcome], jobs: int, extra_jobs: int = 0
 ) -> list[Outcome]:
-    """`one(spec)` of every stack, `jobs` at once; an `up`'s accounts stack alone first."""
+    """`one(spec)` of every stack, `jobs` at once (`extra_jobs` more while idle); an `up`'s accounts stack
+    alone first."""
     accounts = [spec for spec in specs if spec.is_accounts]
     org_stacks = [spec for spec in specs if not spec.is_accounts]
     first: list[Outcome] = []
@@ -92,8 +96,7 @@ def in_fleet_order(
             skipped = "skipped: the accounts stack failed, so its accounts may be missing or stale"
             return [*first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
         accounts = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="fleet") as pool:
-        return [*first, *pool.map(one, [*accounts, *org_stacks])]
+    return [*first, *run_admitted([*accounts, *org_stacks], one, jobs=jobs, extra=extra_jobs)]
 
 
 def stack_runner(

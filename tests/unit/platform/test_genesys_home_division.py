@@ -32,7 +32,9 @@ def _reading(division: dict[str, Any]) -> tuple[GenesysOrgClient, list[str]]:
         body = {"id": "app", "grants": [_grant(division)]}
         return httpx.Response(200, content=json.dumps(body), headers={"content-type": "application/json"})
 
-    client = GenesysOrgClient("http://genesys.test", "org-a", "admin", "unit-test-secret-9f2", transport=httpx.MockTransport(answer))
+    client = GenesysOrgClient(
+        "http://genesys.test", "org-a", "admin", "unit-test-secret-9f2", transport=httpx.MockTransport(answer)
+    )
     return client, asked
 
 
