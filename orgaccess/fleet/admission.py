@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import psutil
 
@@ -45,22 +45,50 @@ def run_admitted(
     """`one(item)` of every item, their results in the items' order: `jobs` at once, and one more
     after each poll that found the machine `idle()`, up to `jobs + extra`."""
     jobs = max(1, jobs)
-    pending = deque(range(len(items)))
-    running: dict[Future[R], int] = {}
-    results: dict[int, R] = {}
     idle()  # the first reading covers the time since an earlier caller's; this one starts the count
     with ThreadPoolExecutor(max_workers=jobs + extra, thread_name_prefix="fleet") as pool:
+        admitted = _Admitted(pool, items, one)
+        while admitted.unfinished:
+            admitted.fill(jobs)
+            finished = admitted.collect(poll)
+            if not finished and admitted.waiting and admitted.running < jobs + extra and idle():
+                admitted.fill(admitted.running + 1)
+        return admitted.results()
 
-        def start() -> None:
-            index = pending.popleft()
-            running[pool.submit(one, items[index])] = index
 
-        while pending or running:
-            while pending and len(running) < jobs:
-                start()
-            done, _ = wait(running, timeout=poll, return_when=FIRST_COMPLETED)
-            for future in done:
-                results[running.pop(future)] = future.result()
-            if not done and pending and len(running) < jobs + extra and idle():
-                start()
-    return [results[index] for index in range(len(items))]
+class _Admitted(Generic[T, R]):
+    """The items started on `pool` so far, and what they returned."""
+
+    def __init__(self, pool: ThreadPoolExecutor, items: Sequence[T], one: Callable[[T], R]) -> None:
+        self._pool, self._items, self._one = pool, items, one
+        self._pending = deque(range(len(items)))
+        self._running: dict[Future[R], int] = {}
+        self._results: dict[int, R] = {}
+
+    @property
+    def unfinished(self) -> bool:
+        return bool(self._pending or self._running)
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self._pending)
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    def fill(self, up_to: int) -> None:
+        """Starts items until `up_to` run (or none is left to start)."""
+        while self._pending and len(self._running) < up_to:
+            index = self._pending.popleft()
+            self._running[self._pool.submit(self._one, self._items[index])] = index
+
+    def collect(self, poll: float) -> bool:
+        """Waits up to `poll` seconds for items to finish; whether any did."""
+        done, _ = wait(self._running, timeout=poll, return_when=FIRST_COMPLETED)
+        for future in done:
+            self._results[self._running.pop(future)] = future.result()
+        return bool(done)
+
+    def results(self) -> list[R]:
+        return [self._results[index] for index in range(len(self._items))]
