@@ -33,6 +33,7 @@ from orgaccess.dialects import SEED
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR
+from orgaccess.fleet.admission import Jobs
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet, run_stack
 from orgaccess.fleet.workspace import Backend, environment
@@ -63,7 +64,9 @@ def measure_size(orgs: int, stacks: int, jobs: int, latency_ms: int, postgres_ur
             return [run_stack(operation, single, declarations=declarations, backend=one, settings=settings, env=env)]
 
         def whole_fleet(operation: Operation) -> list[Outcome]:
-            return run_fleet(operation, specs, declarations=declarations, backend=many, settings=settings, jobs=jobs)
+            return run_fleet(
+                operation, specs, declarations=declarations, backend=many, settings=settings, jobs=Jobs(jobs)
+            )
 
         figures = {}
         for layout, run in (("oneStack", single_stack), (f"fleetOf{stacks}", whole_fleet)):
@@ -87,7 +90,7 @@ def rate_limited(orgs: int, per_minute: int, stacks: int, jobs: int, latency_ms:
     """A drifted fleet's `up` at `per_minute`, against the same `up` with no limit."""
     fleet = generate(orgs, drift_fraction=0.3, seed=0)
     work = WORK / f"{orgs}-orgs-{per_minute}-per-minute-{time.time_ns()}"
-    paced = paced_up(fleet, work, url, per_minute=per_minute, stacks=stacks, jobs=jobs, latency_ms=latency_ms)
+    paced = paced_up(fleet, work, url, per_minute=per_minute, stacks=stacks, jobs=Jobs(jobs), latency_ms=latency_ms)
     return {"orgs": orgs, "stacks": stacks, "jobs": jobs, "latencyMs": latency_ms, **paced.figures()}
 
 

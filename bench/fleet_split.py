@@ -42,7 +42,7 @@ from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import Fleet, generate
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, PROJECT_DIR, private_dir
-from orgaccess.fleet.admission import DEFAULT_EXTRA, DEFAULT_JOBS
+from orgaccess.fleet.admission import DEFAULT, Jobs
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, Outcome, run_fleet
 from orgaccess.fleet.sizing import sized
@@ -84,8 +84,7 @@ def split(
     work: Path,
     *,
     stacks: int,
-    jobs: int,
-    extra_jobs: int,
+    jobs: Jobs,
     latency_ms: int,
 ) -> dict[str, Any]:
     """`fleet preview`, `fleet up`, `fleet drift` of a new fleet of `stacks` org stacks."""
@@ -96,8 +95,8 @@ def split(
     orgs = len(fleet_org_ids(decls))
     figures: dict[str, Any] = {
         "stacks": stacks,
-        "jobs": jobs,
-        "extraJobs": extra_jobs,
+        "jobs": jobs.at_once,
+        "extraJobs": jobs.idle_extra,
         "orgsPerStack": round(orgs / stacks, 1),
     }
     with serving(fleet, latency_ms) as emulator:
@@ -114,7 +113,6 @@ def split(
                     backend=backend,
                     settings=settings,
                     jobs=jobs,
-                    extra_jobs=extra_jobs,
                 )
                 seconds = time.monotonic() - started
             figures[name] = {**_figures(seconds, outcomes), "peakRssMiB": {r: p.mib for r, p in peaks.items()}}
@@ -195,8 +193,7 @@ def measure_size(api: Api, orgs: int, options: argparse.Namespace, results: Resu
             login,
             at,
             stacks=stacks,
-            jobs=options.jobs,
-            extra_jobs=options.extra_jobs,
+            jobs=Jobs(options.jobs, options.extra_jobs),
             latency_ms=options.latency_ms,
         )
         entry = {
@@ -233,8 +230,7 @@ def measure_rate_limit(api: Api, options: argparse.Namespace, results: Results) 
         f"file://{work}",
         per_minute=per_minute,
         stacks=RATE_LIMIT_STACKS,
-        jobs=options.jobs,
-        extra_jobs=options.extra_jobs,
+        jobs=Jobs(options.jobs, options.extra_jobs),
         latency_ms=options.latency_ms,
     )
     figures = {
@@ -253,11 +249,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stacks", nargs="+", default=["2", "4", "8", "16"], help="org stacks per fleet; `auto`: as orgaccess sizes it"
     )
-    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS)
+    parser.add_argument("--jobs", type=int, default=DEFAULT.at_once)
     parser.add_argument(
         "--extra-jobs",
         type=int,
-        default=DEFAULT_EXTRA,
+        default=DEFAULT.idle_extra,
         help="stacks beyond --jobs while the machine is idle; the default is `orgaccess fleet`'s without --jobs",
     )
     parser.add_argument("--latency-ms", type=int, default=20)

@@ -21,6 +21,7 @@ from bench.fleet_platform import UNTHROTTLED, dialect, fleet_login, serving
 from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.emulator.fleet_scenario import Fleet
 from orgaccess.engine.automation import LOCAL_PASSPHRASE
+from orgaccess.fleet.admission import Jobs
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.fleet.runner import Operation, run_fleet
 from orgaccess.fleet.workspace import Backend
@@ -75,8 +76,7 @@ def fleet_up(
     *,
     per_minute: int,
     stacks: int,
-    jobs: int,
-    extra_jobs: int = 0,
+    jobs: Jobs,
     latency_ms: int = 0,
 ) -> Run:
     """One `orgaccess fleet up` of `fleet` from scratch, at `per_minute`, as the platform saw it."""
@@ -96,7 +96,6 @@ def fleet_up(
             backend=backend,
             settings=settings,
             jobs=jobs,
-            extra_jobs=extra_jobs,
         )
         seconds = time.monotonic() - started
         entries = emulator.audit()
@@ -119,8 +118,7 @@ def paced_up(
     *,
     per_minute: int,
     stacks: int,
-    jobs: int,
-    extra_jobs: int = 0,
+    jobs: Jobs,
     latency_ms: int = 0,
 ) -> Paced:
     """The same `up` without a limit, then at `per_minute`; each on a fresh platform and state.
@@ -135,7 +133,11 @@ def paced_up(
             return f"file://{directory}"
         return f"{backend_url}&table=ratelimit_{name}_{time.time_ns()}"
 
-    options = {"stacks": stacks, "jobs": jobs, "extra_jobs": extra_jobs, "latency_ms": latency_ms}
-    unlimited = fleet_up(fleet, work / "unlimited", backend("unlimited"), per_minute=UNTHROTTLED, **options)
-    limited = fleet_up(fleet, work / "limited", backend("limited"), per_minute=per_minute, **options)
+    def up(name: str, limit: int) -> Run:
+        return fleet_up(
+            fleet, work / name, backend(name), per_minute=limit, stacks=stacks, jobs=jobs, latency_ms=latency_ms
+        )
+
+    unlimited = up("unlimited", UNTHROTTLED)
+    limited = up("limited", per_minute)
     return Paced(per_minute, limited, unlimited)

@@ -37,7 +37,7 @@ from orgaccess.cli.progress import progress
 from orgaccess.declarations.access_yaml import Declarations, fleet_org_ids, load_declarations
 from orgaccess.dialects.base import Definition
 from orgaccess.fleet import accounts_move, sizing
-from orgaccess.fleet.admission import DEFAULT_EXTRA, DEFAULT_JOBS
+from orgaccess.fleet.admission import DEFAULT, Jobs
 from orgaccess.fleet.layout import StackSpec, fleet_stacks, select_stacks, stack_objects
 from orgaccess.fleet.report import (
     ERROR,
@@ -90,8 +90,8 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         min=1,
-        help=f"How many org stacks run at once. Default: {DEFAULT_JOBS}, and up to {DEFAULT_EXTRA} more while the "
-        "machine sits idle (stacks waiting on the platform's rate limit; docs/fleet.md).",
+        help=f"How many org stacks run at once. Default: {DEFAULT.at_once}, and up to {DEFAULT.idle_extra} more "
+        "while the machine sits idle (stacks waiting on the platform's rate limit; docs/fleet.md).",
         show_default=False,
     ),
 ]
@@ -191,8 +191,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
                 backend=backend,
                 settings=settings,
                 # Said outright, --jobs is kept to; by default idle cores take more stacks.
-                jobs=jobs or DEFAULT_JOBS,
-                extra_jobs=0 if jobs else DEFAULT_EXTRA,
+                jobs=Jobs(jobs) if jobs else DEFAULT,
                 lock_timeout=lock_timeout,
                 done=lambda outcome: advance(
                     f"{outcome.stack.name} {result(outcome, applied=applied).splitlines()[0]}"

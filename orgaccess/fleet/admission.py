@@ -6,7 +6,7 @@ the first for the cores. When every running stack waits on the platform's rate l
 idle while stacks that could run hold back: at 200 orgs and 6 requests a minute, 8 stacks 4 at a
 time took 1.41x the run's floor and all 8 at once 1.18x (docs/fleet.md, *Rate limit*). So, as
 `make --load-average` admits jobs by load, one more stack starts whenever the CPU was mostly idle
-over the last poll, up to `extra` beyond `jobs`.
+over the last poll, up to `Jobs.idle_extra` beyond `Jobs.at_once`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import psutil
@@ -21,11 +22,24 @@ import psutil
 T = TypeVar("T")
 R = TypeVar("R")
 
-# `orgaccess fleet` without --jobs: 4 stacks at once on the 2-core machine measured, 4 more while idle.
-DEFAULT_JOBS = 4
-DEFAULT_EXTRA = 4
 IDLE_BELOW_PERCENT = 50.0
 POLL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Jobs:
+    """How many stacks run at once: `at_once`, and up to `idle_extra` more while the machine sits idle."""
+
+    at_once: int
+    idle_extra: int = 0
+
+    @property
+    def most(self) -> int:
+        return max(1, self.at_once) + self.idle_extra
+
+
+# `orgaccess fleet` without --jobs: 4 stacks at once on the 2-core machine measured, 4 more while idle.
+DEFAULT = Jobs(4, 4)
 
 
 def cpu_idle() -> bool:
@@ -36,22 +50,21 @@ def cpu_idle() -> bool:
 def run_admitted(
     items: Sequence[T],
     one: Callable[[T], R],
+    jobs: Jobs,
     *,
-    jobs: int,
-    extra: int = 0,
     idle: Callable[[], bool] = cpu_idle,
     poll: float = POLL_SECONDS,
 ) -> list[R]:
-    """`one(item)` of every item, their results in the items' order: `jobs` at once, and one more
-    after each poll that found the machine `idle()`, up to `jobs + extra`."""
-    jobs = max(1, jobs)
+    """`one(item)` of every item, their results in the items' order: `jobs.at_once` at once, and one
+    more after each poll that found the machine `idle()`, up to `jobs.most`."""
+    at_once = max(1, jobs.at_once)
     idle()  # the first reading covers the time since an earlier caller's; this one starts the count
-    with ThreadPoolExecutor(max_workers=jobs + extra, thread_name_prefix="fleet") as pool:
+    with ThreadPoolExecutor(max_workers=jobs.most, thread_name_prefix="fleet") as pool:
         admitted = _Admitted(pool, items, one)
         while admitted.unfinished:
-            admitted.fill(jobs)
+            admitted.fill(at_once)
             finished = admitted.collect(poll)
-            if not finished and admitted.waiting and admitted.running < jobs + extra and idle():
+            if not finished and admitted.waiting and admitted.running < jobs.most and idle():
                 admitted.fill(admitted.running + 1)
         return admitted.results()
 

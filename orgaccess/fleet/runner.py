@@ -22,7 +22,7 @@ from pulumi import automation as auto
 from orgaccess import dialects
 from orgaccess.deploy import validated
 from orgaccess.engine.result import Result, run_operation
-from orgaccess.fleet.admission import run_admitted
+from orgaccess.fleet.admission import Jobs, run_admitted
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.workspace import Backend, environment, open_stack, validated_dir
 from orgaccess.platform.settings import Settings
@@ -60,13 +60,12 @@ def run_fleet(
     declarations: Path,
     backend: Backend,
     settings: Settings,
-    jobs: int,
-    extra_jobs: int = 0,
+    jobs: Jobs,
     lock_timeout: float = 0.0,
     done: Callable[[Outcome], None] = lambda _outcome: None,
 ) -> list[Outcome]:
     """Every stack's outcome, in the order of `specs` (the accounts stack, when there, first);
-    `jobs` stacks at once, up to `extra_jobs` more while the machine sits idle (admission.py)."""
+    as many at once as `jobs` says (admission.py)."""
     validated.write_parts(declarations, dialects.of(settings), [spec.shard for spec in specs], validated_dir(backend))
     run = stack_runner(
         operation, declarations=declarations, backend=backend, settings=settings, lock_timeout=lock_timeout
@@ -77,14 +76,13 @@ def run_fleet(
         done(outcome)
         return outcome
 
-    return in_fleet_order(operation, specs, one, jobs, extra_jobs)
+    return in_fleet_order(operation, specs, one, jobs)
 
 
 def in_fleet_order(
-    operation: Operation, specs: list[StackSpec], one: Callable[[StackSpec], Outcome], jobs: int, extra_jobs: int = 0
+    operation: Operation, specs: list[StackSpec], one: Callable[[StackSpec], Outcome], jobs: Jobs
 ) -> list[Outcome]:
-    """`one(spec)` of every stack, `jobs` at once (`extra_jobs` more while idle); an `up`'s accounts stack
-    alone first."""
+    """`one(spec)` of every stack, as many at once as `jobs` says; an `up`'s accounts stack alone first."""
     accounts = [spec for spec in specs if spec.is_accounts]
     org_stacks = [spec for spec in specs if not spec.is_accounts]
     first: list[Outcome] = []
@@ -96,7 +94,7 @@ def in_fleet_order(
             skipped = "skipped: the accounts stack failed, so its accounts may be missing or stale"
             return [*first, *(Outcome(spec, error=skipped) for spec in org_stacks)]
         accounts = []
-    return [*first, *run_admitted([*accounts, *org_stacks], one, jobs=jobs, extra=extra_jobs)]
+    return [*first, *run_admitted([*accounts, *org_stacks], one, jobs)]
 
 
 def stack_runner(

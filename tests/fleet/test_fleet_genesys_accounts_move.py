@@ -8,13 +8,12 @@ an older `fleet up` left it) and the org stacks their orgs' resources only. One 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bench.fleet_platform import Login, fleet_login, serving
+from bench.fleet_platform import Login
 from orgaccess.declarations.access_yaml import parse_declarations
 from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.emulator.api import Api
@@ -25,7 +24,7 @@ from orgaccess.fleet.accounts_move import OLD_ACCOUNTS, Engine, align_provider
 from orgaccess.fleet.layout import ACCOUNTS_STACK, StackSpec, fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, declarations_file, on_genesys
+from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, on_genesys
 
 pytestmark = pytest.mark.e2e
 
@@ -44,28 +43,6 @@ class OldLayout:
 
     clients: dict[str, tuple[str, str]]
     audited: int
-
-
-@pytest.fixture(scope="module")
-def platform() -> Iterator[EmulatorHandle]:
-    with serving(FLEET, latency_ms=0) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("genesys-accounts-move")
-
-
-@pytest.fixture(scope="module")
-def login(work: Path) -> Login:
-    return fleet_login(FLEET, work)
-
-
-@pytest.fixture(scope="module")
-def runner(platform: EmulatorHandle, work: Path) -> FleetCli:
-    (work / "backend").mkdir()
-    return FleetCli(f"file://{work / 'backend'}", platform.url, declarations_file(work, FLEET), work / "runs", STACKS)
 
 
 def clients(runner: FleetCli, login: Login, platform: EmulatorHandle, spec: StackSpec) -> dict[str, tuple[str, str]]:

@@ -9,12 +9,9 @@ its own orgs' clients, and `fleet drift` after it finds nothing left. (The same 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from bench.fleet_platform import Login, fleet_login, serving
+from bench.fleet_platform import Login
 from orgaccess.declarations.access_yaml import parse_declarations
 from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.emulator.api import Api
@@ -22,7 +19,7 @@ from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, declarations_file, on_genesys, rows
+from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, on_genesys, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -30,28 +27,6 @@ ORGS, STACKS = 12, 2
 FLEET = generate(ORGS, drift_fraction=1 / 3, seed=0, api=Api.GENESYS_CLOUD)
 STACK_NAMES = {f"orgs-{i}-of-{STACKS}" for i in range(STACKS)}
 ACCOUNT = f"{DYNAMIC}{service_account.KIND.name}"
-
-
-@pytest.fixture(scope="module")
-def platform() -> Iterator[EmulatorHandle]:
-    with serving(FLEET, latency_ms=0) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("genesys-fleet")
-
-
-@pytest.fixture(scope="module")
-def login(work: Path) -> Login:
-    return fleet_login(FLEET, work)
-
-
-@pytest.fixture(scope="module")
-def runner(platform: EmulatorHandle, work: Path) -> FleetCli:
-    (work / "backend").mkdir()
-    return FleetCli(f"file://{work / 'backend'}", platform.url, declarations_file(work, FLEET), work / "runs", STACKS)
 
 
 def test_the_new_fleet_previews_on_every_stack(runner: FleetCli, login: Login) -> None:

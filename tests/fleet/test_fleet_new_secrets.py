@@ -10,13 +10,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bench.fleet_platform import Login, fleet_login, serving
+from bench.fleet_platform import Login
 from orgaccess.declarations.access_yaml import parse_declarations
 from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.emulator.api import Api
@@ -25,7 +23,7 @@ from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
 from orgaccess.reconciler.kinds import service_account
 from orgaccess.reconciler.kinds.base import UnkeptSecret
-from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, declarations_file, on_genesys
+from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, on_genesys
 
 pytestmark = pytest.mark.e2e
 
@@ -49,28 +47,6 @@ FLEET = _without_the_client(generate(ORGS, drift_fraction=0, seed=0, api=Api.GEN
     for spec in fleet_stacks(parse_declarations(FLEET.declarations_yaml, GENESYS_CLOUD), STACKS, GENESYS_CLOUD)
     if ORG in spec.orgs
 )
-
-
-@pytest.fixture(scope="module")
-def platform() -> Iterator[EmulatorHandle]:
-    with serving(FLEET, latency_ms=0) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("new-secrets")
-
-
-@pytest.fixture(scope="module")
-def login(work: Path) -> Login:
-    return fleet_login(FLEET, work)
-
-
-@pytest.fixture(scope="module")
-def runner(platform: EmulatorHandle, work: Path) -> FleetCli:
-    (work / "backend").mkdir()
-    return FleetCli(f"file://{work / 'backend'}", platform.url, declarations_file(work, FLEET), work / "runs", STACKS)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import pytest
 
 from bench.ratelimit import Paced, paced_up
 from orgaccess.emulator.fleet_scenario import generate
+from orgaccess.fleet.admission import Jobs
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +22,7 @@ ORGS, STACKS, PER_MINUTE = 12, 3, 15
 def paced(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Paced:
     fleet = generate(ORGS, drift_fraction=0.3, seed=1)
     work = tmp_path_factory.mktemp("rate-limit")
-    return paced_up(fleet, work, postgres_url, per_minute=PER_MINUTE, stacks=STACKS, jobs=STACKS)
+    return paced_up(fleet, work, postgres_url, per_minute=PER_MINUTE, stacks=STACKS, jobs=Jobs(STACKS))
 
 
 def test_the_limit_binds_on_the_home_org(paced: Paced) -> None:

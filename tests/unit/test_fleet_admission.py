@@ -1,12 +1,12 @@
-"""How many stacks run at once: `jobs`, and one more after each poll that found the machine idle, up to
-`jobs + extra`; results in the stacks' order whatever order they finish in."""
+"""How many stacks run at once: `Jobs.at_once`, and one more after each poll that found the machine idle, up to
+`Jobs.most`; results in the stacks' order whatever order they finish in."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from orgaccess.fleet.admission import run_admitted
+from orgaccess.fleet.admission import Jobs, run_admitted
 
 POLL = 0.01
 
@@ -36,21 +36,21 @@ class Stacks:
 def test_on_a_busy_machine_never_more_than_jobs_run_at_once() -> None:
     stacks = Stacks()
     stacks.release_after(0.3)
-    run_admitted(range(8), stacks.one, jobs=2, extra=6, idle=lambda: False, poll=POLL)
+    run_admitted(range(8), stacks.one, Jobs(2, 6), idle=lambda: False, poll=POLL)
     assert stacks.most == 2
 
 
 def test_on_an_idle_machine_more_start_up_to_jobs_plus_extra() -> None:
     stacks = Stacks()
     stacks.release_after(0.5)
-    run_admitted(range(8), stacks.one, jobs=2, extra=3, idle=lambda: True, poll=POLL)
+    run_admitted(range(8), stacks.one, Jobs(2, 3), idle=lambda: True, poll=POLL)
     assert stacks.most == 5
 
 
 def test_without_extra_jobs_is_kept_to_however_idle_the_machine() -> None:
     stacks = Stacks()
     stacks.release_after(0.3)
-    run_admitted(range(6), stacks.one, jobs=3, idle=lambda: True, poll=POLL)
+    run_admitted(range(6), stacks.one, Jobs(3), idle=lambda: True, poll=POLL)
     assert stacks.most == 3
 
 
@@ -64,7 +64,7 @@ def test_an_idle_machine_takes_one_more_stack_a_poll_not_all_at_once() -> None:
         return True
 
     stacks.release_after(0.5)
-    run_admitted(range(8), stacks.one, jobs=1, extra=7, idle=idle, poll=0.05)
+    run_admitted(range(8), stacks.one, Jobs(1, 7), idle=idle, poll=0.05)
     # The first call only starts the count; each later one admitted a stack.
     assert stacks.most == 8 and polls >= 8
 
@@ -74,4 +74,4 @@ def test_results_come_in_the_order_of_the_stacks_whatever_order_they_finish_in()
         time.sleep(0.01 * (5 - item))
         return item
 
-    assert run_admitted(list(range(5)), one, jobs=5, poll=POLL) == [0, 1, 2, 3, 4]
+    assert run_admitted(list(range(5)), one, Jobs(5), poll=POLL) == [0, 1, 2, 3, 4]

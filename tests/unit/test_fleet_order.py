@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from orgaccess.fleet.admission import Jobs
 from orgaccess.fleet.layout import StackSpec
 from orgaccess.fleet.runner import Operation, Outcome, in_fleet_order
 
@@ -22,7 +23,7 @@ def _run(operation: Operation) -> tuple[list[Outcome], bool]:
         org_stack_started.set()
         return Outcome(spec)
 
-    outcomes = in_fleet_order(operation, SPECS, run, jobs=2)
+    outcomes = in_fleet_order(operation, SPECS, run, Jobs(2))
     return outcomes, outcomes[0].error is None
 
 
