@@ -18,12 +18,10 @@ from pathlib import Path
 
 import zstandard
 
-from bench.run import RESULTS, WORK
+from bench.run import RESULTS, TUNED, WORK
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
 from orgaccess.engine.automation import project_stack
-
-TUNED = {"PULUMI_PARALLEL_DIFF": "true", "PULUMI_SKIP_CHECKPOINTS": "true"}
 
 
 def measure(n_orgs: int) -> dict[str, object]:

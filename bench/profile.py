@@ -28,6 +28,7 @@ from typing import Any
 import psutil
 
 from bench.projects import ORGACCESS, REPO, stage
+from bench.run import TUNED
 from orgaccess.demo.postgres import running_postgres
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import running_emulator
@@ -35,7 +36,6 @@ from orgaccess.engine.automation import Stack
 
 WORK = REPO / ".state" / "profile"
 RESULTS = REPO / "bench" / "results"
-TUNED = {"PULUMI_PARALLEL_DIFF": "true", "PULUMI_SKIP_CHECKPOINTS": "true"}
 # Engine functions whose cumulative CPU tells where the engine's time goes.
 ENGINE_PARTS = {
     "checkpoint": r"backend\.\(\*SnapshotManager\)\.saveSnapshot$",

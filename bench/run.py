@@ -37,6 +37,7 @@ from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import Stack
 from orgaccess.engine.result import Result
+from orgaccess.reconciler import checkpoints
 
 RESULTS = REPO / "bench" / "results"
 WORK = REPO / ".state" / "bench"
@@ -89,10 +90,14 @@ class Engine:
         }
 
 
+# The engine's two speed switches, read from its environment only (bench/results/profile.md).
+TUNED = {"PULUMI_PARALLEL_DIFF": "true", **checkpoints.SKIPPED}
+
+
 def engines(parallel: int | None, modes: list[str]) -> list[Engine]:
     # Without SKIP_CHECKPOINTS the engine serialises the whole state after every step that changes
     # it, previews included: O(resources x changed steps), see bench/results/profile.md.
-    env = {"defaults": {}, "tuned": {"PULUMI_PARALLEL_DIFF": "true", "PULUMI_SKIP_CHECKPOINTS": "true"}}
+    env = {"defaults": {}, "tuned": TUNED}
     return [Engine(mode, parallel, env[mode]) for mode in modes]
 
 

@@ -34,8 +34,13 @@ class Jobs:
     idle_extra: int = 0
 
     @property
+    def first(self) -> int:
+        """How many start at once, busy machine or not (at least one)."""
+        return max(1, self.at_once)
+
+    @property
     def most(self) -> int:
-        return max(1, self.at_once) + self.idle_extra
+        return self.first + self.idle_extra
 
 
 # `orgaccess fleet` without --jobs: 4 stacks at once on the 2-core machine measured, 4 more while idle.
@@ -55,14 +60,13 @@ def run_admitted(
     idle: Callable[[], bool] = cpu_idle,
     poll: float = POLL_SECONDS,
 ) -> list[R]:
-    """`one(item)` of every item, their results in the items' order: `jobs.at_once` at once, and one
+    """`one(item)` of every item, their results in the items' order: `jobs.first` at once, and one
     more after each poll that found the machine `idle()`, up to `jobs.most`."""
-    at_once = max(1, jobs.at_once)
     idle()  # the first reading covers the time since an earlier caller's; this one starts the count
     with ThreadPoolExecutor(max_workers=jobs.most, thread_name_prefix="fleet") as pool:
         admitted = _Admitted(pool, items, one)
         while admitted.unfinished:
-            admitted.fill(at_once)
+            admitted.fill(jobs.first)
             finished = admitted.collect(poll)
             if not finished and admitted.waiting and admitted.running < jobs.most and idle():
                 admitted.fill(admitted.running + 1)
