@@ -50,16 +50,31 @@ def _b64_cores(raw: bytes) -> set[str]:
 
 
 # Every secret the process holds, at once: on genesys-cloud one admin secret per org of a fleet, and a
-# cache smaller than them all would compile every pattern again for each text it scrubs.
+# cache smaller than them all would work out every secret's forms again for each text it scrubs.
 @functools.lru_cache(maxsize=16384)
-def _pattern(secret: str) -> re.Pattern[str]:
+def _forms(secret: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the secret's whole forms, its base64 cores): a text holds the secret iff it holds one of them."""
     raw = secret.encode()
     literal = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
     whole = {base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
+    # Longest first, so that a form holding a shorter one is masked whole.
+    return tuple(sorted(literal | whole, key=len, reverse=True)), tuple(sorted(_b64_cores(raw)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _pattern(secret: str) -> re.Pattern[str]:
+    exact, cores = _forms(secret)
     # A base64 core stands for the whole run around it (the `id:` of a Basic header included).
-    cores = [rf"{_B64_RUN}{re.escape(core)}{_B64_RUN}=*" for core in _b64_cores(raw)]
-    exact = sorted(literal | whole, key=len, reverse=True)
-    return re.compile("|".join([*cores, *map(re.escape, exact)]))
+    runs = [rf"{_B64_RUN}{re.escape(core)}{_B64_RUN}=*" for core in cores]
+    return re.compile("|".join([*runs, *map(re.escape, exact)]))
+
+
+def _held(secret: str, text: str) -> bool:
+    # A substring test per form is what decides whether the pattern would match: compiling the
+    # pattern of each of a fleet's 5,000 secrets to learn that a text holds none of them cost 1.3 s
+    # of CPU in every process that scrubbed one text.
+    exact, cores = _forms(secret)
+    return any(form in text for form in exact) or any(core in text for core in cores)
 
 
 class Redactor:
@@ -87,7 +102,8 @@ class Redactor:
             # Longest first, so that a secret holding a shorter one is masked whole.
             known = sorted({*self._pinned, *self._recent}, key=len, reverse=True)
         for secret in known:
-            text = _pattern(secret).sub(MASK, text)
+            if _held(secret, text):
+                text = _pattern(secret).sub(MASK, text)
         for shape, replacement in _SHAPES:
             text = shape.sub(replacement, text)
         return text
