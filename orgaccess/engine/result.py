@@ -112,7 +112,7 @@ class Result:
     def then(self, again: Result, *, superseded: Collection[str]) -> Result:
         """This operation followed by `again`, which ran the resources `superseded` (urns) once more:
         what `again` says of them replaces what this one did. The changes add up."""
-        kept = tuple(d for d in self.diagnostics if d.urn is not None and d.urn not in superseded)
+        kept = tuple(d for d in self.diagnostics if _outlives(d, superseded))
         still_failed = tuple(urn for urn in self.failed if urn not in superseded)
         # Whichever failed last says how the whole ended.
         last = self if still_failed or _any_error(kept) else again
@@ -182,6 +182,14 @@ class Recorder:
             failed=tuple(e.res_op_failed_event.metadata.urn for e in events if e.res_op_failed_event),
             error=error,
         )
+
+
+def _outlives(diagnostic: Diagnostic, superseded: Collection[str]) -> bool:
+    """Whether what a run said still holds after some of its resources ran again: not what it said of
+    them, nor its stack-wide error (the failure those resources caused); a stack-wide warning does."""
+    if diagnostic.urn is None:
+        return diagnostic.severity != "error"
+    return diagnostic.urn not in superseded
 
 
 def _any_error(diagnostics: tuple[Diagnostic, ...]) -> bool:

@@ -64,6 +64,17 @@ def test_a_failure_of_the_second_run_fails_the_up_with_its_own_error() -> None:
     assert whole.errors == [error]
 
 
+def test_what_the_first_run_said_of_the_whole_stack_is_kept_but_its_stack_wide_error() -> None:
+    advice = Diagnostic("warning", "set PULUMI_DIY_BACKEND_ZSTD=true")
+    failed = Diagnostic("error", "update failed")
+    first = _up(255, advice, REFUSED, failed, failed=(CLIENT,))
+
+    whole = first.then(_up(0, create=1), superseded={CLIENT})
+
+    assert whole.ok
+    assert whole.diagnostics == (advice,)
+
+
 @pytest.mark.parametrize(
     ("value", "skipped"), [("true", True), ("TRUE", True), ("1", True), ("false", False), ("", False), ("yes", False)]
 )
