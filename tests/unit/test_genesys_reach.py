@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-from orgaccess.declarations.access_yaml import parse_declarations
+import pytest
+
+from orgaccess.declarations.access_yaml import DeclarationError, parse_declarations
 from orgaccess.dialects import GENESYS_CLOUD
 from orgaccess.dialects.genesys_cloud import reach
 from orgaccess.emulator.api import Api
@@ -55,3 +57,19 @@ def test_a_fleet_stacks_preflight_logs_in_to_its_own_orgs_only(tmp_path: Path) -
     GENESYS_CLOUD.preflight(decls, path, Fleet(cast(Any, client)), mine.__contains__)
 
     assert set(client.read) == mine
+
+
+def test_a_fleet_stacks_preflight_names_the_line_of_its_org_in_the_whole_file(tmp_path: Path) -> None:
+    # A stack reads its part of the file (Shard.narrow): its orgs are not at their positions in the file.
+    path = tmp_path / "access.yaml"
+    path.write_text(generate(20, drift_fraction=0.0, api=Api.GENESYS_CLOUD).declarations_yaml)
+    decls = parse_declarations(path.read_text(), GENESYS_CLOUD)
+    lacking = decls.orgs[13].id
+    part = decls.with_orgs(lambda org: org in {decls.orgs[2].id, lacking})
+    client = _Credentials({org.id for org in decls.orgs} - {lacking})
+
+    with pytest.raises(DeclarationError) as refused:
+        GENESYS_CLOUD.preflight(part, path, Fleet(cast(Any, client)))
+
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f"id: {lacking}" in text)
+    assert str(refused.value).startswith(f"{path}:{line}: org '{lacking}' has no admin credentials")

@@ -19,14 +19,14 @@ def preflight(decls: Declarations, path: Path, fleet: Fleet, holds_org: Callable
 
     Only the orgs of the stack: each is a login of its own, and a stack of 150 orgs of a 5,000-org
     fleet has no business logging in to the other 4,850 (their own stacks check them)."""
-    lines = org_lines(decls, path)
     # Each org is a login and a read of its own: side by side, as `orgaccess drift` reads orgs, since
     # one after another they cost every stack of a 5,000-org fleet four minutes (48 ms an org).
     held = [org for org in fleet_org_ids(decls) if holds_org(org)]
     found = for_each_org(held, lambda org: _problem(fleet, org))
-    problems = [f"{path}:{lines[org]}: {problem}" for org, problem in found.items() if problem]
+    problems = {org: problem for org, problem in found.items() if problem}
     if problems:
-        raise DeclarationError(problems)
+        lines = org_lines(decls, path)
+        raise DeclarationError([f"{path}:{lines[org]}: {problem}" for org, problem in problems.items()])
 
 
 def _problem(fleet: Fleet, org: str) -> str | None:
