@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orgaccess.platform.models import TokenResponse
 
@@ -15,6 +15,15 @@ REFRESH_MARGIN = 60.0
 class _Held:
     token: str
     renew_at: float
+
+
+@dataclass(frozen=True)
+class HandedToken:
+    """A token one process hands another of the same run (a report's share of the orgs), with the
+    seconds it stays worth using, so that the other need not log in again."""
+
+    token: str = field(repr=False)
+    seconds: float
 
 
 class TokenCache:
@@ -39,6 +48,17 @@ class TokenCache:
                 held = _Held(answer.access_token, self._clock() + lifetime)
                 self._held = held
             return held.token
+
+    def handed(self) -> HandedToken | None:
+        """The token held, if still worth using, as another process can take it."""
+        held = self._held
+        left = 0.0 if held is None else held.renew_at - self._clock()
+        return HandedToken(held.token, left) if held is not None and left > 0 else None
+
+    def take(self, handed: HandedToken) -> None:
+        """Holds a token another process handed over, for as long as it said."""
+        with self._lock:
+            self._held = _Held(handed.token, self._clock() + handed.seconds)
 
     def invalidate(self, token: str) -> None:
         """Forget `token` after a 401, unless another thread already replaced it."""

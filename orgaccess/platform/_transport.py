@@ -136,7 +136,7 @@ class Transport:
         self._org_header = org_header
         self._sleep = sleep
         self.backoff = Backoff(max_retry_after=limits.max_retry_after)
-        self._tokens = TokenCache(fetch_token, clock)
+        self.tokens = TokenCache(fetch_token, clock)
         self._pacing = OrgPacing(clock, sleep, ceiling=limits.pool_size)
         self._budget = budget
         self._calls = 0
@@ -217,13 +217,13 @@ class Transport:
         """The call's bearer token; renewed once per call on 401, which costs no attempt and no wait."""
         if call.org is None:
             return self._paced(call, None, attempt)
-        token = self._tokens.get()
+        token = self.tokens.get()
         answer = self._paced(call, token, attempt)
         if answer.status != 401 or progress.renewed:
             return answer
         progress.renewed = True
-        self._tokens.invalidate(token)
-        return self._paced(call, self._tokens.get(), attempt)
+        self.tokens.invalidate(token)
+        return self._paced(call, self.tokens.get(), attempt)
 
     def _outcome(self, call: Call[T], progress: _Progress, answer: Answer) -> T:
         """The result an answer stands for, or the error; `_Failed`/`_Refused` when worth another go."""

@@ -37,6 +37,7 @@ import httpx
 from pydantic import BaseModel, SecretStr
 
 from orgaccess.platform._redact import redact
+from orgaccess.platform._token import HandedToken
 from orgaccess.platform._transport import TOKEN_PATH, Limits, Transport
 from orgaccess.platform._transport import Call as _Call
 from orgaccess.platform.errors import Unauthorized
@@ -153,6 +154,18 @@ class PlatformClient:
     def calls(self) -> int:
         """HTTP requests sent so far, token requests and retries included."""
         return self._transport.calls
+
+    def handed_tokens(self) -> dict[str, HandedToken]:
+        """The token this client holds, by its client id, for another process of the same run."""
+        handed = self._transport.tokens.handed()
+        return {} if handed is None else {self._client_id: handed}
+
+    def take_tokens(self, tokens: Mapping[str, HandedToken]) -> None:
+        """Uses the token handed over for this client's id, if any, instead of logging in again."""
+        handed = tokens.get(self._client_id)
+        if handed is not None:
+            redact.add(handed.token)
+            self._transport.tokens.take(handed)
 
     @property
     def max_retry_after(self) -> float:

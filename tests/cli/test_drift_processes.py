@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from orgaccess.emulator.harness import EmulatorHandle
 from tests.cli.support import Cli, without_admin_in
@@ -41,6 +42,15 @@ def test_genesys_cloud_read_in_processes_is_the_one_process_report(genesys_cli: 
 
     assert alone[0] == 2, alone[2]
     assert _in(genesys_cli, 3, "--platform", "genesys-cloud", "--format", "json") == alone
+
+
+def test_genesys_cloud_read_in_processes_logs_in_to_each_org_once(genesys_cli: Cli, genesys: EmulatorHandle) -> None:
+    # The preflight logs in to every org; the processes reading shares of them use its tokens.
+    since = genesys.audit_count()
+
+    assert _in(genesys_cli, 3, "--platform", "genesys-cloud", "--format", "json")[0] == 2
+    logins = Counter(entry.client for entry in genesys.audit(since) if entry.path == "/oauth/token")
+    assert logins and set(logins.values()) == {1}, logins
 
 
 def test_an_org_that_cannot_be_read_fails_with_the_one_process_message(cli: Cli, emulator: EmulatorHandle) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from orgaccess.platform._redact import redact
+from orgaccess.platform._token import HandedToken
 from orgaccess.platform.client import TOKEN_PATH, PlatformClient, _ignore, _nothing, _path
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.genesys import permissions, wire
@@ -360,6 +361,16 @@ class GenesysClient:
     @property
     def calls(self) -> int:
         return sum(client.calls for client in self._orgs.values())
+
+    def handed_tokens(self) -> dict[str, HandedToken]:
+        """The tokens of the orgs this client has logged in to, by admin client id."""
+        return {
+            client_id: handed for client in self._orgs.values() for client_id, handed in client.handed_tokens().items()
+        }
+
+    def take_tokens(self, tokens: Mapping[str, HandedToken]) -> None:
+        for client in self._orgs.values():
+            client.take_tokens(tokens)
 
     def __getattr__(self, name: str) -> Any:
         # Every platform method takes the target org first; send it to that org's client.

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import Unauthorized
 from tests.unit.platform.platform_fake import (
     CLIENT_ID,
@@ -66,17 +67,52 @@ def test_token_is_fetched_once_across_threads() -> None:
     assert len(platform.api_requests) == 16
 
 
-def test_token_is_reused_until_near_expiry() -> None:
-    now = [0.0]
+def _logged_in(now: list[float]) -> tuple[Platform, PlatformClient]:
+    """A platform whose tokens last an hour, and a client on the clock `now[0]` that has logged in."""
     platform = Platform(token=token_step(expires_in=3600))
     client = platform.client(clock=lambda: now[0])
     client.get_organization(ORG)
+    return platform, client
+
+
+def test_token_is_reused_until_near_expiry() -> None:
+    now = [0.0]
+    platform, client = _logged_in(now)
     now[0] = 3600 - 61
     client.get_organization(ORG)
     assert len(platform.token_requests) == 1
     now[0] = 3600 - 59
     client.get_organization(ORG)
     assert len(platform.token_requests) == 2
+
+
+def test_a_token_handed_to_another_client_of_the_same_credentials_spares_it_a_login() -> None:
+    platform = Platform(token=token_step(expires_in=3600))
+    first = platform.client()
+    first.get_organization(ORG)
+
+    second = platform.client()
+    second.take_tokens(first.handed_tokens())
+    second.get_organization(ORG)
+
+    assert len(platform.token_requests) == 1
+    assert platform.api_requests[-1].headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_a_token_due_for_renewal_is_not_handed_over() -> None:
+    now = [0.0]
+    _, client = _logged_in(now)
+    now[0] = 3600 - 59
+
+    assert client.handed_tokens() == {}
+
+
+def test_a_handed_token_shows_no_secret_in_its_text() -> None:
+    platform = Platform()
+    client = platform.client()
+    client.get_organization(ORG)
+
+    assert TOKEN not in repr(client.handed_tokens())
 
 
 def test_401_renews_token_once() -> None:
