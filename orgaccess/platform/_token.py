@@ -52,8 +52,10 @@ class TokenCache:
     def handed(self) -> HandedToken | None:
         """The token held, if still worth using, as another process can take it."""
         held = self._held
-        left = 0.0 if held is None else held.renew_at - self._clock()
-        return HandedToken(held.token, left) if held is not None and left > 0 else None
+        if held is None:
+            return None
+        left = held.renew_at - self._clock()
+        return HandedToken(held.token, left) if left > 0 else None
 
     def take(self, handed: HandedToken) -> None:
         """Holds a token another process handed over, for as long as it said."""
