@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -46,7 +47,7 @@ def dead_run_plugin(cwd: Path, command: Sequence[str]) -> Iterator[tuple[int, ps
     killed with SIGKILL: yields the dead engine's pid (the one its lock names) and the plugin."""
     engine = subprocess.Popen([sys.executable, "-c", _ENGINE, str(cwd), *command], stdout=subprocess.PIPE, text=True)
     assert engine.stdout is not None
-    plugin = psutil.Process(int(engine.stdout.readline()))
+    plugin = _exec_done(psutil.Process(int(engine.stdout.readline())))
     engine.send_signal(signal.SIGKILL)
     engine.wait()
     try:
@@ -60,13 +61,29 @@ def started(cwd: Path, command: Sequence[str], **options: object) -> Iterator[ps
     """`command` started in `cwd` by the test itself (not by an engine)."""
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options)  # type: ignore[call-overload]
     try:
-        yield psutil.Process(process.pid)
+        yield _exec_done(psutil.Process(process.pid))
     finally:
         process.kill()
         process.wait()
 
 
+def _exec_done(process: psutil.Process) -> psutil.Process:
+    """`process` once its exec is complete. Popen returns, and an engine learns the pid, as soon as
+    the exec has closed the inherited pipes; the new program's arguments are set up after that, and
+    until then the kernel shows an empty command line (no plugin, to recovery)."""
+    deadline = time.monotonic() + 10
+    while not process.cmdline():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"process {process.pid} did not finish its exec within 10 s")
+        time.sleep(0.001)
+    return process
+
+
 def _stop(process: psutil.Process) -> None:
+    """SIGKILL, and wait until it is dead. Not until it is gone: an orphan is reaped by init, on
+    its own schedule (every two seconds on a Firecracker guest)."""
+    deadline = time.monotonic() + 10
     with suppress(psutil.NoSuchProcess):
         process.kill()
-        process.wait(timeout=10)
+        while process.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+            time.sleep(0.001)

@@ -33,9 +33,10 @@ def found(project: Path, lock: recovery.Lock) -> set[int]:
 
 
 def become(process: psutil.Process, uid: int) -> bool:
-    """Whether `process` runs as `uid` within 10 s (setpriv changes it just before its exec)."""
+    """Whether `process` runs as `uid` within 10 s (setpriv changes it just before its exec), its
+    exec done."""
     deadline = time.monotonic() + 10
-    while process.uids().real != uid or process.name() == "setpriv":
+    while process.uids().real != uid or process.name() == "setpriv" or not process.cmdline():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
