@@ -143,8 +143,9 @@ def killed_at_first_write(stack: Stack, path: Path) -> Iterator[subprocess.Popen
         _wait_for_death(_traced_pulumi(tracer), deadline=time.monotonic() + 300)
         yield tracer
     finally:
-        with suppress(ProcessLookupError):
-            os.killpg(tracer.pid, signal.SIGKILL)
+        if tracer.returncode is None:  # a reaped tracer's pid, and group id, may be a stranger's by now
+            with suppress(ProcessLookupError):
+                os.killpg(tracer.pid, signal.SIGKILL)
         # The dead run's plugins, if the test did not get to recover: strace waits for them.
         for plugin in recovery.leftover_plugins(stack.project_dir, recovery.locks(stack)):
             with suppress(psutil.NoSuchProcess):

@@ -262,9 +262,12 @@ class BackgroundUp:
         self._known: dict[int, psutil.Process] = {}
 
     def _descendants(self) -> list[psutil.Process]:
-        with suppress(psutil.NoSuchProcess):
-            for child in psutil.Process(self.process.pid).children(recursive=True):
-                self._known.setdefault(child.pid, child)
+        # Once `finish` reaped `pulumi`, the kernel may give its pid, and so its group's id, to a
+        # stranger (another test's process): only an unreaped `pulumi` is looked at or signalled.
+        if self.process.returncode is None:
+            with suppress(psutil.NoSuchProcess):
+                for child in psutil.Process(self.process.pid).children(recursive=True):
+                    self._known.setdefault(child.pid, child)
         return list(self._known.values())
 
     def provider(self, timeout: float = 30.0) -> psutil.Process:
@@ -290,8 +293,9 @@ class BackgroundUp:
 
     def end(self) -> None:
         self._descendants()
-        with suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process.returncode is None:
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         for process in self._known.values():
             # psutil checks that the pid still names the process it saw, so no stranger is hit.
             with suppress(psutil.NoSuchProcess):
