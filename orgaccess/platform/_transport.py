@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 from pydantic import ValidationError
 
-from orgaccess.platform._connections import PerThreadClients
+from orgaccess.platform._connections import PerThreadTransports
 from orgaccess.platform._pacing import OrgPacing
 from orgaccess.platform._proxy import environment_proxy
 from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
@@ -141,14 +141,17 @@ class Transport:
         self._budget = budget
         self._calls = 0
         self._calls_lock = threading.Lock()
-        self._clients = PerThreadClients(
-            lambda: httpx.Client(
-                base_url=base_url,
-                timeout=httpx.Timeout(limits.timeout),
+        # Requests go straight to a transport, as httpx.Client would send them (its default headers, the
+        # timeout, the base URL) without the client's layers this code has no use for: auth flows,
+        # redirects, cookies and event hooks cost 0.14 ms of CPU a call, a sixth of a drift's.
+        self._base_url = base_url.rstrip("/")
+        self._extensions = {"timeout": httpx.Timeout(limits.timeout).as_dict()}
+        self._transports = PerThreadTransports(
+            (lambda: transport)
+            if transport is not None
+            else lambda: httpx.HTTPTransport(
                 # A thread sends one request at a time (see _connections).
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                transport=transport,
-                follow_redirects=False,
                 # Always verified: against the system's CAs, or the platform's own CA bundle; never a
                 # trust store, proxy or .netrc that the environment happens to hold (see _proxy).
                 verify=_tls_context(ca_bundle),
@@ -158,7 +161,7 @@ class Transport:
         )
 
     def close(self) -> None:
-        self._clients.close()
+        self._transports.close()
 
     @property
     def calls(self) -> int:
@@ -258,15 +261,19 @@ class Transport:
             self._pacing.leave(call.org, answered=answered, refused_for=refused_for)
 
     def _exchange(self, call: Call[Any], token: str | None, attempt: int) -> Answer:
-        headers = self._headers(call, token)
-        http = self._clients.get()
-        request = http.build_request(
-            call.method, call.path, params=call.params, json=call.json, data=call.form, headers=headers
+        request = httpx.Request(
+            call.method,
+            call.path if "://" in call.path else self._base_url + call.path,  # absolute: genesys's login host
+            params=call.params,
+            json=call.json,
+            data=call.form,
+            headers=[*_client_headers(), *self._headers(call, token).items()],
+            extensions=self._extensions,
         )
         with self._calls_lock:
             self._calls += 1
         try:
-            response = http.send(request, stream=True)
+            response = self._transports.get().handle_request(request)
         except httpx.TransportError as exc:
             _log.debug(
                 "%s %s org=%s attempt=%d failed: %s", call.method, call.path, call.org, attempt, type(exc).__name__
@@ -368,6 +375,14 @@ def _describe_error(status: int, body: bytes) -> tuple[str, str, str]:
         return oauth.error, oauth.error_description or oauth.error, ""
     except ValidationError:
         return "", f"HTTP {status} without an error body", ""
+
+
+@functools.cache
+def _client_headers() -> tuple[tuple[str, str], ...]:
+    """The headers httpx.Client sends with every request (Accept, Accept-Encoding, Connection,
+    User-Agent), spelled as it spells them, so that the wire stays what it was through the client."""
+    with httpx.Client(transport=httpx.BaseTransport(), trust_env=False) as client:
+        return tuple((name.decode("ascii"), value.decode("ascii")) for name, value in client.headers.raw)
 
 
 @functools.cache
