@@ -284,7 +284,7 @@ def _end_leftover_plugins(
     ended = 0
     for process in leftover_plugins(project_dir, held):
         found(f"plugin process {process.pid} of a dead run still running ({_command(process)})")
-        _end(process)
+        end(process)
         did(f"ended process {process.pid}")
         ended += 1
     return ended
@@ -409,16 +409,36 @@ def _command(process: psutil.Process) -> str:
         return "gone"
 
 
-def _end(process: psutil.Process) -> None:
-    """SIGTERM, then SIGKILL after a grace period; psutil checks the pid still names this process."""
+def end(process: psutil.Process) -> None:
+    """SIGTERM, then SIGKILL if it has not exited after a grace period; psutil checks the pid still
+    names this process.
+
+    Exited is enough: a dead run's plugin is an orphan, which only init reaps, on its own schedule
+    (every two seconds on a Firecracker guest; never under a container's PID 1 that does not reap).
+    Waiting for it to be gone, as psutil.wait_procs does, held `recover` the whole grace period and
+    then again after a SIGKILL that a zombie ignores: 10 s a plugin.
+    """
     try:
         process.terminate()
-        _, alive = psutil.wait_procs([process], timeout=END_GRACE_SECONDS)
-        for straggler in alive:
-            straggler.kill()
-        psutil.wait_procs(alive, timeout=END_GRACE_SECONDS)
+        if not _exits_within(process, END_GRACE_SECONDS):
+            process.kill()
+            _exits_within(process, END_GRACE_SECONDS)
     except psutil.NoSuchProcess:
         pass
+
+
+def _exits_within(process: psutil.Process, seconds: float) -> bool:
+    """Whether `process` has exited (is gone, or a zombie its parent has yet to reap) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
 
 
 # The stack's checkpoint, made readable.
