@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psutil
 
+from orgaccess.engine import recovery
+
 # Starts its command as Pulumi starts a plugin, says the plugin's pid, and waits to be killed.
 _ENGINE = (
     "import subprocess, sys, time\n"
@@ -82,8 +84,6 @@ def _exec_done(process: psutil.Process) -> psutil.Process:
 def _stop(process: psutil.Process) -> None:
     """SIGKILL, and wait until it is dead. Not until it is gone: an orphan is reaped by init, on
     its own schedule (every two seconds on a Firecracker guest)."""
-    deadline = time.monotonic() + 10
     with suppress(psutil.NoSuchProcess):
         process.kill()
-        while process.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
-            time.sleep(0.001)
+    recovery.exited_within(process, 10)

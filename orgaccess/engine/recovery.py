@@ -420,14 +420,14 @@ def end(process: psutil.Process) -> None:
     """
     try:
         process.terminate()
-        if not _exits_within(process, END_GRACE_SECONDS):
+        if not exited_within(process, END_GRACE_SECONDS):
             process.kill()
-            _exits_within(process, END_GRACE_SECONDS)
+            exited_within(process, END_GRACE_SECONDS)
     except psutil.NoSuchProcess:
         pass
 
 
-def _exits_within(process: psutil.Process, seconds: float) -> bool:
+def exited_within(process: psutil.Process, seconds: float) -> bool:
     """Whether `process` has exited (is gone, or a zombie its parent has yet to reap) within `seconds`."""
     deadline = time.monotonic() + seconds
     while True:

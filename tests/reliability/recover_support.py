@@ -140,7 +140,9 @@ def killed_at_first_write(stack: Stack, path: Path) -> Iterator[subprocess.Popen
     strace = ["strace", "-f", "-o", "/dev/null", *kill]
     tracer = start_up(stack, "--refresh", under=strace, output=subprocess.DEVNULL)
     try:
-        _wait_for_death(_traced_pulumi(tracer), deadline=time.monotonic() + 300)
+        # strace lives on while the dead run's plugins do, and reaps its pulumi at once.
+        if not recovery.exited_within(_traced_pulumi(tracer), 300):
+            raise TimeoutError("the traced pulumi was not killed")
         yield tracer
     finally:
         if tracer.returncode is None:  # a reaped tracer's pid, and group id, may be a stranger's by now
@@ -163,15 +165,3 @@ def _traced_pulumi(tracer: subprocess.Popen[str]) -> psutil.Process:
                     return child
         time.sleep(0.02)
     raise TimeoutError("strace started no pulumi")
-
-
-def _wait_for_death(process: psutil.Process, deadline: float) -> None:
-    # strace lives on while the dead run's plugins do, and reaps its pulumi at once.
-    while time.monotonic() < deadline:
-        try:
-            if process.status() == psutil.STATUS_ZOMBIE:
-                return
-        except psutil.NoSuchProcess:
-            return
-        time.sleep(0.05)
-    raise TimeoutError("the traced pulumi was not killed")
