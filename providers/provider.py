@@ -16,6 +16,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from orgaccess.declarations.access_yaml import DeclarationError
 from orgaccess.deploy import session
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.settings import SettingsError
@@ -65,9 +66,13 @@ class KindProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         try:
-            return CheckResult(reconcile.check(session.fleet(), KINDS[self.kind], news), [])
+            return CheckResult(reconcile.check(session.checked_fleet(), KINDS[self.kind], news), [])
         except _EXPLAINED as exc:
             return CheckResult(news, [CheckFailure("drift", str(exc))])
+        except DeclarationError as exc:
+            # The preflight's, one line per org naming its line of the file: each on a line of its
+            # own, below the engine's prefix (which names this resource, the first one checked).
+            return CheckResult(news, [CheckFailure("drift", f"nothing changes until these are fixed:\n{exc}")])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changes, replaces = _on_platform(reconcile.diff, KINDS[self.kind], olds, news)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from orgaccess import dialects
 from orgaccess.declarations.access_yaml import DeclarationError
 from orgaccess.deploy import startup, validated, warmup
+from orgaccess.deploy.gate import Gate
 from orgaccess.deploy.shard import parse_shard
 from orgaccess.platform import settings as settings_
 from orgaccess.platform.settings import Settings, SettingsError
@@ -27,7 +28,8 @@ _lock = threading.Lock()
 _settings: Settings | None = None
 _fleet: Fleet | None = None
 _failure: Exception | None = None
-_warming = False
+_prepared = False
+_preflight: Gate | None = None
 PROVIDER_ATTEMPTS = 8
 
 
@@ -42,25 +44,35 @@ def start(get: Callable[[str], object]) -> None:
     except SettingsError as exc:
         configure_failed(exc)
         return
-    _warm_once(get)
+    _prepare_once(get)
 
 
-def _warm_once(get: Callable[[str], object]) -> None:
-    global _warming
+def _prepare_once(get: Callable[[str], object]) -> None:
+    """Starts, once per process and in the background, the provider's half of the preflight, then
+    the warm-up of every org of the stack."""
+    global _prepared, _preflight
     with _lock:
-        if _warming:
+        if _prepared:
             return
-        _warming = True
+        _prepared = True
     config = settings_.stack_lookup(get)
     try:
         dialect = dialects.chosen(config)
         # A provider runs in the program's directory, where a relative declarations path points.
+        path = settings_.declarations_path(config)
         shard_value = _text(config("shard"))
-        decls = validated.load_part(settings_.declarations_path(config), dialect, shard_value)
+        decls = validated.load_part(path, dialect, shard_value)
         shard = parse_shard(shard_value, dialect)
     except (DeclarationError, SettingsError):
-        return  # the program reports a bad file; there is nothing to warm without one
-    warmup.start(fleet(), dialect, decls, shard.holds_org)
+        return  # the program reports a bad file; there is nothing to check or warm without one
+    live = fleet()
+    _preflight = gate = Gate(lambda: dialect.provider_preflight(decls, path, live, shard.holds_org))
+
+    def prepare() -> None:
+        if gate.run():
+            warmup.warm(live, dialect, decls, shard.holds_org)
+
+    threading.Thread(target=prepare, name="orgaccess-warmup", daemon=True).start()
 
 
 def _text(value: object) -> str | None:
@@ -84,6 +96,14 @@ def configure_failed(error: Exception) -> None:
     global _failure
     with _lock:
         _failure = error
+
+
+def checked_fleet() -> Fleet:
+    """`fleet()`, once the provider's half of the preflight has passed (dialects/base.Definition):
+    every `check` waits for it, so that no `up` writes before every org is known to be reachable."""
+    if _preflight is not None:
+        _preflight.wait()
+    return fleet()
 
 
 def fleet() -> Fleet:

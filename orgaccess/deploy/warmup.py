@@ -29,13 +29,14 @@ OrgFilter = Callable[[str], bool]
 def start(fleet: Fleet, dialect: Dialect, decls: Declarations, holds_org: OrgFilter) -> threading.Thread:
     """Starts reading, in a daemon thread, what the declared orgs' resources will observe."""
     thread = threading.Thread(
-        target=_warm, args=(fleet, dialect, decls, holds_org), name="orgaccess-warmup", daemon=True
+        target=warm, args=(fleet, dialect, decls, holds_org), name="orgaccess-warmup", daemon=True
     )
     thread.start()
     return thread
 
 
-def _warm(fleet: Fleet, dialect: Dialect, decls: Declarations, holds_org: OrgFilter) -> None:
+def warm(fleet: Fleet, dialect: Dialect, decls: Declarations, holds_org: OrgFilter) -> None:
+    """Reads what the declared orgs' resources will observe; a failed read is left for the foreground."""
     orgs = [o for o in decls.orgs if holds_org(o.id)]
     if not orgs:
         return

@@ -59,6 +59,24 @@ class Definition(ABC):
         `holds_org`: the orgs a stack of a fleet holds; a dialect that must log in to each org to
         check it checks only those."""
 
+    # Where the preflight runs in a deployment: both halves run before any write. By default the
+    # program checks it all, before it declares a resource. A dialect whose check is a login to
+    # every org leaves that to the provider, which logs in to each org anyway (every `check` waits
+    # for it: deploy/session), and the program checks only what needs no call.
+
+    def program_preflight(
+        self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
+    ) -> None:
+        """The program's half of `preflight`."""
+        self.preflight(decls, path, fleet, holds_org)
+
+    def provider_preflight(
+        self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
+    ) -> None:
+        """The provider's half of `preflight`, checked before its first `check` answers: by default
+        none, the program checked it all."""
+        return None
+
     @abstractmethod
     def unexportable(self, fleet: Fleet, home_org: str, orgs: list[str]) -> list[str]:
         """Why some of `orgs` cannot be exported with the credentials, one line each with the fix."""

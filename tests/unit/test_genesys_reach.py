@@ -25,10 +25,13 @@ class _Credentials:
         self._orgs = orgs
         self.read: list[str] = []
 
-    def get_organization(self, org: str) -> Organization:
-        self.read.append(org)
+    def own_client_id(self, org: str) -> str:
         if org not in self._orgs:
             raise UnknownOrg(org)
+        return f"admin-of-{org}"
+
+    def get_organization(self, org: str) -> Organization:
+        self.read.append(org)
         return Organization(id=org, name=org, linkedOrganizations=[])
 
 
@@ -73,3 +76,31 @@ def test_a_fleet_stacks_preflight_names_the_line_of_its_org_in_the_whole_file(tm
 
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f"id: {lacking}" in text)
     assert str(refused.value).startswith(f"{path}:{line}: org '{lacking}' has no admin credentials")
+
+
+def test_the_programs_half_of_the_preflight_reads_no_org(tmp_path: Path) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text(generate(20, drift_fraction=0.0, api=Api.GENESYS_CLOUD).declarations_yaml)
+    decls = parse_declarations(path.read_text(), GENESYS_CLOUD)
+    client = _Credentials({org.id for org in decls.orgs})
+
+    GENESYS_CLOUD.program_preflight(decls, path, Fleet(cast(Any, client)))
+
+    assert client.read == []
+
+
+def test_the_programs_half_of_the_preflight_names_the_line_of_an_org_without_credentials(tmp_path: Path) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text(generate(20, drift_fraction=0.0, api=Api.GENESYS_CLOUD).declarations_yaml)
+    decls = parse_declarations(path.read_text(), GENESYS_CLOUD)
+    lacking = decls.orgs[7].id
+    client = _Credentials({org.id for org in decls.orgs} - {lacking})
+
+    with pytest.raises(DeclarationError) as refused:
+        GENESYS_CLOUD.program_preflight(decls, path, Fleet(cast(Any, client)))
+
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f"id: {lacking}" in text)
+    assert str(refused.value) == (
+        f"{path}:{line}: org '{lacking}' has no admin credentials; "
+        "add it under orgaccess:orgCredentials with its own client id and secret"
+    )

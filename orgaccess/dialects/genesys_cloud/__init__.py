@@ -53,6 +53,18 @@ class GenesysCloud(Definition):
     def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
         reach.preflight(decls, path, fleet, holds_org)
 
+    def program_preflight(
+        self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
+    ) -> None:
+        # Where each org's credentials act is a login and a read per org; the provider logs in to
+        # each org anyway, so it checks that (a login fewer per org, and no read in the program).
+        reach.credentials_given(decls, path, fleet, holds_org)
+
+    def provider_preflight(
+        self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
+    ) -> None:
+        reach.preflight(decls, path, fleet, holds_org)
+
     def unexportable(self, fleet: Fleet, home_org: str, orgs: list[str]) -> list[str]:
         return reach.unexportable(fleet, [home_org, *orgs])
 

@@ -22,21 +22,37 @@ def preflight(decls: Declarations, path: Path, fleet: Fleet, holds_org: Callable
     # Each org is a login and a read of its own: side by side, as `orgaccess drift` reads orgs, since
     # one after another they cost every stack of a 5,000-org fleet four minutes (48 ms an org).
     held = [org for org in fleet_org_ids(decls) if holds_org(org)]
-    found = for_each_org(held, lambda org: _problem(fleet, org))
+    _refuse(decls, path, for_each_org(held, lambda org: _problem(fleet, org)))
+
+
+def credentials_given(decls: Declarations, path: Path, fleet: Fleet, holds_org: Callable[[str], bool]) -> None:
+    """Every org `holds_org` has its own admin client; no call is made (where each acts: `preflight`)."""
+    _refuse(decls, path, {org: _missing(fleet, org) for org in fleet_org_ids(decls) if holds_org(org)})
+
+
+def _refuse(decls: Declarations, path: Path, found: dict[str, str | None]) -> None:
     problems = {org: problem for org, problem in found.items() if problem}
     if problems:
         lines = org_lines(decls, path)
         raise DeclarationError([f"{path}:{lines[org]}: {problem}" for org, problem in problems.items()])
 
 
-def _problem(fleet: Fleet, org: str) -> str | None:
+def _missing(fleet: Fleet, org: str) -> str | None:
     try:
-        acting_in = fleet.organization(org).id
+        fleet.client.own_client_id(org)
     except UnknownOrg:
         return (
             f"org '{org}' has no admin credentials; "
             "add it under orgaccess:orgCredentials with its own client id and secret"
         )
+    return None
+
+
+def _problem(fleet: Fleet, org: str) -> str | None:
+    if missing := _missing(fleet, org):
+        return missing
+    try:
+        acting_in = fleet.organization(org).id
     except PlatformError as exc:
         return f"org '{org}' cannot be read with its credentials ({exc})"
     if acting_in != org:
@@ -48,19 +64,9 @@ def _problem(fleet: Fleet, org: str) -> str | None:
 
 
 def unexportable(fleet: Fleet, orgs: list[str]) -> list[str]:
-    # Side by side, as the preflight reads them: each is a login and a read of its own.
-    missing = for_each_org(sorted(set(orgs)), lambda org: _lacks_credentials(fleet, org))
     return [
         f"org {show(org)} has no admin credentials on genesys-cloud; add it to env "
         "ORGACCESS_ORG_CREDENTIALS with its own client id and secret, or drop it from --org"
-        for org, lacking in missing.items()
-        if lacking
+        for org in sorted(set(orgs))
+        if _missing(fleet, org)
     ]
-
-
-def _lacks_credentials(fleet: Fleet, org: str) -> bool:
-    try:
-        fleet.organization(org)
-    except UnknownOrg:
-        return True
-    return False
