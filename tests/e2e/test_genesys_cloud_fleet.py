@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,10 +84,36 @@ def test_the_preview_of_the_drifted_fleet_shows_every_broken_org(stack: Stack) -
     assert drifted == {org for n, org in enumerate(ORGS) if n % 5}
 
 
-def test_one_up_converges_the_fleet_and_the_second_preview_is_clean(stack: Stack) -> None:
+@pytest.fixture(scope="module")
+def up_reads(stack: Stack, platform: EmulatorHandle) -> Counter[tuple[str | None, str]]:
+    """The fleet's first `up`, once: its reads, by (org, path)."""
+    since = platform.audit_count()
     assert stack.up().check().returncode == 0
+    return Counter((e.org, e.path) for e in platform.audit(since) if e.method == "GET")
+
+
+def test_one_up_converges_the_fleet_and_the_second_preview_is_clean(
+    stack: Stack, up_reads: Counter[tuple[str | None, str]]
+) -> None:
     result = stack.preview(expect_no_changes=True)
     assert result.returncode == 0, result.output
+
+
+def test_the_up_lists_an_orgs_clients_again_only_after_it_changed_one(
+    up_reads: Counter[tuple[str | None, str]],
+) -> None:
+    # The check's listing, then the account's converge (a fresh one); the binding reads that same one
+    # unless the converge created the client.
+    listed = {org: up_reads[(org, "/api/v2/oauth/clients")] for org in ORGS}
+    assert listed == {org: 3 if n % 5 == 4 else 2 for n, org in enumerate(ORGS)}
+
+
+def test_the_up_lists_an_orgs_divisions_only_where_its_binding_holds_no_grant_yet(
+    up_reads: Counter[tuple[str | None, str]],
+) -> None:
+    # A live grant in the home division names it; an account without one needs the org's list.
+    listed = {org for org in ORGS if up_reads[(org, "/api/v2/authorization/divisions")]}
+    assert listed == {org for n, org in enumerate(ORGS) if n % 5 in (1, 4)}
 
 
 def test_every_orgs_app_client_then_gets_200_created_ones_with_their_secret_output(

@@ -117,11 +117,14 @@ def _live_divisions(pairs: list[Grant]) -> list[str]:
     return sorted(f"{role} in {name}" for role, names in per_role.items() for name in names)
 
 
-def _wanted_divisions(fleet: Fleet, props: Props) -> list[Division]:
-    """The declared divisions as the platform's, the home one when none is declared."""
+def _wanted_divisions(fleet: Fleet, props: Props, live: list[Grant]) -> list[Division]:
+    """The declared divisions as the platform's, the home one when none is declared. The org's
+    divisions are listed (a call per org in every `up`) only for a name that needs them."""
     names = props.get("divisions")
     if not names:
-        return [next(d for d in divisions(fleet, props["org"]).values() if d.home)]
+        return [_home_division(fleet, props["org"], live)]
+    if set(names) == {ALL_DIVISIONS}:
+        return [EVERY_DIVISION]
     known = divisions(fleet, props["org"])
     absent = [n for n in names if n != ALL_DIVISIONS and n not in known]
     if absent:
@@ -132,12 +135,18 @@ def _wanted_divisions(fleet: Fleet, props: Props) -> list[Division]:
     return [EVERY_DIVISION if n == ALL_DIVISIONS else known[n] for n in names]
 
 
+def _home_division(fleet: Fleet, org: str, live: list[Grant]) -> Division:
+    """Named by a live grant in it, else found among the org's divisions."""
+    named = next((grant.division for grant in live if grant.division.home), None)
+    return named or next(d for d in divisions(fleet, org).values() if d.home)
+
+
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     org = props["org"]
     account = _existing_account(fleet, props)
     live = grant_pairs(fleet, org, account.id, fresh=True)
     wanted = set(props["roles"])
-    in_divisions = _wanted_divisions(fleet, props)
+    in_divisions = _wanted_divisions(fleet, props, live)
     _grant_missing(fleet, org, account.id, live, [(role, d) for role in sorted(wanted) for d in in_divisions])
     keep = {(role, d.id) for role in wanted for d in in_divisions}
     _revoke(fleet, org, account.id, [g for g in live if (g.role.name, g.division.id) not in keep])

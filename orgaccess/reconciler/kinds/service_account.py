@@ -118,29 +118,40 @@ def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     home, name = props["homeOrg"], props["name"]
     live = accounts(fleet, home, fresh=True).get(name)
     adopted = bool(prior.get("adopted", live is not None))
+    # secretRotation is a trigger: a new value, after creation, asks for a new secret.
+    rotate = bool(prior) and props.get("secretRotation") != prior.get("secretRotation")
+    _keepable(fleet, name, home, create=live is None, rotate=rotate)
     # The secret is known only when orgaccess created or rotated it; an adopted
     # account keeps the secret its operators already hold.
-    secret = prior.get("secret") or ""
+    client, secret = _written(fleet, props, live, rotate=rotate, secret=prior.get("secret") or "")
+    return {**props, "clientId": client.id, "secret": secret, "adopted": adopted}
+
+
+def _written(
+    fleet: Fleet, props: Props, live: OAuthClient | None, *, rotate: bool, secret: str
+) -> tuple[OAuthClient, str]:
+    """The account once written as declared, and its secret. Only a write makes the listing stale:
+    without one, the bindings after it read the same listing."""
+    home = props["homeOrg"]
     wanted = {
-        "name": name,
+        "name": props["name"],
         "description": props["description"],
         "authorizedGrantType": GrantType(props["grantType"].upper()),
         "scopes": props["scopes"],
         "orgLock": OrgLock(props["orgLock"]),
     }
-    # secretRotation is a trigger: a new value, after creation, asks for a new secret.
-    rotate = bool(prior) and props.get("secretRotation") != prior.get("secretRotation")
-    _keepable(fleet, name, home, create=live is None, rotate=rotate)
     if live is None:
         created = fleet.client.create_client(home, OAuthClientSpec(**wanted))
-        secret, live = created.secret, created
-    else:
-        if _live_props(live) != {k: props[k] for k in FIELDS}:
-            live = fleet.client.update_client(home, live.id, OAuthClientUpdate(**wanted, version=live.version))
-        if rotate:
-            secret = fleet.client.rotate_secret(home, live.id).secret
-    forget_accounts(fleet, home)
-    return {**props, "clientId": live.id, "secret": secret, "adopted": adopted}
+        forget_accounts(fleet, home)
+        return created, created.secret
+    differs = _live_props(live) != {k: props[k] for k in FIELDS}
+    if differs:
+        live = fleet.client.update_client(home, live.id, OAuthClientUpdate(**wanted, version=live.version))
+    if rotate:
+        secret = fleet.client.rotate_secret(home, live.id).secret
+    if differs or rotate:
+        forget_accounts(fleet, home)
+    return live, secret
 
 
 def _keepable(fleet: Fleet, name: str, home: str, *, create: bool, rotate: bool) -> None:
