@@ -27,6 +27,9 @@ from orgaccess.platform.models import Organization
 
 T = TypeVar("T")
 
+# Before the first fetch on the fetch clock: every kept value was fetched at or after it.
+_ANY_READ = -1
+
 
 class _Parts:
     """Values computed once per key, with one lock per key so slow fetches overlap.
@@ -102,10 +105,13 @@ class Fleet:
         return self._parts.get(key, fetch, since=self._parts.now() if began is None else began)
 
     @contextlib.contextmanager
-    def converging(self) -> Iterator[None]:
-        """One resource's converge, in this thread: its fresh reads are those made since it began."""
+    def converging(self, *, on_reads_made: bool = False) -> Iterator[None]:
+        """One resource's converge, in this thread: its fresh reads are those made since it began;
+        `on_reads_made`, every read this process has kept is fresh enough (a converge that has
+        nothing to write on them: reading again would only cost calls)."""
         outer = getattr(self._converge, "began", None)
-        self._converge.began = self._parts.now() if outer is None else outer
+        began = _ANY_READ if on_reads_made else self._parts.now()
+        self._converge.began = began if outer is None else outer
         try:
             yield
         finally:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from orgaccess.emulator.harness import EmulatorHandle
+from orgaccess.platform.client import PlatformClient
+from orgaccess.platform.models import RoleUpdate
 from orgaccess.reconciler import reconcile
 from orgaccess.reconciler.kinds.base import FAILED, known_objects
 from orgaccess.reconciler.kinds.role import roles
@@ -63,8 +65,9 @@ def test_create_of_an_org_already_as_declared_writes_nothing(fleet: Fleet, platf
 def test_create_reads_a_part_once_to_decide_the_writes_of_all_its_objects(
     fleet: Fleet, platform: EmulatorHandle
 ) -> None:
-    # Two license toggles, both already as declared: one list of the org's features serves both.
-    props = org_resource("org-primary", _with_screen_recording_on)
+    # Two license toggles, both already as declared, in an org with a grant to make: the create
+    # reads afresh what it decides on, and one list of the org's features serves both toggles.
+    props = org_resource("org-primary", _with_screen_recording_on_and_a_grant_to_make)
     reconcile.drift_of(fleet, ORG_ACCESS, props)  # the check's reads
     since = platform.audit_count()
     reconcile.create(fleet, ORG_ACCESS, props)
@@ -72,5 +75,32 @@ def test_create_reads_a_part_once_to_decide_the_writes_of_all_its_objects(
     assert reads["GET /api/v2/license/features"] == 1, reads
 
 
-def _with_screen_recording_on(document: dict[str, Any]) -> None:
-    declared_org(document, "org-primary")["licenses"]["screen_recording"] = True
+def test_create_of_an_org_this_run_read_as_declared_reads_nothing_again(fleet: Fleet, platform: EmulatorHandle) -> None:
+    props = org_resource("org-primary")
+    assert reconcile.drift_of(fleet, ORG_ACCESS, props) == []  # the check's reads
+    since = platform.audit_count()
+    _, outs = reconcile.create(fleet, ORG_ACCESS, props)
+    assert platform.audit(since) == []
+    assert known_objects(outs)["Role Recording Analyst"]["adopted"] is True
+
+
+def test_create_of_an_org_with_drift_reads_afresh_what_it_writes_on(
+    fleet: Fleet, platform: EmulatorHandle, by_hand: PlatformClient
+) -> None:
+    # The check read partner-b's role with the wrong permission; by the create, someone fixed it by hand.
+    props = org_resource("org-partner-b")
+    assert reconcile.drift_of(fleet, ORG_ACCESS, props) != []
+    role = by_hand.list_roles("org-partner-b", name="Recording Analyst")[0]
+    fixed = RoleUpdate(
+        name=role.name, description=role.description, permissions=["recording:view"], version=role.version
+    )
+    by_hand.update_role("org-partner-b", role.id, fixed)
+    since = platform.audit_count()
+    reconcile.create(fleet, ORG_ACCESS, props)
+    assert writes(platform.audit(since)) == []
+
+
+def _with_screen_recording_on_and_a_grant_to_make(document: dict[str, Any]) -> None:
+    org = declared_org(document, "org-primary")
+    org["licenses"]["screen_recording"] = True
+    org["bindings"][0]["roles"].append("Screen Recording Admin")

@@ -88,6 +88,23 @@ def test_in_a_converge_a_write_makes_the_next_fresh_read_read_again() -> None:
     assert client.reads == 2
 
 
+def test_in_a_converge_on_the_reads_made_a_read_from_before_it_is_fresh() -> None:
+    client, shared = _answering()
+    roles(shared, "org-a")
+    with shared.converging(on_reads_made=True):
+        roles(shared, "org-a", fresh=True)
+    assert client.reads == 1
+
+
+def test_in_a_converge_on_the_reads_made_a_write_still_makes_the_next_read_read_again() -> None:
+    client, shared = _answering()
+    roles(shared, "org-a")
+    with shared.converging(on_reads_made=True):
+        forget_roles(shared, "org-a")
+        roles(shared, "org-a", fresh=True)
+    assert client.reads == 2
+
+
 def test_after_a_converge_a_fresh_read_reads_again() -> None:
     client, shared = _answering()
     with shared.converging():
