@@ -3,7 +3,7 @@
 Everything that can be wrong with the input is found before the engine asks any provider to
 write: here, the file's own rules, then which orgs the credentials reach, as far as that takes no
 login to each org (the provider checks the rest before its first check answers:
-dialects/base.Definition.provider_preflight).
+dialects/base.Definition.reading_preflight).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def run() -> None:
         decls = validated.load_part(path, dialect, shard_value)
         # get_config reads a secret without Config.get's warning; the value never leaves this process.
         session.configure(settings.resolve(settings.stack_lookup(pulumi.runtime.get_config), dialect))
-        dialect.program_preflight(decls, path, session.fleet(), shard.holds_org)
+        dialect.planning_preflight(decls, path, session.fleet(), shard.holds_org)
     except (DeclarationError, SettingsError) as exc:
         # RunError is shown as its message alone, which is all a user needs here.
         raise pulumi.RunError(str(exc)) from None

@@ -33,7 +33,7 @@ from orgaccess.platform.settings import (
 from orgaccess.reconciler.kinds.base import KindError
 from orgaccess.reconciler.snapshot import Fleet
 from orgaccess.reports.export import ExportError
-from orgaccess.reports.reading import Reading
+from orgaccess.reports.reading import Check, Reading, nothing_to_check
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -166,9 +166,12 @@ def dialect(platform: str | None) -> Definition:
     return dialects.chosen({"platform": platform}.get)
 
 
-def reading(settings: Settings, fleet: Fleet, orgs: int, processes: int | None) -> Reading:
-    """How a report reads `orgs` orgs: through `fleet`, or in `processes` (default: as many as pay)."""
-    return Reading(fleet, settings, processes_for(orgs) if processes is None else processes)
+def reading(
+    settings: Settings, fleet: Fleet, orgs: int, processes: int | None, check: Check = nothing_to_check
+) -> Reading:
+    """How a report reads `orgs` orgs: through `fleet`, or in `processes` (default: as many as pay),
+    `check`ing each share's orgs before it reads them."""
+    return Reading(fleet, settings, processes_for(orgs) if processes is None else processes, check)
 
 
 def connect(settings: Settings) -> Fleet:

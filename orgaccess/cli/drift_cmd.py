@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,6 +37,7 @@ from orgaccess.reconciler.drift import EXISTS, Drift, as_records
 from orgaccess.reports.driftpage import Source, render, totals_line
 from orgaccess.reports.fleet_drift import fleet_drift, objects_by_org
 from orgaccess.reports.health import State, exit_state, org_health
+from orgaccess.reports.reading import reading_preflight
 
 DRIFT_EXIT = 2
 ERROR_EXIT = 1
@@ -93,9 +95,9 @@ def drift(
     dialect = of(settings)
     decls = load_declarations(declarations, dialect)
     fleet = connect(settings)
-    dialect.preflight(decls, declarations, fleet)
+    dialect.planning_preflight(decls, declarations, fleet)
     orgs = fleet_org_ids(decls)
-    read = reading(settings, fleet, len(orgs), processes)
+    read = reading(settings, fleet, len(orgs), processes, partial(reading_preflight, dialect, decls, declarations))
     with progress("Comparing orgs", len(orgs)) as done:
         if output_format is Format.HTML:
             health = org_health(read, dialect, decls, objects_by_org(orgs, plan(decls, dialect)), done=done)

@@ -155,6 +155,10 @@ class DeclarationError(Exception):
         super().__init__("\n".join(problems))
         self.problems = problems
 
+    def __reduce__(self) -> tuple[type[DeclarationError], tuple[list[str]]]:
+        # As itself from a process reading orgs (perorg.in_processes): the default pickles the joined text.
+        return (DeclarationError, (self.problems,))
+
 
 def load_declarations(path: str | Path, dialect: Dialect) -> Declarations:
     """Read and validate the declarations file at ``path``, for the dialect of the platform it will be applied to."""

@@ -66,7 +66,7 @@ def _prepare_once(get: Callable[[str], object]) -> None:
     except (DeclarationError, SettingsError):
         return  # the program reports a bad file; there is nothing to check or warm without one
     live = fleet()
-    _preflight = gate = Gate(lambda: dialect.provider_preflight(decls, path, live, shard.holds_org))
+    _preflight = gate = Gate(lambda: dialect.reading_preflight(decls, path, live, shard.holds_org))
 
     def prepare() -> None:
         if gate.run():

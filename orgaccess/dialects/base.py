@@ -59,22 +59,24 @@ class Definition(ABC):
         `holds_org`: the orgs a stack of a fleet holds; a dialect that must log in to each org to
         check it checks only those."""
 
-    # Where the preflight runs in a deployment: both halves run before any write. By default the
-    # program checks it all, before it declares a resource. A dialect whose check is a login to
-    # every org leaves that to the provider, which logs in to each org anyway (every `check` waits
-    # for it: deploy/session), and the program checks only what needs no call.
+    # Where the preflight runs: in two halves, both before anything read is used. The process that
+    # plans (the program; a report's own process) checks the first before it declares or reads
+    # anything; each process that reads orgs (the provider, before its first `check` answers; a
+    # report's reading processes) checks the second on the orgs it reads. By default the first is
+    # all of it. A dialect whose check is a login to every org leaves that to the processes that
+    # log in to those orgs anyway, and plans with what needs no call.
 
-    def program_preflight(
+    def planning_preflight(
         self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
     ) -> None:
-        """The program's half of `preflight`."""
+        """The half of `preflight` checked by the process that plans."""
         self.preflight(decls, path, fleet, holds_org)
 
-    def provider_preflight(
+    def reading_preflight(
         self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
     ) -> None:
-        """The provider's half of `preflight`, checked before its first `check` answers: by default
-        none, the program checked it all."""
+        """The half of `preflight` checked by each process that reads orgs, on those `holds_org`
+        holds: by default none, the planning process checked it all."""
         return None
 
     @abstractmethod

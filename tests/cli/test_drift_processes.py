@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
+from orgaccess.demo.genesys import ADMINS
 from orgaccess.emulator.harness import EmulatorHandle
 from tests.cli.support import Cli, without_admin_in
 
@@ -45,12 +47,35 @@ def test_genesys_cloud_read_in_processes_is_the_one_process_report(genesys_cli: 
 
 
 def test_genesys_cloud_read_in_processes_logs_in_to_each_org_once(genesys_cli: Cli, genesys: EmulatorHandle) -> None:
-    # The preflight logs in to every org; the processes reading shares of them use its tokens.
+    # Each org is logged in to by the process that reads it, which checks there where its credentials act.
     since = genesys.audit_count()
 
     assert _in(genesys_cli, 3, "--platform", "genesys-cloud", "--format", "json")[0] == 2
     logins = Counter(entry.client for entry in genesys.audit(since) if entry.path == "/oauth/token")
     assert logins and set(logins.values()) == {1}, logins
+
+
+def test_genesys_cloud_credentials_acting_in_another_org_stop_it_as_they_stop_one_process(genesys_cli: Cli) -> None:
+    admins = {**ADMINS, "org-partner-b": ADMINS["org-partner-c"]}
+
+    def refused(processes: int) -> tuple[int, str, str]:
+        run = genesys_cli(
+            "drift",
+            "--platform",
+            "genesys-cloud",
+            "--processes",
+            str(processes),
+            ORGACCESS_ORG_CREDENTIALS=json.dumps(admins),
+        )
+        return run.code, run.stdout, run.stderr
+
+    alone = refused(1)
+
+    lines = (genesys_cli.cwd / "access.yaml").read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.endswith("id: org-partner-b"))
+    expected = f"access.yaml:{line}: the credentials given for org 'org-partner-b' act in org 'org-partner-c'"
+    assert alone[0] == 1 and expected in alone[2], alone
+    assert refused(3) == alone
 
 
 def test_an_org_that_cannot_be_read_fails_with_the_one_process_message(cli: Cli, emulator: EmulatorHandle) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from pathlib import Path
 
@@ -320,3 +321,12 @@ def test_declarations_are_immutable() -> None:
 def test_a_declarations_value_built_in_code_validates_its_structure() -> None:
     with pytest.raises(ValidationError):
         Declarations.model_validate({"homeOrg": "h", "serviceAccounts": [], "roles": [], "orgs": [], "x": 1})
+
+
+def test_a_declaration_error_from_another_process_keeps_its_problems() -> None:
+    # A process reading a share of the orgs sends its preflight's error back pickled (perorg.in_processes).
+    sent = DeclarationError(["access.yaml:3: org 'a' ...", "access.yaml:9: org 'b' ..."])
+
+    received = pickle.loads(pickle.dumps(sent))
+
+    assert (type(received), received.problems, str(received)) == (DeclarationError, sent.problems, str(sent))

@@ -84,7 +84,7 @@ def test_the_programs_half_of_the_preflight_reads_no_org(tmp_path: Path) -> None
     decls = parse_declarations(path.read_text(), GENESYS_CLOUD)
     client = _Credentials({org.id for org in decls.orgs})
 
-    GENESYS_CLOUD.program_preflight(decls, path, Fleet(cast(Any, client)))
+    GENESYS_CLOUD.planning_preflight(decls, path, Fleet(cast(Any, client)))
 
     assert client.read == []
 
@@ -97,7 +97,7 @@ def test_the_programs_half_of_the_preflight_names_the_line_of_an_org_without_cre
     client = _Credentials({org.id for org in decls.orgs} - {lacking})
 
     with pytest.raises(DeclarationError) as refused:
-        GENESYS_CLOUD.program_preflight(decls, path, Fleet(cast(Any, client)))
+        GENESYS_CLOUD.planning_preflight(decls, path, Fleet(cast(Any, client)))
 
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f"id: {lacking}" in text)
     assert str(refused.value) == (

@@ -53,14 +53,14 @@ class GenesysCloud(Definition):
     def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
         reach.preflight(decls, path, fleet, holds_org)
 
-    def program_preflight(
+    def planning_preflight(
         self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
     ) -> None:
-        # Where each org's credentials act is a login and a read per org; the provider logs in to
-        # each org anyway, so it checks that (a login fewer per org, and no read in the program).
+        # Where each org's credentials act is a login and a read per org; the processes that read
+        # the orgs log in to each anyway, so they check that (a login fewer per org, and no read here).
         reach.credentials_given(decls, path, fleet, holds_org)
 
-    def provider_preflight(
+    def reading_preflight(
         self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
     ) -> None:
         reach.preflight(decls, path, fleet, holds_org)
