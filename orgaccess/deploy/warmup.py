@@ -10,7 +10,6 @@ kind's to say (kinds/base.Kind.read); this module only runs those reads for ever
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,15 +23,6 @@ _log = logging.getLogger("orgaccess.deploy.warmup")
 
 
 OrgFilter = Callable[[str], bool]
-
-
-def start(fleet: Fleet, dialect: Dialect, decls: Declarations, holds_org: OrgFilter) -> threading.Thread:
-    """Starts reading, in a daemon thread, what the declared orgs' resources will observe."""
-    thread = threading.Thread(
-        target=warm, args=(fleet, dialect, decls, holds_org), name="orgaccess-warmup", daemon=True
-    )
-    thread.start()
-    return thread
 
 
 def warm(fleet: Fleet, dialect: Dialect, decls: Declarations, holds_org: OrgFilter) -> None:

@@ -102,7 +102,7 @@ class EmptyPlatform:
 def test_the_warmup_reads_the_kinds_platform_once_per_org_through_the_snapshot() -> None:
     throwaway_kind.NOTES.reads.clear()
     fleet = Fleet(EmptyPlatform())  # type: ignore[arg-type]
-    warmup.start(fleet, SEED, DECLS, lambda _org: True).join(10)
+    warmup.warm(fleet, SEED, DECLS, lambda _org: True)
     assert throwaway_kind.NOTES.reads == dict.fromkeys((o.id for o in DECLS.orgs), 1)
 
 

@@ -50,7 +50,7 @@ class RecordingClient:
 
 def test_warmup_reads_each_declared_orgs_roles_licenses_and_grants_once() -> None:
     client = RecordingClient()
-    warmup.start(Fleet(client), SEED, DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
+    warmup.warm(Fleet(client), SEED, DECLS, lambda org: True)  # type: ignore[arg-type]
     orgs = [o.id for o in DECLS.orgs]
     expected: set[tuple[str, ...]] = {("accounts", "org-primary")}
     expected |= {(part, org) for org in orgs for part in ("roles", "licenses")}
@@ -60,13 +60,13 @@ def test_warmup_reads_each_declared_orgs_roles_licenses_and_grants_once() -> Non
 
 def test_warmup_reads_only_the_orgs_of_its_shard() -> None:
     client = RecordingClient()
-    warmup.start(Fleet(client), SEED, DECLS, lambda org: org == "org-partner-a").join(10)  # type: ignore[arg-type]
+    warmup.warm(Fleet(client), SEED, DECLS, lambda org: org == "org-partner-a")  # type: ignore[arg-type]
     assert {call[1] for call in client.reads if call[0] != "accounts"} == {"org-partner-a"}
 
 
 def test_where_accounts_live_per_org_warmup_reads_each_orgs_own_accounts() -> None:
     client = RecordingClient()
-    warmup.start(Fleet(client), GENESYS_CLOUD, DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
+    warmup.warm(Fleet(client), GENESYS_CLOUD, DECLS, lambda org: True)  # type: ignore[arg-type]
     orgs = [o.id for o in DECLS.orgs]
     assert {call[1] for call in client.reads if call[0] == "accounts"} == set(orgs)
     assert {("grants", org, "premium-app") for org in orgs} <= set(client.reads)
@@ -80,6 +80,6 @@ class RefusingClient(RecordingClient):
 
 def test_a_platform_that_refuses_the_first_orgs_reads_is_not_asked_for_the_others() -> None:
     client = RefusingClient()
-    warmup.start(Fleet(client), SEED, DECLS, lambda org: True).join(10)  # type: ignore[arg-type]
+    warmup.warm(Fleet(client), SEED, DECLS, lambda org: True)  # type: ignore[arg-type]
     assert {call[1] for call in client.reads if call[0] != "accounts"} <= {DECLS.orgs[0].id}
     assert client.reads.count(("accounts", "org-primary")) == 1
