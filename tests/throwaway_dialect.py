@@ -83,7 +83,9 @@ class Throwaway(Definition):
     def spelled(self, permissions: list[str]) -> list[str]:
         return sorted(permissions)
 
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
+    def planning_preflight(
+        self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
+    ) -> None:
         self.asked.append("preflight")
         reached = linked(fleet, decls.homeOrg)
         if unlinked := [o.id for o in decls.orgs if o.id not in reached]:

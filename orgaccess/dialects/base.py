@@ -52,30 +52,25 @@ class Definition(ABC):
     @abstractmethod
     def spelled(self, permissions: list[str]) -> list[str]: ...
 
+    # The preflight raises DeclarationError naming the line of every declared org the credentials
+    # cannot act in, in two halves, both before anything read is used. The process that plans (the
+    # program; a report's own process) checks the first before it declares or reads anything; each
+    # process that reads orgs (the provider, before its first `check` answers; a report's reading
+    # processes) checks the second on the orgs it reads. By default the first is all of it. A
+    # dialect whose check is a login to every org leaves that to the processes that log in to those
+    # orgs anyway, and plans with what needs no call. `holds_org`: the orgs a stack of a fleet
+    # holds; a dialect that must log in to each org to check it checks only those.
+
     @abstractmethod
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
-        """Raises DeclarationError naming the line of every declared org the credentials cannot act in.
-
-        `holds_org`: the orgs a stack of a fleet holds; a dialect that must log in to each org to
-        check it checks only those."""
-
-    # Where the preflight runs: in two halves, both before anything read is used. The process that
-    # plans (the program; a report's own process) checks the first before it declares or reads
-    # anything; each process that reads orgs (the provider, before its first `check` answers; a
-    # report's reading processes) checks the second on the orgs it reads. By default the first is
-    # all of it. A dialect whose check is a login to every org leaves that to the processes that
-    # log in to those orgs anyway, and plans with what needs no call.
-
     def planning_preflight(
         self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
     ) -> None:
-        """The half of `preflight` checked by the process that plans."""
-        self.preflight(decls, path, fleet, holds_org)
+        """The half of the preflight checked by the process that plans."""
 
     def reading_preflight(
         self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
     ) -> None:
-        """The half of `preflight` checked by each process that reads orgs, on those `holds_org`
+        """The half of the preflight checked by each process that reads orgs, on those `holds_org`
         holds: by default none, the planning process checked it all."""
         return None
 

@@ -1,7 +1,8 @@
 """Checks that need the platform and must pass before any write: which orgs the credentials reach.
 
-Each dialect says how its credentials reach an org (orgaccess.dialects, `preflight`); what they
-share is here: the line of each declared org, for messages that say where to fix it.
+Each dialect says how its credentials reach an org (dialects/base.Definition, `planning_preflight`
+and `reading_preflight`); what they share is here: the line of each declared org, for messages
+that say where to fix it.
 """
 
 from __future__ import annotations

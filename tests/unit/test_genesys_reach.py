@@ -57,7 +57,7 @@ def test_a_fleet_stacks_preflight_logs_in_to_its_own_orgs_only(tmp_path: Path) -
     mine = {org.id for org in decls.orgs[::4]}
     client = _Credentials({org.id for org in decls.orgs})
 
-    GENESYS_CLOUD.preflight(decls, path, Fleet(cast(Any, client)), mine.__contains__)
+    GENESYS_CLOUD.reading_preflight(decls, path, Fleet(cast(Any, client)), mine.__contains__)
 
     assert set(client.read) == mine
 
@@ -72,7 +72,7 @@ def test_a_fleet_stacks_preflight_names_the_line_of_its_org_in_the_whole_file(tm
     client = _Credentials({org.id for org in decls.orgs} - {lacking})
 
     with pytest.raises(DeclarationError) as refused:
-        GENESYS_CLOUD.preflight(part, path, Fleet(cast(Any, client)))
+        GENESYS_CLOUD.reading_preflight(part, path, Fleet(cast(Any, client)))
 
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f"id: {lacking}" in text)
     assert str(refused.value).startswith(f"{path}:{line}: org '{lacking}' has no admin credentials")

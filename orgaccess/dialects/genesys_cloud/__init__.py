@@ -50,9 +50,6 @@ class GenesysCloud(Definition):
     def spelled(self, names: list[str]) -> list[str]:
         return permissions.from_seed(names)
 
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
-        reach.preflight(decls, path, fleet, holds_org)
-
     def planning_preflight(
         self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
     ) -> None:

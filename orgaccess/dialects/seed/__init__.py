@@ -39,7 +39,9 @@ class Seed(Definition):
     def spelled(self, permissions: list[str]) -> list[str]:
         return sorted(permissions)
 
-    def preflight(self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org) -> None:
+    def planning_preflight(
+        self, decls: Declarations, path: Path, fleet: Fleet, holds_org: OrgFilter = every_org
+    ) -> None:
         # One read of the home org answers for every org (its links): each stack checks them all.
         reach.preflight(decls, path, fleet)
 
