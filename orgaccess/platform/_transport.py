@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 from pydantic import ValidationError
 
-from orgaccess.platform._connections import PerThreadTransports
+from orgaccess.platform import _connections
 from orgaccess.platform._pacing import OrgPacing
 from orgaccess.platform._proxy import environment_proxy
 from orgaccess.platform._retry import Backoff, may_have_landed, parse_retry_after, retryable_status
@@ -146,17 +146,22 @@ class Transport:
         # redirects, cookies and event hooks cost 0.14 ms of CPU a call, a sixth of a drift's.
         self._base_url = base_url.rstrip("/")
         self._extensions = {"timeout": httpx.Timeout(limits.timeout).as_dict()}
-        self._transports = PerThreadTransports(
-            (lambda: transport)
+        proxy = environment_proxy(base_url)
+        self._transports = (
+            _connections.own(lambda: transport)
             if transport is not None
-            else lambda: httpx.HTTPTransport(
-                # A thread sends one request at a time (see _connections).
-                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                # Always verified: against the system's CAs, or the platform's own CA bundle; never a
-                # trust store, proxy or .netrc that the environment happens to hold (see _proxy).
-                verify=_tls_context(ca_bundle),
-                trust_env=False,
-                proxy=environment_proxy(base_url),
+            else _connections.shared(
+                (self._base_url, ca_bundle, proxy),
+                lambda: httpx.HTTPTransport(
+                    # A thread sends one request at a time (see _connections), to the API's host or,
+                    # for a token on genesys-cloud, its login host: a connection kept for each.
+                    limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
+                    # Always verified: against the system's CAs, or the platform's own CA bundle; never a
+                    # trust store, proxy or .netrc that the environment happens to hold (see _proxy).
+                    verify=_tls_context(ca_bundle),
+                    trust_env=False,
+                    proxy=proxy,
+                ),
             )
         )
 

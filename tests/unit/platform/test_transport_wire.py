@@ -29,6 +29,7 @@ class Recorder:
 
     answer: bool = True
     requests: list[bytes] = field(default_factory=list)
+    connections: int = 0
     _server: socket.socket = field(default_factory=socket.socket)
 
     @property
@@ -42,6 +43,7 @@ class Recorder:
                 connection, _ = self._server.accept()
             except OSError:  # closed: the test is over
                 return
+            self.connections += 1
             threading.Thread(target=self._converse, args=(connection,), daemon=True).start()
 
     def _converse(self, connection: socket.socket) -> None:
@@ -137,3 +139,26 @@ def test_a_platform_that_never_answers_times_the_call_out() -> None:
         assert not caller.is_alive()
         assert failed
         client.close()
+
+
+def test_clients_of_many_orgs_on_one_thread_share_its_connection() -> None:
+    # On genesys-cloud a process holds a client per org, with its own credentials, all on one host.
+    with recording() as recorder:
+        clients = [PlatformClient(recorder.url, f"client-{i}", "a-secret-of-the-test") for i in range(3)]
+        for i, client in enumerate(clients):
+            client.list_roles(f"org-{i}")  # a token, then a query, each client with its own
+        for client in clients:
+            client.close()
+        assert len(recorder.requests) == 6
+        assert recorder.connections == 1
+
+
+def test_a_closed_client_leaves_the_connection_to_those_still_open() -> None:
+    with recording() as recorder:
+        closed = PlatformClient(recorder.url, "client-1", "a-secret-of-the-test")
+        still_open = PlatformClient(recorder.url, "client-2", "a-secret-of-the-test")
+        closed.list_roles("org-1")
+        closed.close()
+        still_open.list_roles("org-2")
+        still_open.close()
+        assert recorder.connections == 1
