@@ -52,6 +52,14 @@ def test_the_trace_ends_at_the_program_entry(tmp_path: Path) -> None:
     assert _files(_declared_from(entry)) == ["__main__.py", "__main__.py"]
 
 
+def test_the_trace_names_the_frames_and_lines_the_sdks_own_capture_names(tmp_path: Path) -> None:
+    entry = tmp_path / "__main__.py"
+    whole = _declared_from(entry).frames  # type: ignore[attr-defined]
+    stack_traces.install(entry)
+    trimmed = _declared_from(entry).frames  # type: ignore[attr-defined]
+    assert list(trimmed) == list(whole[: len(trimmed)])
+
+
 def test_a_trace_without_the_entry_is_kept_whole(tmp_path: Path) -> None:
     entry = tmp_path / "__main__.py"
     whole = _files(_declared_from(tmp_path / "other.py"))
