@@ -10,8 +10,8 @@ time, so its transport keeps a connection alive for each host it calls.
 Per endpoint, not per client: on genesys-cloud a process holds a client per org, thousands of them
 on one host. With a transport of its own, each client opened new connections (and, on the real
 platform, a TLS handshake each) for every org a thread read: a drift of 5,000 orgs opened about
-6,800 connections; shared, it opens one per thread, and its reading processes spent 24 s of CPU
-instead of 28 s (bench/results/shared-connections).
+6,800 connections; shared, 193 (its two processes run 48 threads each), and its reading processes
+spent 23.6 s of CPU instead of 26.2 s (docs/fleet.md, bench/results/shared-connections).
 """
 
 from __future__ import annotations
