@@ -27,6 +27,9 @@ from tests.reliability.support import (
 
 pytestmark = pytest.mark.e2e
 
+# How long the first run's answers take while the second run starts (it starts in about a second).
+HELD_MS = 4000
+
 
 @dataclass(frozen=True)
 class SameStack:
@@ -38,11 +41,14 @@ class SameStack:
 @pytest.fixture(scope="module")
 def same_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SameStack]:
     with drifted_fleet(tmp_path_factory.mktemp("same-stack"), 10, seed=11) as fleet:
-        # Slow answers keep the first run going while the second starts.
         fleet.platform.set_faults(latencyMs=100)
         with background_up(fleet.stack) as first_run:
             wait_for_writes(fleet.platform, 0, 1)
+            # Once the first run writes, its next answers are held for longer than the second run takes
+            # to reach the lock: at 100 ms a call the first run could end before the second started.
+            fleet.platform.set_faults(latencyMs=HELD_MS)
             second = fleet.stack.up()
+            fleet.platform.set_faults(latencyMs=100)
             first = first_run.finish()
         fleet.platform.set_faults()
         yield SameStack(fleet, first, second)
