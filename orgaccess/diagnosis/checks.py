@@ -27,7 +27,7 @@ from orgaccess.diagnosis.probes import Probes
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import Forbidden, NotFound, PlatformError
 from orgaccess.platform.models import GrantType, OAuthClient, Role
-from orgaccess.reconciler.kinds import license_feature, role, service_account
+from orgaccess.reconciler.kinds import license_feature, org_roles, service_account
 from orgaccess.reconciler.kinds.grants import granted
 from orgaccess.reconciler.snapshot import Fleet
 from orgaccess.vocabulary import ANALYTICS, Cause
@@ -120,7 +120,7 @@ class Diagnosis(ABC):
     def role(self, account: OAuthClient) -> Check:
         """C3: a role granted in the org carries the view permission (and delete, where declared)."""
         try:
-            held = granted(self.fleet, self.org, account.id)
+            held = granted(self.fleet, self.org, account)
             declared_roles = self._declared_roles()
         except (Forbidden, NotFound) as exc:
             return self.cannot_read(Cause.ROLE, "role", exc)
@@ -159,7 +159,7 @@ class Diagnosis(ABC):
         if custom is not None:
             return custom.permissions
         # A built-in role: its permissions are the platform's, read live.
-        builtin = role.roles(self.fleet, self.org).get(name)
+        builtin = org_roles.roles(self.fleet, self.org).get(name)
         return builtin.permissions if builtin else []
 
     def license(self) -> Check:

@@ -110,6 +110,13 @@ class OAuthClientUpdate(Replacement, OAuthClientSpec):
     version: int
 
 
+class ListedGrant(_Wire):
+    """A grant as a client's listing names it: the ids of its role and its division."""
+
+    roleId: str
+    divisionId: str
+
+
 class OAuthClient(_Wire):
     id: str
     name: str
@@ -118,6 +125,10 @@ class OAuthClient(_Wire):
     scopes: list[str]
     orgLock: OrgLock
     version: int
+    # Its grants in its own org, where the platform lists them with the client (Genesys's
+    # `roleDivisions`), which spares a read of the client's subject; None where it does not (a seed
+    # client's grants are in other orgs). Never sent: no request or answer of the seed API has it.
+    grants: list[ListedGrant] | None = Field(default=None, exclude=True)
 
 
 class OAuthClientWithSecret(OAuthClient):

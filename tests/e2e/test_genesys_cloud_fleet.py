@@ -99,21 +99,22 @@ def test_one_up_converges_the_fleet_and_the_second_preview_is_clean(
     assert result.returncode == 0, result.output
 
 
-def test_the_up_lists_an_orgs_clients_again_only_to_create_one(
+def test_the_up_lists_an_orgs_clients_again_only_where_it_writes(
     up_reads: Counter[tuple[str | None, str]],
 ) -> None:
-    # The check's listing serves the rest of the run, unless the client is missing: then the account's
-    # create lists them afresh before it writes, and the binding lists them again after it.
+    # The check's listing, which names each client's grants, serves an org the run writes nothing in.
+    # A converge that writes reads the grants afresh: the listing once more. A missing client adds the
+    # account's create, which lists them before it writes, and the binding's listing after it.
     listed = {org: up_reads[(org, "/api/v2/oauth/clients")] for org in ORGS}
-    assert listed == {org: 3 if n % 5 == 4 else 1 for n, org in enumerate(ORGS)}
+    assert listed == {org: {0: 1, 4: 4}.get(n % 5, 2) for n, org in enumerate(ORGS)}
 
 
-def test_the_up_lists_an_orgs_divisions_only_where_its_binding_holds_no_grant_yet(
+def test_the_up_reads_no_subject_and_lists_an_orgs_divisions_once(
     up_reads: Counter[tuple[str | None, str]],
 ) -> None:
-    # A live grant in the home division names it; an account without one needs the org's list.
-    listed = {org for org in ORGS if up_reads[(org, "/api/v2/authorization/divisions")]}
-    assert listed == {org for n, org in enumerate(ORGS) if n % 5 in (1, 4)}
+    # Grants come with the client listing, by ids; the org's divisions name the one they are in.
+    assert not [path for _, path in up_reads if path.startswith("/api/v2/authorization/subjects/")]
+    assert {org: up_reads[(org, "/api/v2/authorization/divisions")] for org in ORGS} == dict.fromkeys(ORGS, 1)
 
 
 def test_every_orgs_app_client_then_gets_200_created_ones_with_their_secret_output(

@@ -22,13 +22,17 @@ from orgaccess.emulator.harness import STARTUP_TIMEOUT_SECONDS, EmulatorHandle
 from orgaccess.emulator.server import prepare
 from orgaccess.engine.automation import PROJECT_DIR
 from orgaccess.plan.desired import per_org, plan
-from orgaccess.platform.models import AuditEntry
+from orgaccess.platform.models import AuditEntry, Role
 from orgaccess.reconciler.drift import from_records
-from orgaccess.reconciler.kinds import KINDS
+from orgaccess.reconciler.kinds import KINDS, service_account
+from orgaccess.reconciler.kinds.grants import granted
 from orgaccess.reconciler.reconcile import DRIFT_KEY, PREVIEW_KEY
+from orgaccess.reconciler.snapshot import Fleet
 
 ORG_ACCESS = KINDS["OrgAccess"]
 ADMIN = ("orgaccess-admin", "s3cret-admin")
+# The seed scenario's home org, where its clients live.
+HOME = "org-primary"
 
 
 class _ServedThread:
@@ -140,3 +144,9 @@ def writes(entries: list[AuditEntry]) -> list[str]:
 def records(checked: dict[str, Any]) -> list[tuple[str, str, Any, Any, bool]]:
     """The typed drift records a preview's check added: (object, field, live, declared, fixable)."""
     return [(d.object, d.field, d.actual, d.declared, d.fixable) for d in from_records(checked.get(DRIFT_KEY))]
+
+
+def granted_to(fleet: Fleet, org: str, client_id: str) -> dict[str, Role]:
+    """The roles granted in `org` to the home org's client `client_id`, by name."""
+    subject = next(c for c in service_account.accounts(fleet, HOME).values() if c.id == client_id)
+    return granted(fleet, org, subject)

@@ -9,11 +9,10 @@ from typing import Any
 
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.reconciler import reconcile
-from orgaccess.reconciler.kinds.grants import granted
 from orgaccess.reconciler.kinds.license_feature import features
 from orgaccess.reconciler.kinds.role import roles
 from orgaccess.reconciler.snapshot import Fleet
-from tests.reconciler.support import ORG_ACCESS, declared_org, org_resource, writes
+from tests.reconciler.support import ORG_ACCESS, declared_org, granted_to, org_resource, writes
 
 APP = "premium-app"
 
@@ -36,7 +35,7 @@ def test_delete_removes_the_roles_orgaccess_made(fleet: Fleet, next_run: Callabl
 
 def test_delete_revokes_the_grants_orgaccess_made(fleet: Fleet, next_run: Callable[[], Fleet]) -> None:
     after = _deleted(fleet, next_run, "org-partner-a")
-    assert granted(after, "org-partner-a", APP) == {}
+    assert granted_to(after, "org-partner-a", APP) == {}
 
 
 def test_delete_leaves_an_adopted_role_on_the_platform(fleet: Fleet, next_run: Callable[[], Fleet]) -> None:
@@ -46,7 +45,7 @@ def test_delete_leaves_an_adopted_role_on_the_platform(fleet: Fleet, next_run: C
 
 def test_delete_leaves_a_grant_that_was_there_before_orgaccess(fleet: Fleet, next_run: Callable[[], Fleet]) -> None:
     after = _deleted(fleet, next_run, "org-partner-b")
-    assert set(granted(after, "org-partner-b", APP)) == {"Recording Analyst"}
+    assert set(granted_to(after, "org-partner-b", APP)) == {"Recording Analyst"}
 
 
 def test_delete_leaves_a_license_feature_as_it_is(fleet: Fleet, next_run: Callable[[], Fleet]) -> None:
@@ -58,7 +57,7 @@ def test_delete_never_touches_the_grants_of_accounts_it_does_not_manage(
     fleet: Fleet, next_run: Callable[[], Fleet]
 ) -> None:
     after = _deleted(fleet, next_run, "org-partner-a")
-    assert set(granted(after, "org-partner-a", "orgaccess-admin")) == {"admin"}
+    assert set(granted_to(after, "org-partner-a", "orgaccess-admin")) == {"admin"}
 
 
 def test_delete_of_an_org_orgaccess_only_adopted_writes_nothing(
@@ -81,7 +80,7 @@ def test_an_update_deletes_a_role_orgaccess_made_and_no_longer_declares(
     reconcile.update(next_run(), ORG_ACCESS, olds, org_resource("org-partner-a", _without_screen_recording_admin))
     after = next_run()
     assert "Screen Recording Admin" not in roles(after, "org-partner-a")
-    assert set(granted(after, "org-partner-a", APP)) == {"Recording Analyst"}
+    assert set(granted_to(after, "org-partner-a", APP)) == {"Recording Analyst"}
 
 
 def test_an_update_leaves_an_adopted_role_it_no_longer_declares(

@@ -31,7 +31,8 @@ class GenesysDiagnosis(Diagnosis):
     licenses_path = "/api/v2/license/toggles/analytics"
 
     def grants_call(self, account: OAuthClient) -> str:
-        return f"GET /api/v2/authorization/subjects/{account.id} in {show(self.org)}"
+        # The client's `roleDivisions` in the org's client listing, its roles named from the org's roles.
+        return f"GET /api/v2/oauth/clients ({show(account.name)}'s roleDivisions) in {show(self.org)}"
 
     def checks(self, account: OAuthClient | None) -> list[Check]:
         c2 = absent(Cause.ORG_LOCK, "org lock", "a client acts in its own org only, so there is nothing to unlock")
@@ -71,7 +72,7 @@ class GenesysDiagnosis(Diagnosis):
 
     def _reach(self, account: OAuthClient) -> list[str]:
         """The divisions `account` holds the view permission in."""
-        grants = grant_pairs(self.fleet, self.org, account.id)
+        grants = grant_pairs(self.fleet, self.org, account)
         return sorted({g.division.name for g in grants if self.view_permission in g.role.permissions})
 
     def _queued(self) -> list[str]:

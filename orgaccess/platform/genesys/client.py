@@ -12,8 +12,9 @@ wire models and translates them to and from the platform model:
 - OAuth clients: `authorizedGrantType` spelt `CLIENT-CREDENTIALS`; no org lock (reported as
   `PRIMARY_ONLY`: a Genesys client never acts outside its org); a PUT carries the client's current
   `roleDivisions` so that changing a client never drops its grants;
-- grants: `(role, division)` pairs, read from the subject and written one pair at a time; a
-  division is one of the org's (`GET /api/v2/authorization/divisions`) or `*`, every division;
+- grants: `(role, division)` pairs, written one pair at a time and read from the subject, or (by
+  kinds/grants.py) from a client's `roleDivisions` in its org's listing; a division is one of the
+  org's (`GET /api/v2/authorization/divisions`) or `*`, every division;
 - license features: one toggle per known feature name (Genesys lists none), each read when first
   asked for (`toggles.Toggles`); switching is a POST that flips the value, so it is sent only when
   the value differs, and checked again before a retry.

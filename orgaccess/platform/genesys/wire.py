@@ -130,6 +130,7 @@ def model_client(client: OAuthClient | OAuthClientRequest, client_id: str, versi
         scopes=client.scope,
         orgLock=models.OrgLock.PRIMARY_ONLY,
         version=version,
+        grants=[models.ListedGrant(roleId=r.roleId, divisionId=r.divisionId) for r in client.roleDivisions],
     )
 
 

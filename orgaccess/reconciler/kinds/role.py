@@ -24,6 +24,7 @@ from orgaccess.reconciler.kinds.base import (
     delta,
 )
 from orgaccess.reconciler.kinds.grants import exported_grants
+from orgaccess.reconciler.kinds.org_roles import forget_roles, roles
 from orgaccess.reconciler.snapshot import Fleet
 
 
@@ -43,15 +44,6 @@ def declared(org: str, role: RoleDecl) -> RoleProps:
         "permissions": sorted(set(role.permissions)),
         "description": role.description,
     }
-
-
-def roles(fleet: Fleet, org: str, *, fresh: bool = False) -> dict[str, Role]:
-    """Every role of `org` (built-in ones included) by name."""
-    return fleet.part(("roles", org), lambda: {r.name: r for r in fleet.client.list_roles(org)}, fresh=fresh)
-
-
-def forget_roles(fleet: Fleet, org: str) -> None:
-    fleet.forget(("roles", org))
 
 
 def read(fleet: Fleet, _dialect: Dialect, _decls: Declarations, org: OrgDecl) -> None:

@@ -17,8 +17,8 @@ from orgaccess.declarations.access_yaml import BindingDecl, Declarations, OrgDec
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.errors import NotFound
 from orgaccess.platform.models import ALL_DIVISIONS, EVERY_DIVISION, Division, Grant, OAuthClient
+from orgaccess.reconciler.kinds import org_roles, service_account
 from orgaccess.reconciler.kinds import role as role_kind
-from orgaccess.reconciler.kinds import service_account
 from orgaccess.reconciler.kinds.base import (
     Change,
     Desired,
@@ -86,7 +86,7 @@ def read(fleet: Fleet, dialect: Dialect, decls: Declarations, org: OrgDecl) -> N
     for binding in org.bindings:
         account = live.get(binding.serviceAccount)
         if account is not None:
-            grant_pairs(fleet, org.id, account.id)
+            grant_pairs(fleet, org.id, account)
 
 
 def _account(fleet: Fleet, props: Props, *, fresh: bool = False) -> OAuthClient | None:
@@ -98,7 +98,7 @@ def observe(fleet: Fleet, props: Props) -> Observed:
     if account is None:
         # Not created yet: it holds nothing, so every declared role is still to grant.
         return Observed({"roles": []})
-    pairs = grant_pairs(fleet, props["org"], account.id)
+    pairs = grant_pairs(fleet, props["org"], account)
     live: dict[str, Any] = {"roles": sorted({grant.role.name for grant in pairs})}
     # All in the home division reads as no `divisions`, as a declaration without the field does.
     if "divisions" in props or not all(grant.division.home for grant in pairs):
@@ -144,12 +144,12 @@ def _home_division(fleet: Fleet, org: str, live: list[Grant]) -> Division:
 def converge(fleet: Fleet, props: Props, prior: Props) -> dict[str, Any]:
     org = props["org"]
     account = _existing_account(fleet, props)
-    live = grant_pairs(fleet, org, account.id, fresh=True)
+    live = grant_pairs(fleet, org, account, fresh=True)
     wanted = set(props["roles"])
     in_divisions = _wanted_divisions(fleet, props, live)
-    _grant_missing(fleet, org, account.id, live, [(role, d) for role in sorted(wanted) for d in in_divisions])
+    _grant_missing(fleet, org, account, live, [(role, d) for role in sorted(wanted) for d in in_divisions])
     keep = {(role, d.id) for role in wanted for d in in_divisions}
-    _revoke(fleet, org, account.id, [g for g in live if (g.role.name, g.division.id) not in keep])
+    _revoke(fleet, org, account, [g for g in live if (g.role.name, g.division.id) not in keep])
     # Grants that were there before orgaccess are left in place when the binding is destroyed.
     preexisting = prior.get("preexisting", sorted(wanted & {grant.role.name for grant in live}))
     return {**props, "subjectId": account.id, "preexisting": preexisting, "adopted": False}
@@ -169,26 +169,26 @@ def _existing_account(fleet: Fleet, props: Props) -> OAuthClient:
 
 
 def _grant_missing(
-    fleet: Fleet, org: str, subject_id: str, live: list[Grant], wanted: list[tuple[str, Division]]
+    fleet: Fleet, org: str, subject: OAuthClient, live: list[Grant], wanted: list[tuple[str, Division]]
 ) -> None:
     have = {(grant.role.name, grant.division.id) for grant in live}
     missing = [(role, d) for role, d in wanted if (role, d.id) not in have]
     if not missing:
         return
-    roles = role_kind.roles(fleet, org, fresh=True)
+    roles = org_roles.roles(fleet, org, fresh=True)
     absent = sorted({r for r, _ in missing if r not in roles})
     if absent:
         raise KindError(f"role(s) {absent} do not exist in org '{org}'; declare them under roles")
     for role, division in missing:
-        fleet.client.grant_role(org, subject_id, roles[role].id, division)
-    forget_grants(fleet, org, subject_id)
+        fleet.client.grant_role(org, subject.id, roles[role].id, division)
+    forget_grants(fleet, org, subject)
 
 
-def _revoke(fleet: Fleet, org: str, subject_id: str, grants: list[Grant]) -> None:
+def _revoke(fleet: Fleet, org: str, subject: OAuthClient, grants: list[Grant]) -> None:
     for grant in grants:
         with contextlib.suppress(NotFound):
-            fleet.client.revoke_role(org, subject_id, grant.role.id, grant.division)
-    forget_grants(fleet, org, subject_id)
+            fleet.client.revoke_role(org, subject.id, grant.role.id, grant.division)
+    forget_grants(fleet, org, subject)
 
 
 def delete(fleet: Fleet, props: Props) -> None:
@@ -196,8 +196,8 @@ def delete(fleet: Fleet, props: Props) -> None:
     if account is None:
         return
     made = set(props["roles"]) - set(props.get("preexisting") or [])
-    live = grant_pairs(fleet, props["org"], account.id, fresh=True)
-    _revoke(fleet, props["org"], account.id, [grant for grant in live if grant.role.name in made])
+    live = grant_pairs(fleet, props["org"], account, fresh=True)
+    _revoke(fleet, props["org"], account, [grant for grant in live if grant.role.name in made])
 
 
 def exported(exporting: Exporting, org: str) -> dict[str, Any]:
