@@ -24,7 +24,6 @@ fleet as one CI job per stack on PostgreSQL, split as orgaccess sizes it unless 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
@@ -36,8 +35,8 @@ from typing import Any
 from bench import drift_page, machine
 from bench.fleet_jobs import one_job_per_stack
 from bench.fleet_platform import Login, dialect, fleet_login, serving
+from bench.process_use import PROVIDER, process_use
 from bench.ratelimit import paced_up
-from bench.rss import PROVIDER, peak_rss
 from orgaccess.declarations.access_yaml import fleet_org_ids, load_declarations
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import Fleet, generate
@@ -53,13 +52,14 @@ RESULTS = PROJECT_DIR / "bench" / "results" / "fleet-split.json"
 WORK = PROJECT_DIR / ".state" / "fleet-split"
 DRIFT_FRACTION = 1 / 3
 RATE_LIMIT_STACKS = 8
-# Each process of a stack, by a whole argument of its command line (bench/rss.py).
+# Each process of a stack, by a whole argument of its command line (bench/process_use.py).
 ROLES = {
     "engine": ("pulumi",),
     "program": ("pulumi-language-python-exec",),
     "provider": PROVIDER,
     "emulator": ("orgaccess.emulator",),
 }
+DRIFT_ROLES = {"emulator": ROLES["emulator"]}
 RATE_LIMIT_ON_GENESYS = (
     "not measured: the figure is the stacks' shared bucket at a binding limit in the home org, which every "
     "stack calls with the one admin account; on genesys-cloud each org is called with its own admin client, "
@@ -71,10 +71,12 @@ def drift_seconds(declarations: Path, fleet: Fleet, login: Login, latency_ms: in
     """`orgaccess drift` of every org, as a user runs it (a process of its own)."""
     with serving(fleet, latency_ms) as emulator:
         command = [sys.executable, "-m", "orgaccess", "drift", "-d", str(declarations), "--format", "json"]
-        started = time.monotonic()
-        done = subprocess.run(command, env=login.env(emulator.url), capture_output=True, text=True, check=False)
-        seconds = time.monotonic() - started
-    return {"seconds": round(seconds, 2), "exit": done.returncode}
+        with process_use(DRIFT_ROLES) as use:
+            started = time.monotonic()
+            done = subprocess.run(command, env=login.env(emulator.url), capture_output=True, text=True, check=False)
+            seconds = time.monotonic() - started
+    # `other`: the command's own process and those reading its shares of the orgs.
+    return {"seconds": round(seconds, 2), "exit": done.returncode, "cpuSeconds": use.cpu_seconds}
 
 
 def split(
@@ -103,8 +105,7 @@ def split(
         settings = login.settings(emulator.url)
         steps = (("preview", Operation.PREVIEW), ("up", Operation.UP), ("driftAfter", Operation.PREVIEW))
         for name, operation in steps:
-            with contextlib.ExitStack() as sampling:
-                peaks = {role: sampling.enter_context(peak_rss(markers)) for role, markers in ROLES.items()}
+            with process_use(ROLES) as use:
                 started = time.monotonic()
                 outcomes = run_fleet(
                     operation,
@@ -115,7 +116,7 @@ def split(
                     jobs=jobs,
                 )
                 seconds = time.monotonic() - started
-            figures[name] = {**_figures(seconds, outcomes), "peakRssMiB": {r: p.mib for r, p in peaks.items()}}
+            figures[name] = {**_figures(seconds, outcomes), "peakRssMiB": use.peak_mib, "cpuSeconds": use.cpu_seconds}
             print(f"{_label(fleet.api, orgs)}, {stacks} stacks: {name} {figures[name]}", flush=True)
     return figures
 

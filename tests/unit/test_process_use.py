@@ -1,0 +1,47 @@
+"""The fleet bench's sampler: each role's CPU seconds during the measured step, and its peak memory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from bench.process_use import OTHER, SELF, process_use
+
+BURN = "import sys, time\nend = time.process_time() + float(sys.argv[1])\nwhile time.process_time() < end: pass\n"
+ROLES = {"burner": ("burner-marker",)}
+
+
+def _burn(seconds: float, *, then_sleep: float = 0.0) -> subprocess.Popen[bytes]:
+    code = BURN + f"time.sleep({then_sleep})\n"
+    return subprocess.Popen([sys.executable, "-c", code, str(seconds), "burner-marker"])
+
+
+def test_a_child_started_in_the_step_counts_its_cpu_under_its_role() -> None:
+    with process_use(ROLES) as use:
+        _burn(0.5).wait()
+    assert 0.35 <= use.cpu_seconds["burner"] <= 0.7
+    assert use.peak_mib["burner"] > 0
+
+
+def test_a_process_alive_before_the_step_counts_only_what_it_spends_in_it() -> None:
+    burner = _burn(0.5, then_sleep=1.5)
+    time.sleep(0.9)  # it has spent its CPU, and sleeps through the step
+    try:
+        with process_use(ROLES) as use:
+            time.sleep(0.3)
+    finally:
+        burner.kill()
+        burner.wait()
+    assert use.cpu_seconds["burner"] < 0.1
+
+
+def test_the_measuring_process_and_unnamed_children_are_counted_apart() -> None:
+    with process_use(ROLES) as use:
+        end = time.process_time() + 0.3
+        while time.process_time() < end:
+            pass
+        subprocess.run([sys.executable, "-c", BURN, "0.3"], check=True)
+    assert use.cpu_seconds[SELF] >= 0.25
+    assert use.cpu_seconds[OTHER] >= 0.1
+    assert use.cpu_seconds["burner"] == 0.0
