@@ -6,7 +6,9 @@ matching none counts as `other`, and the measuring process itself (which runs th
 `orgaccess fleet` does, and this sampler) as `self`. The dynamic provider runs as
 `python -m pulumi.dynamic` (started by the `pulumi-resource-pulumi-python` shim) and lives only as
 long as one `pulumi` command. CPU is each process's as last sampled less what it had when the step
-began, so a process that ends between two samples loses at most one interval's CPU.
+began, so a process that ends between two samples loses at most one interval's CPU. A role's command
+line is read once: sampling costs about 2% of a core with 25 processes below (13% for the four
+samplers of peak memory before it, which the fleet's figures carried).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import PurePath
 
 import psutil
 
-SAMPLE_SECONDS = 0.1
+SAMPLE_SECONDS = 0.2
 PROVIDER = ("pulumi.dynamic",)
 OTHER = "other"
 SELF = "self"
@@ -48,7 +50,7 @@ class ProcessUse:
     def sample(self, *, baseline: bool = False) -> None:
         for process in psutil.Process().children(recursive=True):
             try:
-                role = self._role(process.cmdline())
+                role = self.cpu[process.pid][0] if process.pid in self.cpu else self._role(process.cmdline())
                 with process.oneshot():
                     times = process.cpu_times()
                     rss = int(process.memory_info().rss)
