@@ -75,6 +75,15 @@ def test_a_clients_role_divisions_are_its_grants(admin_a: ApiClient) -> None:
     ]
 
 
+def test_the_clients_listing_names_each_clients_grants_as_its_subject_has_them(admin_a: ApiClient) -> None:
+    # orgaccess reads an account's grants from this listing (kinds/grants.py), not from its subject.
+    authorization = AuthorizationApi(admin_a)
+    for client in assert_parsed(admin_a, OAuthApi(admin_a).get_oauth_clients()).entities:
+        subject = assert_parsed(admin_a, authorization.get_authorization_subject(client.id))
+        listed = sorted((r.role_id, r.division_id) for r in client.role_divisions or [])
+        assert listed == sorted((g.role.id, g.division.id) for g in subject.grants or [])
+
+
 def test_a_client_is_replaced_by_put(admin_a: ApiClient) -> None:
     oauth = OAuthApi(admin_a)
     body = client_request("Premium App")
