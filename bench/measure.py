@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bench.audit import Window
-from bench.rss import peak_rss
+from bench.process_use import process_use
 from orgaccess.emulator.harness import EmulatorHandle
 
 OUTPUT_TAIL_LINES = 15
@@ -34,6 +34,10 @@ class Step:
         return asdict(self)
 
 
+# The measured worker process's role (bench/process_use.py).
+WORKER = "worker"
+
+
 def measure(
     name: str,
     action: Callable[[], Outcome],
@@ -44,14 +48,14 @@ def measure(
     expected: tuple[int, ...] = (0,),
 ) -> Step:
     before = emulator.audit_count()
-    with peak_rss(markers) as peak:
+    with process_use({WORKER: markers}) as use:
         start = time.perf_counter()
         outcome = action()
         seconds = time.perf_counter() - start
     window = Window.of(emulator.audit(since=before), n_orgs)
     failed = outcome.returncode not in expected
     failure = "\n".join(outcome.output.strip().splitlines()[-OUTPUT_TAIL_LINES:]) if failed else ""
-    step = Step(name, round(seconds, 2), outcome.returncode, peak.mib, window, failure)
+    step = Step(name, round(seconds, 2), outcome.returncode, use.peak_mib[WORKER], window, failure)
     print(
         f"  {name:<22} {step.seconds:8.2f}s  rc={step.returncode:<3} "
         f"calls/org={window.calls_per_org:<6} 429s={window.rate_limited:<4} rss={step.peak_rss_mib}MiB",

@@ -31,8 +31,8 @@ from typing import Any
 
 from bench import machine, plot
 from bench.measure import Outcome, Step, measure
+from bench.process_use import PROVIDER
 from bench.projects import FLOOR, FLOOR_ENV, ORGACCESS, REPO, stage
-from bench.rss import PROVIDER
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, generate
 from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from orgaccess.engine.automation import Stack
