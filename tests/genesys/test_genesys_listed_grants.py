@@ -12,7 +12,7 @@ from orgaccess.demo.genesys import ORGS
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.genesys.client import GenesysClient
 from orgaccess.platform.models import EVERY_DIVISION, Grant, RoleSpec
-from orgaccess.reconciler.kinds import org_roles, service_account
+from orgaccess.reconciler.kinds import org_roles, role_binding, service_account
 from orgaccess.reconciler.kinds.grants import grant_pairs
 from orgaccess.reconciler.snapshot import Fleet
 
@@ -61,3 +61,14 @@ def test_a_grant_of_a_role_newer_than_the_roles_read_names_it_from_the_roles_rea
 
     assert ("Newer", "*", "*", False) in _pairs(held)
     assert _subject_reads(emulator, since) == []
+
+
+def test_a_grant_the_binding_writes_is_read_back_by_the_same_snapshot(client: GenesysClient) -> None:
+    org, fleet = "org-partner-a", Fleet(client)
+    app = service_account.accounts(fleet, org)["Premium App"]
+    assert "admin" not in {g.role.name for g in grant_pairs(fleet, org, app)}
+    binding = {"org": org, "homeOrg": org, "serviceAccount": "Premium App", "roles": ["admin"], "justification": ""}
+
+    role_binding.KIND.converge(fleet, binding, {})
+
+    assert {g.role.name for g in grant_pairs(fleet, org, app)} == {"admin"}
