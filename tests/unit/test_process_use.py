@@ -13,8 +13,9 @@ ROLES = {"burner": ("burner-marker",)}
 
 
 def _burn(seconds: float, *, then_sleep: float = 0.0) -> subprocess.Popen[bytes]:
-    code = BURN + f"time.sleep({then_sleep})\n"
-    return subprocess.Popen([sys.executable, "-c", code, str(seconds), "burner-marker"])
+    # Says when it has burnt its CPU, however long a busy machine makes that take.
+    code = BURN + f"print('burnt', flush=True)\ntime.sleep({then_sleep})\n"
+    return subprocess.Popen([sys.executable, "-c", code, str(seconds), "burner-marker"], stdout=subprocess.PIPE)
 
 
 def test_a_child_started_in_the_step_counts_its_cpu_under_its_role() -> None:
@@ -26,7 +27,8 @@ def test_a_child_started_in_the_step_counts_its_cpu_under_its_role() -> None:
 
 def test_a_process_alive_before_the_step_counts_only_what_it_spends_in_it() -> None:
     burner = _burn(0.5, then_sleep=1.5)
-    time.sleep(0.9)  # it has spent its CPU, and sleeps through the step
+    assert burner.stdout is not None
+    burner.stdout.readline()  # it has spent its CPU, and sleeps through the step
     try:
         with process_use(ROLES) as use:
             time.sleep(0.3)
