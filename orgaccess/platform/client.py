@@ -315,7 +315,8 @@ class PlatformClient:
         # The secret went down with the lost answer; rotating is the only way to learn one.
         secret = self.rotate_secret(org, landed.id)
         current = self.get_client(org, landed.id)
-        return OAuthClientWithSecret.model_validate({**current.model_dump(), "secret": secret.secret})
+        # dict(), not model_dump(): the copy keeps `grants`, which is never sent and so never dumped.
+        return OAuthClientWithSecret.model_validate({**dict(current), "secret": secret.secret})
 
     # The request path every call takes
 

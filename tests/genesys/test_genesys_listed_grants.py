@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from orgaccess.demo.genesys import ORGS
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.platform.genesys.client import GenesysClient
-from orgaccess.platform.models import EVERY_DIVISION, Grant, RoleSpec
+from orgaccess.platform.models import EVERY_DIVISION, Grant, GrantType, OAuthClientSpec, RoleSpec
 from orgaccess.reconciler.kinds import org_roles, role_binding, service_account
 from orgaccess.reconciler.kinds.grants import grant_pairs
 from orgaccess.reconciler.snapshot import Fleet
@@ -72,3 +72,10 @@ def test_a_grant_the_binding_writes_is_read_back_by_the_same_snapshot(client: Ge
     role_binding.KIND.converge(fleet, binding, {})
 
     assert {g.role.name for g in grant_pairs(fleet, org, app)} == {"admin"}
+
+
+def test_a_created_client_holds_the_grants_its_listing_names_none_yet(client: GenesysClient) -> None:
+    created = client.create_client(
+        "org-partner-a", OAuthClientSpec(name="Reporting", authorizedGrantType=GrantType.CLIENT_CREDENTIALS)
+    )
+    assert created.grants == []

@@ -193,7 +193,8 @@ class GenesysOrgClient(PlatformClient):
         if isinstance(created, OAuthClientWithSecret):
             return created
         redact.add(created.secret or "")
-        return OAuthClientWithSecret(**_client(created).model_dump(), secret=created.secret or "")
+        # dict(), not model_dump(): the copy keeps `grants`, which is never sent and so never dumped.
+        return OAuthClientWithSecret(**dict(_client(created)), secret=created.secret or "")
 
     def update_client(self, org: str, client_id: str, update: OAuthClientUpdate) -> OAuthClient:
         # A PUT replaces roleDivisions too: carry the current ones, or the client loses its grants.
