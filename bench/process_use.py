@@ -49,15 +49,17 @@ class ProcessUse:
 
     def sample(self, *, baseline: bool = False) -> None:
         for process in psutil.Process().children(recursive=True):
+            known = self.cpu.get(process.pid)
             try:
-                role = self.cpu[process.pid][0] if process.pid in self.cpu else self._role(process.cmdline())
+                role = known[0] if known else self._role(process.cmdline())
                 with process.oneshot():
                     times = process.cpu_times()
                     rss = int(process.memory_info().rss)
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
             now = times.user + times.system
-            first = self.cpu.get(process.pid, (role, now if baseline else 0.0, 0.0))[1]
+            # A process alive when the step began counts from there; one born in it, from nothing.
+            first = known[1] if known else (now if baseline else 0.0)
             self.cpu[process.pid] = (role, first, now)
             if role != OTHER:
                 self.peak_bytes[role] = max(self.peak_bytes.get(role, 0), rss)
