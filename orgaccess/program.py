@@ -24,8 +24,8 @@ from orgaccess.plan.desired import Desired, per_org, plan
 from orgaccess.platform import settings
 from orgaccess.platform.settings import SettingsError
 from orgaccess.reconciler.drift import from_records
-from orgaccess.reconciler.kinds import KINDS, service_account
-from orgaccess.reconciler.kinds.base import FAILED
+from orgaccess.reconciler.kinds import KINDS, org_access, service_account
+from orgaccess.reconciler.kinds.base import FAILED, kept_field, label
 from providers import Convergence, resource_type
 
 
@@ -52,7 +52,7 @@ def run() -> None:
         pulumi.log.warn(advice)
     # The whole file is validated above in every stack, or once for all of them by `orgaccess fleet`
     # (deploy/validated.py), so a bad file stops every stack of a fleet.
-    resources = register(per_org(shard.select(plan(shard.narrow(decls), dialect))))
+    resources = register(per_org(shard.select(plan(shard.narrow(decls), dialect)), dialect))
     export_summary(decls, resources, shard, dialect)
     fail_on_part_failures(resources)
 
@@ -121,18 +121,31 @@ def _clients_held(
     decls: Declarations, resources: dict[tuple[str, str], Any], dialect: Definition
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """`{account: {org: credentials}}` of the clients this stack holds: where accounts live per org,
-    each org stack holds its orgs'."""
+    each org stack holds its orgs', inside each org's resource."""
     clients = {
         a.name: {
-            org: _credentials(resources[key])
+            org: found
             for org in service_account.account_orgs(decls, a.name, dialect)
-            if (key := service_account.KIND.key_of(org, a.name)) in resources
+            if (found := _credentials(resources, org, a.name)) is not None
         }
         for a in decls.serviceAccounts
     }
     return {name: by_org for name, by_org in clients.items() if by_org}
 
 
-def _credentials(resource: Any) -> dict[str, Any]:
-    # `secret` is a secret output: `pulumi stack output --show-secrets` is the only way to read it.
-    return {"clientId": resource.clientId, "secret": resource.secret}
+def _credentials(resources: dict[tuple[str, str], Any], org: str, account: str) -> dict[str, Any] | None:
+    """The client of `account` in `org`, from the resource that holds it: its own, or its org's.
+
+    `secret` is a secret output: `pulumi stack output --show-secrets` is the only way to read it.
+    """
+    if (own := resources.get(service_account.KIND.key_of(org, account))) is not None:
+        return {"clientId": own.clientId, "secret": own.secret}
+    holder = resources.get((org_access.KIND.name, org))
+    if holder is None:
+        return None
+    name = label(service_account.KIND, {"homeOrg": org, "name": account})
+    # Both are JSON of every object in the org; a client that did not converge has neither.
+    return {
+        "clientId": holder.objects.apply(lambda kept: kept_field(kept, name, "clientId")),
+        "secret": holder.secrets.apply(lambda kept: kept_field(kept, name, "secret") or ""),
+    }

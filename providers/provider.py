@@ -23,7 +23,7 @@ from orgaccess.platform.settings import SettingsError
 from orgaccess.reconciler import reconcile
 from orgaccess.reconciler.kinds import KINDS
 from orgaccess.reconciler.kinds.base import FAILED, KindError
-from providers import upgrade_0_1
+from providers import upgrade_0_1, upgrade_clients
 
 # What a user can act on: shown as the message alone, not as a Python traceback.
 _EXPLAINED = (KindError, PlatformError, SettingsError)
@@ -96,6 +96,10 @@ class KindProvider(ResourceProvider):
         if upgrade_0_1.from_0_1(self.kind):
             upgrade_0_1.release(self.kind, id_, props)
             return
+        # A client now held by its org's resource: an adopted one is released as always, one that
+        # orgaccess made keeps its resource, the only holder of its secret (engine/clients_upgrade.py).
+        if not props.get("adopted") and _explained(upgrade_clients.left_over, self.kind, session.dialect()):
+            raise OrgAccessError(upgrade_clients.refusal(self.kind, id_, props))
         _on_platform(reconcile.delete, KINDS[self.kind], props)
 
 

@@ -19,7 +19,7 @@ from orgaccess.reconciler.kinds import org_access
 config = pulumi.Config("orgaccess")
 nested = config.get("floorShape") == "nested"
 made: dict[tuple[str, str], Noop] = {}
-for item in per_org(plan(load_declarations(Path(config.require("declarations")), SEED), SEED)):
+for item in per_org(plan(load_declarations(Path(config.require("declarations")), SEED), SEED), SEED):
     needs = [made[key] for key in item.depends_on]
     props = item.props
     if nested and item.kind == org_access.KIND.name:

@@ -15,7 +15,11 @@ from orgaccess.emulator import command as emulator_cmd
 
 # Commands that drive the engine, by the module whose `app` holds them. They import Pulumi's
 # Automation API (0.5 s), so they are loaded only when run or listed, not on every `drift`.
-ENGINE_COMMANDS = {"recover": "orgaccess.cli.recover_cmd", "fleet": "orgaccess.cli.fleet_cmd"}
+ENGINE_COMMANDS = {
+    "recover": "orgaccess.cli.recover_cmd",
+    "fleet": "orgaccess.cli.fleet_cmd",
+    "upgrade": "orgaccess.cli.upgrade_cmd",
+}
 
 
 class _Commands(TyperGroup):

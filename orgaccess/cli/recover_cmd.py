@@ -39,7 +39,7 @@ def recover_command(
     """Release a dead run's lock, end its leftover processes, restore an unreadable state, drop its
     pending operations and refresh, so that `pulumi up` can run again."""
     project_dir = cwd.resolve()
-    target = WorkspaceStack(project_dir, stack or _selected_stack(project_dir))
+    target = WorkspaceStack(project_dir, stack or selected_stack_of(project_dir))
     console = out()
     try:
         console.print(f"recovering stack '{target.name}' of {project_dir} on {redact(target.backend_url)}")
@@ -49,7 +49,7 @@ def recover_command(
     console.print(f"ready: run `pulumi up --stack {target.name}` next")
 
 
-def _selected_stack(project_dir: Path) -> str:
+def selected_stack_of(project_dir: Path) -> str:
     name = selected_stack(project_dir, WorkspaceStack(project_dir, "").env())
     if not name:
         raise CommandError(f"no stack is selected in {project_dir}; pass --stack NAME")

@@ -19,6 +19,7 @@ from orgaccess.declarations.access_yaml import DeclarationError
 from orgaccess.deploy import startup, validated, warmup
 from orgaccess.deploy.gate import Gate
 from orgaccess.deploy.shard import parse_shard
+from orgaccess.dialects.base import Definition
 from orgaccess.platform import settings as settings_
 from orgaccess.platform.settings import Settings, SettingsError
 from orgaccess.reconciler import checkpoints
@@ -106,18 +107,30 @@ def checked_fleet() -> Fleet:
     return fleet()
 
 
+def dialect() -> Definition:
+    """The platform dialect of this deployment."""
+    with _lock:
+        return dialects.of(_configured())
+
+
 def fleet() -> Fleet:
     """The live view of every org, over one shared client."""
     global _fleet
     with _lock:
-        if _failure is not None:
-            raise _failure
+        settings = _configured()
         if _fleet is None:
-            if _settings is None:
-                raise RuntimeError("orgaccess.deploy.session.configure() was not called in this process")
             # More attempts than the client's default: in a provider process a read that still
             # fails during `check` stops the whole deployment, not just one resource.
-            client = dialects.connect(_settings, max_attempts=PROVIDER_ATTEMPTS)
+            client = dialects.connect(settings, max_attempts=PROVIDER_ATTEMPTS)
             # A provider runs under the engine, with its environment.
             _fleet = Fleet(client, checkpointed=not checkpoints.skipped(os.environ))
         return _fleet
+
+
+def _configured() -> Settings:
+    """The settings `configure` set (called holding `_lock`); raises why there are none."""
+    if _failure is not None:
+        raise _failure
+    if _settings is None:
+        raise RuntimeError("orgaccess.deploy.session.configure() was not called in this process")
+    return _settings

@@ -6,7 +6,7 @@ layout would leave them in that stack's state (which, run, would delete every on
 access revoked) while each org stack made them again. Instead, before any org stack runs, the
 engine's own `pulumi state move` hands each client's resource, with its id and encrypted secret, to
 the org stack that holds its org: the platform is not called, and the org stack's next `up` finds
-the client in its own state, unchanged.
+the client in its own state, unchanged, and takes it into its org's resource (engine/clients_upgrade.py).
 
 Only a `fleet up` of the whole fleet moves them, as its one runner: each move rewrites the accounts
 stack's checkpoint and takes no stack lock, so two runners moving at once (one CI job per stack)

@@ -21,6 +21,7 @@ from pulumi import automation as auto
 
 from orgaccess import dialects
 from orgaccess.deploy import validated
+from orgaccess.engine import clients_upgrade
 from orgaccess.engine.result import Result, run_operation
 from orgaccess.fleet.admission import Jobs, run_admitted
 from orgaccess.fleet.layout import StackSpec
@@ -28,6 +29,7 @@ from orgaccess.fleet.workspace import Backend, environment, open_stack, validate
 from orgaccess.platform.settings import Settings
 from orgaccess.reconciler import checkpoints
 from orgaccess.reconciler.kinds.base import UnkeptSecret
+from providers import upgrade_clients
 
 ERROR_LINES = 3
 LOCK_POLL_SECONDS = 2.0
@@ -167,6 +169,10 @@ def _apply(operation: Operation, stack: auto.Stack, output: Callable[[str], None
     # One org's contract-managed license must not stop the other orgs of the stack converging.
     up = functools.partial(stack.up, diff=True, continue_on_error=True)
     result = run_operation("up", up, on_output=output)
+    if upgrade_clients.refused(d.message for d in result.errors):
+        moved = clients_upgrade.upgrade(stack)
+        output(f"orgaccess: moved {moved} client(s) into their orgs' OrgAccess resources (state only); up again")
+        result = result.then(run_operation("up", up, on_output=output), superseded=set(result.errors_by_urn()))
     unkept = unkept_secrets(result)
     if not unkept:
         return result

@@ -1,8 +1,8 @@
 """The declarations as the list of objects to reconcile, in dependency order.
 
 `orgaccess drift` observes each directly; the Pulumi program makes a resource of each object
-whose kind is a resource of its own (a service account) and one of each org's other objects
-(`per_org`). One list, so the program and the report cover exactly the same objects. Each kind
+whose kind is a resource of its own on the platform (a service account in the home org) and one of
+each org's other objects (`per_org`). One list, so the program and the report cover exactly the same objects. Each kind
 plans its own objects (kinds/base.Kind.plan); this module only orders and groups them.
 """
 
@@ -24,26 +24,30 @@ def plan(decls: Declarations, dialect: Dialect) -> list[Desired]:
     orgs = {org.id: i for i, org in enumerate(decls.orgs)}
 
     def position(item: Desired) -> tuple[int, int]:
-        return (1, orgs[item.org]) if is_part(KINDS[item.kind]) else (0, 0)
+        # An org that the declarations do not list (a stack's narrowed part lacks the home org, where
+        # each account has a client) goes last: its stack is another's, which drops it.
+        return (1, orgs.get(item.org, len(orgs))) if is_part(KINDS[item.kind], dialect) else (0, 0)
 
     return sorted(planned, key=position)
 
 
-def per_org(desired: list[Desired]) -> list[Desired]:
-    """The program's resources: each object that is a resource of its own, then one composite
-    resource (`OrgAccess`) per org holding the rest.
+def per_org(desired: list[Desired], dialect: Dialect) -> list[Desired]:
+    """The program's resources on `dialect`'s platform: each object that is a resource of its own
+    there, then one composite resource (`OrgAccess`) per org holding the rest.
 
     The engine's cost grows with the number of resources squared (bench/results/profile.md), so an
     org's roles, bindings and licenses are one resource, which depends on the accounts it binds.
     """
-    own = [d for d in desired if not is_part(KINDS[d.kind])]
+    own = [d for d in desired if not is_part(KINDS[d.kind], dialect)]
     owned = {d.key for d in own}
-    return own + [resource for composite in composites() for resource in _grouped(composite, desired, owned)]
+    return own + [resource for composite in composites() for resource in _grouped(composite, desired, owned, dialect)]
 
 
-def _grouped(composite: Composite, desired: list[Desired], owned: set[tuple[str, str]]) -> list[Desired]:
+def _grouped(
+    composite: Composite, desired: list[Desired], owned: set[tuple[str, str]], dialect: Dialect
+) -> list[Desired]:
     """One `composite` resource per org holding its parts, after the resources of their own it needs."""
-    held = {kind.name for _, kind in composite.parts}
+    held = {kind.name for key, kind in composite.parts if composite.holds(key, dialect)}
     by_org: dict[str, list[Desired]] = {}
     for item in desired:
         if item.kind in held:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,10 +25,13 @@ from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.dialects import SEED
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
-from orgaccess.engine.automation import LOCAL_PASSPHRASE
+from orgaccess.engine.automation import LOCAL_PASSPHRASE, project_copy
+from orgaccess.fleet import workspace
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.platform.settings import Settings
+from orgaccess.reconciler.kinds import org_access, service_account
+from orgaccess.reconciler.kinds.base import OBJECTS, SECRETS, known_objects, label
 
 NO_DRIFT, ERROR, DRIFT = 0, 1, 2
 # Lifted so the suite measures orgaccess and the engine, not the emulator's throttling of one client.
@@ -93,6 +100,23 @@ class FleetCli:
         return list((stack.export_stack().deployment or {}).get("resources", []))
 
 
+def clients_in(resources: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The account clients the orgs' resources hold (as `FleetCli.resources` gives them), by (org,
+    account): what each keeps, its secret in the clear."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for resource in resources:
+        if resource["type"] != f"{DYNAMIC}{org_access.KIND.name}":
+            continue
+        outputs = resource["outputs"]
+        # Exported with --show-secrets, a secret keeps its envelope, the value in it as JSON.
+        secrets = json.loads(outputs[SECRETS]["plaintext"]) if SECRETS in outputs else None
+        known = known_objects({OBJECTS: outputs.get(OBJECTS), SECRETS: secrets})
+        for kind, part in org_access.KIND.objects(outputs):
+            if kind is service_account.KIND:
+                found[(part["homeOrg"], part["name"])] = known.get(label(kind, part), {})
+    return found
+
+
 def rows(output: str) -> dict[str, str]:
     """The summary table's lines by stack name."""
     found: dict[str, str] = {}
@@ -124,6 +148,20 @@ def declarations_file(directory: Path, fleet: Fleet) -> Path:
     path = directory / "access.yaml"
     path.write_text(fleet.declarations_yaml)
     return path
+
+
+@contextlib.contextmanager
+def older_program(program: Path) -> Iterator[None]:
+    """Every stack a fleet command opens runs `program` instead of the checkout's `__main__.py`."""
+
+    def copied(workdir: Path) -> Path:
+        made = project_copy(workdir)
+        shutil.copy(program, made / "__main__.py")
+        return made
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workspace, "project_copy", copied)
+        yield
 
 
 def on_genesys(runner: FleetCli, login: Login, command: str, *args: str) -> tuple[int, str]:

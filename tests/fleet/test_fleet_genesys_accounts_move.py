@@ -1,13 +1,17 @@
-"""A genesys-cloud fleet of the older layout, every org's account clients in one `accounts` stack, taken
-over by a version that keeps them in their org stacks: nothing deleted, no secret changed.
+"""A genesys-cloud fleet of the oldest layout, every org's account clients in one `accounts` stack, taken
+over by a version that keeps them in their orgs' resources: moved into their org stacks, then into
+their orgs' resources, nothing deleted, no secret changed.
 
 The older layout is made with the engine's own `pulumi state move`, out of a converged fleet of the
-new one: the same resources, ids and encrypted secrets, the accounts stack holding every client (as
-an older `fleet up` left it) and the org stacks their orgs' resources only. One story, in order.
+layout before this one (each client a resource of its own in its org's stack, made by
+tests/e2e/layout_clients_apart): the same resources, ids and encrypted secrets, the accounts stack
+holding every client (as an older `fleet up` left it) and the org stacks their orgs' resources only.
+One story, in order.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +28,7 @@ from orgaccess.fleet.accounts_move import OLD_ACCOUNTS, Engine, align_provider
 from orgaccess.fleet.layout import ACCOUNTS_STACK, StackSpec, fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, on_genesys
+from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, clients_in, older_program, on_genesys
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +37,7 @@ FLEET = generate(ORGS, drift_fraction=1 / 3, seed=0, api=Api.GENESYS_CLOUD)
 DECLS = parse_declarations(FLEET.declarations_yaml, GENESYS_CLOUD)
 SPECS = fleet_stacks(DECLS, STACKS, GENESYS_CLOUD)
 ACCOUNT = f"{DYNAMIC}{service_account.KIND.name}"
+CLIENTS_APART = Path(__file__).parents[1] / "e2e" / "layout_clients_apart" / "__main__.py"
 REFUSED = "run `orgaccess fleet up` once with every stack (no --only) to move them there"
 
 
@@ -46,14 +51,24 @@ class OldLayout:
 
 
 def clients(runner: FleetCli, login: Login, platform: EmulatorHandle, spec: StackSpec) -> dict[str, tuple[str, str]]:
-    """`spec`'s account clients by resource name: their client id and secret, as its state holds them."""
+    """`spec`'s account client resources by name: their client id and secret, as its state holds them."""
     found = [r for r in runner.resources(spec, login.settings(platform.url)) if r["type"] == ACCOUNT]
-    return {r["urn"].rsplit("::", 1)[-1]: (r["outputs"]["clientId"], r["outputs"]["secret"]) for r in found}
+    return {
+        r["urn"].rsplit("::", 1)[-1]: (r["outputs"]["clientId"], json.loads(r["outputs"]["secret"]["plaintext"]))
+        for r in found
+    }
+
+
+def held(runner: FleetCli, login: Login, platform: EmulatorHandle, spec: StackSpec) -> dict[str, tuple[str, str]]:
+    """The account clients that `spec`'s orgs' resources hold, named as their resources were."""
+    found = clients_in(runner.resources(spec, login.settings(platform.url)))
+    return {f"{org}/{name}": (kept["clientId"], kept.get("secret", "")) for (org, name), kept in found.items()}
 
 
 @pytest.fixture(scope="module")
 def old_layout(runner: FleetCli, login: Login, platform: EmulatorHandle, work: Path) -> OldLayout:
-    code, output = on_genesys(runner, login, "up")
+    with older_program(CLIENTS_APART):
+        code, output = on_genesys(runner, login, "up")
     assert code == 0, output
     settings = login.settings(platform.url)
     backend = Backend(runner.backend_url, LOCAL_PASSPHRASE, work / "old-layout")
@@ -90,14 +105,15 @@ def test_an_up_of_some_stacks_of_the_older_layout_is_refused(
     assert clients(runner, login, platform, OLD_ACCOUNTS) == old_layout.clients
 
 
-def test_fleet_up_moves_each_client_into_its_org_stack_unchanged(
+def test_fleet_up_moves_each_client_into_its_orgs_resource_unchanged(
     runner: FleetCli, login: Login, platform: EmulatorHandle, old_layout: OldLayout
 ) -> None:
     code, output = on_genesys(runner, login, "up")
 
     assert code == 0, output
     assert not clients(runner, login, platform, OLD_ACCOUNTS)
-    moved = {name: c for spec in SPECS for name, c in clients(runner, login, platform, spec).items()}
+    assert not any(clients(runner, login, platform, spec) for spec in SPECS)
+    moved = {name: c for spec in SPECS for name, c in held(runner, login, platform, spec).items()}
     assert moved == old_layout.clients
 
 

@@ -18,15 +18,13 @@ from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.fleet.layout import fleet_stacks
-from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, on_genesys, rows
+from tests.fleet.fleet_support import NO_DRIFT, FleetCli, clients_in, on_genesys, rows
 
 pytestmark = pytest.mark.e2e
 
 ORGS, STACKS = 12, 2
 FLEET = generate(ORGS, drift_fraction=1 / 3, seed=0, api=Api.GENESYS_CLOUD)
 STACK_NAMES = {f"orgs-{i}-of-{STACKS}" for i in range(STACKS)}
-ACCOUNT = f"{DYNAMIC}{service_account.KIND.name}"
 
 
 def test_the_new_fleet_previews_on_every_stack(runner: FleetCli, login: Login) -> None:
@@ -50,8 +48,7 @@ def test_each_org_stack_holds_the_account_clients_of_its_own_orgs(
     decls = parse_declarations(FLEET.declarations_yaml, GENESYS_CLOUD)
     held = {}
     for spec in fleet_stacks(decls, STACKS, GENESYS_CLOUD):
-        clients = [r for r in runner.resources(spec, login.settings(platform.url)) if r["type"] == ACCOUNT]
-        held[spec.name] = {r["inputs"]["homeOrg"] for r in clients}
+        held[spec.name] = {org for org, _ in clients_in(runner.resources(spec, login.settings(platform.url)))}
         assert held[spec.name] <= set(spec.orgs), spec.name
 
     # Every org binds the accounts, so every org has its clients, each in one stack.

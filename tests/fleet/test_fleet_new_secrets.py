@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 from typing import Any
 
 import pytest
@@ -21,9 +20,8 @@ from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
-from orgaccess.reconciler.kinds import service_account
 from orgaccess.reconciler.kinds.base import UnkeptSecret
-from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, on_genesys
+from tests.fleet.fleet_support import NO_DRIFT, FleetCli, clients_in, on_genesys
 
 pytestmark = pytest.mark.e2e
 
@@ -55,13 +53,7 @@ def up(runner: FleetCli, login: Login) -> tuple[int, str]:
 
 
 def _created(runner: FleetCli, login: Login, platform: EmulatorHandle, spec: StackSpec) -> dict[str, Any]:
-    kind = f"{DYNAMIC}{service_account.KIND.name}"
-    (found,) = (
-        r["outputs"]
-        for r in runner.resources(spec, login.settings(platform.url))
-        if r["type"] == kind and r["inputs"]["homeOrg"] == ORG and r["inputs"]["name"] == ACCOUNT
-    )
-    return dict(found)
+    return clients_in(runner.resources(spec, login.settings(platform.url)))[(ORG, ACCOUNT)]
 
 
 def test_fleet_up_creates_the_missing_client_and_converges_every_stack(up: tuple[int, str]) -> None:
@@ -91,8 +83,7 @@ def test_the_created_client_signs_in_with_the_secret_its_stacks_state_holds(
     created = _created(runner, login, platform, HOLDER)
 
     assert created["adopted"] is False
-    # Exported with --show-secrets, a secret keeps its envelope, the value in it as JSON.
-    assert platform.token(created["clientId"], json.loads(created["secret"]["plaintext"]))
+    assert platform.token(created["clientId"], created["secret"])
 
 
 def test_fleet_drift_after_the_up_finds_nothing_left(up: tuple[int, str], runner: FleetCli, login: Login) -> None:

@@ -12,10 +12,11 @@ from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.fleet.layout import fleet_stacks, select_stacks
 from orgaccess.plan.desired import Desired, per_org, plan
-from orgaccess.reconciler.kinds import service_account
+from orgaccess.reconciler.kinds import org_access, service_account
 
 PARTS = 4
 ACCOUNT = service_account.KIND.name
+ORG_ACCESS = org_access.KIND
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +44,18 @@ def test_every_account_client_is_in_exactly_one_org_stack(decls: Declarations) -
     assert held == planned
 
 
-def test_an_orgs_resource_depends_on_the_account_clients_of_its_own_stack(decls: Declarations) -> None:
+def test_an_orgs_clients_are_parts_of_its_own_resource(decls: Declarations) -> None:
     for selected in _shards(decls):
-        resources = per_org(selected)
-        accounts = {d.key for d in resources if d.kind == ACCOUNT}
-        orgs = [d for d in resources if d.kind != ACCOUNT]
-        # Every generated org binds the accounts.
-        assert all(d.depends_on and set(d.depends_on) <= accounts for d in orgs)
+        resources = per_org(selected, GENESYS_CLOUD)
+        clients = {(d.org, d.props["name"]) for d in selected if d.kind == ACCOUNT}
+
+        held = {
+            (r.org, p["name"]) for r in resources for kind, p in ORG_ACCESS.objects(r.props) if kind.name == ACCOUNT
+        }
+
+        assert [d.kind for d in resources] == [ORG_ACCESS.name] * len(resources)
+        assert held == clients
+        assert not any(d.depends_on for d in resources)
 
 
 def test_the_home_orgs_clients_are_in_the_stack_that_holds_the_home_org(decls: Declarations) -> None:

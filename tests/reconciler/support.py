@@ -123,7 +123,7 @@ def org_resource(org: str, edit: Callable[[dict[str, Any]], object] | None = Non
     if edit is not None:
         edit(document)
     decls = parse_declarations(yaml.safe_dump(document), SEED)
-    return next(d.props for d in per_org(plan(decls, SEED)) if d.kind == ORG_ACCESS.name and d.org == org)
+    return next(d.props for d in per_org(plan(decls, SEED), SEED) if d.kind == ORG_ACCESS.name and d.org == org)
 
 
 def declared_org(document: dict[str, Any], org: str) -> dict[str, Any]:

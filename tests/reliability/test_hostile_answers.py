@@ -125,7 +125,7 @@ def _props_of(kind: str) -> dict[str, Any]:
     decls = parse_declarations((PROJECT_DIR / "access.yaml").read_text(), SEED)
     return next(
         item.props
-        for item in per_org(plan(decls, SEED))
+        for item in per_org(plan(decls, SEED), SEED)
         if item.kind == kind and (kind == "ServiceAccount" or item.org != decls.homeOrg)
     )
 

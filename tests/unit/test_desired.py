@@ -53,7 +53,7 @@ def test_declared_lists_are_sorted_so_previews_are_stable() -> None:
     assert binding.props["roles"] == sorted(binding.props["roles"])
 
 
-RESOURCES = per_org(PLAN)
+RESOURCES = per_org(PLAN, SEED)
 
 
 def test_the_program_has_one_resource_per_account_and_one_per_org() -> None:

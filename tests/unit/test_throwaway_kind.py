@@ -39,7 +39,7 @@ def registered() -> Iterator[None]:
 
 
 def org_resource() -> Desired:
-    return next(d for d in per_org(plan(DECLS, SEED)) if d.kind == org_access.KIND.name and d.org == ORG)
+    return next(d for d in per_org(plan(DECLS, SEED), SEED) if d.kind == org_access.KIND.name and d.org == ORG)
 
 
 def inputs(notes: list[dict[str, Any]]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from orgaccess.platform.dialect import Dialect
 from orgaccess.reconciler.kinds import license_feature, org_access, role, role_binding, service_account
 from orgaccess.reconciler.kinds.base import Composite, Kind
 
@@ -56,14 +57,18 @@ def kinds() -> list[Kind]:
     return [kind for kind in KINDS.values() if isinstance(kind, Kind)]
 
 
-def is_part(kind: Kind | Composite) -> bool:
-    """Whether `kind`'s objects are parts of another kind's resources rather than resources of their own."""
-    return any(part is kind for composite in composites() for _, part in composite.parts)
+def is_part(kind: Kind | Composite, dialect: Dialect | None = None) -> bool:
+    """Whether `kind`'s objects are parts of another kind's resources rather than resources of their
+    own, on `dialect`'s platform (None: on every platform)."""
+    return any(
+        part is kind and composite.holds(key, dialect) for composite in composites() for key, part in composite.parts
+    )
 
 
 def in_reading_order() -> Iterator[Kind]:
     """The kinds as people read them in a review or on the drift page: those that are resources of
-    their own first, then each composite's parts in the order they converge."""
-    yield from (kind for kind in kinds() if not is_part(kind))
+    their own on some platform first, then the other parts of each composite in the order they converge."""
+    own = [kind for kind in kinds() if not is_part(kind)]
+    yield from own
     for composite in composites():
-        yield from (kind for _, kind in composite.parts)
+        yield from (kind for _, kind in composite.parts if kind not in own)

@@ -246,6 +246,13 @@ class Composite:
     parts: list[tuple[str, Kind]]
     outputs: tuple[str, ...] = ()
     secret_outputs: tuple[str, ...] = ()
+    # The parts that are parts on some platforms only, elsewhere resources of their own: key -> whether
+    # they are parts here on a dialect.
+    only_where: Mapping[str, Callable[[Dialect], bool]] = field(default_factory=dict)
+
+    def holds(self, key: str, dialect: Dialect | None) -> bool:
+        """Whether the objects listed under `key` are parts of this composite on `dialect` (None: on every one)."""
+        return key not in self.only_where or (dialect is not None and self.only_where[key](dialect))
 
     def resource_id(self, props: Props) -> str:
         return "/".join(str(props[f]) for f in self.identity)
@@ -254,7 +261,12 @@ class Composite:
         return str(props["org"])
 
     def declared(self, org: str, listed: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
-        return {"org": org, SPEC: _encode({key: list(listed.get(key) or ()) for key, _ in self.parts})}
+        # A part held on some platforms only is written where it lists objects: elsewhere the spec
+        # stays the string a stack saved before the part existed, so the engine sees no change.
+        spec = {
+            key: list(listed.get(key) or ()) for key, _ in self.parts if listed.get(key) or key not in self.only_where
+        }
+        return {"org": org, SPEC: _encode(spec)}
 
     def desired(
         self, org: str, listed: Mapping[str, list[dict[str, Any]]], depends_on: Iterable[tuple[str, str]] = ()
@@ -287,6 +299,9 @@ class Composite:
             name = label(kind, part)
             try:
                 outs = kind.converge_resource(fleet, part, known.get(name) or {})
+            except UnkeptSecret:
+                # Fails the whole resource, before its write: the run is made again with checkpoints.
+                raise
             except (KindError, PlatformError) as exc:
                 failures.append(f"{self.org_of(props)}, {name}: {exc}")
                 continue
@@ -296,7 +311,16 @@ class Composite:
         declared = {label(kind, part) for kind, part in self.objects(props)}
         gone = [(kind, part) for kind, part in self.objects(prior) if label(kind, part) not in declared]
         self._delete_objects(fleet, gone, known)
-        return {**props, OBJECTS: objects_output(objects), FAILED: failures}
+        return {**props, **self.kept(objects), FAILED: failures}
+
+    def kept(self, objects: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+        """What the objects keep, as outputs: their secret fields (a kind's `secret_outputs`) apart, in
+        `secrets`, which the state encrypts; that output only where there is a secret to keep."""
+        secret = {field for _, kind in self.parts for field in kind.secret_outputs}
+        split = {name: _split(kept, secret) for name, kept in objects.items()}
+        plain = {name: clear for name, (clear, _) in split.items()}
+        hidden = {name: hidden for name, (_, hidden) in split.items() if hidden}
+        return {OBJECTS: objects_output(plain), **({SECRETS: _encode(hidden)} if hidden else {})}
 
     def unconverged(self, props: Props, outs: Props) -> set[str]:
         """The objects (`label`) a converge that returned `outs` could not converge: those it kept nothing of."""
@@ -317,10 +341,10 @@ class Composite:
                     listed[key].append({k: found[1][k] for k in part})
                     name = label(kind, part)
                     objects[name] = {**(known.get(name) or {}), **{k: v for k, v in found[0].items() if k not in part}}
-        inputs = {k: v for k, v in _inputs(props).items() if k not in (OBJECTS, FAILED)}
+        inputs = {k: v for k, v in _inputs(props).items() if k not in (OBJECTS, SECRETS, FAILED)}
         inputs |= self.declared(self.org_of(props), listed)
         # A refresh records the platform as it is; a failure of the last `up` is not part of that.
-        return {**inputs, OBJECTS: objects_output(objects), FAILED: []}, inputs
+        return {**inputs, **self.kept(objects), FAILED: []}, inputs
 
     def delete_resource(self, fleet: Fleet, props: Props) -> None:
         self._delete_objects(fleet, list(self.objects(props)), known_objects(props))
@@ -334,13 +358,27 @@ class Composite:
 
 SPEC = "spec"
 OBJECTS = "objects"
+# What the objects keep that is secret (a client's secret): `{label: {field: value}}`, encrypted in the state.
+SECRETS = "secrets"
 # The objects of the last create or update that could not converge, one line each, for people.
 FAILED = "failed"
 
 
 def known_objects(props: Props) -> dict[str, dict[str, Any]]:
-    """`{label: outputs}` of a composite's objects as last converged."""
-    return _decode(props.get(OBJECTS))
+    """`{label: outputs}` of a composite's objects as last converged, their secrets among them."""
+    secrets = _decode(props.get(SECRETS))
+    return {name: {**kept, **secrets.get(name, {})} for name, kept in _decode(props.get(OBJECTS)).items()}
+
+
+def _split(kept: Mapping[str, Any], secret: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an object keeps: in the clear, and its `secret` fields that hold a secret."""
+    return {k: v for k, v in kept.items() if k not in secret}, {k: v for k, v in kept.items() if k in secret and v}
+
+
+def kept_field(output: Any, name: str, field: str) -> Any:
+    """What object `name` keeps of `field`, read from a composite's `objects` or `secrets` output; None
+    when it keeps none."""
+    return _decode(output).get(name, {}).get(field)
 
 
 def objects_output(objects: Mapping[str, Mapping[str, Any]]) -> str:

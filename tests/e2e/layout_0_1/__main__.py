@@ -8,6 +8,7 @@ from typing import Any
 
 from orgaccess import program
 from orgaccess.plan.desired import Desired
+from orgaccess.platform.dialect import Dialect
 from providers import resources
 
 OUTPUTS_0_1 = {
@@ -21,7 +22,7 @@ def _resource_type(kind: str) -> Any:
     return type(kind, (resources.OrgAccessResource,), {"_outputs": OUTPUTS_0_1[kind]}, module="orgaccess", name=kind)
 
 
-def _one_per_object(desired: list[Desired]) -> list[Desired]:
+def _one_per_object(desired: list[Desired], dialect: Dialect) -> list[Desired]:
     return desired
 
 
