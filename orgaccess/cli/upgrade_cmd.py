@@ -4,13 +4,11 @@ without a platform call (engine/clients_upgrade.py)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
 from orgaccess.cli.common import explained_errors, fail, out
-from orgaccess.cli.recover_cmd import selected_stack_of
-from orgaccess.engine.automation import WorkspaceStack
+from orgaccess.cli.stack_options import ProjectDirOption, StackOption, workspace_stack
 from orgaccess.engine.clients_upgrade import UpgradeError, upgrade
 
 EXAMPLES = """\
@@ -26,21 +24,11 @@ status: 0 done (or nothing to do), 1 not (the reason is printed).
 
 
 @explained_errors
-def upgrade_command(
-    stack: Annotated[
-        str | None,
-        typer.Option("--stack", "-s", help="The stack (default: the one selected in the project).", show_default=False),
-    ] = None,
-    cwd: Annotated[
-        Path,
-        typer.Option("--cwd", "-C", help="The Pulumi project directory.", file_okay=False, exists=True),
-    ] = Path(),
-) -> None:
+def upgrade_command(stack: StackOption = None, cwd: ProjectDirOption = Path()) -> None:
     """Move the state of each org's clients, their secrets among it, into the org's OrgAccess resource."""
-    project_dir = cwd.resolve()
-    target = WorkspaceStack(project_dir, stack or selected_stack_of(project_dir))
+    target = workspace_stack(stack, cwd)
     try:
-        moved = upgrade(target.automation)
+        moved = upgrade(lambda: target.automation)
     except UpgradeError as exc:
         fail(str(exc))
     if not moved:

@@ -21,7 +21,7 @@ import copy
 import json
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi import automation as auto
@@ -42,12 +42,16 @@ class UpgradeError(RuntimeError):
     """The state cannot be upgraded as it is; the message says why and what to do."""
 
 
-def upgrade(stack: auto.Stack) -> int:
-    """Moves the old client resources of `stack`'s state into their orgs' resources; how many."""
-    exported = stack.export_stack()  # `pulumi stack export --show-secrets`, read from its stdout
+def upgrade(stack: Callable[[], auto.Stack]) -> int:
+    """Moves the old client resources of the `stack()`'s state into their orgs' resources; how many."""
+    try:
+        selected = stack()
+        exported = selected.export_stack()  # `pulumi stack export --show-secrets`, read from its stdout
+    except auto.CommandError as exc:
+        raise UpgradeError(f"the stack cannot be read; nothing changed:\n{engine_said(str(exc))}") from None
     state, moved = folded({"version": exported.version, "deployment": exported.deployment})
     if moved:
-        _import(stack, state)
+        _import(selected, state)
     return moved
 
 
@@ -153,5 +157,12 @@ def _import(stack: auto.Stack, state: Mapping[str, Any]) -> None:
     )
     if done.returncode != 0:
         raise UpgradeError(
-            f"`pulumi stack import` of the upgraded state failed; nothing changed:\n{done.stderr.strip()}"
+            f"`pulumi stack import` of the upgraded state failed; nothing changed:\n{engine_said(done.stderr)}"
         )
+
+
+def engine_said(text: str) -> str:
+    """The engine's own words in a failed command's text: its stderr, never its stdout (an export's
+    stdout is the state, secrets shown)."""
+    said = text.rpartition("stderr:")[2].strip().splitlines()
+    return "\n".join(line.removeprefix("error: ") for line in said) or "no reason given"

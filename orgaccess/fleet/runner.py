@@ -170,7 +170,7 @@ def _apply(operation: Operation, stack: auto.Stack, output: Callable[[str], None
     up = functools.partial(stack.up, diff=True, continue_on_error=True)
     result = run_operation("up", up, on_output=output)
     if upgrade_clients.refused(d.message for d in result.errors):
-        moved = clients_upgrade.upgrade(stack)
+        moved = clients_upgrade.upgrade(lambda: stack)
         output(f"orgaccess: moved {moved} client(s) into their orgs' OrgAccess resources (state only); up again")
         result = result.then(run_operation("up", up, on_output=output), superseded=set(result.errors_by_urn()))
     unkept = unkept_secrets(result)
