@@ -24,6 +24,7 @@ from orgaccess.engine.automation import Stack
 from orgaccess.engine.result import Result
 from tests.e2e.e2e_support import drift_by_resource
 from tests.e2e.genesys_support import genesys_403, genesys_403_stack
+from tests.fleet.fleet_support import client_writes
 
 pytestmark = pytest.mark.e2e
 
@@ -131,13 +132,7 @@ def test_the_platform_saw_no_client_created_changed_or_deleted(
     older: tuple[Stack, dict[str, Any], int], platform: EmulatorHandle
 ) -> None:
     _, _, audited = older
-    written = [
-        f"{e.method} {e.path}"
-        for e in platform.audit(since=audited)
-        if "/oauth/clients" in e.path and e.method != "GET"
-    ]
-
-    assert written == []
+    assert client_writes(platform, audited) == []
 
 
 def test_afterwards_only_the_contract_managed_toggle_remains_as_drift(older: tuple[Stack, dict[str, Any], int]) -> None:

@@ -25,6 +25,7 @@ from orgaccess.declarations.access_yaml import load_declarations
 from orgaccess.dialects import SEED
 from orgaccess.emulator.api import Api
 from orgaccess.emulator.fleet_scenario import ADMIN_ID, ADMIN_SECRET, Fleet
+from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.engine.automation import LOCAL_PASSPHRASE, project_copy
 from orgaccess.fleet import workspace
 from orgaccess.fleet.layout import StackSpec, fleet_stacks
@@ -115,6 +116,13 @@ def clients_in(resources: list[dict[str, Any]]) -> dict[tuple[str, str], dict[st
             if kind is service_account.KIND:
                 found[(part["homeOrg"], part["name"])] = known.get(label(kind, part), {})
     return found
+
+
+def client_writes(platform: EmulatorHandle, since: int) -> list[str]:
+    """The calls since audit entry `since` that created, changed or deleted an OAuth client."""
+    return [
+        f"{e.method} {e.path}" for e in platform.audit(since=since) if "/oauth/clients" in e.path and e.method != "GET"
+    ]
 
 
 def rows(output: str) -> dict[str, str]:

@@ -28,7 +28,16 @@ from orgaccess.fleet.accounts_move import OLD_ACCOUNTS, Engine, align_provider
 from orgaccess.fleet.layout import ACCOUNTS_STACK, StackSpec, fleet_stacks
 from orgaccess.fleet.workspace import Backend, environment, open_stack
 from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, ERROR, NO_DRIFT, FleetCli, clients_in, older_program, on_genesys
+from tests.fleet.fleet_support import (
+    DYNAMIC,
+    ERROR,
+    NO_DRIFT,
+    FleetCli,
+    client_writes,
+    clients_in,
+    older_program,
+    on_genesys,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -118,13 +127,7 @@ def test_fleet_up_moves_each_client_into_its_orgs_resource_unchanged(
 
 
 def test_the_platform_saw_no_client_created_changed_or_deleted(platform: EmulatorHandle, old_layout: OldLayout) -> None:
-    written = [
-        f"{entry.method} {entry.path}"
-        for entry in platform.audit(since=old_layout.audited)
-        if "/oauth/clients" in entry.path and entry.method != "GET"
-    ]
-
-    assert written == []
+    assert client_writes(platform, old_layout.audited) == []
 
 
 def test_every_client_still_signs_in_with_the_secret_its_apps_hold(

@@ -23,7 +23,7 @@ from orgaccess.emulator.fleet_scenario import generate
 from orgaccess.emulator.harness import EmulatorHandle
 from orgaccess.fleet.layout import fleet_stacks
 from orgaccess.reconciler.kinds import service_account
-from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, clients_in, older_program, on_genesys
+from tests.fleet.fleet_support import DYNAMIC, NO_DRIFT, FleetCli, client_writes, clients_in, older_program, on_genesys
 from tests.fleet.test_fleet_new_secrets import ACCOUNT, ORG, _without_the_client
 
 pytestmark = pytest.mark.e2e
@@ -112,13 +112,7 @@ def test_only_the_stack_holding_the_made_client_moved_state_and_ran_again(
 def test_the_platform_saw_no_client_created_changed_or_deleted(
     upgraded: tuple[int, str], platform: EmulatorHandle, older: OlderFleet
 ) -> None:
-    written = [
-        f"{entry.method} {entry.path}"
-        for entry in platform.audit(since=older.audited)
-        if "/oauth/clients" in entry.path and entry.method != "GET"
-    ]
-
-    assert written == []
+    assert client_writes(platform, older.audited) == []
 
 
 def test_the_made_client_still_signs_in_with_the_secret_its_orgs_resource_holds(
