@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from orgaccess.declarations.access_yaml import Declarations
 from orgaccess.platform.dialect import Dialect
-from orgaccess.reconciler.kinds import KINDS, composites, is_part, kinds
+from orgaccess.reconciler.kinds import composites, is_part, kinds
 from orgaccess.reconciler.kinds.base import Composite, Desired
 
 __all__ = ["Desired", "per_org", "plan"]
@@ -22,11 +22,12 @@ def plan(decls: Declarations, dialect: Dialect) -> list[Desired]:
     in plan order."""
     planned = [d for kind in kinds() for d in kind.plan(decls, dialect)]
     orgs = {org.id: i for i, org in enumerate(decls.orgs)}
+    parts = _part_kinds(dialect)
 
     def position(item: Desired) -> tuple[int, int]:
         # An org that the declarations do not list (a stack's narrowed part lacks the home org, where
         # each account has a client) goes last: its stack is another's, which drops it.
-        return (1, orgs.get(item.org, len(orgs))) if is_part(KINDS[item.kind], dialect) else (0, 0)
+        return (1, orgs.get(item.org, len(orgs))) if item.kind in parts else (0, 0)
 
     return sorted(planned, key=position)
 
@@ -38,9 +39,15 @@ def per_org(desired: list[Desired], dialect: Dialect) -> list[Desired]:
     The engine's cost grows with the number of resources squared (bench/results/profile.md), so an
     org's roles, bindings and licenses are one resource, which depends on the accounts it binds.
     """
-    own = [d for d in desired if not is_part(KINDS[d.kind], dialect)]
+    parts = _part_kinds(dialect)
+    own = [d for d in desired if d.kind not in parts]
     owned = {d.key for d in own}
     return own + [resource for composite in composites() for resource in _grouped(composite, desired, owned, dialect)]
+
+
+def _part_kinds(dialect: Dialect) -> set[str]:
+    """The kinds whose objects are parts of a composite's resources on `dialect`'s platform."""
+    return {kind.name for kind in kinds() if is_part(kind, dialect)}
 
 
 def _grouped(
