@@ -98,7 +98,7 @@ class KindProvider(ResourceProvider):
             return
         # A client now held by its org's resource: an adopted one is released as always, one that
         # orgaccess made keeps its resource, the only holder of its secret (engine/clients_upgrade.py).
-        if not props.get("adopted") and _explained(upgrade_clients.left_over, self.kind, session.dialect()):
+        if not props.get("adopted") and _explained(lambda: upgrade_clients.left_over(self.kind, session.dialect())):
             raise OrgAccessError(upgrade_clients.refusal(self.kind, id_, props))
         _on_platform(reconcile.delete, KINDS[self.kind], props)
 

@@ -32,7 +32,9 @@ def upgrade_command(stack: StackOption = None, cwd: ProjectDirOption = Path()) -
     except UpgradeError as exc:
         fail(str(exc))
     if not moved:
-        out().print(f"stack '{target.name}' holds no client resources of its own: nothing to upgrade")
+        out().print(
+            f"stack '{target.name}': nothing to upgrade (no client resource that belongs in its org's OrgAccess)"
+        )
         return
     out().print(f"moved {moved} client(s) into their orgs' OrgAccess resources in stack '{target.name}' (state only)")
     out().print(f"run `pulumi up --stack {target.name}` next")

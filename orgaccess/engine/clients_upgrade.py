@@ -26,9 +26,11 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from orgaccess import dialects
+from orgaccess.platform.settings import NAMESPACE
 from orgaccess.reconciler.kinds import org_access, service_account
 from orgaccess.reconciler.kinds.base import OBJECTS, SECRETS, known_objects, label
-from providers.upgrade_clients import COMMAND
+from providers.upgrade_clients import COMMAND, left_over
 
 TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
 SERVICE_ACCOUNT = TYPE_PREFIX + service_account.KIND.name
@@ -43,12 +45,20 @@ class UpgradeError(RuntimeError):
 
 
 def upgrade(stack: Callable[[], auto.Stack]) -> int:
-    """Moves the old client resources of the `stack()`'s state into their orgs' resources; how many."""
+    """Moves the old client resources of the `stack()`'s state into their orgs' resources; how many.
+
+    Only on a platform where an org's clients are parts of its resource (the stack's
+    `orgaccess:platform`, as the program reads it): elsewhere a `ServiceAccount` is a resource of its own.
+    """
     try:
         selected = stack()
+        config = selected.get_all_config()
         exported = selected.export_stack()  # `pulumi stack export --show-secrets`, read from its stdout
     except auto.CommandError as exc:
         raise UpgradeError(f"the stack cannot be read; nothing changed:\n{engine_said(str(exc))}") from None
+    dialect = dialects.chosen(lambda key: _value(config.get(f"{NAMESPACE}:{key}")))
+    if not left_over(service_account.KIND.name, dialect):
+        return 0
     state, moved = folded({"version": exported.version, "deployment": exported.deployment})
     if moved:
         _import(selected, state)
@@ -131,6 +141,10 @@ def _forget(resource: dict[str, Any], gone: set[str]) -> None:
     resource["dependencies"] = [urn for urn in resource.get("dependencies") or [] if urn not in gone]
     by_property = resource.get("propertyDependencies") or {}
     resource["propertyDependencies"] = {k: [u for u in v if u not in gone] for k, v in by_property.items()}
+
+
+def _value(setting: auto.ConfigValue | None) -> str | None:
+    return setting.value if setting is not None else None
 
 
 def _plain(value: Any) -> Any:

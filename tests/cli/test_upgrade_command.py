@@ -27,7 +27,7 @@ def test_a_stack_without_client_resources_has_nothing_to_upgrade(tmp_path: Path)
     done = _upgrade(stack, stack.name)
 
     assert done.returncode == 0, done.stderr
-    assert f"stack '{stack.name}' holds no client resources of its own: nothing to upgrade" in done.stdout
+    assert f"stack '{stack.name}': nothing to upgrade" in done.stdout
 
 
 def test_an_unknown_stack_exits_1_saying_the_engines_reason(tmp_path: Path) -> None:

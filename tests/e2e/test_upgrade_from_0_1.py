@@ -4,6 +4,8 @@ a plain `pulumi up`, and the platform sees no write."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,25 @@ def test_up_moves_every_object_into_its_org_resource_without_a_platform_write(
 def test_after_the_upgrade_only_the_contract_managed_license_is_drift(stack_0_1: Stack) -> None:
     result = stack_0_1.preview(expect_no_changes=True)
     assert list(drift_by_resource(result)) == ["LicenseFeature::org-partner-d/analytics"]
+
+
+def test_orgaccess_upgrade_leaves_the_seed_platforms_account_resources_alone(stack_0_1: Stack) -> None:
+    # On the seed platform an account is a resource of its own; only genesys-cloud's clients moved.
+    command = [
+        sys.executable,
+        "-m",
+        "orgaccess",
+        "upgrade",
+        "--stack",
+        stack_0_1.name,
+        "--cwd",
+        str(stack_0_1.project_dir),
+    ]
+    before = stack_0_1.export()
+
+    done = subprocess.run(command, env=stack_0_1.env(), capture_output=True, text=True, timeout=120, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert "nothing to upgrade" in done.stdout
+    assert "ServiceAccount" in _kinds(stack_0_1)
+    assert stack_0_1.export() == before

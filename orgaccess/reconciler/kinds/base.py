@@ -294,16 +294,16 @@ class Composite:
         """
         known = known_objects(prior)
         objects: dict[str, Any] = {}
+        # What an object that could not converge kept before: its secret stays (the platform never
+        # shows a client's secret again), though the object is not among those converged.
+        carried: dict[str, Any] = {}
         failures: list[str] = []
         for kind, part in self.objects(props):
             name = label(kind, part)
-            try:
-                outs = kind.converge_resource(fleet, part, known.get(name) or {})
-            except UnkeptSecret:
-                # Fails the whole resource, before its write: the run is made again with checkpoints.
-                raise
-            except (KindError, PlatformError) as exc:
-                failures.append(f"{self.org_of(props)}, {name}: {exc}")
+            outs, failure = _converged(fleet, kind, part, known.get(name) or {})
+            if failure is not None:
+                failures.append(f"{self.org_of(props)}, {name}: {failure}")
+                carried[name] = known.get(name) or {}
                 continue
             objects[name] = {k: v for k, v in outs.items() if k not in part}
         # Objects no longer declared go, as their own resources went: bindings before their roles. A
@@ -311,20 +311,23 @@ class Composite:
         declared = {label(kind, part) for kind, part in self.objects(props)}
         gone = [(kind, part) for kind, part in self.objects(prior) if label(kind, part) not in declared]
         self._delete_objects(fleet, gone, known)
-        return {**props, **self.kept(objects), FAILED: failures}
+        return {**props, **self.kept(objects, carried), FAILED: failures}
 
-    def kept(self, objects: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-        """What the objects keep, as outputs: their secret fields (a kind's `secret_outputs`) apart, in
-        `secrets`, which the state encrypts; that output only where there is a secret to keep."""
+    def kept(
+        self, objects: Mapping[str, Mapping[str, Any]], carried: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """What the `objects` keep, as outputs: their secret fields (a kind's `secret_outputs`) apart,
+        in `secrets`, which the state encrypts, with those of the objects `carried` over unconverged;
+        that output only where there is a secret to keep."""
         secret = {field for _, kind in self.parts for field in kind.secret_outputs}
-        split = {name: _split(kept, secret) for name, kept in objects.items()}
-        plain = {name: clear for name, (clear, _) in split.items()}
+        split = {name: _split(kept, secret) for name, kept in {**(carried or {}), **objects}.items()}
+        plain = {name: split[name][0] for name in objects}
         hidden = {name: hidden for name, (_, hidden) in split.items() if hidden}
         return {OBJECTS: objects_output(plain), **({SECRETS: _encode(hidden)} if hidden else {})}
 
     def unconverged(self, props: Props, outs: Props) -> set[str]:
         """The objects (`label`) a converge that returned `outs` could not converge: those it kept nothing of."""
-        return {label(kind, part) for kind, part in self.objects(props)} - set(known_objects(outs))
+        return {label(kind, part) for kind, part in self.objects(props)} - set(_decode(outs.get(OBJECTS)))
 
     def read_resource(self, fleet: Fleet, props: Props) -> tuple[dict[str, Any], dict[str, Any]]:
         """(outputs, inputs) as live now: an object gone from the platform leaves the spec, so the
@@ -356,6 +359,17 @@ class Composite:
             kind.delete_resource(fleet, {**part, **(known.get(label(kind, part)) or {})})
 
 
+def _converged(fleet: Fleet, kind: Kind, part: Props, prior: Props) -> tuple[dict[str, Any], Exception | None]:
+    """One part converged: what it keeps, or why it could not converge."""
+    try:
+        return kind.converge_resource(fleet, part, prior), None
+    except UnkeptSecret:
+        # Fails the whole resource, before its write: the run is made again with checkpoints.
+        raise
+    except (KindError, PlatformError) as exc:
+        return {}, exc
+
+
 SPEC = "spec"
 OBJECTS = "objects"
 # What the objects keep that is secret (a client's secret): `{label: {field: value}}`, encrypted in the state.
@@ -365,9 +379,10 @@ FAILED = "failed"
 
 
 def known_objects(props: Props) -> dict[str, dict[str, Any]]:
-    """`{label: outputs}` of a composite's objects as last converged, their secrets among them."""
-    secrets = _decode(props.get(SECRETS))
-    return {name: {**kept, **secrets.get(name, {})} for name, kept in _decode(props.get(OBJECTS)).items()}
+    """`{label: outputs}` of a composite's objects as last converged, their secrets among them (an object
+    that could not converge since keeps only its secret)."""
+    objects, secrets = _decode(props.get(OBJECTS)), _decode(props.get(SECRETS))
+    return {name: {**objects.get(name, {}), **secrets.get(name, {})} for name in {**objects, **secrets}}
 
 
 def _split(kept: Mapping[str, Any], secret: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
