@@ -85,10 +85,45 @@ def review_preview(stack: Operations, policy_pack: str, config: str | None = Non
 
 def preview_of(result: Result) -> Preview:
     """The steps, policy results and errors of the review's preview."""
-    steps = [part for step in result.steps for part in _steps(step)]
+    steps = _moved_as_one([part for step in result.steps for part in _steps(step)])
     policies = [_policy_result(violation) for violation in result.policy_violations]
     errors = [d.message for d in result.errors if d.message not in _OUTCOME_NOISE]
     return Preview(steps, policies, errors)
+
+
+def _moved_as_one(steps: list[Step]) -> list[Step]:
+    """Each object that leaves one resource for another (an upgrade: a resource of its own becoming a
+    part of its org's) as the one step it is: deleted there, created here, declared the same."""
+    by_object: dict[tuple[str, str], list[Step]] = {}
+    for step in steps:
+        by_object.setdefault((step.org, label(step.of, step.props)), []).append(step)
+    merged: dict[int, Step] = {}  # the create's id -> the object's one step
+    dropped: set[int] = set()  # the delete's id
+    for gone, made in filter(None, map(_move, by_object.values())):
+        drift = list(made.after.get(DRIFT_KEY) or [])
+        op = _object_op("update", gone.before, _declared(made.after), drift)
+        merged[id(made)] = Step(op, made.kind, gone.before, made.after)
+        dropped.add(id(gone))
+    return [merged.get(id(step), step) for step in steps if id(step) not in dropped]
+
+
+def _move(same: list[Step]) -> tuple[Step, Step] | None:
+    """(delete, create) when the steps of one object are its move from one resource to another."""
+    gone = [s for s in same if s.op == "delete"]
+    made = [s for s in same if s.op == "create"]
+    if len(gone) == 1 and len(made) == 1 and _same_declaration(gone[0].before, made[0].after):
+        return gone[0], made[0]
+    return None
+
+
+def _same_declaration(old: Props, new: Props) -> bool:
+    # A resource of its own also holds the engine's own inputs (`__provider`) and its outputs' names.
+    declared = _declared(new)
+    return {k: old.get(k) for k in declared} == declared
+
+
+def _declared(props: Props) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != DRIFT_KEY}
 
 
 def _steps(step: engine_result.Step) -> list[Step]:
