@@ -27,12 +27,12 @@ from typing import Any
 from pulumi import automation as auto
 
 from orgaccess import dialects
+from orgaccess.deploy.policy_rules import TYPE_PREFIX
 from orgaccess.platform.settings import NAMESPACE
 from orgaccess.reconciler.kinds import org_access, service_account
 from orgaccess.reconciler.kinds.base import OBJECTS, SECRETS, known_objects, label
 from providers.upgrade_clients import COMMAND, left_over
 
-TYPE_PREFIX = "pulumi-python:dynamic/orgaccess:"
 SERVICE_ACCOUNT = TYPE_PREFIX + service_account.KIND.name
 ORG_ACCESS = TYPE_PREFIX + org_access.KIND.name
 # How `pulumi stack export --show-secrets` writes a secret: this signature key and value, and the

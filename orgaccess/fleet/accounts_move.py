@@ -26,15 +26,14 @@ from pulumi import automation as auto
 from orgaccess.deploy.backend import project_settings
 from orgaccess.deploy.shard import Shard, accounts_stack, parse_shard
 from orgaccess.engine.automation import PROJECT_DIR
+from orgaccess.engine.clients_upgrade import SERVICE_ACCOUNT
 from orgaccess.engine.recovery import Keys, decompressed, located
 from orgaccess.engine.statestore import StateStore, StoreError, open_store
 from orgaccess.fleet.layout import ACCOUNTS_STACK, StackSpec
 from orgaccess.fleet.workspace import Backend, open_stack
 from orgaccess.platform.dialect import Dialect
 from orgaccess.platform.settings import Settings
-from orgaccess.reconciler.kinds import service_account
 
-SERVICE_ACCOUNT = f"pulumi-python:dynamic/orgaccess:{service_account.KIND.name}"
 DYNAMIC_PROVIDER = "pulumi:providers:pulumi-python"
 DEFAULT_PROVIDER = "default"
 OLD_ACCOUNTS = StackSpec(ACCOUNTS_STACK, ACCOUNTS_STACK, ())
