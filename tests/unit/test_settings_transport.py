@@ -209,6 +209,36 @@ def test_a_remote_platform_is_reached_through_the_environments_proxy(
     assert proxy == ["CONNECT platform.example:443 "]  # a tunnel: the proxy never sees the credential
 
 
+class _LoginProxy(_Proxy):
+    """Notes the login each request brings the proxy."""
+
+    def handle_request(self) -> None:
+        self.seen.append(self.headers.get("Proxy-Authorization", ""))
+        self.answer(502, {"message": "a test proxy forwards nothing"})
+
+
+def test_the_proxy_urls_login_is_given_to_the_proxy_in_its_tunnel_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    with serving(type("Proxy", (_LoginProxy,), {"seen": seen})) as url:
+        monkeypatch.setenv("HTTPS_PROXY", url.replace("http://", "http://ops:p%40ss@"))
+        monkeypatch.delenv("https_proxy", raising=False)
+        client = client_of(settings(monkeypatch, apiUrl="https://platform.example"))
+        with client, pytest.raises(TransportError):
+            client.get_organization("org-primary")
+    assert seen == ["Basic b3BzOnBAc3M="]  # ops:p@ss
+
+
+def test_a_proxy_that_is_not_plain_http_is_refused_naming_the_variable_and_not_its_login(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("https_proxy", "all_proxy", "ALL_PROXY", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "https://ops:proxy-s3cret@proxy.example:3128")
+    with pytest.raises(SettingsError, match=r"\(https://proxy\.example:3128\).*HTTPS_PROXY") as refused:
+        client_of(settings(monkeypatch, apiUrl="https://platform.example"))
+    assert "proxy-s3cret" not in str(refused.value)
+
+
 def test_ssl_cert_file_in_the_environment_is_not_trusted(
     monkeypatch: pytest.MonkeyPatch, tls_platform: str, ca_pem: Path
 ) -> None:

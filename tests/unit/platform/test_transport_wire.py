@@ -1,5 +1,6 @@
-"""What the client puts on the wire: each request as httpx.Client would send it (orgaccess/platform/_transport.py
-hands requests straight to a transport), and never a wait without end."""
+"""What the client puts on the wire (orgaccess/platform/_wire.py, over http.client): each request as
+another client, httpx.Client, would send it, with orgaccess's own client headers; and never a wait
+without end."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import BinaryIO
 import httpx
 import pytest
 
+from orgaccess import __version__
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import PlatformError
 from orgaccess.platform.models import RoleSpec
@@ -21,6 +23,8 @@ TOKEN = b'{"access_token": "a-token", "token_type": "bearer", "expires_in": 3600
 PAGE = b'{"entities": [], "pageNumber": 1, "pageSize": 100, "pageCount": 1, "total": 0}'
 # The headers that belong to the call rather than to the client: sent again as they came.
 OWN_HEADERS = ("authorization", "x-gcc-organization-id", "content-type")
+# The headers each client sends with every request, its own way.
+CLIENT_HEADERS = ("accept", "accept-encoding", "connection", "user-agent")
 
 
 @dataclass
@@ -94,6 +98,20 @@ def _parts(request: bytes) -> tuple[bytes, list[bytes], bytes]:
     return line, sorted(headers), body
 
 
+def _call_parts(request: bytes) -> tuple[bytes, list[bytes], bytes]:
+    """`_parts` without the headers a client sends with every request."""
+    line, headers, body = _parts(request)
+    return line, [h for h in headers if h.partition(b":")[0].decode().lower() not in CLIENT_HEADERS], body
+
+
+def _client_headers(request: bytes) -> dict[str, str]:
+    return {
+        name.lower(): value.strip()
+        for name, _, value in (header.decode().partition(":") for header in _parts(request)[1])
+        if name.lower() in CLIENT_HEADERS
+    }
+
+
 def _as_httpx_client_sends(recorder: Recorder, request: bytes) -> bytes:
     """The same request (method, target, body, the call's own headers) sent again through httpx.Client."""
     line, headers, body = _parts(request)
@@ -109,7 +127,7 @@ def _as_httpx_client_sends(recorder: Recorder, request: bytes) -> bytes:
     return recorder.requests[before]
 
 
-def test_each_request_goes_on_the_wire_as_httpx_client_sends_it() -> None:
+def test_each_request_goes_on_the_wire_as_httpx_client_sends_it_with_orgaccess_client_headers() -> None:
     with recording() as recorder:
         client = PlatformClient(recorder.url, "client-1", "a-secret-of-the-test")
         client.list_roles("org-1", name="Recording Analyst")  # the token's form, then a query
@@ -119,7 +137,12 @@ def test_each_request_goes_on_the_wire_as_httpx_client_sends_it() -> None:
         sent = list(recorder.requests)
         assert len(sent) == 3
         for request in sent:
-            assert _parts(request) == _parts(_as_httpx_client_sends(recorder, request))
+            assert _call_parts(request) == _call_parts(_as_httpx_client_sends(recorder, request))
+            assert _client_headers(request) == {
+                "accept": "application/json",
+                "accept-encoding": "gzip",
+                "user-agent": f"orgaccess/{__version__}",
+            }
 
 
 def test_a_platform_that_never_answers_times_the_call_out() -> None:
