@@ -89,12 +89,21 @@ def in_processes(
     context = multiprocessing.get_context("spawn")  # a fork would copy this process's threads' locks
     running: dict[Connection, BaseProcess] = {}
     try:
-        for share in shares:
+        inboxes = []
+        for _ in shares:
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_run_share, args=(work, share, writer), daemon=True)
+            inbox, outbox = context.Pipe(duplex=False)
+            process = context.Process(target=_run_share, args=(inbox, writer), daemon=True)
             process.start()
             writer.close()
+            inbox.close()
             running[reader] = process
+            inboxes.append(outbox)
+        # Handed once all have started: a process takes its share only when its imports are done, and
+        # a share given as the process's argument held up the start of the next one until then.
+        for outbox, share in zip(inboxes, shares, strict=True):
+            with outbox:
+                outbox.send((work, share))
         results: dict[str, T] = {}
         for result in _collect(running, done):
             results.update(result)
@@ -128,10 +137,12 @@ def _collect(running: dict[Connection, BaseProcess], done: Callable[[str], None]
             yield value
 
 
-def _run_share(work: ShareWork[Any, Any], share: dict[str, Any], answers: Connection) -> None:
+def _run_share(inbox: Connection, answers: Connection) -> None:
     # Ctrl-C reaches the whole process group: the caller stops this process, which has nothing to say.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        with inbox:
+            work, share = inbox.recv()
         result = work(share, lambda org: answers.send(("done", org)))
     except Exception as exc:  # every failure goes back to the caller, which raises it
         answers.send(("failed", _portable(exc)))
