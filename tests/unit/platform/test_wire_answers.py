@@ -24,8 +24,10 @@ Answering = Callable[[bytes], tuple[bytes, bool]]
 
 
 def framed(body: bytes, *headers: bytes) -> bytes:
-    return b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"".join(h + b"\r\n" for h in headers) + (
-        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    return (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + b"".join(h + b"\r\n" for h in headers)
+        + (b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
     )
 
 
