@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import httpx
 import pytest
@@ -76,9 +76,12 @@ def _read_request(reader: BinaryIO) -> bytes:
     return head + reader.read(lengths[0] if lengths else 0)
 
 
+R = TypeVar("R", bound=Recorder)
+
+
 @contextmanager
-def recording(*, answer: bool = True) -> Iterator[Recorder]:
-    recorder = Recorder(answer)
+def served(recorder: R) -> Iterator[R]:
+    """`recorder` listening on loopback until the block ends."""
     recorder._server.bind(("127.0.0.1", 0))
     recorder._server.listen()
     serving = threading.Thread(target=recorder.serve, daemon=True)
@@ -89,6 +92,12 @@ def recording(*, answer: bool = True) -> Iterator[Recorder]:
         recorder._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in `serve`
         recorder._server.close()
         serving.join(5)
+
+
+@contextmanager
+def recording(*, answer: bool = True) -> Iterator[Recorder]:
+    with served(Recorder(answer)) as recorder:
+        yield recorder
 
 
 def _parts(request: bytes) -> tuple[bytes, list[bytes], bytes]:

@@ -14,7 +14,7 @@ import pytest
 
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import InvalidResponse
-from tests.unit.platform.test_transport_wire import TOKEN, _read_request
+from tests.unit.platform.test_transport_wire import TOKEN, Recorder, _read_request, served
 
 ORGANIZATION = b'{"id": "org-1", "name": "One", "version": 1}'
 CAP = 1024
@@ -38,29 +38,18 @@ def chunked(body: bytes) -> bytes:
 
 
 @dataclass
-class Platform:
-    """Answers the token, then each API call with `answer`; counts the connections it accepts."""
+class Platform(Recorder):
+    """Answers the token, then each API call with `answering`; counts the connections it accepts."""
 
-    answer: Answering
-    connections: int = 0
+    answering: Answering = lambda _request: (framed(ORGANIZATION), False)
     # Released each time the platform has closed a connection after its answer.
     hung_up: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
-    _server: socket.socket = field(default_factory=socket.socket)
-
-    def serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._server.accept()
-            except OSError:  # closed: the test is over
-                return
-            self.connections += 1
-            threading.Thread(target=self._converse, args=(connection,), daemon=True).start()
 
     def _converse(self, connection: socket.socket) -> None:
         with connection, connection.makefile("rb") as reader:
             while request := _read_request(reader):
                 is_token = request.split(b" ", 2)[1].startswith(b"/oauth/token")
-                raw, close = (framed(TOKEN), False) if is_token else self.answer(request)
+                raw, close = (framed(TOKEN), False) if is_token else self.answering(request)
                 connection.sendall(raw)
                 if close:
                     connection.shutdown(socket.SHUT_RDWR)
@@ -70,21 +59,13 @@ class Platform:
 
 @contextmanager
 def platform(answer: Answering) -> Iterator[tuple[Platform, PlatformClient]]:
-    served = Platform(answer)
-    served._server.bind(("127.0.0.1", 0))
-    served._server.listen()
-    serving = threading.Thread(target=served.serve, daemon=True)
-    serving.start()
-    host, port = served._server.getsockname()
-    # One attempt a call: a retry would hide a call the wire failed.
-    client = PlatformClient(f"http://{host}:{port}", "client-1", "a-secret", max_body_bytes=CAP, max_attempts=1)
-    try:
-        yield served, client
-    finally:
-        client.close()
-        served._server.shutdown(socket.SHUT_RDWR)
-        served._server.close()
-        serving.join(5)
+    with served(Platform(answering=answer)) as running:
+        # One attempt a call: a retry would hide a call the wire failed.
+        client = PlatformClient(running.url, "client-1", "a-secret", max_body_bytes=CAP, max_attempts=1)
+        try:
+            yield running, client
+        finally:
+            client.close()
 
 
 def test_a_connection_the_platform_dropped_while_idle_is_made_again_without_a_failed_call() -> None:
