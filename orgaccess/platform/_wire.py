@@ -6,7 +6,7 @@ an HTTP proxy, a timeout, an answer read up to a cap), and httpx's layers for it
 URL, Request and Response models, all pure Python) cost 0.5 to 0.6 ms of CPU a call with 48 threads
 taking turns at the interpreter lock, against 0.22 ms through http.client (docs/fleet.md). A fleet's
 read is CPU-bound: on genesys-cloud `orgaccess drift` of 5,000 orgs spent 21.3 s of CPU in its
-reading processes through httpx, 11.4 s through this wire.
+reading processes through httpx, 12.1 s through this wire.
 
 Failures are raised as httpx's transport errors (ConnectError, ReadTimeout, ...): the retry layer
 asks one question of a failure, whether the request may have landed (`_retry.may_have_landed`),
