@@ -35,6 +35,9 @@ _.log_message
 _.getheader
 _.registered_redirect_uri
 
+# http.client makes each answer of a connection with its response_class (orgaccess/platform/_wire.py).
+_.response_class
+
 # PyYAML asks its dumper whether to write an alias (orgaccess/emulator/fleet_scenario.py).
 _.ignore_aliases
 

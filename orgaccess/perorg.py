@@ -9,13 +9,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from multiprocessing import connection
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -32,25 +33,74 @@ def for_each_org(
     done: Callable[[str], None] = lambda _org: None,
     workers: int = WORKERS,
 ) -> dict[str, T]:
-    """`work(org)` for every org, in parallel; results by org, in the order given.
+    """`work(org)` for every org, in parallel; results by org, in the order given. `done(org)` is
+    called on this thread, as each org is finished.
 
-    The first failure is raised once the running calls finish; calls not started yet are
-    cancelled, so one unreachable org does not cost a wait on every other one.
+    The first failure is raised once the running calls finish; orgs not started yet are not
+    started, so one unreachable org does not cost a wait on every other one.
     """
     orgs = list(dict.fromkeys(orgs))
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(orgs)))) as pool:
-        futures = {pool.submit(work, org): org for org in orgs}
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in finished:
-                error = future.exception()
-                if error is not None:
-                    for other in pending:
-                        other.cancel()
-                    raise error
-                done(futures[future])
-    return {futures[f]: f.result() for f in futures}
+    results = _TakingTurns(orgs, work).run(max(1, min(workers, len(orgs))), done)
+    return {org: results[org] for org in orgs}
+
+
+class _TakingTurns(Generic[T]):
+    """Threads that each take the next org themselves: a future per org, submitted while the threads
+    already ran, cost a tenth of a reading process's CPU at 2,500 orgs (lock handoffs with 48 threads)."""
+
+    def __init__(self, orgs: list[str], work: Callable[[str], T]) -> None:
+        self._pending = iter(orgs)
+        self._work = work
+        self._taking = threading.Lock()
+        self._stopped = threading.Event()
+        self._results: dict[str, T] = {}
+        # (org, None) finished, (org, error) failed, (None, None) a thread ended.
+        self._finished: queue.SimpleQueue[tuple[str | None, BaseException | None]] = queue.SimpleQueue()
+
+    def run(self, workers: int, done: Callable[[str], None]) -> dict[str, T]:
+        threads = [threading.Thread(target=self._take_turns, name="orgaccess-org", daemon=True) for _ in range(workers)]
+        try:
+            for thread in threads:
+                thread.start()
+            failure = self._collect(len(threads), done)
+        finally:
+            self._stopped.set()
+            for thread in threads:
+                if thread.ident is not None:  # started
+                    thread.join()
+        if failure is not None:
+            raise failure
+        return self._results
+
+    def _take_turns(self) -> None:
+        try:
+            while (org := self._next()) is not None:
+                try:
+                    self._results[org] = self._work(org)
+                except BaseException as exc:  # raised on the calling thread, as a future would
+                    self._stopped.set()
+                    self._finished.put((org, exc))
+                    return
+                self._finished.put((org, None))
+        finally:
+            self._finished.put((None, None))
+
+    def _next(self) -> str | None:
+        with self._taking:
+            return None if self._stopped.is_set() else next(self._pending, None)
+
+    def _collect(self, running: int, done: Callable[[str], None]) -> BaseException | None:
+        """`done` for each org finished until the first failure, which is returned once every thread ended."""
+        failure: BaseException | None = None
+        while running:
+            org, error = self._finished.get()
+            if org is None:
+                running -= 1
+            elif failure is None and error is not None:
+                failure = error
+            elif failure is None:
+                done(org)
+        return failure
 
 
 # A fleet's read is CPU-bound in one process past a few thousand orgs (the client's work per call, and

@@ -128,6 +128,7 @@ class RateBudget:
         self._scope = f"{base_url}\0{client_id}\0"
         self._buckets = buckets
         self._clock = clock
+        self._keys: dict[str, str] = {}  # by org: a hash twice a call was a percent of a fleet read's CPU
 
     def reserve(self, org: str) -> float:
         """Takes one request for `org`; the seconds to wait before sending it (0: at once)."""
@@ -161,7 +162,10 @@ class RateBudget:
         self._buckets.update(self._key(org), learn)
 
     def _key(self, org: str) -> str:
-        return hashlib.sha256(f"{self._scope}{org}".encode()).hexdigest()[:32]
+        key = self._keys.get(org)
+        if key is None:
+            key = self._keys[org] = hashlib.sha256(f"{self._scope}{org}".encode()).hexdigest()[:32]
+        return key
 
 
 def _number(value: str | None) -> float | None:

@@ -21,6 +21,7 @@ the system's CAs or the `caBundle` given; there is no switch to turn verificatio
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
@@ -176,6 +177,7 @@ def _flag(value: str | None, where: str) -> bool:
     return value.lower() == "true"
 
 
+@functools.lru_cache(maxsize=256)  # asked by every client made, one per org on genesys-cloud
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8, ::1 or localhost: traffic that never leaves this machine."""
     if host.lower().rstrip(".") in _LOOPBACK_NAMES:

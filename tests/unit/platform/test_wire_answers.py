@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from orgaccess.platform._wire import Answer, KeptConnections, Request
 from orgaccess.platform.client import PlatformClient
 from orgaccess.platform.errors import InvalidResponse
 from tests.unit.platform.test_transport_wire import TOKEN, Recorder, _read_request, served
@@ -116,3 +118,24 @@ def test_a_chunked_answer_past_the_cap_is_refused_and_the_next_call_connects_afr
             client.get_organization("org-1")
         assert client.get_organization("org-1").id == "org-1"  # not the rest of the refused answer
     assert served.connections == 2
+
+
+def answered(raw: bytes) -> Answer:
+    """What the wire makes of `raw`, answered to one call."""
+    with served(Platform(answering=lambda _request: (raw, False))) as running:
+        wire = KeptConnections(5.0, ssl.create_default_context, None)
+        try:
+            return wire.exchange(Request("GET", f"{running.url}/api/v2/organizations/me", ()), CAP)
+        finally:
+            wire.close()
+
+
+def test_a_header_folded_over_two_lines_is_read_as_one_value() -> None:
+    answer = answered(framed(ORGANIZATION, b"X-Note: the first half", b"\t and the second"))
+    assert answer.headers["x-note"] == "the first half and the second"
+
+
+def test_a_header_line_without_a_colon_is_skipped_and_the_headers_after_it_are_read() -> None:
+    answer = answered(framed(ORGANIZATION, b"not a header", b"Inin-Ratelimit-Count: 7"))
+    assert answer.headers["inin-ratelimit-count"] == "7"
+    assert answer.body == ORGANIZATION
