@@ -46,7 +46,7 @@ def for_each_org(
 
 class _TakingTurns(Generic[T]):
     """Threads that each take the next org themselves: a future per org, submitted while the threads
-    already ran, cost a tenth of a reading process's CPU at 2,500 orgs (lock handoffs with 48 threads)."""
+    already ran, cost a tenth more CPU (2,500 orgs of six 20 ms calls on 48 threads: 2.0 s against 1.8 s)."""
 
     def __init__(self, orgs: list[str], work: Callable[[str], T]) -> None:
         self._pending = iter(orgs)
