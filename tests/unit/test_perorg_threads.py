@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -75,8 +76,8 @@ def test_the_first_failure_is_raised_and_orgs_not_started_are_never_started() ->
     assert len(started) < 5
 
 
-def test_the_calls_running_when_one_fails_finish_before_the_failure_is_raised() -> None:
-    finished: list[str] = []
+def _slow_or_failing(finished: list[str]) -> Callable[[str], None]:
+    """Work where `org-fails` fails at once and any other org takes 50 ms, then is noted in `finished`."""
 
     def work(org: str) -> None:
         if org == "org-fails":
@@ -84,21 +85,20 @@ def test_the_calls_running_when_one_fails_finish_before_the_failure_is_raised() 
         time.sleep(0.05)
         finished.append(org)
 
+    return work
+
+
+def test_the_calls_running_when_one_fails_finish_before_the_failure_is_raised() -> None:
+    finished: list[str] = []
     with pytest.raises(LookupError):
-        for_each_org(["org-slow", "org-fails"], work, workers=2)
+        for_each_org(["org-slow", "org-fails"], _slow_or_failing(finished), workers=2)
     assert finished == ["org-slow"]
 
 
 def test_no_org_is_reported_done_after_the_failure() -> None:
     reported: list[str] = []
-
-    def work(org: str) -> None:
-        if org == "org-fails":
-            raise LookupError("unreachable")
-        time.sleep(0.05)
-
     with pytest.raises(LookupError):
-        for_each_org(["org-slow", "org-fails"], work, done=reported.append, workers=2)
+        for_each_org(["org-slow", "org-fails"], _slow_or_failing([]), done=reported.append, workers=2)
     assert reported == []
 
 
