@@ -11,6 +11,7 @@ import os
 import pickle
 import queue
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import connection
@@ -130,30 +131,27 @@ def in_processes(
     """`work(share, done)` for `processes` shares of `by_org` (each org's input), each share in a fresh
     process; the results by org, in the order of `by_org`.
 
-    `work` and the inputs are sent to the processes, so they must pickle (`work`: a module-level
-    function or a partial of one). The first failure is raised as it was raised in its process, and
-    the other processes are stopped.
+    `work` and the inputs must pickle (`work`: a module-level function or a partial of one): they are
+    sent to the processes where these are spawned rather than forked (`_may_fork`). The first failure
+    is raised as it was raised in its process, and the other processes are stopped.
     """
     orgs = list(by_org)
     shares = [{org: by_org[org] for org in orgs[i::processes]} for i in range(min(processes, len(orgs)))]
-    context = multiprocessing.get_context("spawn")  # a fork would copy this process's threads' locks
+    forking = _may_fork()
+    context = multiprocessing.get_context("fork" if forking else "spawn")
     running: dict[Connection, BaseProcess] = {}
     try:
-        inboxes = []
-        for _ in shares:
-            reader, writer = context.Pipe(duplex=False)
-            inbox, outbox = context.Pipe(duplex=False)
-            process = context.Process(target=_run_share, args=(inbox, writer), daemon=True)
-            process.start()
-            writer.close()
-            inbox.close()
-            running[reader] = process
-            inboxes.append(outbox)
-        # Handed once all have started: a process takes its share only when its imports are done, and
-        # a share given as the process's argument held up the start of the next one until then.
-        for outbox, share in zip(inboxes, shares, strict=True):
-            with outbox:
-                outbox.send((work, share))
+        handoffs = []
+        for share in shares:
+            answers, process, work_out = _started(context, work, share, forking)
+            running[answers] = process
+            if work_out is not None:
+                handoffs.append((work_out, share))
+        # Handed once all have started: a spawned process takes its share only when its imports are
+        # done, and a share given as the process's argument held up the start of the next one until then.
+        for work_out, share in handoffs:
+            with work_out:
+                work_out.send((work, share))
         results: dict[str, T] = {}
         for result in _collect(running, done):
             results.update(result)
@@ -187,13 +185,53 @@ def _collect(running: dict[Connection, BaseProcess], done: Callable[[str], None]
             yield value
 
 
-def _run_share(inbox: Connection, answers: Connection) -> None:
+def _may_fork() -> bool:
+    """Whether the processes may be forked: where fork is the platform's own way (Linux), and while
+    this process runs no other thread, since a fork copies every lock as it is, held by threads that
+    do not exist in the copy. Otherwise each process is spawned: it imports orgaccess and is sent
+    its share, which at 5,000 orgs costs each a second of CPU before its first call."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def _started(
+    context: Any, work: ShareWork[Any, Any], share: dict[str, Any], forked: bool
+) -> tuple[Connection, BaseProcess, Connection | None]:
+    """A process reading `share`, the end its answers come from and, spawned, the end to send it its
+    work through; forked, it has its work already (its memory is a copy of this process's)."""
+    answers, answers_in = context.Pipe(duplex=False)
+    work_in = work_out = None
+    if forked:
+        process = context.Process(target=_run_forked, args=(work, share, answers_in), daemon=True)
+    else:
+        work_in, work_out = context.Pipe(duplex=False)
+        process = context.Process(target=_run_spawned, args=(work_in, answers_in), daemon=True)
+    process.start()
+    answers_in.close()
+    if work_in is not None:
+        work_in.close()
+    return answers, process, work_out
+
+
+def _run_forked(work: ShareWork[Any, Any], share: dict[str, Any], answers: Connection) -> None:
     # Ctrl-C reaches the whole process group: the caller stops this process, which has nothing to say.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _answer(lambda: work(share, lambda org: answers.send(("done", org))), answers)
+
+
+def _run_spawned(work_in: Connection, answers: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def run() -> dict[str, Any]:
+        with work_in:
+            work, share = work_in.recv()
+        return work(share, lambda org: answers.send(("done", org)))
+
+    _answer(run, answers)
+
+
+def _answer(run: Callable[[], dict[str, Any]], answers: Connection) -> None:
     try:
-        with inbox:
-            work, share = inbox.recv()
-        result = work(share, lambda org: answers.send(("done", org)))
+        result = run()
     except Exception as exc:  # every failure goes back to the caller, which raises it
         answers.send(("failed", _portable(exc)))
     else:

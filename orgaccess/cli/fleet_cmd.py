@@ -183,7 +183,7 @@ def _command(operation: Operation, title: str, exit_code: Callable[[list[Outcome
             chosen=chosen,
         )
         # A line per stack in a CI log, where a bar shows nothing: stacks are few and each takes a while.
-        with progress(f"fleet {operation.value}", len(specs), plain_lines=True) as advance:
+        with progress(f"fleet {operation.value}", len(specs), slow_items=True) as advance:
             outcomes = run_fleet(
                 operation,
                 specs,

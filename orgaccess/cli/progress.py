@@ -4,6 +4,10 @@ On a terminal: done/total, the time elapsed and an estimate of the time left (ri
 clears itself when done). Elsewhere the bar would print nothing useful, so a command whose items
 are few and slow (the stacks of a fleet) prints one line per item as it finishes; one whose items
 are many and quick (orgs) prints nothing.
+
+The bar over quick items is drawn from the first finished one, not before: its refresh thread would
+keep a command that reads orgs in processes from forking them (perorg._may_fork), and the first org
+is done within a second of the start of the reads.
 """
 
 from __future__ import annotations
@@ -27,12 +31,13 @@ from rich.progress import (
 
 @contextmanager
 def progress(
-    label: str, total: int, *, plain_lines: bool = False, console: Console | None = None
+    label: str, total: int, *, slow_items: bool = False, console: Console | None = None
 ) -> Iterator[Callable[[str], None]]:
-    """Yields `advance(item)`, to call as each of `total` items finishes (from any thread)."""
+    """Yields `advance(item)`, to call as each of `total` items finishes (from any thread);
+    `slow_items`: few that each take long, shown from the start, and as plain lines off a terminal."""
     console = console or Console(stderr=True)
     if not console.is_terminal:
-        yield PlainLines(label, total, console) if plain_lines else _nothing
+        yield PlainLines(label, total, console) if slow_items else _nothing
         return
     bar = Progress(
         TextColumn("{task.description}"),
@@ -44,9 +49,18 @@ def progress(
         console=console,
         transient=True,
     )
-    with bar:
-        task = bar.add_task(escape(label), total=total)
-        yield lambda _item: bar.advance(task)
+    task = bar.add_task(escape(label), total=total)
+
+    def advance(_item: str) -> None:
+        bar.advance(task)
+        bar.start()  # once: rich starts a bar only if it is not running
+
+    if slow_items:
+        bar.start()
+    try:
+        yield advance
+    finally:
+        bar.stop()
 
 
 def _nothing(_item: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 from rich.console import Console
 
@@ -28,12 +29,27 @@ def test_on_a_terminal_the_bar_shows_done_of_total_elapsed_and_time_left() -> No
 
 def test_in_a_ci_log_each_item_is_one_plain_line_with_its_estimate() -> None:
     console, sink = _console(terminal=False)
-    with progress("fleet up", 2, plain_lines=True, console=console) as advance:
+    with progress("fleet up", 2, slow_items=True, console=console) as advance:
         advance("accounts ok")
         advance("orgs-0-of-1 changed")
     first, second = sink.getvalue().splitlines()
     assert re.fullmatch(r"fleet up: 1/2 accounts ok, \d+s elapsed, about \d+s left", first), first
     assert re.fullmatch(r"fleet up: 2/2 orgs-0-of-1 changed, \d+s elapsed", second), second
+
+
+def test_on_a_terminal_the_bar_over_orgs_runs_no_thread_before_the_first_org_is_done() -> None:
+    console, sink = _console(terminal=True)
+    running = set(threading.enumerate())
+    with progress("Comparing orgs", 2, console=console) as advance:
+        assert set(threading.enumerate()) <= running and sink.getvalue() == ""
+        advance("org-0")
+        assert len(set(threading.enumerate()) - running) == 1 and "1/2" in sink.getvalue()
+
+
+def test_on_a_terminal_the_bar_over_stacks_shows_before_the_first_stack_is_done() -> None:
+    console, sink = _console(terminal=True)
+    with progress("fleet up", 3, slow_items=True, console=console):
+        assert "0/3" in sink.getvalue()
 
 
 def test_in_a_ci_log_progress_over_orgs_prints_nothing() -> None:
