@@ -49,6 +49,16 @@ def test_roles_page_with_page_uris(admin_a: ApiClient) -> None:
     assert second.previous_uri.endswith("pageSize=2&pageNumber=1")
 
 
+def test_page_uris_repeat_the_filter(admin_a: ApiClient) -> None:
+    roles = AuthorizationApi(admin_a)
+    new_role(roles, "Viewer", policy("recording", "screenRecording", "view"))
+    first = assert_parsed(
+        admin_a, roles.get_authorization_roles(page_size=1, permission=["recording:screenRecording:view"])
+    )
+    filtered = "/api/v2/authorization/roles?permission=recording%3AscreenRecording%3Aview"
+    assert (first.total, first.next_uri) == (2, f"{filtered}&pageSize=1&pageNumber=2")
+
+
 def test_roles_filter_by_name_permission_and_id(admin_a: ApiClient) -> None:
     roles = AuthorizationApi(admin_a)
     viewer = new_role(roles, "Viewer", policy("recording", "screenRecording", "view"))
@@ -56,6 +66,12 @@ def test_roles_filter_by_name_permission_and_id(admin_a: ApiClient) -> None:
     assert [r.id for r in roles.get_authorization_roles(name="Viewer").entities] == [viewer]
     by_permission = roles.get_authorization_roles(permission=["recording:screenRecording:view"]).entities
     assert sorted(r.name for r in by_permission) == ["Viewer", "admin"]
+    either = ["recording:screenRecording:view", "analytics:conversationDetail:view"]
+    assert sorted(r.name for r in roles.get_authorization_roles(permission=either).entities) == [
+        "Other",
+        "Viewer",
+        "admin",
+    ]
     assert [r.name for r in roles.get_authorization_roles(id=[viewer]).entities] == ["Viewer"]
 
 

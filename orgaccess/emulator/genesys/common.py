@@ -29,7 +29,8 @@ class Paging(routes_common.Paging):
     """The seed's paging, and the URIs of the neighbouring pages, as Genesys answers them."""
 
     path: str
-    query: dict[str, str]
+    # The request's other query parameters, encoded: each URI repeats them.
+    query: str
 
     def page(self, items: Sequence[Any]) -> dict[str, Any]:
         listing = super().page(items)
@@ -42,7 +43,7 @@ class Paging(routes_common.Paging):
         return listing
 
     def _uri(self, number: int) -> str:
-        return f"{self.path}?{urlencode({**self.query, 'pageSize': self.size, 'pageNumber': number})}"
+        return f"{self.path}?{self.query}pageSize={self.size}&pageNumber={number}"
 
 
 async def paging(
@@ -50,10 +51,12 @@ async def paging(
     pageSize: Annotated[int, Query(ge=1, le=500)] = 25,
     pageNumber: Annotated[int, Query(ge=1)] = 1,
 ) -> Paging:
-    query = {key: value for key, value in request.query_params.items() if key not in ("pageSize", "pageNumber")}
-    return Paging(pageSize, pageNumber, request.url.path, query)
+    # Encoded once, not once per URI: urlencode was 5% of the emulator's CPU in a fleet's read.
+    others = urlencode([(key, value) for key, value in request.query_params.multi_items() if key not in _PAGE_KEYS])
+    return Paging(pageSize, pageNumber, request.scope["path"], f"{others}&" if others else "")
 
 
+_PAGE_KEYS = ("pageSize", "pageNumber")
 PageParams = Annotated[Paging, Depends(paging)]
 
 

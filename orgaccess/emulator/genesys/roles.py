@@ -35,10 +35,16 @@ async def list_roles(
     with emulator(request).store.read() as db:
         roles = store.list_roles(db, caller.target, name)
     if permission:
-        roles = [role for role in roles if set(permission) & set(role.permissions)]
+        roles = [role for role in roles if _values(permission) & set(role.permissions)]
     if id:
-        roles = [role for role in roles if role.id in id]
+        roles = [role for role in roles if role.id in _values(id)]
     return page.page([wire_role(role) for role in roles])
+
+
+def _values(given: list[str]) -> set[str]:
+    # The official SDK sends a list as one comma-separated value (`permission=a,b`); a repeated
+    # parameter is read too. Neither a permission nor an id holds a comma.
+    return {value for each in given for value in each.split(",")}
 
 
 @router.post("", response_model=wire.Role, response_model_exclude_none=True, responses=documented(409))
