@@ -213,25 +213,24 @@ def _started(
 
 
 def _run_forked(work: ShareWork[Any, Any], share: dict[str, Any], answers: Connection) -> None:
-    # Ctrl-C reaches the whole process group: the caller stops this process, which has nothing to say.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _answer(lambda: work(share, lambda org: answers.send(("done", org))), answers)
+    _answer(lambda: (work, share), answers)
 
 
 def _run_spawned(work_in: Connection, answers: Connection) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def run() -> dict[str, Any]:
+    def received() -> tuple[ShareWork[Any, Any], dict[str, Any]]:
         with work_in:
-            work, share = work_in.recv()
-        return work(share, lambda org: answers.send(("done", org)))
+            return work_in.recv()
 
-    _answer(run, answers)
+    _answer(received, answers)
 
 
-def _answer(run: Callable[[], dict[str, Any]], answers: Connection) -> None:
+def _answer(take: Callable[[], tuple[ShareWork[Any, Any], dict[str, Any]]], answers: Connection) -> None:
+    """Runs the work `take` gives on its share, and sends back each org done, then the result or the failure."""
+    # Ctrl-C reaches the whole process group: the caller stops this process, which has nothing to say.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        result = run()
+        work, share = take()
+        result = work(share, lambda org: answers.send(("done", org)))
     except Exception as exc:  # every failure goes back to the caller, which raises it
         answers.send(("failed", _portable(exc)))
     else:

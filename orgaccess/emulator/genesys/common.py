@@ -46,6 +46,9 @@ class Paging(routes_common.Paging):
         return f"{self.path}?{self.query}pageSize={self.size}&pageNumber={number}"
 
 
+_PAGE_KEYS = ("pageSize", "pageNumber")
+
+
 async def paging(
     request: Request,
     pageSize: Annotated[int, Query(ge=1, le=500)] = 25,
@@ -56,7 +59,6 @@ async def paging(
     return Paging(pageSize, pageNumber, request.scope["path"], f"{others}&" if others else "")
 
 
-_PAGE_KEYS = ("pageSize", "pageNumber")
 PageParams = Annotated[Paging, Depends(paging)]
 
 

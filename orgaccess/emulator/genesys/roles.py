@@ -35,9 +35,11 @@ async def list_roles(
     with emulator(request).store.read() as db:
         roles = store.list_roles(db, caller.target, name)
     if permission:
-        roles = [role for role in roles if _values(permission) & set(role.permissions)]
+        wanted = _values(permission)
+        roles = [role for role in roles if wanted & set(role.permissions)]
     if id:
-        roles = [role for role in roles if role.id in _values(id)]
+        ids = _values(id)
+        roles = [role for role in roles if role.id in ids]
     return page.page([wire_role(role) for role in roles])
 
 
