@@ -28,6 +28,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from orgaccess import collector
 from orgaccess.declarations.yamlsource import Path as DataPath
 from orgaccess.declarations.yamlsource import Sourced, YamlSourceError, load_yaml, show
 from orgaccess.platform.dialect import Dialect
@@ -191,6 +192,12 @@ def decode_declarations(raw: bytes, dialect: Dialect, name: str) -> Declarations
 
 def parse_declarations(text: str, dialect: Dialect, filename: str = "access.yaml") -> Declarations:
     """Validate declarations given as YAML ``text``; ``filename`` only labels the messages."""
+    # Made once and kept whole (orgaccess/collector.py).
+    with collector.paused():
+        return _parsed(text, dialect, filename)
+
+
+def _parsed(text: str, dialect: Dialect, filename: str) -> Declarations:
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError as exc:

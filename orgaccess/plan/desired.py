@@ -8,6 +8,7 @@ plans its own objects (kinds/base.Kind.plan); this module only orders and groups
 
 from __future__ import annotations
 
+from orgaccess import collector
 from orgaccess.declarations.access_yaml import Declarations
 from orgaccess.platform.dialect import Dialect
 from orgaccess.reconciler.kinds import composites, is_part, kinds
@@ -20,7 +21,9 @@ def plan(decls: Declarations, dialect: Dialect) -> list[Desired]:
     """The objects to reconcile on `dialect`'s platform: those that are resources of their own first
     (the orgs' resources depend on them), then each org's objects, by org in file order, each org's
     in plan order."""
-    planned = [d for kind in kinds() for d in kind.plan(decls, dialect)]
+    # Made once and kept whole (orgaccess/collector.py).
+    with collector.paused():
+        planned = [d for kind in kinds() for d in kind.plan(decls, dialect)]
     orgs = {org.id: i for i, org in enumerate(decls.orgs)}
     parts = _part_kinds(dialect)
 

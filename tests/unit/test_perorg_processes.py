@@ -3,6 +3,7 @@ forked while the caller runs no other thread, else spawned; each spec holds eith
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -143,3 +144,22 @@ def test_a_fleet_gets_a_process_per_thousand_orgs_and_never_more_than_its_cores(
     assert processes_for(ORGS_PER_PROCESS - 1) == 1
     assert processes_for(2 * ORGS_PER_PROCESS) == min(2, cores)
     assert processes_for(1000 * ORGS_PER_PROCESS) == cores
+
+
+def _collector_seen(share: dict[str, int], done: Callable[[str], None]) -> dict[str, tuple[int, int]]:
+    return {org: (gc.get_freeze_count(), gc.get_threshold()[0]) for org in share}
+
+
+@pytest.mark.usefixtures("forked")
+def test_a_forked_process_never_collects_what_this_process_held_when_it_forked() -> None:
+    (frozen, _), *_ = in_processes(_collector_seen, ORGS, 2).values()
+
+    assert frozen > 0
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("either_way")
+def test_a_reading_process_collects_less_often_than_python_by_default() -> None:
+    thresholds = {threshold for _, threshold in in_processes(_collector_seen, ORGS, 2).values()}
+
+    assert thresholds == {perorg.READER_COLLECTION_THRESHOLD} and perorg.READER_COLLECTION_THRESHOLD > 700
