@@ -3,7 +3,8 @@
 A 5,000-org access.yaml is 65,000 objects as declarations and 120,000 more as its plan, kept as long
 as the process runs, none of them garbage. Every collection that runs while they are made walks
 those made so far again (0.3 s of the 1.6 s before `orgaccess drift` sends its first call), and so
-does every collection in a process forked after them.
+does every collection in a process forked after them. The processes that read or reconcile a fleet
+keep what they make until they end, too, and make little garbage in cycles.
 """
 
 from __future__ import annotations
@@ -11,6 +12,16 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# Python collects every 700 allocations not yet freed; a process that keeps what it makes collects
+# every this many. A 2,500-org reading process: 370 collections and 0.55 s of CPU at 700, 33 and
+# 0.17 s here; a 625-org stack's program in a fleet preview: 755 collections and 0.8 s at 700.
+SELDOM = 7000
+
+
+def seldom() -> None:
+    """This process collects seldom: it keeps what it makes until it ends."""
+    gc.set_threshold(SELDOM)
 
 
 @contextmanager

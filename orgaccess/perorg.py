@@ -6,7 +6,6 @@ parallel without coming near the limit; the client and the snapshot are thread-s
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import pickle
@@ -112,11 +111,6 @@ class _TakingTurns(Generic[T]):
 # 48 threads taking turns at one interpreter lock): at 5,000 orgs `orgaccess drift` spent 20 s of CPU
 # for 20 s of wall time. A process costs about 0.5 s of CPU to start, so one is worth it per this many orgs.
 ORGS_PER_PROCESS = 1000
-
-# A reading process keeps what it reads until it ends and makes little garbage in cycles: collected
-# every 700 allocations (Python's default), a 2,500-org share took 370 collections and 0.55 s of CPU,
-# every 7,000 it took 33 and 0.17 s, at the same peak memory.
-READER_COLLECTION_THRESHOLD = 7000
 
 X = TypeVar("X")
 
@@ -255,7 +249,7 @@ def _answer(take: Callable[[], tuple[ShareWork[Any, Any], dict[str, Any]]], answ
     """Runs the work `take` gives on its share, and sends back each org done, then the result or the failure."""
     # Ctrl-C reaches the whole process group: the caller stops this process, which has nothing to say.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.set_threshold(READER_COLLECTION_THRESHOLD)
+    collector.seldom()
     try:
         work, share = take()
         result = work(share, lambda org: answers.send(("done", org)))

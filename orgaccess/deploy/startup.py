@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from orgaccess import collector
+
 
 def engine_process() -> None:
     """Called first in the program and in a provider, before any platform client is made."""
@@ -15,3 +17,5 @@ def engine_process() -> None:
     # async clients these processes never make: 0.2 s and an `ldconfig -p` subprocess each time.
     # Marked absent, httpcore serves sync clients as when trio is not installed.
     sys.modules.setdefault("trio", None)  # type: ignore[arg-type]  # None: the documented "absent"
+    # The program keeps every resource it registers, and a provider its snapshot, until they end.
+    collector.seldom()

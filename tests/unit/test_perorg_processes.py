@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from orgaccess import perorg
+from orgaccess import collector, perorg
 from orgaccess.perorg import ORGS_PER_PROCESS, in_processes, processes_for
 from orgaccess.platform.errors import Forbidden
 
@@ -162,4 +162,4 @@ def test_a_forked_process_never_collects_what_this_process_held_when_it_forked()
 def test_a_reading_process_collects_less_often_than_python_by_default() -> None:
     thresholds = {threshold for _, threshold in in_processes(_collector_seen, ORGS, 2).values()}
 
-    assert thresholds == {perorg.READER_COLLECTION_THRESHOLD} and perorg.READER_COLLECTION_THRESHOLD > 700
+    assert thresholds == {collector.SELDOM}

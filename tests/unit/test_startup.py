@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from orgaccess import collector
 from orgaccess.engine.automation import PROJECT_DIR
 
 # A provider process as the engine starts one: the provider module, then `configure` (engine_process)
@@ -34,3 +35,11 @@ def test_a_provider_process_loads_neither_trio_nor_httpxs_command_line_client() 
 
 def test_the_command_loads_the_engine_and_the_emulator_server_only_for_the_commands_that_run_them() -> None:
     assert loaded("import orgaccess.cli.main", ("pulumi", "fastapi")) == []
+
+
+def test_a_process_the_engine_starts_collects_seldom_since_it_keeps_what_it_makes() -> None:
+    probe = "from orgaccess.deploy import startup\nstartup.engine_process()\nimport gc\nprint(gc.get_threshold()[0])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert int(done.stdout) == collector.SELDOM
