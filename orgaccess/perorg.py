@@ -145,7 +145,7 @@ def in_processes(
     running: dict[Connection, BaseProcess] = {}
     try:
         # A forked copy inherits every object made so far (at 5,000 orgs the declarations and the plan,
-        # 230,000 of them), and its collections walked them again: half a second of each one's CPU.
+        # 230,000 of them), and its collections walked them again: half a second inside them, in each one.
         with collector.frozen() if forking else nullcontext():
             handoffs = [_start(context, work, share, forking, running) for share in shares]
         _hand_out(work, handoffs)

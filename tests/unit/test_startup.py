@@ -20,13 +20,17 @@ httpx.Client().close()
 """
 
 
+def printed(code: str) -> str:
+    """What a fresh interpreter prints running `code` in the checkout."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout
+
+
 def loaded(code: str, modules: tuple[str, ...]) -> list[str]:
     """Which of `modules` a fresh interpreter has imported after running `code` in the checkout."""
-    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {modules!r} if sys.modules.get(m)))"
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60, check=True
-    )
-    return done.stdout.split()
+    return printed(f"{code}\nimport sys\nprint(' '.join(m for m in {modules!r} if sys.modules.get(m)))").split()
 
 
 def test_a_provider_process_loads_neither_trio_nor_httpxs_command_line_client() -> None:
@@ -39,7 +43,4 @@ def test_the_command_loads_the_engine_and_the_emulator_server_only_for_the_comma
 
 def test_a_process_the_engine_starts_collects_seldom_since_it_keeps_what_it_makes() -> None:
     probe = "from orgaccess.deploy import startup\nstartup.engine_process()\nimport gc\nprint(gc.get_threshold()[0])"
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60, check=True
-    )
-    assert int(done.stdout) == collector.SELDOM
+    assert int(printed(probe)) == collector.SELDOM
