@@ -10,11 +10,11 @@ import functools
 import sqlite3
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any, Self
 from urllib.parse import urlencode
 
-from fastapi import Depends, Query, Request
+from fastapi import Request
+from pydantic import Field, PrivateAttr
 
 from orgaccess.emulator import store
 from orgaccess.emulator.errors import ApiError, bad_request
@@ -24,42 +24,38 @@ from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import Role
 
 
-@dataclass(frozen=True)
 class Paging(routes_common.Paging):
-    """The seed's paging, and the URIs of the neighbouring pages, as Genesys answers them."""
+    """The seed's paging up to 500 a page, and the URIs of the neighbouring pages, as Genesys answers them."""
 
-    path: str
+    pageSize: int = Field(25, ge=1, le=500)
+    _path: str = PrivateAttr("")
     # The request's other query parameters, encoded: each URI repeats them.
-    query: str
+    _query: str = PrivateAttr("")
+
+    @classmethod
+    def of(cls, request: Request) -> Self:
+        paging = super().of(request)
+        # Encoded once, not once per URI: urlencode was 5% of the emulator's CPU in a fleet's read.
+        others = urlencode([(key, value) for key, value in request.query_params.multi_items() if key not in _PAGE_KEYS])
+        paging._path, paging._query = request.scope["path"], f"{others}&" if others else ""
+        return paging
 
     def page(self, items: Sequence[Any]) -> dict[str, Any]:
         listing = super().page(items)
         count = listing["pageCount"]
-        listing |= {"firstUri": self._uri(1), "selfUri": self._uri(self.number), "lastUri": self._uri(max(count, 1))}
-        if self.number < count:
-            listing["nextUri"] = self._uri(self.number + 1)
-        if 1 < self.number <= count:
-            listing["previousUri"] = self._uri(self.number - 1)
+        number = self.pageNumber
+        listing |= {"firstUri": self._uri(1), "selfUri": self._uri(number), "lastUri": self._uri(max(count, 1))}
+        if number < count:
+            listing["nextUri"] = self._uri(number + 1)
+        if 1 < number <= count:
+            listing["previousUri"] = self._uri(number - 1)
         return listing
 
     def _uri(self, number: int) -> str:
-        return f"{self.path}?{self.query}pageSize={self.size}&pageNumber={number}"
+        return f"{self._path}?{self._query}pageSize={self.pageSize}&pageNumber={number}"
 
 
 _PAGE_KEYS = ("pageSize", "pageNumber")
-
-
-async def paging(
-    request: Request,
-    pageSize: Annotated[int, Query(ge=1, le=500)] = 25,
-    pageNumber: Annotated[int, Query(ge=1)] = 1,
-) -> Paging:
-    # Encoded once, not once per URI: urlencode was 5% of the emulator's CPU in a fleet's read.
-    others = urlencode([(key, value) for key, value in request.query_params.multi_items() if key not in _PAGE_KEYS])
-    return Paging(pageSize, pageNumber, request.scope["path"], f"{others}&" if others else "")
-
-
-PageParams = Annotated[Paging, Depends(paging)]
 
 
 def home_division(org_id: str) -> wire.Division:

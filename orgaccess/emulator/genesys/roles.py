@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import Field
 
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_role_write, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
-from orgaccess.emulator.genesys.common import PageParams, role_or_404, stored_permissions, wire_role
+from orgaccess.emulator.genesys.common import Paging, role_or_404, stored_permissions, wire_role
 from orgaccess.emulator.routes.common import custom_role, duplicate_name
 from orgaccess.platform.genesys import wire
 from orgaccess.platform.genesys.permissions import flatten
@@ -23,24 +24,29 @@ Editor = Annotated[Caller, Depends(requires("authorization:role:edit"))]
 Deleter = Annotated[Caller, Depends(requires("authorization:role:delete"))]
 
 
-@router.get("", response_model=wire.Listing[wire.Role], response_model_exclude_none=True)
-async def list_roles(
-    request: Request,
-    page: PageParams,
-    caller: Reader,
-    name: Annotated[str | None, Query(description="An exact role name")] = None,
-    permission: Annotated[list[str] | None, Query(description="Roles holding any of these")] = None,
-    id: Annotated[list[str] | None, Query(description="Roles with these ids")] = None,
-) -> dict[str, Any]:
+class RoleQuery(Paging):
+    name: str | None = Field(None, description="An exact role name")
+    permission: list[str] | None = Field(None, description="Roles holding any of these")
+    id: list[str] | None = Field(None, description="Roles with these ids")
+
+
+@router.get(
+    "",
+    response_model=wire.Listing[wire.Role],
+    response_model_exclude_none=True,
+    openapi_extra=RoleQuery.documented(),
+)
+async def list_roles(request: Request, caller: Reader) -> dict[str, Any]:
+    query = RoleQuery.of(request)
     with emulator(request).store.read() as db:
-        roles = store.list_roles(db, caller.target, name)
-    if permission:
-        wanted = _values(permission)
+        roles = store.list_roles(db, caller.target, query.name)
+    if query.permission:
+        wanted = _values(query.permission)
         roles = [role for role in roles if wanted & set(role.permissions)]
-    if id:
-        ids = _values(id)
+    if query.id:
+        ids = _values(query.id)
         roles = [role for role in roles if role.id in ids]
-    return page.page([wire_role(role) for role in roles])
+    return query.page([wire_role(role) for role in roles])
 
 
 def _values(given: list[str]) -> set[str]:

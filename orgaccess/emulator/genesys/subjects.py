@@ -11,14 +11,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import Field
 
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_grant, emulator, require_permission
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.genesys.access import Authenticated, requires
 from orgaccess.emulator.genesys.common import (
-    PageParams,
+    Paging,
     division_or_404,
     divisions,
     granted_pairs,
@@ -26,6 +27,7 @@ from orgaccess.emulator.genesys.common import (
     role_or_404,
     wire_division,
 )
+from orgaccess.emulator.query import QueryString
 from orgaccess.emulator.routes.common import not_found
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import Role
@@ -35,7 +37,14 @@ Reader = Annotated[Caller, Depends(requires("authorization:grant:view"))]
 GRANT_ADD, GRANT_DELETE = "authorization:grant:add", "authorization:grant:delete"
 Granter = Annotated[Caller, Depends(requires(GRANT_ADD))]
 Revoker = Annotated[Caller, Depends(requires(GRANT_DELETE))]
-SubjectType = Annotated[str, Query(alias="subjectType", description="PC_OAUTH_CLIENT: the subject is a client")]
+
+
+class SubjectQuery(QueryString):
+    subjectType: str = Field("PC_USER", description="PC_OAUTH_CLIENT: the subject is a client")
+
+
+class DivisionQuery(Paging):
+    objectCount: bool = Field(False, description="Answer each division's objectCounts")
 
 
 def subject_name(db: sqlite3.Connection, caller: Caller, subject_id: str, subject_type: str) -> str:
@@ -98,15 +107,16 @@ def _granting(request: Request, caller: Caller, subject_id: str, subject_type: s
         yield db
 
 
-@router.get("/divisions", response_model=wire.Listing[wire.Division], response_model_exclude_none=True)
-async def list_divisions(
-    request: Request,
-    page: PageParams,
-    caller: Authenticated,
-    objectCount: Annotated[bool, Query(description="Answer each division's objectCounts")] = False,
-) -> dict[str, Any]:
+@router.get(
+    "/divisions",
+    response_model=wire.Listing[wire.Division],
+    response_model_exclude_none=True,
+    openapi_extra=DivisionQuery.documented(),
+)
+async def list_divisions(request: Request, caller: Authenticated) -> dict[str, Any]:
+    query = DivisionQuery.of(request)
     with emulator(request).store.read() as db:
-        return page.page(divisions(db, caller.target, counted=objectCount))
+        return query.page(divisions(db, caller.target, counted=query.objectCount))
 
 
 @router.get("/divisions/home", response_model=wire.Division, response_model_exclude_none=True)
@@ -138,32 +148,34 @@ async def bulk_remove(subjectId: str, body: wire.RoleDivisionGrants, request: Re
             store.revoke(db, caller.target, subjectId, role.id, division)
 
 
-@router.post("/subjects/{subjectId}/{operation}", status_code=204, response_class=Response)
+@router.post(
+    "/subjects/{subjectId}/{operation}",
+    status_code=204,
+    response_class=Response,
+    openapi_extra=SubjectQuery.documented(),
+)
 async def bulk_grant(
     subjectId: str,
     operation: Literal["bulkadd", "bulkreplace"],
     body: wire.RoleDivisionGrants,
     request: Request,
     caller: Granter,
-    subjectType: SubjectType = "PC_USER",
 ) -> None:
     """bulkadd grants the body's roles too; bulkreplace leaves the subject exactly the body's."""
-    with _granting(request, caller, subjectId, subjectType) as db:
+    with _granting(request, caller, subjectId, SubjectQuery.of(request).subjectType) as db:
         pairs = granted_pairs(db, caller.target, body.grants, "body.grants")
         kept = store.subject_grants(db, caller.target, subjectId) if operation == "bulkadd" else []
         replace_grants(db, caller, subjectId, [*kept, *pairs])
 
 
-@router.post("/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", status_code=204, response_class=Response)
-async def grant_role(
-    subjectId: str,
-    divisionId: str,
-    roleId: str,
-    request: Request,
-    caller: Granter,
-    subjectType: SubjectType = "PC_USER",
-) -> None:
-    with _granting(request, caller, subjectId, subjectType) as db:
+@router.post(
+    "/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}",
+    status_code=204,
+    response_class=Response,
+    openapi_extra=SubjectQuery.documented(),
+)
+async def grant_role(subjectId: str, divisionId: str, roleId: str, request: Request, caller: Granter) -> None:
+    with _granting(request, caller, subjectId, SubjectQuery.of(request).subjectType) as db:
         division = division_or_404(db, caller.target, divisionId)
         role = role_or_404(db, caller.target, roleId)
         check_grant(db, caller, role)

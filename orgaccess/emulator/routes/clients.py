@@ -19,7 +19,7 @@ from orgaccess.emulator.access import (
 )
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
-    PageParams,
+    Paging,
     duplicate_name,
     own_client,
     require_known,
@@ -48,8 +48,9 @@ def _new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
-@router.get("", response_model=Page[OAuthClient])
-async def list_clients(request: Request, page: PageParams, caller: Reader) -> dict[str, Any]:
+@router.get("", response_model=Page[OAuthClient], openapi_extra=Paging.documented())
+async def list_clients(request: Request, caller: Reader) -> dict[str, Any]:
+    page = Paging.of(request)
     with emulator(request).store.read() as db:
         return page.page(store.list_clients(db, caller.target))
 

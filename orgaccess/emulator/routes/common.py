@@ -5,43 +5,34 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Query
+from pydantic import Field
 
 from orgaccess.emulator import reasons, store
 from orgaccess.emulator.errors import ApiError, bad_request
+from orgaccess.emulator.query import QueryString
 from orgaccess.platform.models import LicenseFeature, Role
 from orgaccess.vocabulary import PERMISSIONS
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Paging:
-    size: int
-    number: int
+class Paging(QueryString):
+    """A listing's page, as the query asks for it."""
+
+    pageSize: int = Field(25, ge=1, le=100)
+    pageNumber: int = Field(1, ge=1)
 
     def page(self, items: Sequence[Any]) -> dict[str, Any]:
-        start = (self.number - 1) * self.size
+        start = (self.pageNumber - 1) * self.pageSize
         return {
-            "entities": items[start : start + self.size],
-            "pageSize": self.size,
-            "pageNumber": self.number,
+            "entities": items[start : start + self.pageSize],
+            "pageSize": self.pageSize,
+            "pageNumber": self.pageNumber,
             "total": len(items),
-            "pageCount": math.ceil(len(items) / self.size),
+            "pageCount": math.ceil(len(items) / self.pageSize),
         }
-
-
-async def paging(
-    pageSize: Annotated[int, Query(ge=1, le=100)] = 25,
-    pageNumber: Annotated[int, Query(ge=1)] = 1,
-) -> Paging:
-    return Paging(pageSize, pageNumber)
-
-
-PageParams = Annotated[Paging, Depends(paging)]
 
 
 def require_known(values: Iterable[str], field: str, kind: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import Field
 
 from orgaccess.emulator import scenario
 from orgaccess.emulator.access import emulator
 from orgaccess.emulator.errors import ApiError, bad_request, documented
+from orgaccess.emulator.query import QueryString
 from orgaccess.platform.models import AuditEntry, EmulatorClock, Faults
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -34,10 +36,14 @@ async def load_scenario(body: scenario.Scenario, request: Request) -> None:
     emulator(request).load(body)
 
 
-@router.get("/audit", response_model=list[AuditEntry])
-async def read_audit(request: Request, since: int = Query(default=0, ge=0)) -> list[AuditEntry]:
+class AuditQuery(QueryString):
+    since: int = Field(0, ge=0)
+
+
+@router.get("/audit", response_model=list[AuditEntry], openapi_extra=AuditQuery.documented())
+async def read_audit(request: Request) -> list[AuditEntry]:
     """Every platform request in order; `since=N` returns the entries after the N-th."""
-    return emulator(request).audit.since(since)
+    return emulator(request).audit.since(AuditQuery.of(request).since)
 
 
 @router.get("/audit/count", response_model=dict[str, int])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Authenticated, data_plane_denials, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented, forbidden
-from orgaccess.emulator.routes.common import PageParams, not_found
+from orgaccess.emulator.routes.common import Paging, not_found
 from orgaccess.platform.models import Page, ScreenRecording
 from orgaccess.vocabulary import Permission
 
@@ -18,8 +18,9 @@ router = APIRouter(
 )
 
 
-@router.get("", response_model=Page[ScreenRecording])
-async def list_recordings(request: Request, page: PageParams, caller: Authenticated) -> dict[str, Any]:
+@router.get("", response_model=Page[ScreenRecording], openapi_extra=Paging.documented())
+async def list_recordings(request: Request, caller: Authenticated) -> dict[str, Any]:
+    page = Paging.of(request)
     emu = emulator(request)
     denials = data_plane_denials(emu, caller, Permission.RECORDING_VIEW, scope=Permission.RECORDING_VIEW)
     if denials:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_grant, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
-from orgaccess.emulator.routes.common import PageParams, not_found, role_or_404
+from orgaccess.emulator.routes.common import Paging, not_found, role_or_404
 from orgaccess.platform.models import Page, Role
 from orgaccess.vocabulary import Permission
 
@@ -30,8 +30,9 @@ def _require_subject(db: sqlite3.Connection, caller: Caller, subject: str) -> No
         raise not_found(f"subject '{subject}'")
 
 
-@router.get("", response_model=Page[Role])
-async def list_granted_roles(subjectId: str, request: Request, page: PageParams, caller: Reader) -> dict[str, Any]:
+@router.get("", response_model=Page[Role], openapi_extra=Paging.documented())
+async def list_granted_roles(subjectId: str, request: Request, caller: Reader) -> dict[str, Any]:
+    page = Paging.of(request)
     with emulator(request).store.read() as db:
         _require_subject(db, caller, subjectId)
         return page.page(store.subject_roles(db, caller.target, subjectId))

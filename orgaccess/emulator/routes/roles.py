@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import Field
 
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_role_write, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
-    PageParams,
+    Paging,
     custom_role,
     duplicate_name,
     require_known,
@@ -25,15 +26,15 @@ Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
 Editor = Annotated[Caller, Depends(requires(Permission.ROLES_EDIT))]
 
 
-@router.get("", response_model=Page[Role])
-async def list_roles(
-    request: Request,
-    page: PageParams,
-    caller: Reader,
-    name: Annotated[str | None, Query(description="An exact role name")] = None,
-) -> dict[str, Any]:
+class RoleQuery(Paging):
+    name: str | None = Field(None, description="An exact role name")
+
+
+@router.get("", response_model=Page[Role], openapi_extra=RoleQuery.documented())
+async def list_roles(request: Request, caller: Reader) -> dict[str, Any]:
+    query = RoleQuery.of(request)
     with emulator(request).store.read() as db:
-        return page.page(store.list_roles(db, caller.target, name))
+        return query.page(store.list_roles(db, caller.target, query.name))
 
 
 @router.post("", status_code=201, response_model=Role, responses=documented(409))
