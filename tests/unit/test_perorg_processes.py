@@ -163,3 +163,14 @@ def test_a_reading_process_collects_less_often_than_python_by_default() -> None:
     thresholds = {threshold for _, threshold in in_processes(_collector_seen, ORGS, 2).values()}
 
     assert thresholds == {collector.SELDOM}
+
+
+def _niceness(share: dict[str, int], done: Callable[[str], None]) -> dict[str, int]:
+    return {org: os.nice(0) for org in share}
+
+
+@pytest.mark.usefixtures("either_way")
+def test_a_reading_process_yields_the_cores_to_the_rest_of_the_machine() -> None:
+    niceness = set(in_processes(_niceness, ORGS, 2).values())
+
+    assert niceness == {min(os.nice(0) + perorg.NICENESS, 19)}
