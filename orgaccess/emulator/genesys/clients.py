@@ -17,7 +17,7 @@ from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_holds_all_of, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
-from orgaccess.emulator.genesys.common import Paging, granted_pairs, wire_division
+from orgaccess.emulator.genesys.common import Paging, granted_pairs, listing, wire_division
 from orgaccess.emulator.genesys.subjects import replace_grants
 from orgaccess.emulator.routes.common import duplicate_name, own_client
 from orgaccess.platform.genesys import wire
@@ -78,12 +78,7 @@ def _save(
     return client
 
 
-@router.get(
-    "",
-    response_model=wire.Listing[wire.OAuthClient],
-    response_model_exclude_none=True,
-    openapi_extra=Paging.documented(),
-)
+@listing(router, "", wire.Listing[wire.OAuthClient], Paging)
 async def list_clients(request: Request, caller: Reader) -> dict[str, Any]:
     page = Paging.of(request)
     with emulator(request).store.read() as db:

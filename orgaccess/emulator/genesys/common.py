@@ -9,15 +9,16 @@ from __future__ import annotations
 import functools
 import sqlite3
 import uuid
-from collections.abc import Sequence
-from typing import Any, Self
+from collections.abc import Callable, Sequence
+from typing import Any, Self, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Request
-from pydantic import Field, PrivateAttr
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, PrivateAttr
 
 from orgaccess.emulator import store
 from orgaccess.emulator.errors import ApiError, bad_request
+from orgaccess.emulator.query import QueryString
 from orgaccess.emulator.routes import common as routes_common
 from orgaccess.emulator.routes.common import not_found
 from orgaccess.platform.genesys import permissions, wire
@@ -54,6 +55,13 @@ class Paging(routes_common.Paging):
 
 
 _PAGE_KEYS = ("pageSize", "pageNumber")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def listing(router: APIRouter, path: str, page: type[BaseModel], query: type[QueryString]) -> Callable[[F], F]:
+    """A GET answering a `page` (a `wire.Listing`), absent fields left out, its query read by `query`."""
+    return router.get(path, response_model=page, response_model_exclude_none=True, openapi_extra=query.documented())
 
 
 def home_division(org_id: str) -> wire.Division:

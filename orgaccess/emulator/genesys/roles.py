@@ -11,7 +11,7 @@ from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_role_write, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
-from orgaccess.emulator.genesys.common import Paging, role_or_404, stored_permissions, wire_role
+from orgaccess.emulator.genesys.common import Paging, listing, role_or_404, stored_permissions, wire_role
 from orgaccess.emulator.routes.common import custom_role, duplicate_name
 from orgaccess.platform.genesys import wire
 from orgaccess.platform.genesys.permissions import flatten
@@ -30,12 +30,7 @@ class RoleQuery(Paging):
     id: list[str] | None = Field(None, description="Roles with these ids")
 
 
-@router.get(
-    "",
-    response_model=wire.Listing[wire.Role],
-    response_model_exclude_none=True,
-    openapi_extra=RoleQuery.documented(),
-)
+@listing(router, "", wire.Listing[wire.Role], RoleQuery)
 async def list_roles(request: Request, caller: Reader) -> dict[str, Any]:
     query = RoleQuery.of(request)
     with emulator(request).store.read() as db:

@@ -24,6 +24,7 @@ from orgaccess.emulator.genesys.common import (
     divisions,
     granted_pairs,
     home_division,
+    listing,
     role_or_404,
     wire_division,
 )
@@ -107,12 +108,7 @@ def _granting(request: Request, caller: Caller, subject_id: str, subject_type: s
         yield db
 
 
-@router.get(
-    "/divisions",
-    response_model=wire.Listing[wire.Division],
-    response_model_exclude_none=True,
-    openapi_extra=DivisionQuery.documented(),
-)
+@listing(router, "/divisions", wire.Listing[wire.Division], DivisionQuery)
 async def list_divisions(request: Request, caller: Authenticated) -> dict[str, Any]:
     query = DivisionQuery.of(request)
     with emulator(request).store.read() as db:
