@@ -17,7 +17,7 @@ from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_holds_all_of, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
 from orgaccess.emulator.genesys.access import requires
-from orgaccess.emulator.genesys.common import Paging, granted_pairs, listing, wire_division
+from orgaccess.emulator.genesys.common import Paging, granted_pairs, listing, wire_division_id
 from orgaccess.emulator.genesys.subjects import replace_grants
 from orgaccess.emulator.routes.common import duplicate_name, own_client
 from orgaccess.platform.genesys import wire
@@ -42,7 +42,7 @@ def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str 
         authorizedGrantType=wire.GRANT_TYPES[client.authorizedGrantType],
         scope=client.scopes,
         roleDivisions=[
-            wire.RoleDivision(roleId=role.id, divisionId=wire_division(db, org_id, division).id)
+            wire.RoleDivision(roleId=role.id, divisionId=wire_division_id(org_id, division))
             for role, division in store.subject_grants(db, org_id, client.id)
         ],
         secret=secret,
