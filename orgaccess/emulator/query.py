@@ -2,7 +2,7 @@
 
 FastAPI 0.165 resolves each declared query parameter on every request by inspecting its annotation
 again, about 35 µs a parameter on a 2-core runner (a bare route costs 55 µs): the paging and filters
-of a listing were a quarter of the emulator's CPU for each. One model validated once costs a few µs.
+of the genesys-cloud roles listing were a quarter of its time. One model read at once costs 15 µs.
 A route names its model twice, where FastAPI would have read the signature once:
 `openapi_extra=Model.documented()` in its decorator and `Model.of(request)` in its body.
 """
