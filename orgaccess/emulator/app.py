@@ -28,6 +28,7 @@ from orgaccess.emulator.routes import (
     roles,
 )
 from orgaccess.emulator.state import Emulator
+from orgaccess.platform.models import ORG_HEADER
 
 # The token endpoint and the control plane are the same on both dialects.
 _ROUTERS = {
@@ -41,6 +42,15 @@ _DESCRIPTIONS = {
 # Documented here rather than declared as a FastAPI `Security` dependency, which would cost a
 # dependency resolution on every call for a header `access.authenticate` parses anyway.
 _BEARER = {"type": "http", "scheme": "bearer", "description": "A token from POST /oauth/token"}
+# Read by `access.authenticated` on every seed call, so documented here for all of them at once.
+_ORG = {
+    "name": ORG_HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The target org; absent: home org",
+}
+_API_PARAMETERS = {Api.SEED: [_ORG], Api.GENESYS_CLOUD: []}
 
 
 def create_app(emu: Emulator) -> FastAPI:
@@ -59,7 +69,7 @@ def create_app(emu: Emulator) -> FastAPI:
         # per router, which cost 7% of the emulator's CPU in a fleet's read (12.1 -> 11.3 s).
         app.router.routes.extend(module.router.routes)
     install_handlers(app)
-    _document(app)
+    _document(app, _API_PARAMETERS[emu.dialect])
     return app
 
 
@@ -69,8 +79,8 @@ def create_asgi(emu: Emulator) -> ASGIApp:
     return FaultsMiddleware(AuditMiddleware(app, emu.audit), lambda: emu.faults, emu.audit, emu.dialect)
 
 
-def _document(app: FastAPI) -> None:
-    """Finishes the OpenAPI document: the bearer scheme on `/api/` calls, and no 422 entries
+def _document(app: FastAPI, parameters: list[dict[str, Any]]) -> None:
+    """Finishes the OpenAPI document: the bearer scheme and `parameters` on `/api/` calls, and no 422 entries
     (validation errors answer 400 here, so FastAPI's defaults would document a lie)."""
     build = app.openapi
 
@@ -84,6 +94,8 @@ def _document(app: FastAPI) -> None:
                     operation.get("responses", {}).pop("422", None)
                     if path.startswith("/api/"):
                         operation["security"] = [{"bearer": []}]
+                        if parameters:
+                            operation.setdefault("parameters", []).extend(parameters)
             for name in ("HTTPValidationError", "ValidationError"):
                 components.get("schemas", {}).pop(name, None)
             app.openapi_schema = schema

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
+import pytest
 
-from orgaccess.emulator.harness import EmulatorHandle
+from orgaccess.emulator.api import Api
+from orgaccess.emulator.harness import EmulatorHandle, running_emulator
 from tests.emulator.emulator_api import CLIENTS, HOME, Caller, last_reason, without_context
 
 ME = "/api/v2/organizations/me"
+SCENARIOS = {Api.SEED: "seed-403", Api.GENESYS_CLOUD: "genesys-403"}
 
 
 def token_call(emulator: EmulatorHandle, **kwargs: Any) -> httpx.Response:
@@ -81,6 +85,24 @@ def test_call_without_token_is_401_token_missing(emulator: EmulatorHandle) -> No
     assert answer.status_code == 401
     assert without_context(answer.json())["code"] == "authentication.required"
     assert last_reason(emulator) == "token.missing"
+
+
+@pytest.mark.parametrize("dialect", list(Api))
+def test_every_platform_operation_refuses_a_call_without_a_token(dialect: Api) -> None:
+    # A GET checks its caller in its own body, not through a declared dependency: one that forgot
+    # would answer here rather than 401. A write's empty body must not be judged before its caller.
+    with running_emulator(SCENARIOS[dialect], dialect=dialect) as handle:
+        paths = httpx.get(f"{handle.url}/openapi.json").json()["paths"]
+        answers = {
+            f"{method.upper()} {path}": httpx.request(
+                method, handle.url + re.sub(r"\{\w+\}", "x", path), json={} if "requestBody" in operation else None
+            ).status_code
+            for path, operations in paths.items()
+            if path.startswith("/api/")
+            for method, operation in operations.items()
+        }
+    assert len(answers) >= 15
+    assert {call: status for call, status in answers.items() if status != 401} == {}
 
 
 def test_malformed_authorization_is_401_token_invalid(emulator: EmulatorHandle) -> None:

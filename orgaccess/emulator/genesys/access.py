@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Awaitable, Callable
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from orgaccess.emulator import access, reasons, store
 from orgaccess.emulator.access import Caller, emulator, license_enabled, require_permission
@@ -20,7 +19,7 @@ from orgaccess.emulator.state import Emulator
 from orgaccess.vocabulary import ANALYTICS
 
 
-def authenticate(request: Request) -> Caller:
+def authenticated(request: Request) -> Caller:
     """A valid token within its rate limit, acting in its client's org (else 401/429)."""
     caller = access.authenticate(request, None)
     # Acting in the home org is all a token can do here, not a missing header (the seed's C6).
@@ -28,21 +27,22 @@ def authenticate(request: Request) -> Caller:
     return caller
 
 
-async def _authenticated(request: Request) -> Caller:
-    return authenticate(request)
+def allowed(request: Request, permission: str) -> Caller:
+    """As `authenticated`, and the caller holds `permission` in its org.
 
-
-Authenticated = Annotated[Caller, Depends(_authenticated)]
+    A GET calls it first thing, a write depends on it through `requires`, as
+    `orgaccess.emulator.access` says why."""
+    caller = authenticated(request)
+    with emulator(request).store.read() as db:
+        require_permission(db, caller, permission)
+    return caller
 
 
 def requires(permission: str) -> Callable[..., Awaitable[Caller]]:
-    """A dependency: as `Authenticated`, and the caller holds `permission` in its org."""
+    """`allowed` as the dependency of a write."""
 
     async def dependency(request: Request) -> Caller:
-        caller = authenticate(request)
-        with emulator(request).store.read() as db:
-            require_permission(db, caller, permission)
-        return caller
+        return allowed(request, permission)
 
     return dependency
 

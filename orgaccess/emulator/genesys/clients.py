@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_holds_all_of, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
-from orgaccess.emulator.genesys.access import requires
+from orgaccess.emulator.genesys.access import allowed, requires
 from orgaccess.emulator.genesys.common import Paging, granted_pairs, listing, wire_division_id
 from orgaccess.emulator.genesys.subjects import replace_grants
 from orgaccess.emulator.routes.common import duplicate_name, own_client
@@ -24,7 +24,7 @@ from orgaccess.platform.genesys import wire
 from orgaccess.platform.models import OAuthClient
 
 router = APIRouter(prefix="/api/v2/oauth/clients", tags=["oauth clients"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires("oauth:client:view"))]
+VIEW = "oauth:client:view"
 Adder = Annotated[Caller, Depends(requires("oauth:client:add"))]
 Editor = Annotated[Caller, Depends(requires("oauth:client:edit"))]
 Deleter = Annotated[Caller, Depends(requires("oauth:client:delete"))]
@@ -79,7 +79,8 @@ def _save(
 
 
 @listing(router, "", wire.Listing[wire.OAuthClient], Paging)
-async def list_clients(request: Request, caller: Reader) -> dict[str, Any]:
+async def list_clients(request: Request) -> dict[str, Any]:
+    caller = allowed(request, VIEW)
     page = Paging.of(request)
     with emulator(request).store.read() as db:
         return page.page([_wire(db, caller.target, client) for client in store.list_clients(db, caller.target)])
@@ -97,7 +98,8 @@ async def create_client(body: wire.OAuthClientRequest, request: Request, caller:
 
 
 @router.get("/{clientId}", response_model=wire.OAuthClient, response_model_exclude_none=True)
-async def get_client(clientId: str, request: Request, caller: Reader) -> wire.OAuthClient:
+async def get_client(clientId: str, request: Request) -> wire.OAuthClient:
+    caller = allowed(request, VIEW)
     with emulator(request).store.read() as db:
         return _wire(db, caller.target, _own(db, caller, clientId).client)
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from orgaccess.emulator import reasons, store
 from orgaccess.emulator.access import Caller, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented, forbidden
-from orgaccess.emulator.genesys.access import Authenticated, data_plane_denials, reached_divisions, requires
+from orgaccess.emulator.genesys.access import authenticated, data_plane_denials, reached_divisions, requires
 from orgaccess.emulator.routes.common import contract_managed, license_or_404
 from orgaccess.platform.genesys import permissions, wire
 from orgaccess.vocabulary import ANALYTICS
@@ -35,7 +35,8 @@ ToggleEditor = Annotated[Caller, Depends(requires("directory:organization:admin"
 
 
 @_route("GET", "/api/v2/organizations/me", wire.Organization, "organizations")
-async def get_organization(request: Request, caller: Authenticated) -> wire.Organization:
+async def get_organization(request: Request) -> wire.Organization:
+    caller = authenticated(request)
     with emulator(request).store.read() as db:
         org = store.get_org(db, caller.target)
     # The emulator never edits an org's settings, so each stays at its first version.
@@ -43,7 +44,8 @@ async def get_organization(request: Request, caller: Authenticated) -> wire.Orga
 
 
 @_route("GET", "/api/v2/license/toggles/{featureName}", wire.LicenseToggle, "licenses")
-async def get_toggle(featureName: str, request: Request, caller: Authenticated) -> wire.LicenseToggle:
+async def get_toggle(featureName: str, request: Request) -> wire.LicenseToggle:
+    caller = authenticated(request)
     with emulator(request).store.read() as db:
         feature = license_or_404(db, caller.target, featureName)
     return wire.LicenseToggle(featureName=featureName, enabled=feature.enabled)
@@ -67,9 +69,10 @@ async def switch_toggle(featureName: str, request: Request, caller: ToggleEditor
 
 
 @_route("GET", "/api/v2/recordings/screensessions/details", wire.ScreenRecordingSessions, "data plane")
-async def screen_sessions(request: Request, caller: Authenticated) -> wire.ScreenRecordingSessions:
+async def screen_sessions(request: Request) -> wire.ScreenRecordingSessions:
     """The app's call: needs `recording:screenRecording:view` and the analytics feature on; counts
     only the recordings in divisions where a role carrying that permission is granted (or `*`)."""
+    caller = authenticated(request)
     emu = emulator(request)
     denials = data_plane_denials(emu, caller, permissions.RECORDING_VIEW)
     if denials:

@@ -10,7 +10,7 @@ from pydantic import Field
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_role_write, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, bad_request, documented
-from orgaccess.emulator.genesys.access import requires
+from orgaccess.emulator.genesys.access import allowed, requires
 from orgaccess.emulator.genesys.common import Paging, listing, role_or_404, stored_permissions, wire_role
 from orgaccess.emulator.routes.common import custom_role, duplicate_name
 from orgaccess.platform.genesys import wire
@@ -18,7 +18,7 @@ from orgaccess.platform.genesys.permissions import flatten
 from orgaccess.platform.models import Role
 
 router = APIRouter(prefix="/api/v2/authorization/roles", tags=["roles"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires("authorization:role:view"))]
+VIEW = "authorization:role:view"
 Adder = Annotated[Caller, Depends(requires("authorization:role:add"))]
 Editor = Annotated[Caller, Depends(requires("authorization:role:edit"))]
 Deleter = Annotated[Caller, Depends(requires("authorization:role:delete"))]
@@ -31,7 +31,8 @@ class RoleQuery(Paging):
 
 
 @listing(router, "", wire.Listing[wire.Role], RoleQuery)
-async def list_roles(request: Request, caller: Reader) -> dict[str, Any]:
+async def list_roles(request: Request) -> dict[str, Any]:
+    caller = allowed(request, VIEW)
     query = RoleQuery.of(request)
     with emulator(request).store.read() as db:
         roles = store.list_roles(db, caller.target, query.name)
@@ -63,7 +64,8 @@ async def create_role(body: wire.RoleRequest, request: Request, caller: Adder) -
 
 
 @router.get("/{roleId}", response_model=wire.Role, response_model_exclude_none=True)
-async def get_role(roleId: str, request: Request, caller: Reader) -> wire.Role:
+async def get_role(roleId: str, request: Request) -> wire.Role:
+    caller = allowed(request, VIEW)
     with emulator(request).store.read() as db:
         return wire_role(role_or_404(db, caller.target, roleId))
 

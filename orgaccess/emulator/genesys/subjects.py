@@ -17,7 +17,7 @@ from pydantic import Field
 from orgaccess.emulator import store
 from orgaccess.emulator.access import Caller, check_grant, emulator, require_permission
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
-from orgaccess.emulator.genesys.access import Authenticated, requires
+from orgaccess.emulator.genesys.access import allowed, authenticated, requires
 from orgaccess.emulator.genesys.common import (
     Paging,
     division_or_404,
@@ -34,7 +34,7 @@ from orgaccess.platform.genesys import permissions, wire
 from orgaccess.platform.models import Role
 
 router = APIRouter(prefix="/api/v2/authorization", tags=["grants"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires("authorization:grant:view"))]
+VIEW = "authorization:grant:view"
 GRANT_ADD, GRANT_DELETE = "authorization:grant:add", "authorization:grant:delete"
 Granter = Annotated[Caller, Depends(requires(GRANT_ADD))]
 Revoker = Annotated[Caller, Depends(requires(GRANT_DELETE))]
@@ -109,19 +109,21 @@ def _granting(request: Request, caller: Caller, subject_id: str, subject_type: s
 
 
 @listing(router, "/divisions", wire.Listing[wire.Division], DivisionQuery)
-async def list_divisions(request: Request, caller: Authenticated) -> dict[str, Any]:
+async def list_divisions(request: Request) -> dict[str, Any]:
+    caller = authenticated(request)
     query = DivisionQuery.of(request)
     with emulator(request).store.read() as db:
         return query.page(divisions(db, caller.target, counted=query.objectCount))
 
 
 @router.get("/divisions/home", response_model=wire.Division, response_model_exclude_none=True)
-async def get_home_division(caller: Authenticated) -> wire.Division:
-    return home_division(caller.target)
+async def get_home_division(request: Request) -> wire.Division:
+    return home_division(authenticated(request).target)
 
 
 @router.get("/divisions/{divisionId}", response_model=wire.Division, response_model_exclude_none=True)
-async def get_division(divisionId: str, request: Request, caller: Authenticated) -> wire.Division:
+async def get_division(divisionId: str, request: Request) -> wire.Division:
+    caller = authenticated(request)
     with emulator(request).store.read() as db:
         found = [d for d in divisions(db, caller.target) if d.id == divisionId]
     if not found:
@@ -130,7 +132,8 @@ async def get_division(divisionId: str, request: Request, caller: Authenticated)
 
 
 @router.get("/subjects/{subjectId}", response_model=wire.Subject, response_model_exclude_none=True)
-async def get_subject(subjectId: str, request: Request, caller: Reader) -> wire.Subject:
+async def get_subject(subjectId: str, request: Request) -> wire.Subject:
+    caller = allowed(request, VIEW)
     with emulator(request).store.read() as db:
         name = subject_name(db, caller, subjectId, wire.SUBJECT_TYPE_CLIENT)
         return subject(db, caller.target, subjectId, name)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from orgaccess.emulator import store
 from orgaccess.emulator.access import (
     Caller,
+    allowed,
     check_client_write,
     check_lock_write,
     check_takeover,
@@ -36,7 +37,6 @@ from orgaccess.platform.models import (
 from orgaccess.vocabulary import Permission
 
 router = APIRouter(prefix="/api/v2/oauth/clients", tags=["service accounts"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
 Editor = Annotated[Caller, Depends(requires(Permission.CLIENTS_EDIT))]
 
 
@@ -49,14 +49,16 @@ def _new_secret() -> str:
 
 
 @router.get("", response_model=Page[OAuthClient], openapi_extra=Paging.documented())
-async def list_clients(request: Request, caller: Reader) -> dict[str, Any]:
+async def list_clients(request: Request) -> dict[str, Any]:
+    caller = allowed(request, Permission.SECURITY_READ)
     page = Paging.of(request)
     with emulator(request).store.read() as db:
         return page.page(store.list_clients(db, caller.target))
 
 
 @router.get("/{clientId}", response_model=OAuthClient)
-async def get_client(clientId: str, request: Request, caller: Reader) -> OAuthClient:
+async def get_client(clientId: str, request: Request) -> OAuthClient:
+    caller = allowed(request, Permission.SECURITY_READ)
     with emulator(request).store.read() as db:
         return _own(db, caller, clientId).client
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Authenticated, data_plane_denials, emulator
+from orgaccess.emulator.access import Authenticated, authenticated, data_plane_denials, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented, forbidden
 from orgaccess.emulator.routes.common import Paging, not_found
 from orgaccess.platform.models import Page, ScreenRecording
@@ -19,7 +19,8 @@ router = APIRouter(
 
 
 @router.get("", response_model=Page[ScreenRecording], openapi_extra=Paging.documented())
-async def list_recordings(request: Request, caller: Authenticated) -> dict[str, Any]:
+async def list_recordings(request: Request) -> dict[str, Any]:
+    caller = authenticated(request)
     page = Paging.of(request)
     emu = emulator(request)
     denials = data_plane_denials(emu, caller, Permission.RECORDING_VIEW, scope=Permission.RECORDING_VIEW)

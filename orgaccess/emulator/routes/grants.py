@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, check_grant, emulator, requires
+from orgaccess.emulator.access import Caller, allowed, check_grant, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import Paging, not_found, role_or_404
 from orgaccess.platform.models import Page, Role
@@ -19,7 +19,6 @@ router = APIRouter(
     tags=["grants"],
     responses=documented(*PLATFORM_ERRORS),
 )
-Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
 Editor = Annotated[Caller, Depends(requires(Permission.ROLES_EDIT))]
 
 
@@ -31,7 +30,8 @@ def _require_subject(db: sqlite3.Connection, caller: Caller, subject: str) -> No
 
 
 @router.get("", response_model=Page[Role], openapi_extra=Paging.documented())
-async def list_granted_roles(subjectId: str, request: Request, caller: Reader) -> dict[str, Any]:
+async def list_granted_roles(subjectId: str, request: Request) -> dict[str, Any]:
+    caller = allowed(request, Permission.SECURITY_READ)
     page = Paging.of(request)
     with emulator(request).store.read() as db:
         _require_subject(db, caller, subjectId)

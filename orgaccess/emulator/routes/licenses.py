@@ -7,19 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, emulator, requires
+from orgaccess.emulator.access import Caller, allowed, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import contract_managed, license_or_404
 from orgaccess.platform.models import LicenseFeature, LicenseFeatureList, LicenseFeatureUpdate
 from orgaccess.vocabulary import ANALYTICS, Permission
 
 router = APIRouter(prefix="/api/v2/license/features", tags=["licenses"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
 Editor = Annotated[Caller, Depends(requires(Permission.LICENSES_EDIT))]
 
 
 @router.get("", response_model=LicenseFeatureList)
-async def list_features(request: Request, caller: Reader) -> LicenseFeatureList:
+async def list_features(request: Request) -> LicenseFeatureList:
+    caller = allowed(request, Permission.SECURITY_READ)
     with emulator(request).store.read() as db:
         return LicenseFeatureList(entities=store.list_licenses(db, caller.target))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Addressed, emulator
+from orgaccess.emulator.access import addressed, emulator
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.platform.models import Organization
 
@@ -13,7 +13,8 @@ router = APIRouter(prefix="/api/v2/organizations", tags=["organizations"], respo
 
 
 @router.get("/me", response_model=Organization)
-async def get_organization(request: Request, caller: Addressed) -> Organization:
+async def get_organization(request: Request) -> Organization:
     """The target org; any valid token may read an org it can address."""
+    caller = addressed(request)
     with emulator(request).store.read() as db:
         return store.get_org(db, caller.target)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
 from orgaccess.emulator import store
-from orgaccess.emulator.access import Caller, check_role_write, emulator, requires
+from orgaccess.emulator.access import Caller, allowed, check_role_write, emulator, requires
 from orgaccess.emulator.errors import PLATFORM_ERRORS, documented
 from orgaccess.emulator.routes.common import (
     Paging,
@@ -22,7 +22,6 @@ from orgaccess.platform.models import Page, Role, RoleSpec, RoleUpdate
 from orgaccess.vocabulary import Permission
 
 router = APIRouter(prefix="/api/v2/security/roles", tags=["roles"], responses=documented(*PLATFORM_ERRORS))
-Reader = Annotated[Caller, Depends(requires(Permission.SECURITY_READ))]
 Editor = Annotated[Caller, Depends(requires(Permission.ROLES_EDIT))]
 
 
@@ -31,7 +30,8 @@ class RoleQuery(Paging):
 
 
 @router.get("", response_model=Page[Role], openapi_extra=RoleQuery.documented())
-async def list_roles(request: Request, caller: Reader) -> dict[str, Any]:
+async def list_roles(request: Request) -> dict[str, Any]:
+    caller = allowed(request, Permission.SECURITY_READ)
     query = RoleQuery.of(request)
     with emulator(request).store.read() as db:
         return query.page(store.list_roles(db, caller.target, query.name))
@@ -51,7 +51,8 @@ async def create_role(spec: RoleSpec, request: Request, caller: Editor) -> Role:
 
 
 @router.get("/{roleId}", response_model=Role)
-async def get_role(roleId: str, request: Request, caller: Reader) -> Role:
+async def get_role(roleId: str, request: Request) -> Role:
+    caller = allowed(request, Permission.SECURITY_READ)
     with emulator(request).store.read() as db:
         return role_or_404(db, caller.target, roleId)
 
