@@ -139,10 +139,22 @@ def wire_role(role: Role) -> wire.Role:
         id=role.id,
         name=role.name,
         description=role.description,
-        permissionPolicies=permissions.policies(role.permissions),
+        permissionPolicies=list(role_policies(role)),
         default=role.builtIn,
         selfUri=f"/api/v2/authorization/roles/{role.id}",
     )
+
+
+def role_policies(role: Role) -> tuple[wire.PermissionPolicy, ...]:
+    """A role's permissions as Genesys answers them: a policy per domain and entity."""
+    return _policies(tuple(role.permissions))
+
+
+@functools.lru_cache(maxsize=4096)
+def _policies(role_permissions: tuple[str, ...]) -> tuple[wire.PermissionPolicy, ...]:
+    # Roles share a few sets of permissions, and grouping one each time a role is answered was a
+    # third of a roles listing's own time.
+    return tuple(permissions.policies(role_permissions))
 
 
 def role_or_404(db: sqlite3.Connection, org_id: str, role_id: str) -> Role:

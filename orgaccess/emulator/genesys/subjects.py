@@ -26,11 +26,12 @@ from orgaccess.emulator.genesys.common import (
     home_division,
     listing,
     role_or_404,
+    role_policies,
     wire_division,
 )
 from orgaccess.emulator.query import QueryString
 from orgaccess.emulator.routes.common import not_found
-from orgaccess.platform.genesys import permissions, wire
+from orgaccess.platform.genesys import wire
 from orgaccess.platform.models import Role
 
 router = APIRouter(prefix="/api/v2/authorization", tags=["grants"], responses=documented(*PLATFORM_ERRORS))
@@ -67,7 +68,7 @@ def subject(db: sqlite3.Connection, org_id: str, subject_id: str, name: str) -> 
                 description=role.description,
                 policies=[
                     wire.GrantPolicy(domain=p.domain, entityName=p.entityName, actions=p.actionSet)
-                    for p in permissions.policies(role.permissions)
+                    for p in role_policies(role)
                 ],
                 default=role.builtIn,
             ),
