@@ -35,6 +35,12 @@ def _own(db: sqlite3.Connection, caller: Caller, client_id: str) -> store.Client
 
 
 def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str | None = None) -> wire.OAuthClient:
+    return _wire_with(org_id, client, store.role_divisions(db, org_id).get(client.id, []), secret)
+
+
+def _wire_with(
+    org_id: str, client: OAuthClient, grants: list[tuple[str, str]], secret: str | None = None
+) -> wire.OAuthClient:
     return wire.OAuthClient(
         id=client.id,
         name=client.name,
@@ -42,8 +48,8 @@ def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str 
         authorizedGrantType=wire.GRANT_TYPES[client.authorizedGrantType],
         scope=client.scopes,
         roleDivisions=[
-            wire.RoleDivision(roleId=role.id, divisionId=wire_division_id(org_id, division))
-            for role, division in store.subject_grants(db, org_id, client.id)
+            wire.RoleDivision(roleId=role_id, divisionId=wire_division_id(org_id, division))
+            for role_id, division in grants
         ],
         secret=secret,
         selfUri=f"/api/v2/oauth/clients/{client.id}",
@@ -83,7 +89,9 @@ async def list_clients(request: Request) -> dict[str, Any]:
     caller = allowed(request, VIEW)
     page = Paging.of(request)
     with emulator(request).store.read() as db:
-        return page.page([_wire(db, caller.target, client) for client in store.list_clients(db, caller.target)])
+        grants = store.role_divisions(db, caller.target)
+        clients = store.list_clients(db, caller.target)
+        return page.page([_wire_with(caller.target, client, grants.get(client.id, [])) for client in clients])
 
 
 @router.post("", response_model=wire.OAuthClient, response_model_exclude_none=True, responses=documented(409))
