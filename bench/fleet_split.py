@@ -73,9 +73,10 @@ RATE_LIMIT_ON_GENESYS = (
 
 def drift_seconds(declarations: Path, fleet: Fleet, login: Login, latency_ms: int) -> dict[str, Any]:
     """`orgaccess drift` of every org, as a user runs it (a process of its own), DRIFT_RUNS times: the
-    median run's figures, and every run's seconds."""
+    median run's figures, and every run's seconds and `machine.pace` just before and after it."""
     runs = sorted((_drift_once(declarations, fleet, login, latency_ms) for _ in range(DRIFT_RUNS)), key=_seconds)
-    return {**runs[len(runs) // 2], "runs": [run["seconds"] for run in runs]}
+    median = runs[len(runs) // 2]
+    return {**median, "runs": [run["seconds"] for run in runs], "paces": [run["paceSeconds"] for run in runs]}
 
 
 def _seconds(run: dict[str, Any]) -> float:
@@ -84,13 +85,15 @@ def _seconds(run: dict[str, Any]) -> float:
 
 def _drift_once(declarations: Path, fleet: Fleet, login: Login, latency_ms: int) -> dict[str, Any]:
     with serving(fleet, latency_ms) as emulator:
+        paces = [machine.pace()]
         command = [sys.executable, "-m", "orgaccess", "drift", "-d", str(declarations), "--format", "json"]
         with process_use(DRIFT_ROLES) as use:
             started = time.monotonic()
             done = subprocess.run(command, env=login.env(emulator.url), capture_output=True, text=True, check=False)
             seconds = time.monotonic() - started
+        paces.append(machine.pace())
     # `other`: the command's own process and those reading its shares of the orgs.
-    return {"seconds": round(seconds, 2), "exit": done.returncode, "cpuSeconds": use.cpu_seconds}
+    return {"seconds": round(seconds, 2), "exit": done.returncode, "cpuSeconds": use.cpu_seconds, "paceSeconds": paces}
 
 
 def split(
