@@ -35,7 +35,8 @@ def _own(db: sqlite3.Connection, caller: Caller, client_id: str) -> store.Client
 
 
 def _wire(db: sqlite3.Connection, org_id: str, client: OAuthClient, secret: str | None = None) -> wire.OAuthClient:
-    return _wire_with(org_id, client, store.role_divisions(db, org_id).get(client.id, []), secret)
+    grants = [(role.id, division) for role, division in store.subject_grants(db, org_id, client.id)]
+    return _wire_with(org_id, client, grants, secret)
 
 
 def _wire_with(
